@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/**
+ * The command line: option parsing only. Each command loads its code when it runs, so
+ * `vrfgen validate` never pays for the template engine.
+ *
+ * Exit codes: 0 ok · 1 invalid intent or refused write · 2 usage or I/O error · 3 internal bug.
+ */
+import { Command, CommanderError, Option } from 'commander';
+
+const program = new Command('vrfgen')
+  .description('Persistent Linux VRF configuration from one intent file: validate, generate, check.')
+  .version('0.1.0')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+const platformOption = () => new Option('--platform <name>', 'platform profile (overrides the intent\'s platform:)');
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+program
+  .command('validate')
+  .description('check an intent file; print every problem with file:line:col')
+  .argument('<intent>', 'intent YAML file')
+  .option('--json', 'print diagnostics as JSON on stdout')
+  .addOption(platformOption())
+  .action(async (intent: string, o: { json?: boolean; platform?: string }) => {
+    const { runValidate } = await import('./commands.ts');
+    process.exitCode = await runValidate(intent, o);
+  });
+
+program
+  .command('generate')
+  .description('write the persistent configuration files for the chosen targets')
+  .argument('<intent>', 'intent YAML file')
+  .option('-t, --target <list>', 'comma-separated targets (default: networkd and every system target)', list)
+  .option('--root <dir>', 'root of the tree to write into', '/')
+  .option('--dry-run', 'write nothing; print a unified diff of what would change')
+  .option('--force', 'overwrite files at vrfgen paths that vrfgen did not write')
+  .option('--json', 'print diagnostics as JSON on stdout')
+  .addOption(platformOption())
+  .action(async (intent: string, o: { target?: string[]; root: string; dryRun?: boolean; force?: boolean; json?: boolean; platform?: string }) => {
+    const { runGenerate } = await import('./commands.ts');
+    process.exitCode = await runGenerate(intent, o);
+  });
+
+program
+  .command('targets')
+  .description('list the targets with a one-line summary')
+  .action(async () => {
+    const { runTargets } = await import('./commands.ts');
+    process.exitCode = runTargets();
+  });
+
+program
+  .command('schema')
+  .description('print the JSON Schema of the intent format')
+  .action(async () => {
+    const { intentJsonSchema } = await import('./schema.ts');
+    process.stdout.write(`${JSON.stringify(intentJsonSchema(), null, 2)}\n`);
+  });
+
+try {
+  await program.parseAsync();
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0.
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else {
+    const { UsageError } = await import('./commands.ts');
+    if (e instanceof UsageError) {
+      process.stderr.write(`vrfgen: ${e.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`vrfgen: internal error — this is a bug, please report it with the intent that caused it:\n${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = 3;
+    }
+  }
+}

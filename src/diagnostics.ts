@@ -1,0 +1,87 @@
+/** A path into the intent document, e.g. ['vrfs', 'mgmt', 'interfaces', 'eth1', 'addresses', 0]. */
+export type Path = readonly (string | number)[];
+
+/** A 1-based position in a source file. */
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+/**
+ * One problem found anywhere in the pipeline. Diagnostics are data: every stage appends them,
+ * nothing throws for user input, and the CLI prints them all at once, sorted by position.
+ */
+export interface Diagnostic {
+  readonly severity: 'error' | 'warning';
+  /** Stable identifier, `area/kebab-case`; tests and scripts match on it, never on the message. */
+  readonly code: string;
+  /** Subject first: "vrf 'blue': member 'eth1' already belongs to vrf 'red'". */
+  readonly message: string;
+  /** Where in the intent the problem is; [] for the document itself. */
+  readonly path: Path;
+  /** Point at the mapping key rather than its value (unknown keys, bad names). */
+  readonly atKey?: boolean;
+  /** Attached by the loader from the path; absent for problems without a source (I/O). */
+  readonly pos?: SourcePos;
+}
+
+export const error = (code: string, path: Path, message: string, atKey = false): Diagnostic => ({
+  severity: 'error',
+  code,
+  path,
+  message,
+  ...(atKey ? { atKey } : {}),
+});
+
+export const warning = (code: string, path: Path, message: string, atKey = false): Diagnostic => ({
+  severity: 'warning',
+  code,
+  path,
+  message,
+  ...(atKey ? { atKey } : {}),
+});
+
+export const hasErrors = (diags: readonly Diagnostic[]): boolean => diags.some((d) => d.severity === 'error');
+
+/** Sort by file, line, column, then code, so output is stable whatever order the stages found things in. */
+export function sortDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
+  return [...diags].sort(
+    (a, b) =>
+      (a.pos?.file ?? '').localeCompare(b.pos?.file ?? '') ||
+      (a.pos?.line ?? 0) - (b.pos?.line ?? 0) ||
+      (a.pos?.col ?? 0) - (b.pos?.col ?? 0) ||
+      a.code.localeCompare(b.code) ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+/** Longest excerpt shown around the caret; a 50 MB one-line intent must not be echoed whole. */
+const EXCERPT = 120;
+
+/** Control characters would move the terminal cursor; show them as '?' (one column each, so the caret stays aligned). */
+const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+
+/** netplan-style text: `file:line:col: error code: message`, then the source line and a caret. */
+export function formatDiagnostic(d: Diagnostic, lines?: readonly string[]): string {
+  const where = d.pos ? `${d.pos.file}:${d.pos.line}:${d.pos.col}: ` : '';
+  let out = `${where}${d.severity} ${d.code}: ${printable(d.message)}`;
+  const src = d.pos && lines?.[d.pos.line - 1];
+  if (d.pos && src !== undefined) {
+    const start = Math.max(0, d.pos.col - 1 - EXCERPT / 2);
+    const excerpt = src.slice(start, start + EXCERPT);
+    out += `\n  ${printable(excerpt)}\n  ${' '.repeat(d.pos.col - 1 - start)}^`;
+  }
+  return out;
+}
+
+/** The JSON form of a diagnostic for `--json` (position flattened, no internal flags). */
+export function diagnosticJson(d: Diagnostic): object {
+  return {
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    path: d.path,
+    ...(d.pos ? { file: d.pos.file, line: d.pos.line, col: d.pos.col } : {}),
+  };
+}

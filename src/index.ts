@@ -1,0 +1,88 @@
+/**
+ * vrfgen's library API. The CLI is a thin layer over these functions.
+ *
+ * ```ts
+ * import { loadIntentFile, validate, generate } from 'vrfgen';
+ * const result = await generate('mgmt.yaml', { targets: ['networkd', 'sysctl'], root: '/mnt/image' });
+ * ```
+ */
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { loadIntentFile } from './load.ts';
+import type { Model } from './model.ts';
+import type { PlatformName } from './platforms.ts';
+import { renderTargets, selectTargets } from './render.ts';
+import { resolve } from './resolve.ts';
+import type { SourceMap } from './source.ts';
+import type { OutputFile } from './target.ts';
+import { applyPlan, planWrite, type Change } from './write.ts';
+
+export type { Diagnostic, SourcePos, Path } from './diagnostics.ts';
+export { formatDiagnostic, hasErrors } from './diagnostics.ts';
+export { formatChanges } from './diff.ts';
+export { loadIntent, loadIntentFile } from './load.ts';
+export type { Model, Vrf, Member, Route, Rule, Service, Sysctl, VlanParent } from './model.ts';
+export { platforms, type PlatformName } from './platforms.ts';
+export { renderTargets, selectTargets, TargetSelectionError } from './render.ts';
+export { resolve } from './resolve.ts';
+export { IntentSchema, intentJsonSchema, type Intent } from './schema.ts';
+export type { OutputFile, Target } from './target.ts';
+export type { Change } from './write.ts';
+export { targets, targetNames, type TargetName } from '../targets/index.ts';
+
+export interface ValidateOptions {
+  /** Overrides the intent's `platform:`. */
+  readonly platform?: PlatformName;
+}
+
+export interface Validated {
+  /** Present when the intent has no errors. */
+  readonly model?: Model;
+  /** Sorted by position. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly source?: SourceMap;
+}
+
+/** Load, check and resolve an intent file: every problem at once, each with its position. */
+export async function validate(file: string, opts: ValidateOptions = {}): Promise<Validated> {
+  const loaded = await loadIntentFile(file);
+  const resolved = loaded.intent ? resolve(loaded.intent, { file, ...opts }) : { diagnostics: [] };
+  const all = [...loaded.diagnostics, ...(loaded.source ? loaded.source.place(resolved.diagnostics) : resolved.diagnostics)];
+  const diagnostics = sortDiagnostics(all);
+  return {
+    ...(resolved.model && !hasErrors(diagnostics) ? { model: resolved.model } : {}),
+    diagnostics,
+    ...(loaded.source ? { source: loaded.source } : {}),
+  };
+}
+
+export interface GenerateOptions extends ValidateOptions {
+  /** Target names; default networkd plus every system target. */
+  readonly targets?: readonly string[];
+  /** Root of the tree to write; default '/'. */
+  readonly root?: string;
+  /** Plan only: write nothing. */
+  readonly dryRun?: boolean;
+  /** Overwrite files at vrfgen's paths that vrfgen did not write. */
+  readonly force?: boolean;
+}
+
+export interface Generated extends Validated {
+  readonly files: readonly OutputFile[];
+  /** What changed (or, with dryRun, would change); empty when the intent or the write was refused. */
+  readonly changes: readonly Change[];
+  /** False when nothing was written: invalid intent, refused files, or dryRun. */
+  readonly written: boolean;
+}
+
+/** validate → render → plan → write. Nothing is written unless everything before succeeded. */
+export async function generate(file: string, opts: GenerateOptions = {}): Promise<Generated> {
+  const chosen = selectTargets(opts.targets); // throws TargetSelectionError before any reading
+  const validated = await validate(file, opts);
+  if (!validated.model) return { ...validated, files: [], changes: [], written: false };
+  const rendered = renderTargets(validated.model, chosen);
+  const { plan, diagnostics } = await planWrite(rendered.files, chosen.flatMap((t) => t.owns), opts.root ?? '/', opts.force);
+  const all = sortDiagnostics([...validated.diagnostics, ...rendered.diagnostics, ...diagnostics]);
+  const blocked = hasErrors(all);
+  if (!blocked && !opts.dryRun) await applyPlan(plan);
+  return { ...validated, diagnostics: all, files: rendered.files, changes: blocked ? [] : plan.changes, written: !blocked && !opts.dryRun };
+}

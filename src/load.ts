@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { error, type Diagnostic, type Path } from './diagnostics.ts';
+import { IntentSchema, type Intent } from './schema.ts';
+import { SourceMap } from './source.ts';
+
+/** What the loader hands to resolve: the intent (as far as it is well-formed) and where things are. */
+export interface Loaded {
+  /** The well-formed part of the intent: VRFs or sections with schema errors are left out, so
+   *  semantic checks still run on the rest and every problem is reported in one go. */
+  readonly intent?: Intent;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly source?: SourceMap;
+}
+
+/** Read and load an intent file; an unreadable file is one diagnostic (exit 2 in the CLI). */
+export async function loadIntentFile(file: string): Promise<Loaded> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
+    return { diagnostics: [{ ...error('io/read', [], `cannot read intent: ${reason}`), pos: { file, line: 1, col: 1 } }] };
+  }
+  return loadIntent(text, file);
+}
+
+/** Parse YAML with positions, check it against the schema, and report every problem with file:line:col. */
+export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
+  const lc = new LineCounter();
+  // uniqueKeys: an interface listed twice is a duplicate key, never "last one wins".
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+  const source = new SourceMap(file, text, doc, lc);
+  const diags: Diagnostic[] = [...doc.errors, ...doc.warnings].map((e) => ({
+    ...error(`yaml/${e.code.toLowerCase().replace(/_/g, '-')}`, [], e.message.split('\n')[0]!),
+    severity: e.name === 'YAMLWarning' ? 'warning' : 'error',
+    pos: source.at(e.pos[0]),
+  }));
+  // A syntax error leaves a document whose shape we cannot trust; duplicate keys leave a sound one.
+  if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return { diagnostics: diags, source };
+
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 100 }); // an alias bomb stops here, not in memory
+  } catch (e) {
+    diags.push({ ...error('yaml/alias-count', [], (e as Error).message), pos: source.at(0) });
+    return { diagnostics: diags, source };
+  }
+
+  const parsed = IntentSchema.safeParse(js);
+  if (parsed.success) return { intent: parsed.data, diagnostics: diags, source };
+
+  diags.push(...parsed.error.issues.flatMap((i) => fromIssue(i, js)));
+  return { intent: wellFormedPart(js, parsed.error.issues), diagnostics: source.place(diags), source };
+}
+
+/** Drop the VRFs/sections that have schema errors and keep the rest for semantic checks. */
+function wellFormedPart(js: unknown, issues: readonly z.core.$ZodIssue[]): Intent | undefined {
+  if (!isObject(js) || issues.some((i) => i.path[0] === 'version')) return undefined;
+  const copy: Record<string, unknown> = { ...js };
+  for (const i of issues) {
+    const [top, entry] = i.path;
+    if (i.path.length === 0 && i.code === 'unrecognized_keys') i.keys.forEach((k) => delete copy[k]);
+    else if (i.path.length === 1 || !isObject(copy[top as string])) delete copy[top as string];
+    else copy[top as string] = omit(copy[top as string] as Record<string, unknown>, String(entry));
+  }
+  copy.vrfs ??= {};
+  const again = IntentSchema.safeParse(copy);
+  return again.success ? again.data : undefined;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const omit = (o: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
+
+const dotted = (path: Path): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').slice(1) || 'intent';
+
+function valueAt(js: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((v, k) => (v === null || typeof v !== 'object' ? undefined : (v as Record<PropertyKey, unknown>)[k]), js);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === 'number' && !Number.isInteger(v)) return `fraction ${v}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+const TYPE_NAMES: Record<string, string> = { int: 'an integer', object: 'a mapping', array: 'a list', record: 'a mapping' };
+
+/** Turn one zod issue into diagnostics with stable codes and subject-first messages. */
+function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
+  const path = issue.path as (string | number)[];
+  const subject = dotted(path);
+  const input = valueAt(js, path);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((k) => error('schema/unknown-key', [...path, k], `${dotted([...path, k])}: unknown key '${k}'`, true));
+  }
+  if (input === undefined) {
+    return [error('schema/missing-key', path, `${subject}: required key '${String(path.at(-1))}' is missing`)];
+  }
+  switch (issue.code) {
+    case 'invalid_type': {
+      const want = TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`;
+      return [error('schema/wrong-type', path, `${subject}: expected ${want}, got ${describe(input)}`)];
+    }
+    case 'invalid_value':
+      if (path.length === 1 && path[0] === 'version') {
+        return [error('intent/unsupported-version', path, `version: ${describe(input)} is not supported; this vrfgen reads version 1`)];
+      }
+      return [error('schema/invalid-value', path, `${subject}: ${describe(input)} is not one of ${issue.values.join(', ')}`)];
+    case 'too_big':
+    case 'too_small': {
+      const bound = issue.code === 'too_big' ? `at most ${issue.maximum}` : `at least ${issue.minimum}`;
+      return [error('schema/out-of-range', path, `${subject}: ${describe(input)} is out of range (must be ${bound})`)];
+    }
+    default:
+      return [error('schema/invalid', path, `${subject}: ${issue.message}`)];
+  }
+}

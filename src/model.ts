@@ -1,0 +1,115 @@
+import type { Path } from './diagnostics.ts';
+import type { Family } from './ip.ts';
+import type { Platform, PlatformName } from './platforms.ts';
+
+/**
+ * The resolved model: what the system should look like. Every default is applied, every list is
+ * sorted, every cross-reference is checked, and every address is canonical text. Targets only
+ * translate it; they never look at the intent.
+ *
+ * ```yaml
+ * vrfs:
+ *   mgmt:
+ *     table: 10
+ *     interfaces: {eth1: {addresses: [10.10.0.1/24]}}
+ *     routes: [{to: default, via: 10.10.0.254}]
+ * ```
+ * resolves to one Vrf `mgmt` (table 10) with member `eth1` carrying the route
+ * `0.0.0.0/0 via 10.10.0.254 table 10`, and two isolation routes on the VRF itself.
+ */
+export interface Model {
+  /** Intent file name (no directories), for file headers and reports. */
+  readonly source: string;
+  readonly platformName: PlatformName;
+  readonly platform: Platform;
+  /** Sorted by name. */
+  readonly vrfs: readonly Vrf[];
+  /** Sorted by key; only the keys the intent sets. */
+  readonly sysctls: readonly Sysctl[];
+  /** Links that carry VLAN members but are not members themselves; sorted by name. */
+  readonly vlanParents: readonly VlanParent[];
+}
+
+export interface Vrf {
+  readonly name: string;
+  readonly table: number;
+  readonly isolate: boolean;
+  /** Sorted by name. */
+  readonly members: readonly Member[];
+  /** Routes that are not bound to a member (blackhole/unreachable/prohibit, isolation); sorted. */
+  readonly routes: readonly Route[];
+  /** Sorted by priority, then selectors. */
+  readonly rules: readonly Rule[];
+  /** systemd unit names, normalised (`ssh` → `ssh.service`), sorted. */
+  readonly services: readonly Service[];
+  readonly at: Path;
+}
+
+export interface Member {
+  readonly name: string;
+  readonly vrf: string;
+  readonly vlan?: { readonly parent: string; readonly id: number };
+  /** Canonical CIDR text, sorted (IPv4 first). */
+  readonly addresses: readonly string[];
+  /** Routes whose next hop is on this member; sorted. */
+  readonly routes: readonly Route[];
+  /** Names of VLAN members created on this member, sorted. */
+  readonly vlans: readonly string[];
+  readonly at: Path;
+}
+
+export type RouteType = 'unicast' | 'blackhole' | 'unreachable' | 'prohibit';
+
+export interface Route {
+  /** Canonical destination prefix, e.g. `0.0.0.0/0`, `2001:db8::/64`. */
+  readonly to: string;
+  readonly family: Family;
+  readonly type: RouteType;
+  readonly via?: string;
+  /** The member the route is bound to (unicast routes only). */
+  readonly dev?: string;
+  readonly metric?: number;
+  readonly onlink: boolean;
+  /** Always the VRF's table (adopted in resolve). */
+  readonly table: number;
+  /** True for the routes `isolate` adds. */
+  readonly isolation: boolean;
+  readonly at: Path;
+}
+
+export interface Rule {
+  readonly from?: string;
+  readonly to?: string;
+  readonly iif?: string;
+  readonly oif?: string;
+  readonly priority?: number;
+  /** 4 or 6 when a prefix fixes it; 'both' for interface-only selectors. */
+  readonly family: Family | 'both';
+  readonly table: number;
+  readonly at: Path;
+}
+
+export interface Service {
+  readonly unit: string;
+  readonly vrf: string;
+  readonly at: Path;
+}
+
+export interface Sysctl {
+  /** Full key, e.g. `net.ipv4.tcp_l3mdev_accept`. */
+  readonly key: string;
+  readonly value: 0 | 1;
+  readonly at: Path;
+}
+
+export interface VlanParent {
+  readonly name: string;
+  /** VLAN member names created on this parent, sorted. */
+  readonly vlans: readonly string[];
+  /** The foreign .network file that configures this parent, if the intent names one. */
+  readonly networkdFile?: string;
+  readonly at: Path;
+}
+
+/** Metric of the isolation routes: the kernel's advice (admin distance 255, metric 8192 in FRR terms). */
+export const ISOLATION_METRIC = 4278198272;

@@ -1,0 +1,54 @@
+import { error, type Diagnostic, type Path } from './diagnostics.ts';
+
+/**
+ * Names that end up inside generated files and on `ip` command lines. The kernel takes almost any
+ * byte string up to 15 bytes, but a name becomes a `Name=` glob in networkd, a word in
+ * /etc/network/interfaces and an argument to `ip`, so vrfgen accepts only names that mean the same
+ * thing everywhere: letters, digits, '_', '.', '-', starting with a letter or digit.
+ */
+const IFNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const IFNAMSIZ = 15; // IFNAMSIZ - 1: the kernel stores a terminating NUL
+
+/** `lo` cannot be enslaved; `all` and `default` collide with the conf/all and conf/default sysctl folders. */
+const RESERVED = new Set(['lo', 'all', 'default']);
+
+/** The first offending character, shown as a JSON escape so control characters are visible. */
+const firstBad = (s: string, re: RegExp): string => JSON.stringify([...s].find((c) => !re.test(c)) ?? s[0]);
+
+/** Problems with an interface name, for `what` (e.g. "vrf", "member", "vlan parent"). */
+export function checkIfName(name: string, path: Path, what: string, atKey = true): Diagnostic[] {
+  const shown = JSON.stringify(name);
+  if (name === '') return [error('name/empty', path, `${what} name is empty`, atKey)];
+  if (Buffer.byteLength(name) > IFNAMSIZ) {
+    return [error('name/too-long', path, `${what} ${shown}: interface names are at most ${IFNAMSIZ} bytes (this one has ${Buffer.byteLength(name)})`, atKey)];
+  }
+  if (!IFNAME.test(name)) {
+    const detail = /^[A-Za-z0-9]/.test(name)
+      ? `character ${firstBad(name, /[A-Za-z0-9_.-]/)} is not allowed`
+      : 'must start with a letter or digit';
+    return [error('name/invalid-char', path, `${what} ${shown}: ${detail} (allowed: A-Z a-z 0-9 _ . -)`, atKey)];
+  }
+  if (RESERVED.has(name)) return [error('name/reserved', path, `${what} ${shown}: the name is reserved by the kernel`, atKey)];
+  return [];
+}
+
+/** systemd unit names vrfgen can bind: no escapes, no specifiers, .service (default) or .socket. */
+const UNIT = /^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/;
+const UNIT_NAME_MAX = 255;
+
+/** Normalise a unit name (`ssh` → `ssh.service`) or report why it cannot be bound. */
+export function checkUnitName(name: string, path: Path): { unit?: string; diags: Diagnostic[] } {
+  const shown = JSON.stringify(name);
+  if (!UNIT.test(name) || name.length > UNIT_NAME_MAX) {
+    return { diags: [error('service/invalid-name', path, `service ${shown}: not a unit name vrfgen can bind (allowed: A-Z a-z 0-9 _ . : @ -, at most ${UNIT_NAME_MAX} characters)`)] };
+  }
+  const suffix = name.match(/\.([a-z]+)$/)?.[1];
+  const unit = suffix === 'service' || suffix === 'socket' ? name : `${name}.service`;
+  if (suffix && !['service', 'socket'].includes(suffix) && ['target', 'timer', 'mount', 'path', 'slice', 'scope', 'swap', 'device', 'automount'].includes(suffix)) {
+    return { diags: [error('service/unsupported-type', path, `service ${shown}: only .service and .socket units run processes that can be bound to a VRF`)] };
+  }
+  if (/@\.(service|socket)$/.test(unit)) {
+    return { diags: [error('service/template', path, `service ${shown}: a template needs an instance name (e.g. ${JSON.stringify(unit.replace('@.', '@name.'))})`)] };
+  }
+  return { unit, diags: [] };
+}

@@ -1,0 +1,42 @@
+import { targets, type TargetName } from '../targets/index.ts';
+import type { Diagnostic } from './diagnostics.ts';
+import type { Model } from './model.ts';
+import type { OutputFile, Target } from './target.ts';
+import { renderTemplate } from './templates.ts';
+
+/** Why a `--target` list cannot be used; a usage error (exit 2), not an intent problem. */
+export class TargetSelectionError extends Error {}
+
+/**
+ * Resolve a `--target` list. Without one: networkd plus every system target. Network targets are
+ * alternative ways to persist the same links, so two of them in one run would fight over the links.
+ */
+export function selectTargets(names?: readonly string[]): Target[] {
+  const wanted = names ?? ['networkd', ...Object.values(targets).filter((t) => t.kind === 'system').map((t) => t.name)];
+  const unknown = wanted.filter((n) => !Object.hasOwn(targets, n));
+  if (unknown.length) {
+    throw new TargetSelectionError(`unknown target ${unknown.map((n) => `'${n}'`).join(', ')}; known: ${Object.keys(targets).join(', ')}`);
+  }
+  const chosen = [...new Set(wanted)].map((n) => targets[n as TargetName] as Target);
+  const network = chosen.filter((t) => t.kind === 'network');
+  if (network.length > 1) {
+    throw new TargetSelectionError(`choose one network-stack target per run, not ${network.map((t) => t.name).join(' and ')}`);
+  }
+  return chosen;
+}
+
+/** Render each target; files come back sorted by path so every later step is deterministic. */
+export function renderTargets(model: Model, chosen: readonly Target[]): { files: OutputFile[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const ctx = {
+    template: (name: string, view: object) => renderTemplate(name, view, model.source),
+    report: (d: Diagnostic) => diagnostics.push(d),
+  };
+  const files = chosen.flatMap((t) => t.render(model, ctx));
+  const paths = new Set<string>();
+  for (const f of files) {
+    if (paths.has(f.path)) throw new Error(`vrfgen bug: two outputs for ${f.path}`);
+    paths.add(f.path);
+  }
+  return { files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), diagnostics };
+}

@@ -1,0 +1,178 @@
+import { basename } from 'node:path';
+import { error, hasErrors, warning, type Diagnostic, type Path } from './diagnostics.ts';
+import { checkIfName, checkUnitName } from './names.ts';
+import { DEFAULT_PLATFORM, platforms, type PlatformName } from './platforms.ts';
+import { resolveAddresses, resolveRoutes, resolveRules } from './resolve-routing.ts';
+import type { Intent } from './schema.ts';
+import type { Member, Model, Service, Sysctl, Vrf, VlanParent } from './model.ts';
+
+export interface ResolveOptions {
+  /** Intent file name; only its base name goes into headers. */
+  readonly file: string;
+  /** `--platform`, which wins over the intent's `platform:`. */
+  readonly platform?: PlatformName;
+}
+
+/** Tables the kernel reserves: 253 default, 254 main, 255 local (0 is rejected by the schema). */
+const RESERVED_TABLES: Record<number, string> = { 253: 'default', 254: 'main', 255: 'local' };
+
+/**
+ * Intent → Model. Applies defaults, adopts VRF tables, checks every cross-reference and sorts.
+ * Reports every problem it finds (never stops at the first); returns a model only when there is no error.
+ */
+export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; diagnostics: Diagnostic[] } {
+  const diags: Diagnostic[] = [];
+  const vrfNames = new Set(Object.keys(intent.vrfs));
+  const memberOf = new Map<string, string>(); // member → vrf, first claim wins
+  const tableOwner = new Map<number, string>();
+  const unitOwner = new Map<string, string>();
+  const vlanIds = new Map<string, string>(); // "parent/id" → member
+
+  // Pass 1: names, tables, membership — everything later passes rely on.
+  for (const [name, v] of Object.entries(intent.vrfs)) {
+    const at: Path = ['vrfs', name];
+    diags.push(...checkIfName(name, at, 'vrf'));
+    const reserved = RESERVED_TABLES[v.table];
+    if (reserved) diags.push(error('table/reserved', [...at, 'table'], `vrf '${name}': table ${v.table} is the kernel's '${reserved}' table`));
+    const owner = tableOwner.get(v.table);
+    if (owner) diags.push(error('table/duplicate', [...at, 'table'], `vrf '${name}': table ${v.table} is already used by vrf '${owner}'`));
+    else tableOwner.set(v.table, name);
+    for (const m of Object.keys(v.interfaces ?? {})) {
+      const mAt: Path = [...at, 'interfaces', m];
+      diags.push(...checkIfName(m, mAt, 'member'));
+      const other = memberOf.get(m);
+      if (vrfNames.has(m)) diags.push(error('member/is-vrf', mAt, `vrf '${name}': member '${m}' is the name of a vrf`, true));
+      else if (other) diags.push(error('member/in-two-vrfs', mAt, `vrf '${name}': member '${m}' already belongs to vrf '${other}'`, true));
+      else memberOf.set(m, name);
+    }
+  }
+
+  // Pass 2: VLANs, which need every member known.
+  const vlansOn = new Map<string, string[]>(); // parent → VLAN members on it
+  for (const [name, v] of Object.entries(intent.vrfs)) {
+    for (const [m, cfg] of Object.entries(v.interfaces ?? {})) {
+      const vlan = cfg?.vlan;
+      if (!vlan) continue;
+      const mAt: Path = ['vrfs', name, 'interfaces', m, 'vlan'];
+      const parentAt: Path = [...mAt, 'parent'];
+      diags.push(...checkIfName(vlan.parent, parentAt, 'vlan parent', false));
+      const key = `${vlan.parent}/${vlan.id}`;
+      const parentVrf = memberOf.get(vlan.parent);
+      if (vlan.parent === m) diags.push(error('vlan/parent-is-self', parentAt, `member '${m}': a VLAN cannot be its own parent`));
+      else if (vrfNames.has(vlan.parent)) diags.push(error('vlan/parent-is-vrf', parentAt, `member '${m}': parent '${vlan.parent}' is a vrf device; VLANs go on a physical link or bond`));
+      else if (parentVrf && intent.vrfs[parentVrf]?.interfaces?.[vlan.parent]?.vlan) diags.push(error('vlan/stacked', parentAt, `member '${m}': parent '${vlan.parent}' is itself a VLAN; stacked VLANs are not supported`));
+      else if (vlanIds.has(key)) diags.push(error('vlan/duplicate-id', [...mAt, 'id'], `member '${m}': VLAN ${vlan.id} on '${vlan.parent}' already exists as '${vlanIds.get(key)}'`));
+      else {
+        vlanIds.set(key, m);
+        vlansOn.set(vlan.parent, [...(vlansOn.get(vlan.parent) ?? []), m].sort());
+      }
+    }
+  }
+
+  // Pass 3: addresses, routes, rules, services of each VRF.
+  const vrfs: Vrf[] = [];
+  for (const [name, v] of Object.entries(intent.vrfs)) {
+    const at: Path = ['vrfs', name];
+    const members = Object.entries(v.interfaces ?? {}).map(([m, cfg]) => ({ name: m, cfg, at: [...at, 'interfaces', m] as Path }));
+    const addrs = resolveAddresses(name, members, diags);
+    const { memberRoutes, vrfRoutes } = resolveRoutes(name, v, addrs, diags);
+    const rules = resolveRules(name, v, diags);
+
+    const services: Service[] = [];
+    (v.services ?? []).forEach((s, i) => {
+      const sAt: Path = [...at, 'services', i];
+      const { unit, diags: d } = checkUnitName(s, sAt);
+      diags.push(...d);
+      if (!unit) return;
+      const owner = unitOwner.get(unit);
+      if (owner === name) diags.push(error('service/duplicate', sAt, `vrf '${name}': service '${unit}' is listed twice`));
+      else if (owner) diags.push(error('service/two-vrfs', sAt, `vrf '${name}': service '${unit}' is already bound to vrf '${owner}'; a process runs in one VRF`));
+      else {
+        unitOwner.set(unit, name);
+        services.push({ unit, vrf: name, at: sAt });
+      }
+    });
+
+    vrfs.push({
+      name,
+      table: v.table,
+      isolate: v.isolate ?? true,
+      members: members
+        .map(({ name: m, cfg, at: mAt }): Member => ({
+          name: m,
+          vrf: name,
+          ...(cfg?.vlan ? { vlan: { parent: cfg.vlan.parent, id: cfg.vlan.id } } : {}),
+          addresses: addrs.filter((a) => a.member === m).map((a) => a.text),
+          routes: memberRoutes.get(m) ?? [],
+          vlans: vlansOn.get(m) ?? [],
+          at: mAt,
+        }))
+        .sort(byName),
+      routes: vrfRoutes,
+      rules,
+      services: services.sort((a, b) => a.unit.localeCompare(b.unit)),
+      at,
+    });
+  }
+
+  const vlanParents = resolveVlanParents(intent, vlansOn, memberOf, diags);
+  const sysctls = resolveSysctls(intent, diags);
+  if (hasErrors(diags)) return { diagnostics: diags };
+
+  const platformName = opts.platform ?? intent.platform ?? DEFAULT_PLATFORM;
+  return {
+    model: {
+      source: basename(opts.file),
+      platformName,
+      platform: platforms[platformName],
+      vrfs: vrfs.sort(byName),
+      sysctls,
+      vlanParents,
+    },
+    diagnostics: diags,
+  };
+}
+
+const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** Parents that are not members: vrfgen brings them up as trunks, or adds a drop-in to a named foreign file. */
+function resolveVlanParents(
+  intent: Intent,
+  vlansOn: ReadonlyMap<string, string[]>,
+  memberOf: Map<string, string>,
+  diags: Diagnostic[],
+): VlanParent[] {
+  const declared = intent['vlan-parents'] ?? {};
+  for (const [p, cfg] of Object.entries(declared)) {
+    const at: Path = ['vlan-parents', p];
+    diags.push(...checkIfName(p, at, 'vlan parent'));
+    if (memberOf.has(p)) diags.push(error('vlan-parent/is-member', at, `vlan parent '${p}' is a member of vrf '${memberOf.get(p)}'; vrfgen already owns its configuration`, true));
+    else if (!vlansOn.has(p)) diags.push(error('vlan-parent/unused', at, `vlan parent '${p}' carries no VLAN member`, true));
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]*\.network$/.test(cfg['networkd-file']) || cfg['networkd-file'].length > 255) {
+      diags.push(error('vlan-parent/invalid-file', [...at, 'networkd-file'], `vlan parent '${p}': networkd-file must be a plain .network file name (no directories), got ${JSON.stringify(cfg['networkd-file'])}`));
+    }
+  }
+  return [...vlansOn]
+    .filter(([name]) => !memberOf.has(name))
+    .map(([name, vlans]): VlanParent => {
+      const file = declared[name]?.['networkd-file'];
+      return { name, vlans, ...(file ? { networkdFile: file } : {}), at: declared[name] ? ['vlan-parents', name] : [] };
+    })
+    .sort(byName);
+}
+
+/** The l3mdev_accept keys the intent sets; warns where a setting weakens isolation. */
+function resolveSysctls(intent: Intent, diags: Diagnostic[]): Sysctl[] {
+  return Object.entries(intent.sysctl ?? {})
+    .filter((e): e is [string, boolean] => e[1] !== undefined)
+    .map(([k, on]): Sysctl => {
+      const at: Path = ['sysctl', k];
+      if (on && k !== 'raw_l3mdev_accept') {
+        diags.push(
+          warning('sysctl/accept-all-vrfs', at, `sysctl ${k}: true lets sockets in the default VRF accept traffic arriving in every VRF; bind services to their VRF instead unless this is the intended trade-off`),
+        );
+      }
+      return { key: `net.ipv4.${k}`, value: on ? 1 : 0, at };
+    })
+    .sort((a, b) => a.key.localeCompare(b.key));
+}

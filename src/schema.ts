@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { platformNames } from './platforms.ts';
+
+/**
+ * The intent language, format version 1: shapes, ranges and strict keys. Cross-references (a gateway
+ * a member can reach, a table used twice, a name the kernel refuses) are checked in resolve.ts, which
+ * can say more precisely what is wrong. The JSON Schema printed by `vrfgen schema` comes from here.
+ */
+const U32 = 0xffffffff;
+
+const name = (what: string) => z.string().meta({ description: `${what}: 1-15 bytes of [A-Za-z0-9_.-]` });
+
+const Address = z.string().meta({ description: 'address with prefix length, e.g. 192.0.2.1/24 or 2001:db8::1/64' });
+
+const Vlan = z
+  .strictObject({
+    parent: name('the link the VLAN is created on'),
+    id: z.number().int().min(1).max(4094).meta({ description: '802.1Q VLAN id, 1-4094' }),
+  })
+  .meta({ description: 'create this member as a VLAN on `parent`' });
+
+const Member = z
+  .strictObject({
+    vlan: Vlan.optional(),
+    addresses: z.array(Address).optional().meta({ description: 'static addresses; each subnet once per VRF' }),
+  })
+  .nullable()
+  .meta({ description: 'a link enslaved to the VRF; `null` or `{}` for a member without addresses' });
+
+const Route = z
+  .strictObject({
+    to: z.string().meta({ description: 'destination prefix, or `default` (family taken from `via`)' }),
+    via: z.string().optional().meta({ description: 'gateway address; a member subnet of this VRF must contain it unless `onlink`' }),
+    dev: name('member to send through').optional(),
+    metric: z.number().int().min(0).max(U32).optional(),
+    type: z
+      .enum(['unicast', 'blackhole', 'unreachable', 'prohibit'])
+      .optional()
+      .meta({ description: 'default unicast; the others take no `via`/`dev`' }),
+    onlink: z.boolean().optional().meta({ description: 'gateway is reachable on `dev` without a covering subnet' }),
+  })
+  .meta({ description: "a route in the VRF's table (the table is always the VRF's)" });
+
+const Rule = z
+  .strictObject({
+    from: z.string().optional().meta({ description: 'source prefix' }),
+    to: z.string().optional().meta({ description: 'destination prefix' }),
+    iif: name('incoming interface').optional(),
+    oif: name('outgoing interface').optional(),
+    priority: z.number().int().min(1).max(U32).optional(),
+  })
+  .meta({ description: "a policy rule that looks up this VRF's table" });
+
+const Vrf = z
+  .strictObject({
+    table: z.number().int().min(1).max(U32).meta({ description: 'routing table id; unique; not 253-255' }),
+    isolate: z
+      .boolean()
+      .optional()
+      .meta({ description: 'default true: unreachable default routes (IPv4+IPv6, metric 4278198272) so lookups never fall through to main' }),
+    interfaces: z.record(z.string(), Member).optional().meta({ description: 'members, by interface name' }),
+    routes: z.array(Route).optional(),
+    rules: z.array(Rule).optional(),
+    services: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'systemd units (.service or .socket) that must run inside this VRF' }),
+  })
+  .meta({ description: 'a VRF; the mapping key is its kernel device name' });
+
+const Sysctl = z
+  .strictObject({
+    tcp_l3mdev_accept: z.boolean().optional(),
+    udp_l3mdev_accept: z.boolean().optional(),
+    raw_l3mdev_accept: z.boolean().optional(),
+  })
+  .meta({ description: 'net.ipv4.*_l3mdev_accept (they cover IPv6 too); omitted keys are not written' });
+
+const VlanParent = z
+  .strictObject({
+    'networkd-file': z
+      .string()
+      .meta({ description: 'name of the .network file that already configures this parent; vrfgen adds its VLAN= lines as a drop-in for it' }),
+  })
+  .meta({ description: 'a VLAN parent that another tool configures' });
+
+export const IntentSchema = z
+  .strictObject({
+    version: z.literal(1).meta({ description: 'intent format version' }),
+    platform: z.enum(platformNames).optional().meta({ description: 'target platform profile; default debian-12' }),
+    vrfs: z.record(z.string(), Vrf),
+    sysctl: Sysctl.optional(),
+    'vlan-parents': z.record(z.string(), VlanParent).optional(),
+  })
+  .meta({ title: 'vrfgen intent', description: 'Linux VRFs to persist, format version 1' });
+
+export type Intent = z.infer<typeof IntentSchema>;
+export type IntentVrf = z.infer<typeof Vrf>;
+export type IntentRoute = z.infer<typeof Route>;
+export type IntentRule = z.infer<typeof Rule>;
+
+/** The JSON Schema (draft 2020-12) of the intent, for editors and `vrfgen schema`. */
+export const intentJsonSchema = (): object => z.toJSONSchema(IntentSchema, { io: 'input' });

@@ -1,0 +1,63 @@
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import type { Diagnostic, Path, SourcePos } from './diagnostics.ts';
+
+/**
+ * Maps intent paths back to file positions. Every stage reports problems by path only; the loader
+ * attaches positions through this one locator, so semantic errors keep their line:col too.
+ */
+export class SourceMap {
+  readonly lines: readonly string[];
+
+  constructor(
+    readonly file: string,
+    text: string,
+    private readonly doc: Document,
+    private readonly lc: LineCounter,
+  ) {
+    this.lines = text.split(/\r?\n/);
+  }
+
+  /** Position of the node at `path`: its key when asked (or when the value is a block), else its value. */
+  locate(path: Path, atKey = false): SourcePos {
+    let node: unknown = this.doc.contents;
+    let keyNode: Node | undefined;
+    let offset = rangeStart(node) ?? 0;
+    for (const seg of path) {
+      const pair = findPair(node, seg);
+      if (pair === undefined) break; // missing key: point at the nearest existing ancestor
+      keyNode = isScalar(pair.key) ? pair.key : undefined;
+      node = pair.value;
+      const valueAt = rangeStart(node);
+      const keyAt = rangeStart(keyNode);
+      // A scalar value is the most precise place; a block collection is better named by its key.
+      offset = (isScalar(node) && valueAt !== undefined ? valueAt : keyAt ?? valueAt) ?? offset;
+    }
+    if (atKey && keyNode?.range) offset = keyNode.range[0];
+    return this.at(offset);
+  }
+
+  at(offset: number): SourcePos {
+    const { line, col } = this.lc.linePos(offset);
+    return { file: this.file, line, col };
+  }
+
+  /** Attach positions to diagnostics that have a path but no position yet. */
+  place(diags: readonly Diagnostic[]): Diagnostic[] {
+    return diags.map((d) => (d.pos ? d : { ...d, pos: this.locate(d.path, d.atKey) }));
+  }
+}
+
+const rangeStart = (n: unknown): number | undefined =>
+  (n as Node | null | undefined)?.range?.[0] ?? undefined;
+
+/** The pair (or sequence item, as a pseudo-pair) for one path segment. */
+function findPair(node: unknown, seg: string | number): { key: unknown; value: unknown } | undefined {
+  if (isMap(node)) {
+    return (node.items as Pair[]).find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(seg));
+  }
+  if (isSeq(node) && typeof seg === 'number') {
+    const item = node.items[seg];
+    return item === undefined ? undefined : { key: undefined, value: item };
+  }
+  return undefined;
+}

@@ -1,0 +1,32 @@
+import type { Diagnostic } from './diagnostics.ts';
+import type { Model } from './model.ts';
+
+/** One file a target wants on disk. Paths are absolute inside the target root. */
+export interface OutputFile {
+  readonly path: string;
+  /** File mode, e.g. 0o644; 0o600 for files daemons insist are private. */
+  readonly mode: number;
+  /** Always ends with '\n'; starts with the vrfgen header. */
+  readonly content: string;
+}
+
+export interface RenderContext {
+  /** Render `templates/<name>` with `view` (plus `source` for the header). */
+  template(name: string, view: object): string;
+  /** Report something the target cannot express; a target never drops anything silently. */
+  report(d: Diagnostic): void;
+}
+
+export interface Target {
+  /** Registry key and `--target` name. */
+  readonly name: string;
+  /** 'network': alternative ways to persist links (choose one per run); 'system': compose with any. */
+  readonly kind: 'network' | 'system';
+  /** One line for `vrfgen targets`. */
+  readonly summary: string;
+  /** Globs (`*` within one path segment) of every path this target may write, so the writer can
+   *  prune what the intent no longer produces. Every name carries the vrfgen prefix. */
+  readonly owns: readonly string[];
+  /** Pure: the model in, files out. No I/O. */
+  render(model: Model, ctx: RenderContext): readonly OutputFile[];
+}

@@ -1,0 +1,19 @@
+import type { Target } from '../src/target.ts';
+
+/**
+ * sysctl.d files from all directories are applied sorted by name, the latest name winning. 90-
+ * comes after the distribution's 50-* defaults but before Debian's 99-sysctl.conf link to
+ * /etc/sysctl.conf, so an admin's /etc/sysctl.conf keeps the last word (documented in the README).
+ */
+const PATH = '/etc/sysctl.d/90-vrfgen-l3mdev.conf';
+
+export default {
+  name: 'sysctl',
+  kind: 'system',
+  summary: 'net.ipv4.*_l3mdev_accept drop-in in /etc/sysctl.d',
+  owns: [PATH],
+  render(model, { template }) {
+    if (model.sysctls.length === 0) return [];
+    return [{ path: PATH, mode: 0o644, content: template('sysctl/l3mdev.conf.njk', { sysctls: model.sysctls }) }];
+  },
+} satisfies Target;
