@@ -7,7 +7,7 @@
  * ```
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
-import { loadIntentFile } from './load.ts';
+import { loadIntent, loadIntentFile, type Loaded } from './load.ts';
 import type { Model } from './model.ts';
 import type { PlatformName } from './platforms.ts';
 import { renderTargets, selectTargets } from './render.ts';
@@ -44,7 +44,15 @@ export interface Validated {
 
 /** Load, check and resolve an intent file: every problem at once, each with its position. */
 export async function validate(file: string, opts: ValidateOptions = {}): Promise<Validated> {
-  const loaded = await loadIntentFile(file);
+  return validated(await loadIntentFile(file), file, opts);
+}
+
+/** The same for intent text already in memory (templated by Ansible, say); `file` names it in messages. */
+export function validateText(text: string, file = 'intent.yaml', opts: ValidateOptions = {}): Validated {
+  return validated(loadIntent(text, file), file, opts);
+}
+
+function validated(loaded: Loaded, file: string, opts: ValidateOptions): Validated {
   const resolved = loaded.intent ? resolve(loaded.intent, { file, ...opts }) : { diagnostics: [] };
   const all = [...loaded.diagnostics, ...(loaded.source ? loaded.source.place(resolved.diagnostics) : resolved.diagnostics)];
   const diagnostics = sortDiagnostics(all);
@@ -77,12 +85,13 @@ export interface Generated extends Validated {
 /** validate → render → plan → write. Nothing is written unless everything before succeeded. */
 export async function generate(file: string, opts: GenerateOptions = {}): Promise<Generated> {
   const chosen = selectTargets(opts.targets); // throws TargetSelectionError before any reading
-  const validated = await validate(file, opts);
-  if (!validated.model) return { ...validated, files: [], changes: [], written: false };
-  const rendered = renderTargets(validated.model, chosen);
+  const v = await validate(file, opts);
+  if (!v.model) return { ...v, files: [], changes: [], written: false };
+  const rendered = renderTargets(v.model, chosen);
   const { plan, diagnostics } = await planWrite(rendered.files, chosen.flatMap((t) => t.owns), opts.root ?? '/', opts.force);
-  const all = sortDiagnostics([...validated.diagnostics, ...rendered.diagnostics, ...diagnostics]);
+  const placed = v.source ? v.source.place(rendered.diagnostics) : rendered.diagnostics;
+  const all = sortDiagnostics([...v.diagnostics, ...placed, ...diagnostics]);
   const blocked = hasErrors(all);
   if (!blocked && !opts.dryRun) await applyPlan(plan);
-  return { ...validated, diagnostics: all, files: rendered.files, changes: blocked ? [] : plan.changes, written: !blocked && !opts.dryRun };
+  return { ...v, diagnostics: all, files: rendered.files, changes: blocked ? [] : plan.changes, written: !blocked && !opts.dryRun };
 }

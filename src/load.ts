@@ -105,7 +105,9 @@ function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
   switch (issue.code) {
     case 'invalid_type': {
       const want = TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`;
-      return [error('schema/wrong-type', path, `${subject}: expected ${want}, got ${describe(input)}`)];
+      // YAML 1.1 habits: in YAML 1.2 `yes`/`no`/`on`/`off` are strings, not booleans.
+      const hint = issue.expected === 'boolean' && typeof input === 'string' && /^(yes|no|on|off|y|n)$/i.test(input) ? ' (write true or false)' : '';
+      return [error('schema/wrong-type', path, `${subject}: expected ${want}, got ${describe(input)}${hint}`)];
     }
     case 'invalid_value':
       if (path.length === 1 && path[0] === 'version') {

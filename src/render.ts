@@ -1,5 +1,5 @@
 import { targets, type TargetName } from '../targets/index.ts';
-import type { Diagnostic } from './diagnostics.ts';
+import { warning, type Diagnostic } from './diagnostics.ts';
 import type { Model } from './model.ts';
 import type { OutputFile, Target } from './target.ts';
 import { renderTemplate } from './templates.ts';
@@ -33,6 +33,12 @@ export function renderTargets(model: Model, chosen: readonly Target[]): { files:
     report: (d: Diagnostic) => diagnostics.push(d),
   };
   const files = chosen.flatMap((t) => t.render(model, ctx));
+  if (!chosen.some((t) => t.name === 'services')) {
+    // Say so rather than drop the binding silently: the units would keep running outside their VRF.
+    for (const s of model.vrfs.flatMap((v) => v.services)) {
+      diagnostics.push(warning('generate/service-not-bound', s.at, `vrf '${s.vrf}': service '${s.unit}' is not bound by this run (no services target chosen)`));
+    }
+  }
   const paths = new Set<string>();
   for (const f of files) {
     if (paths.has(f.path)) throw new Error(`vrfgen bug: two outputs for ${f.path}`);

@@ -222,5 +222,6 @@ export function resolveRules(vrf: string, v: IntentVrf, diags: Diagnostic[]): Ru
       rules.push(rule);
     }
   });
-  return rules.sort((a, b) => (a.priority ?? Infinity) - (b.priority ?? Infinity));
+  const prio = (r: Rule) => r.priority ?? Number.MAX_SAFE_INTEGER;
+  return rules.sort((a, b) => prio(a) - prio(b));
 }

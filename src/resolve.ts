@@ -13,8 +13,8 @@ export interface ResolveOptions {
   readonly platform?: PlatformName;
 }
 
-/** Tables the kernel reserves: 253 default, 254 main, 255 local (0 is rejected by the schema). */
-const RESERVED_TABLES: Record<number, string> = { 253: 'default', 254: 'main', 255: 'local' };
+/** Table ids the kernel reserves (rtnetlink.h: RT_TABLE_UNSPEC, _DEFAULT, _MAIN, _LOCAL). */
+const RESERVED_TABLES: Record<number, string> = { 0: 'unspec', 253: 'default', 254: 'main', 255: 'local' };
 
 /**
  * Intent → Model. Applies defaults, adopts VRF tables, checks every cross-reference and sorts.

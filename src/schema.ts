@@ -53,7 +53,7 @@ const Rule = z
 
 const Vrf = z
   .strictObject({
-    table: z.number().int().min(1).max(U32).meta({ description: 'routing table id; unique; not 253-255' }),
+    table: z.number().int().min(0).max(U32).meta({ description: 'routing table id; unique; not 0 or 253-255 (reserved by the kernel)' }),
     isolate: z
       .boolean()
       .optional()

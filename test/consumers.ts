@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { probeCommand, run } from './helpers.ts';
+
+/**
+ * The real consumers of vrfgen's files, run on this machine: systemd-networkd's own parser and
+ * systemd-sysctl. The host kernel lacks vrf.ko, so networkd cannot create the VRFs here (the
+ * real-boot test does that); what it can do is load every file the way it does at boot and log
+ * each key, value or section it rejects. Both run in fresh network and mount namespaces, so the
+ * host's links, sysctls and /etc are untouched.
+ */
+export const NETWORKD = '/lib/systemd/systemd-networkd';
+export const SYSTEMD_SYSCTL = '/lib/systemd/systemd-sysctl';
+
+/** Why the namespaced consumers cannot run here, or undefined. */
+export function probeNamespaces(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root (unshare of network and mount namespaces)';
+  return probeCommand('unshare', ['-n', '-m', 'true']);
+}
+
+export function probeNetworkd(): string | undefined {
+  return existsSync(NETWORKD) ? probeNamespaces() : `${NETWORKD} not installed (Debian package systemd)`;
+}
+
+export function probeSysctl(): string | undefined {
+  return existsSync(SYSTEMD_SYSCTL) ? probeNamespaces() : `${SYSTEMD_SYSCTL} not installed (Debian package systemd)`;
+}
+
+// Inside the namespaces: a private /run/systemd, the case's files as /etc/systemd/network.
+const NETWORKD_SCRIPT = `
+set -e
+mkdir -p /run/systemd /etc/systemd/network
+mount -t tmpfs tmpfs /run/systemd
+mount --bind "$1" /etc/systemd/network
+export SYSTEMD_LOG_LEVEL=debug SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_COLOR=0
+exec ${NETWORKD}
+`;
+
+/**
+ * Start systemd-networkd on `dir` (an /etc/systemd/network tree) until it has loaded every file and
+ * enumerated links, and return every log line it wrote about a file in that tree: unknown keys,
+ * unparsable values, ignored sections. An empty list means networkd accepted every line.
+ */
+export function networkdComplaints(dir: string): Promise<string[]> {
+  return networkdLog(dir).then((log) => log.split('\n').filter((l) => l.startsWith('/etc/systemd/network/')));
+}
+
+/** The whole debug log of one networkd start on `dir`, up to "Enumeration completed". */
+export function networkdLog(dir: string): Promise<string> {
+  // networkd drops to the systemd-network user: a 0700 temp dir would look empty to it.
+  chmodSync(dir, 0o755);
+  return new Promise((resolve, reject) => {
+    const p = spawn('unshare', ['-n', '-m', 'sh', '-c', NETWORKD_SCRIPT, 'sh', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    const timer = setTimeout(() => finish(new Error(`networkd did not finish loading in 20 s:\n${log}`)), 20_000);
+    const onData = (b: Buffer) => {
+      log += b.toString();
+      if (log.includes('Enumeration completed')) finish();
+    };
+    const finish = (err?: Error) => {
+      clearTimeout(timer);
+      p.kill('SIGKILL');
+      if (err) reject(err);
+      else resolve(log);
+    };
+    p.stdout.on('data', onData);
+    p.stderr.on('data', onData);
+    p.on('exit', (code) => {
+      if (!log.includes('Enumeration completed')) finish(new Error(`networkd exited ${code} before loading:\n${log}`));
+    });
+  });
+}
+
+/**
+ * Apply a sysctl.d file with systemd-sysctl in a fresh network namespace and read the keys back.
+ * Returns systemd-sysctl's exit status, its complaints, and the values it left behind.
+ */
+export function applySysctl(content: string, keys: readonly string[]): { code: number; stderr: string; values: Record<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-sysctl-'));
+  const file = join(dir, '90-test.conf');
+  writeFileSync(file, content);
+  const script = `${SYSTEMD_SYSCTL} "$1"; rc=$?; shift; for k; do printf '%s=' "$k"; cat "/proc/sys/$(echo "$k" | tr . /)"; done; exit $rc`;
+  const r = run('unshare', ['-n', 'sh', '-c', script, 'sh', file, ...keys]);
+  const values = Object.fromEntries(r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split('=') as [string, string]));
+  return { code: r.code, stderr: r.stderr, values };
+}
+
+export const readText = (p: string) => readFileSync(p, 'utf8');
