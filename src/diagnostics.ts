@@ -26,21 +26,12 @@ export interface Diagnostic {
   readonly pos?: SourcePos;
 }
 
-export const error = (code: string, path: Path, message: string, atKey = false): Diagnostic => ({
-  severity: 'error',
-  code,
-  path,
-  message,
-  ...(atKey ? { atKey } : {}),
-});
+const diagnostic =
+  (severity: Diagnostic['severity']) =>
+  (code: string, path: Path, message: string, atKey = false): Diagnostic => ({ severity, code, path, message, ...(atKey ? { atKey } : {}) });
 
-export const warning = (code: string, path: Path, message: string, atKey = false): Diagnostic => ({
-  severity: 'warning',
-  code,
-  path,
-  message,
-  ...(atKey ? { atKey } : {}),
-});
+export const error = diagnostic('error');
+export const warning = diagnostic('warning');
 
 export const hasErrors = (diags: readonly Diagnostic[]): boolean => diags.some((d) => d.severity === 'error');
 

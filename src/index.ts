@@ -6,7 +6,7 @@
  * const result = await generate('mgmt.yaml', { targets: ['networkd', 'sysctl'], root: '/mnt/image' });
  * ```
  */
-import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { error, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { loadIntent, loadIntentFile, type Loaded } from './load.ts';
 import type { Model } from './model.ts';
 import type { PlatformName } from './platforms.ts';
@@ -88,10 +88,31 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
   const v = await validate(file, opts);
   if (!v.model) return { ...v, files: [], changes: [], written: false };
   const rendered = renderTargets(v.model, chosen);
-  const { plan, diagnostics } = await planWrite(rendered.files, chosen.flatMap((t) => t.owns), opts.root ?? '/', opts.force);
+  const root = opts.root ?? '/';
+  let planned;
+  try {
+    planned = await planWrite(rendered.files, chosen.flatMap((t) => t.owns), root, opts.force);
+  } catch (e) {
+    return { ...v, diagnostics: [...v.diagnostics, ioError(e, 'read')], files: rendered.files, changes: [], written: false };
+  }
+  const { plan, diagnostics } = planned;
   const placed = v.source ? v.source.place(rendered.diagnostics) : rendered.diagnostics;
   const all = sortDiagnostics([...v.diagnostics, ...placed, ...diagnostics]);
   const blocked = hasErrors(all);
-  if (!blocked && !opts.dryRun) await applyPlan(plan);
+  if (!blocked && !opts.dryRun) {
+    try {
+      await applyPlan(plan);
+    } catch (e) {
+      // Files written before the failure are complete (each is renamed into place whole).
+      return { ...v, diagnostics: [...all, ioError(e, 'write')], files: rendered.files, changes: plan.changes, written: false };
+    }
+  }
   return { ...v, diagnostics: all, files: rendered.files, changes: blocked ? [] : plan.changes, written: !blocked && !opts.dryRun };
+}
+
+/** An operating-system error while reading or writing the tree, as a diagnostic (exit 2), not a crash. */
+function ioError(e: unknown, what: 'read' | 'write'): Diagnostic {
+  const err = e as NodeJS.ErrnoException;
+  if (!err?.code) throw e; // not an I/O error: a bug, let the CLI report it as one
+  return error(`io/${what}`, [], `cannot ${what} the target tree: ${err.message}`);
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { error, type Diagnostic, type Path } from './diagnostics.ts';
+import { error, warning, type Diagnostic, type Path } from './diagnostics.ts';
 import { IntentSchema, type Intent } from './schema.ts';
 import { SourceMap } from './source.ts';
 
@@ -33,8 +33,7 @@ export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
   const source = new SourceMap(file, text, doc, lc);
   const diags: Diagnostic[] = [...doc.errors, ...doc.warnings].map((e) => ({
-    ...error(`yaml/${e.code.toLowerCase().replace(/_/g, '-')}`, [], e.message.split('\n')[0]!),
-    severity: e.name === 'YAMLWarning' ? 'warning' : 'error',
+    ...(e.name === 'YAMLWarning' ? warning : error)(`yaml/${e.code.toLowerCase().replace(/_/g, '-')}`, [], e.message.split('\n')[0]!),
     pos: source.at(e.pos[0]),
   }));
   // A syntax error leaves a document whose shape we cannot trust; duplicate keys leave a sound one.

@@ -35,6 +35,7 @@ export function checkIfName(name: string, path: Path, what: string, atKey = true
 /** systemd unit names vrfgen can bind: no escapes, no specifiers, .service (default) or .socket. */
 const UNIT = /^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/;
 const UNIT_NAME_MAX = 255;
+const OTHER_UNIT_TYPES = new Set(['target', 'timer', 'mount', 'automount', 'path', 'slice', 'scope', 'swap', 'device']);
 
 /** Normalise a unit name (`ssh` → `ssh.service`) or report why it cannot be bound. */
 export function checkUnitName(name: string, path: Path): { unit?: string; diags: Diagnostic[] } {
@@ -42,11 +43,12 @@ export function checkUnitName(name: string, path: Path): { unit?: string; diags:
   if (!UNIT.test(name) || name.length > UNIT_NAME_MAX) {
     return { diags: [error('service/invalid-name', path, `service ${shown}: not a unit name vrfgen can bind (allowed: A-Z a-z 0-9 _ . : @ -, at most ${UNIT_NAME_MAX} characters)`)] };
   }
-  const suffix = name.match(/\.([a-z]+)$/)?.[1];
-  const unit = suffix === 'service' || suffix === 'socket' ? name : `${name}.service`;
-  if (suffix && !['service', 'socket'].includes(suffix) && ['target', 'timer', 'mount', 'path', 'slice', 'scope', 'swap', 'device', 'automount'].includes(suffix)) {
+  const suffix = name.match(/\.([a-z]+)$/)?.[1] ?? '';
+  if (OTHER_UNIT_TYPES.has(suffix)) {
     return { diags: [error('service/unsupported-type', path, `service ${shown}: only .service and .socket units run processes that can be bound to a VRF`)] };
   }
+  // Like systemctl: a name without a unit type means the service.
+  const unit = suffix === 'service' || suffix === 'socket' ? name : `${name}.service`;
   if (/@\.(service|socket)$/.test(unit)) {
     return { diags: [error('service/template', path, `service ${shown}: a template needs an instance name (e.g. ${JSON.stringify(unit.replace('@.', '@name.'))})`)] };
   }

@@ -121,6 +121,15 @@ describe('exit codes and usage errors', () => {
     expect(r.stderr).toBe('/nonexistent/intent.yaml:1:1: error io/read: cannot read intent: ENOENT\n');
   });
 
+  test('a tree that cannot be written → 2, a message, no stack trace', () => {
+    const file = join(tmp(), 'not-a-dir');
+    writeFileSync(file, '');
+    const r = vrfgen('generate', EXAMPLE, '--root', file, '--target', 'sysctl');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error io\/write: cannot write the target tree: ENOTDIR: not a directory, mkdir '.*not-a-dir\/etc\/sysctl\.d'$/m);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
   test('unknown target, unknown platform, unknown option → 2 with one line', () => {
     for (const args of [
       ['generate', EXAMPLE, '--target', 'networkd,bogus', '--dry-run'],
