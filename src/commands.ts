@@ -69,8 +69,10 @@ export async function runCheck(
   o: { state?: string; root?: string; target?: string[]; strict?: boolean; json?: boolean; platform?: string },
 ): Promise<number> {
   const c = await asUsage(check(file, { state: o.state, root: o.root, targets: o.target, strict: o.strict, platform: platformOf(o.platform) }));
-  report(c, o.json, c.model ? reportJson(c.findings) : {});
-  if (!o.json && c.findings.length) process.stdout.write(formatReport(c.findings));
+  // Nothing was compared when the intent is invalid or the state or root cannot be read.
+  const compared = c.model !== undefined && !c.diagnostics.some((d) => d.code.startsWith('io/'));
+  report(c, o.json, compared ? reportJson(c.findings) : {});
+  if (!o.json && compared) process.stdout.write(formatReport(c.findings));
   return c.exitCode;
 }
 
