@@ -1,12 +1,64 @@
 /**
- * observedFacts() on probe outputs the captured boots do not cover. Every JSON sample below is
- * what iproute2 6.1 printed on this project's development machine (in a network namespace), or a
- * line of the captured boots; the systemd ≥ 260 sample is the documented property (backends §9).
+ * The fact vocabulary: expectedFacts() of a shipped example, and observedFacts() on probe outputs
+ * the captured boots do not cover. The JSON samples are what iproute2 6.1 printed on this
+ * project's development machine (in a network namespace) or lines of the captured boots, except
+ * the VLAN link (this kernel has no 8021q; the sample has the fields iproute2 prints for one) and
+ * the systemd ≥ 260 property (documented, backends §9).
  */
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { compare } from '../src/check/compare.ts';
+import { expectedFacts } from '../src/check/facts.ts';
 import { observedFacts } from '../src/check/observed.ts';
 import type { Observation, ProbeOutput, ProbeResult } from '../src/check/probes.ts';
+import { ROOT, modelOf } from './helpers.ts';
+
+test('expectedFacts: every item the shipped mgmt-and-production example implies', async () => {
+  const { model } = await modelOf(join(ROOT, 'examples/mgmt-and-production.yaml'));
+  expect(expectedFacts(model!).map((f) => [f.key, f.value])).toEqual([
+    ['link mgmt kind', 'vrf'],
+    ['link mgmt table', 10],
+    ['link mgmt state', 'up'],
+    ['link eth1 master', 'mgmt'],
+    ['link eth1 state', 'up'],
+    ['addr eth1 10.10.0.1/24', 'present'],
+    ['addr eth1 2001:db8:10::1/64', 'present'],
+    ['route4 main dev eth1', []],
+    ['route6 main dev eth1', []],
+    ['route4 10 0.0.0.0/0 metric 0', 'via 10.10.0.254 dev eth1'],
+    ['route4 10 0.0.0.0/0 metric 4278198272', 'unreachable'],
+    ['route6 10 ::/0 metric 1024', 'via 2001:db8:10::fe dev eth1'],
+    ['route6 10 ::/0 metric 4278198272', 'unreachable'],
+    ['service ssh.service state', 'active'],
+    ['service ssh.service vrf', 'mgmt'],
+    ['link production kind', 'vrf'],
+    ['link production table', 20],
+    ['link production state', 'up'],
+    ['link eth0.100 master', 'production'],
+    ['link eth0.100 state', 'up'],
+    ['link eth0.100 vlan', 'eth0 id 100'],
+    ['addr eth0.100 192.0.2.1/24', 'present'],
+    ['addr eth0.100 2001:db8:100::1/64', 'present'],
+    ['route4 main dev eth0.100', []],
+    ['route6 main dev eth0.100', []],
+    ['link eth2 master', 'production'],
+    ['link eth2 state', 'up'],
+    ['addr eth2 10.20.0.1/24', 'present'],
+    ['route4 main dev eth2', []],
+    ['route4 20 0.0.0.0/0 metric 0', 'via 10.20.0.254 dev eth2'],
+    ['route4 20 0.0.0.0/0 metric 4278198272', 'unreachable'],
+    ['route4 20 198.51.100.0/24 metric 50', 'via 192.0.2.254 dev eth0.100'],
+    ['route4 20 203.0.113.0/24 metric 0', 'blackhole'],
+    ['route6 20 ::/0 metric 4278198272', 'unreachable'],
+    ['rule4 from 192.0.2.0/24 pref 100', 'table 20'],
+    ['link eth0 state', 'up'],
+    ['rule4 l3mdev', 'pref 1000'],
+    ['rule6 l3mdev', 'pref 1000'],
+    ['sysctl net.ipv4.raw_l3mdev_accept', 1],
+    ['sysctl net.ipv4.tcp_l3mdev_accept', 0],
+    ['sysctl net.ipv4.udp_l3mdev_accept', 0],
+  ]);
+});
 
 const ok = (stdout: string): ProbeOutput => ({ code: 0, stdout, stderr: '' });
 const result = (file: string, observes: Observation, output?: ProbeOutput, label?: string): ProbeResult => ({
@@ -58,6 +110,25 @@ describe('observedFacts', () => {
       'route4 10 203.0.114.0/24 metric 0': 'prohibit',
       'route4 10 *': ['10.9.9.9/32 metric 0 via 10.1.0.254 dev a0', '203.0.114.0/24 metric 0 prohibit'],
       'route4 10 dev a0': ['10.9.9.9/32 metric 0 via 10.1.0.254 dev a0'],
+    });
+  });
+
+  test('links: a VLAN member enslaved to a VRF; a link without carrier', () => {
+    const links =
+      '[{"ifindex":7,"link":"eth0","ifname":"eth0.100","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"master":"production",' +
+      '"linkinfo":{"info_kind":"vlan","info_data":{"protocol":"802.1Q","id":100},"info_slave_kind":"vrf","info_slave_data":{"table":20}}},' +
+      '{"ifindex":2,"ifname":"eth0","flags":["BROADCAST","MULTICAST","UP"]}]';
+    const { facts } = observedFacts([result('links.json', { kind: 'links' }, ok(links))]);
+    expect(Object.fromEntries(facts)).toEqual({
+      'link eth0.100 kind': 'vlan',
+      'link eth0.100 state': 'up',
+      'link eth0.100 master': 'production',
+      'link eth0.100 vlan': 'eth0 id 100',
+      'link production members': ['eth0.100'],
+      'link eth0 kind': 'none',
+      'link eth0 state': 'up (no carrier)',
+      'link eth0 master': 'none',
+      'link eth0 vlan': 'none',
     });
   });
 
