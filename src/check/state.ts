@@ -15,7 +15,8 @@ export const PROBE_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
 /** Run probes on this host: no shell, the C locale (stable messages), and a bound on a hung command. */
 export const liveRun: Run = (p) =>
   new Promise((resolve) => {
-    const env = { ...process.env, LC_ALL: 'C', PATH: `${PROBE_PATH}:${process.env.PATH ?? ''}` };
+    // Never an empty PATH element: that would mean the current directory.
+    const env = { ...process.env, LC_ALL: 'C', PATH: [PROBE_PATH, process.env.PATH].filter(Boolean).join(':') };
     execFile(p.argv[0]!, p.argv.slice(1), { env, encoding: 'utf8', maxBuffer: 256 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
       let code: number | null = 0;
       if (err) {
