@@ -3,7 +3,8 @@
  * The command line: option parsing only. Each command loads its code when it runs, so
  * `vrfgen validate` never pays for the template engine.
  *
- * Exit codes: 0 ok · 1 invalid intent or refused write · 2 usage or I/O error · 3 internal bug.
+ * Exit codes: 0 ok · 1 invalid intent, refused write, or drift found by check · 2 usage or I/O error,
+ * or (check) not everything could be checked · 3 internal bug.
  */
 import { Command, CommanderError, Option } from 'commander';
 
@@ -40,6 +41,33 @@ program
   .action(async (intent: string, o: { target?: string[]; root: string; dryRun?: boolean; force?: boolean; json?: boolean; platform?: string }) => {
     const { runGenerate } = await import('./commands.ts');
     process.exitCode = await runGenerate(intent, o);
+  });
+
+program
+  .command('check')
+  .description('check this host, or a state collected from one, against the intent: exit 0 match, 1 drift, 2 could not check')
+  .argument('<intent>', 'intent YAML file')
+  .option('--state <dir>', 'read the probe outputs from DIR (written by `vrfgen collect` or its --script) instead of probing this host')
+  .option('--root <dir>', "compare vrfgen's files under DIR (default: / on a live check; not compared with --state unless given)")
+  .option('-t, --target <list>', 'targets whose files are compared (default: networkd and every system target)', list)
+  .option('--strict', 'also report members, addresses and routes inside the VRFs that the intent does not mention')
+  .option('--json', 'print the findings as JSON on stdout')
+  .addOption(platformOption())
+  .action(async (intent: string, o: { state?: string; root?: string; target?: string[]; strict?: boolean; json?: boolean; platform?: string }) => {
+    const { runCheck } = await import('./commands.ts');
+    process.exitCode = await runCheck(intent, o);
+  });
+
+program
+  .command('collect')
+  .description('run the probes `check` needs and store their raw outputs in DIR, or print them as a POSIX sh script')
+  .argument('<intent>', 'intent YAML file (it decides which tables and units are probed)')
+  .argument('[dir]', 'folder to write the outputs to')
+  .option('--script', 'print a sh script (iproute2, procps and systemctl only) that writes the same DIR')
+  .addOption(platformOption())
+  .action(async (intent: string, dir: string | undefined, o: { script?: boolean; platform?: string }) => {
+    const { runCollect } = await import('./commands.ts');
+    process.exitCode = await runCollect(intent, dir, o);
   });
 
 program

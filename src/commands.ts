@@ -1,6 +1,6 @@
 import { diagnosticJson, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { formatChanges } from './diff.ts';
-import { generate, validate, type Validated } from './index.ts';
+import { check, collect, collectScript, formatReport, generate, reportJson, validate, type Validated } from './index.ts';
 import { platformNames, type PlatformName } from './platforms.ts';
 import { TargetSelectionError } from './render.ts';
 import { targets } from '../targets/index.ts';
@@ -12,6 +12,16 @@ function platformOf(name?: string): PlatformName | undefined {
   if (name === undefined) return undefined;
   if (!(platformNames as string[]).includes(name)) throw new UsageError(`unknown platform '${name}'; known: ${platformNames.join(', ')}`);
   return name as PlatformName;
+}
+
+/** A `--target` list that cannot be used is a usage error (exit 2). */
+async function asUsage<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof TargetSelectionError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** Print diagnostics (stderr as text, or stdout as JSON) and choose the exit code. */
@@ -40,13 +50,7 @@ export async function runGenerate(
   file: string,
   o: { target?: string[]; root: string; dryRun?: boolean; force?: boolean; json?: boolean; platform?: string },
 ): Promise<number> {
-  let g;
-  try {
-    g = await generate(file, { targets: o.target, root: o.root, dryRun: o.dryRun, force: o.force, platform: platformOf(o.platform) });
-  } catch (e) {
-    if (e instanceof TargetSelectionError) throw new UsageError(e.message);
-    throw e;
-  }
+  const g = await asUsage(generate(file, { targets: o.target, root: o.root, dryRun: o.dryRun, force: o.force, platform: platformOf(o.platform) }));
   const changes = g.changes.map((c) => ({ path: c.path, action: c.action, mode: c.mode.toString(8).padStart(4, '0') }));
   const code = report(g, o.json, { written: g.written, changes });
   if (code !== 0 || o.json) return code;
@@ -56,6 +60,36 @@ export async function runGenerate(
     const kept = g.changes.filter((c) => c.action === 'keep').length;
     for (const c of g.changes.filter((c) => c.action !== 'keep')) process.stdout.write(`${c.action.padEnd(6)} ${c.path}\n`);
     process.stdout.write(`${g.changes.length - kept} changed, ${kept} unchanged under ${o.root}\n`);
+  }
+  return code;
+}
+
+export async function runCheck(
+  file: string,
+  o: { state?: string; root?: string; target?: string[]; strict?: boolean; json?: boolean; platform?: string },
+): Promise<number> {
+  const c = await asUsage(check(file, { state: o.state, root: o.root, targets: o.target, strict: o.strict, platform: platformOf(o.platform) }));
+  // Nothing was compared when the intent is invalid or the state or root cannot be read.
+  const compared = c.model !== undefined && !c.diagnostics.some((d) => d.code.startsWith('io/'));
+  report(c, o.json, compared ? reportJson(c.findings) : {});
+  if (!o.json && compared) process.stdout.write(formatReport(c.findings));
+  return c.exitCode;
+}
+
+export async function runCollect(file: string, dir: string | undefined, o: { script?: boolean; platform?: string }): Promise<number> {
+  if (o.script) {
+    if (dir !== undefined) throw new UsageError('collect --script prints the script; it takes no DIR (the script does: sh collect.sh DIR)');
+    const s = await collectScript(file, { platform: platformOf(o.platform) });
+    const code = report(s, false);
+    if (s.script) process.stdout.write(s.script);
+    return code;
+  }
+  if (dir === undefined) throw new UsageError('collect needs a DIR to write to (or --script)');
+  const c = await collect(file, dir, { platform: platformOf(o.platform) });
+  const code = report(c, false);
+  if (code === 0) {
+    const failed = c.results.filter((r) => r.output?.code !== 0).map((r) => r.probe.file);
+    process.stdout.write(`${c.results.length} probes into ${dir}${failed.length ? `; failed (check reports them as unknown): ${failed.join(', ')}` : ''}\n`);
   }
   return code;
 }

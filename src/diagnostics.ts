@@ -51,7 +51,7 @@ export function sortDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
 const EXCERPT = 120;
 
 /** Control characters would move the terminal cursor; show them as '?' (one column each, so the caret stays aligned). */
-const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+export const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
 /** netplan-style text: `file:line:col: error code: message`, then the source line and a caret. */
 export function formatDiagnostic(d: Diagnostic, lines?: readonly string[]): string {

@@ -2,10 +2,14 @@
  * vrfgen's library API. The CLI is a thin layer over these functions.
  *
  * ```ts
- * import { loadIntentFile, validate, generate } from 'vrfgen';
+ * import { loadIntentFile, validate, generate, check } from 'vrfgen';
  * const result = await generate('mgmt.yaml', { targets: ['networkd', 'sysctl'], root: '/mnt/image' });
+ * const report = await check('mgmt.yaml', { state: './host1-state' }); // report.exitCode: 0 | 1 | 2
  * ```
  */
+import { checkModel, collectModel, type CheckResult, type CheckSettings } from './check/check.ts';
+import type { ProbeResult } from './check/probes.ts';
+import { renderCollectScript } from './check/script.ts';
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { loadIntent, loadIntentFile, type Loaded } from './load.ts';
 import type { Model } from './model.ts';
@@ -27,6 +31,8 @@ export { resolve } from './resolve.ts';
 export { IntentSchema, intentJsonSchema, type Intent } from './schema.ts';
 export type { OutputFile, Target } from './target.ts';
 export type { Change } from './write.ts';
+export type { Finding, Status } from './check/compare.ts';
+export { formatReport, reportJson } from './check/report.ts';
 export { targets, targetNames, type TargetName } from '../targets/index.ts';
 
 export interface ValidateOptions {
@@ -115,4 +121,34 @@ function ioError(e: unknown, what: 'read' | 'write'): Diagnostic {
   const err = e as NodeJS.ErrnoException;
   if (!err?.code) throw e; // not an I/O error: a bug, let the CLI report it as one
   return error(`io/${what}`, [], `cannot ${what} the target tree: ${err.message}`);
+}
+
+export interface CheckOptions extends ValidateOptions, CheckSettings {
+  /** Targets whose files are compared when a root is checked; default as for generate. */
+  readonly targets?: readonly string[];
+}
+
+export interface Checked extends Validated, CheckResult {}
+
+/** Check this host (or a state DIR collected from one) against an intent, item by item. */
+export async function check(file: string, opts: CheckOptions = {}): Promise<Checked> {
+  const chosen = selectTargets(opts.targets); // throws TargetSelectionError before any reading
+  const v = await validate(file, opts);
+  if (!v.model) return { ...v, findings: [], exitCode: 2 };
+  const r = await checkModel(v.model, v.source, chosen, opts);
+  return { ...v, ...r, diagnostics: [...v.diagnostics, ...r.diagnostics] };
+}
+
+/** Run the probes `check` needs on this host and store their raw outputs in `dir`. */
+export async function collect(file: string, dir: string, opts: ValidateOptions = {}): Promise<Validated & { results: readonly ProbeResult[]; written: readonly string[] }> {
+  const v = await validate(file, opts);
+  if (!v.model) return { ...v, results: [], written: [] };
+  const r = await collectModel(v.model, dir);
+  return { ...v, ...r, diagnostics: [...v.diagnostics, ...r.diagnostics] };
+}
+
+/** The same probes as a POSIX sh script (iproute2, procps and systemctl only), for hosts without Node. */
+export async function collectScript(file: string, opts: ValidateOptions = {}): Promise<Validated & { script?: string }> {
+  const v = await validate(file, opts);
+  return v.model ? { ...v, script: renderCollectScript(v.model) } : v;
 }

@@ -1,0 +1,88 @@
+import { stat } from 'node:fs/promises';
+import { error, type Diagnostic } from '../diagnostics.ts';
+import type { Model } from '../model.ts';
+import { renderTargets } from '../render.ts';
+import type { SourceMap } from '../source.ts';
+import type { OutputFile, Target } from '../target.ts';
+import { planWrite } from '../write.ts';
+import { compare, exitCodeOf, type Finding } from './compare.ts';
+import { expectedFacts } from './facts.ts';
+import { fileFacts, observedFacts, type Observed } from './observed.ts';
+import { followUps, probesFor, type Probe, type ProbeResult, type Run } from './probes.ts';
+import { liveRun, stateRun, writeState } from './state.ts';
+
+export interface CheckSettings {
+  /** Read probe outputs from this state DIR (see `collect`) instead of probing this host. */
+  readonly state?: string;
+  /** Compare the files vrfgen would write under this root; default '/' live, none with `state`. */
+  readonly root?: string;
+  /** Also report members, addresses and routes inside the VRFs that the intent does not mention. */
+  readonly strict?: boolean;
+  /** How probes run; default: on this host, or from `state`. */
+  readonly run?: Run;
+}
+
+export interface CheckResult {
+  /** Every expected fact, in the intent's order, with its status and intent position. */
+  readonly findings: readonly Finding[];
+  /** Problems that stopped the check (an unreadable state DIR or root). */
+  readonly diagnostics: readonly Diagnostic[];
+  /** 0 match · 1 drift · 2 could not check (nothing differs, but something is unknown). */
+  readonly exitCode: 0 | 1 | 2;
+}
+
+/** Run every probe, then the ones that need an earlier answer (the VRF of a service's MainPID). */
+export async function observe(model: Model, run: Run): Promise<ProbeResult[]> {
+  const all = async (probes: readonly Probe[]) =>
+    Promise.all(probes.map(async (probe): Promise<ProbeResult> => {
+      const output = await run(probe);
+      return output ? { probe, output } : { probe };
+    }));
+  const first = await all(probesFor(model));
+  return [...first, ...(await all(followUps(first)))];
+}
+
+async function unreadableDir(dir: string, what: string): Promise<Diagnostic | undefined> {
+  const st = await stat(dir).catch((e: Error) => e);
+  if (st instanceof Error) return error('io/read', [], `cannot read ${what} ${dir}: ${st.message}`);
+  return st.isDirectory() ? undefined : error('io/read', [], `cannot read ${what} ${dir}: not a directory`);
+}
+
+/** The vrfgen files of `targets` under `root`, as facts taken from the writer's own plan. */
+async function treeFacts(model: Model, targets: readonly Target[], root: string, observed: Observed): Promise<{ files: OutputFile[]; observed: Observed }> {
+  const files = renderTargets(model, targets).files;
+  try {
+    const { plan, diagnostics } = await planWrite(files, targets.flatMap((t) => t.owns), root);
+    return { files, observed: { ...observed, facts: new Map([...observed.facts, ...fileFacts(files, plan.changes, diagnostics)]) } };
+  } catch (e) {
+    return { files, observed: { ...observed, unknown: new Map([...observed.unknown, ['file ', { probe: root, why: (e as Error).message }]]) } };
+  }
+}
+
+/** Compare the host (or a collected state) with a valid model. */
+export async function checkModel(model: Model, source: SourceMap | undefined, targets: readonly Target[], opts: CheckSettings): Promise<CheckResult> {
+  const root = opts.root ?? (opts.state === undefined ? '/' : undefined);
+  const stop = (
+    await Promise.all([opts.state !== undefined ? unreadableDir(opts.state, 'state') : undefined, root !== undefined ? unreadableDir(root, 'root') : undefined])
+  ).filter((d): d is Diagnostic => d !== undefined);
+  if (stop.length) return { findings: [], diagnostics: stop, exitCode: 2 };
+
+  const run = opts.run ?? (opts.state !== undefined ? stateRun(opts.state) : liveRun);
+  let observed = observedFacts(await observe(model, run));
+  let files: OutputFile[] | undefined;
+  if (root !== undefined) ({ files, observed } = await treeFacts(model, targets, root, observed));
+  const findings = compare(expectedFacts(model, { strict: opts.strict, ...(files ? { files } : {}) }), observed).map((f) =>
+    f.at && source ? { ...f, pos: source.locate(f.at) } : f,
+  );
+  return { findings, diagnostics: [], exitCode: exitCodeOf(findings) };
+}
+
+/** Run the probes on this host and store their raw outputs in `dir` (the state layout). */
+export async function collectModel(model: Model, dir: string): Promise<{ results: ProbeResult[]; written: string[]; diagnostics: Diagnostic[] }> {
+  const results = await observe(model, liveRun);
+  try {
+    return { results, written: await writeState(dir, results), diagnostics: [] };
+  } catch (e) {
+    return { results, written: [], diagnostics: [error('io/write', [], `cannot write state ${dir}: ${(e as Error).message}`)] };
+  }
+}

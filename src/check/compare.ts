@@ -1,0 +1,58 @@
+import type { Path, SourcePos } from '../diagnostics.ts';
+import type { Fact, Value } from './facts.ts';
+import type { Observed, Unknown } from './observed.ts';
+
+/**
+ * ok: as the intent says · drift: different · missing: not there at all · extra: a list holds
+ * items the intent does not mention · unknown: the probe that would tell failed or was not
+ * collected (never ok, never drift).
+ */
+export type Status = 'ok' | 'drift' | 'missing' | 'extra' | 'unknown';
+
+export interface Finding {
+  readonly key: string;
+  readonly expected: Value;
+  /** Absent when missing or unknown. */
+  readonly actual?: Value;
+  readonly status: Status;
+  /** For lists: the observed items the intent does not mention. */
+  readonly extra?: readonly string[];
+  /** For unknown: which probe, and what went wrong with it. */
+  readonly unknown?: Unknown;
+  readonly at?: Path;
+  readonly pos?: SourcePos;
+}
+
+/** Which failed probe covers `key`, if any (the longest, most specific scope wins). */
+function unknownReason(observed: Observed, key: string): Unknown | undefined {
+  let best: [string, Unknown] | undefined;
+  for (const [scope, why] of observed.unknown) {
+    if (key.startsWith(scope) && (!best || scope.length > best[0].length)) best = [scope, why];
+  }
+  return best?.[1];
+}
+
+/** One finding per expected fact, in the order given: every difference, not just the first. */
+export function compare(expected: readonly Fact[], observed: Observed): Finding[] {
+  return expected.map((f): Finding => {
+    const base = { key: f.key, expected: f.value, ...(f.at ? { at: f.at } : {}) };
+    const unknown = unknownReason(observed, f.key);
+    if (unknown !== undefined) return { ...base, status: 'unknown', unknown };
+    const actual = observed.facts.get(f.key);
+    if (typeof f.value === 'object') {
+      const allowed = new Set(f.value);
+      // A list nobody reported is an empty one: the probe ran and found nothing.
+      const got: readonly string[] = typeof actual === 'object' ? actual : actual === undefined ? [] : [String(actual)];
+      const extra = got.filter((item) => !allowed.has(item));
+      return { ...base, actual: got, status: extra.length ? 'extra' : 'ok', ...(extra.length ? { extra } : {}) };
+    }
+    if (actual === undefined) return { ...base, status: 'missing' };
+    return { ...base, actual, status: actual === f.value ? 'ok' : 'drift' };
+  });
+}
+
+/** 0 everything matches · 1 something differs · 2 nothing differs, but not everything could be checked. */
+export function exitCodeOf(findings: readonly Finding[]): 0 | 1 | 2 {
+  if (findings.some((f) => f.status === 'drift' || f.status === 'missing' || f.status === 'extra')) return 1;
+  return findings.some((f) => f.status === 'unknown') ? 2 : 0;
+}

@@ -1,0 +1,231 @@
+import type { Diagnostic } from '../diagnostics.ts';
+import type { Family } from '../ip.ts';
+import type { OutputFile } from '../target.ts';
+import type { Change } from '../write.ts';
+import { keys, linkState, routeItem, routeValue, ruleSelector, type Value } from './facts.ts';
+import { parseAddresses, parseIdentify, parseLinks, parseRoutes, parseRules, parseSysctl, unitProperties, type Link } from './parse.ts';
+import { identifyFile, type Observation, type ProbeOutput, type ProbeResult } from './probes.ts';
+
+/** Why nothing is known: which probe, and what went wrong with it. */
+export interface Unknown {
+  readonly probe: string;
+  readonly why: string;
+}
+
+/** What the host showed, in the vocabulary of facts.ts. */
+export interface Observed {
+  readonly facts: ReadonlyMap<string, Value>;
+  /** Key prefixes nothing is known about (a probe failed or was not collected), each with why. */
+  readonly unknown: ReadonlyMap<string, Unknown>;
+}
+
+/** The keys one probe answers for: what becomes unknown when it fails. */
+function scopeOf(o: Observation): string {
+  switch (o.kind) {
+    case 'links':
+      return 'link ';
+    case 'addresses':
+      return 'addr ';
+    case 'routes':
+      return `route${o.family} ${o.table} `;
+    case 'rules':
+      return `rule${o.family} `;
+    case 'sysctl':
+      return 'sysctl ';
+    case 'unit':
+      return `service ${o.unit} `;
+    case 'vrf-identify':
+      return keys.service(o.unit, 'vrf');
+    default: {
+      const never: never = o;
+      return never;
+    }
+  }
+}
+
+/** iproute2 ≥ 6.1 exits 2 for a table that has no route at all: that is an answer (empty), not a failure. */
+const isMissingTable = (o: Observation, out: ProbeOutput) => o.kind === 'routes' && out.code === 2 && /FIB table does not exist/.test(out.stderr);
+
+/** Why a probe's output cannot be used, or undefined when it can. */
+function failure(probe: string, out: ProbeOutput | undefined): Unknown | undefined {
+  if (out === undefined) return { probe, why: 'not collected' };
+  if (out.code === null) return { probe, why: 'no exit status recorded' };
+  if (out.code === 0) return undefined;
+  return { probe, why: `exit ${out.code}${out.stderr ? `: ${out.stderr.split('\n')[0]}` : ''}` };
+}
+
+/** Collects facts; a key seen more than once (two rules, two routes) keeps every distinct value. */
+class FactSet {
+  private readonly values = new Map<string, Set<string> | number>();
+  readonly lists = new Map<string, string[]>();
+
+  set(key: string, value: string | number): void {
+    const had = this.values.get(key);
+    if (had instanceof Set && typeof value === 'string') had.add(value);
+    else this.values.set(key, typeof value === 'number' ? value : new Set([value]));
+  }
+
+  add(key: string, item: string): void {
+    this.lists.set(key, [...(this.lists.get(key) ?? []), item]);
+  }
+
+  result(): Map<string, Value> {
+    const out = new Map<string, Value>();
+    for (const [k, v] of this.values) out.set(k, typeof v === 'number' ? v : [...v].sort().join(', '));
+    for (const [k, v] of this.lists) out.set(k, [...new Set(v)].sort());
+    return out;
+  }
+}
+
+/** Rule tables print as numbers or as rt_tables names: the built-in ones, or (ifupdown2) a VRF's own name. */
+const RT_TABLES: Record<string, number> = { default: 253, main: 254, local: 255 };
+
+/** Turn probe outputs into facts. What a failed probe would have said is unknown, never ok or drift. */
+export function observedFacts(results: readonly ProbeResult[]): Observed {
+  const facts = new FactSet();
+  const unknown = new Map<string, Unknown>();
+  const links: Link[] = [];
+  const identify = new Map(results.flatMap((r) => (r.probe.observes.kind === 'vrf-identify' ? [[r.probe.observes.unit, r] as const] : [])));
+
+  // Links first: rules may name their table after a VRF.
+  const ordered = [...results].sort((a, b) => Number(b.probe.observes.kind === 'links') - Number(a.probe.observes.kind === 'links'));
+  for (const { probe, output } of ordered) {
+    const o = probe.observes;
+    if (o.kind === 'vrf-identify') continue; // read with its unit
+    const why = output && isMissingTable(o, output) ? undefined : failure(probe.file, output);
+    if (why !== undefined) {
+      unknown.set(scopeOf(o), why);
+      continue;
+    }
+    const stdout = output!.code === 0 ? output!.stdout : '[]';
+    try {
+      switch (o.kind) {
+        case 'links':
+          links.push(...parseLinks(stdout));
+          linkFacts(links, facts);
+          break;
+        case 'addresses':
+          for (const a of parseAddresses(stdout)) {
+            facts.set(keys.address(a.link, a.cidr), a.state);
+            facts.add(keys.addresses(a.link), a.cidr);
+          }
+          break;
+        case 'routes':
+          routeFacts(stdout, o.family, o.table, facts);
+          break;
+        case 'rules':
+          ruleFacts(stdout, o.family, links, facts);
+          break;
+        case 'sysctl':
+          for (const [k, v] of parseSysctl(stdout)) facts.set(keys.sysctl(k), /^-?\d+$/.test(v) ? Number(v) : v);
+          break;
+        case 'unit':
+          unitFacts(o.unit, stdout, identify.get(o.unit), facts, unknown);
+          break;
+      }
+    } catch (e) {
+      unknown.set(scopeOf(o), { probe: probe.file, why: `unreadable output (${(e as Error).message})` });
+    }
+  }
+  return { facts: facts.result(), unknown };
+}
+
+function linkFacts(links: readonly Link[], facts: FactSet): void {
+  for (const l of links) {
+    facts.set(keys.link(l.name, 'kind'), l.kind ?? 'none');
+    if (l.table !== undefined) facts.set(keys.link(l.name, 'table'), l.table);
+    facts.set(keys.link(l.name, 'state'), linkState(l.flags));
+    facts.set(keys.link(l.name, 'master'), l.master ?? 'none');
+    facts.set(keys.link(l.name, 'vlan'), l.vlan ? `${l.vlan.parent ?? '?'} id ${l.vlan.id ?? '?'}` : 'none');
+    if (l.master) facts.add(keys.link(l.master, 'members'), l.name);
+  }
+}
+
+/** Local, broadcast, multicast and anycast routes are the kernel's bookkeeping for addresses. */
+const ADDRESS_ROUTE_TYPES = new Set(['local', 'broadcast', 'multicast', 'anycast']);
+
+function routeFacts(stdout: string, family: Family, table: number | 'main', facts: FactSet): void {
+  for (const r of parseRoutes(stdout, family)) {
+    if (ADDRESS_ROUTE_TYPES.has(r.type)) continue;
+    const value = r.multipath ? 'multipath' : routeValue(r.type, r.via, r.type === 'unicast' ? r.dev : undefined);
+    facts.set(keys.route(family, table, r.to, r.metric), value);
+    // The prefix route of an address (proto kernel, no gateway) is the kernel's, not anyone's config.
+    if (r.protocol === 'kernel' && r.type === 'unicast' && !r.via) continue;
+    const item = routeItem(r.to, r.metric, value);
+    facts.add(keys.routes(family, table), item);
+    if (r.type === 'unicast' && r.dev) facts.add(keys.routesVia(family, table, r.dev), item);
+  }
+}
+
+function ruleFacts(stdout: string, family: Family, links: readonly Link[], facts: FactSet): void {
+  const vrfTables = new Map(links.filter((l) => l.kind === 'vrf' && l.table !== undefined).map((l) => [l.name, l.table!]));
+  const tableOf = (t: string) => (/^\d+$/.test(t) ? Number(t) : RT_TABLES[t] ?? vrfTables.get(t) ?? t);
+  for (const r of parseRules(stdout)) {
+    if (r.l3mdev) {
+      facts.set(keys.l3mdev(family), `pref ${r.priority ?? '?'}`);
+      continue;
+    }
+    const value = `table ${r.table === undefined ? '?' : tableOf(r.table)}`;
+    const selector = ruleSelector(r, r.other);
+    if (!selector) continue; // `from all` rules (local, main, default) have nothing to match an intent rule
+    facts.set(keys.rule(family, selector), value);
+    if (r.priority !== undefined) facts.set(keys.rule(family, selector, r.priority), value);
+  }
+}
+
+/**
+ * A service's state, and the VRF it really runs in: the VRF `ip vrf identify` finds for its
+ * MainPID, else its BindNetworkInterface= (systemd ≥ 260, which identify cannot see). A socket
+ * unit is bound by BindToDevice=.
+ */
+function unitFacts(unit: string, stdout: string, identified: ProbeResult | undefined, facts: FactSet, unknown: Map<string, Unknown>): void {
+  const props = unitProperties(stdout);
+  const active = props.get('ActiveState');
+  if (!active) throw new Error('no ActiveState');
+  const load = props.get('LoadState');
+  const detail = load && load !== 'loaded' ? load : props.get('SubState');
+  facts.set(keys.service(unit, 'state'), active === 'active' || !detail ? active : `${active} (${detail})`);
+
+  const vrfKey = keys.service(unit, 'vrf');
+  if (unit.endsWith('.socket')) {
+    facts.set(vrfKey, props.get('BindToDevice') || 'none');
+    return;
+  }
+  const bound = props.get('BindNetworkInterface') || undefined;
+  const pid = Number(props.get('MainPID') ?? 0);
+  if (!(pid > 0)) {
+    facts.set(vrfKey, bound ?? 'none (not running)');
+    return;
+  }
+  const file = identified?.probe.file ?? identifyFile(unit);
+  const why = failure(file, identified?.output);
+  const answer = why === undefined ? parseIdentify(identified!.output!.stdout) : undefined;
+  if (why !== undefined) unknown.set(vrfKey, why);
+  else if (!answer) unknown.set(vrfKey, { probe: file, why: 'unreadable output' });
+  else if (answer.pid !== pid) unknown.set(vrfKey, { probe: file, why: `answers for PID ${answer.pid}, but MainPID is ${pid}` });
+  else facts.set(vrfKey, answer.vrf || bound || 'none');
+}
+
+const REFUSED: Record<string, string> = { 'write/foreign-file': 'not written by vrfgen', 'write/outside-root': 'behind a link out of the root' };
+
+/**
+ * The tree, as the writer's own plan sees it (no second comparison): a file vrfgen would keep is
+ * as generated; one it would update was edited (or only its mode changed); one it would create is
+ * missing; one it would remove is stale; one it refuses to touch belongs to someone else.
+ */
+export function fileFacts(files: readonly OutputFile[], changes: readonly Change[], refusals: readonly Diagnostic[]): Map<string, Value> {
+  const facts = new Map<string, Value>();
+  const byPath = new Map(changes.map((c) => [c.path, c]));
+  for (const f of files) {
+    const c = byPath.get(f.path);
+    if (c?.action === 'keep') facts.set(keys.file(f.path), 'as generated');
+    else if (c?.action === 'update') facts.set(keys.file(f.path), c.before === c.after ? `mode ${c.beforeMode!.toString(8).padStart(4, '0')}` : 'edited');
+    else if (!c) {
+      // planWrite names the file first in each refusal it reports.
+      const refusal = refusals.find((d) => d.message.startsWith(`${f.path}: `));
+      facts.set(keys.file(f.path), REFUSED[refusal?.code ?? ''] ?? 'unreadable');
+    }
+  }
+  facts.set(keys.files(), changes.filter((c) => c.action !== 'create').map((c) => c.path).sort());
+  return facts;
+}

@@ -1,0 +1,103 @@
+import type { Family } from '../ip.ts';
+import type { Model } from '../model.ts';
+import { unitProperties } from './parse.ts';
+
+/**
+ * What the checker asks the host, as data: one argv per probe, and the file its output is kept in
+ * inside a state DIR. `check` runs them live, `collect` stores them, `collect --script` writes the
+ * same list as POSIX sh. The names match the captures of real boots (links.json, route-table10.json…).
+ */
+export type Observation =
+  | { readonly kind: 'links' }
+  | { readonly kind: 'addresses' }
+  | { readonly kind: 'routes'; readonly family: Family; readonly table: number | 'main' }
+  | { readonly kind: 'rules'; readonly family: Family }
+  | { readonly kind: 'sysctl' }
+  | { readonly kind: 'unit'; readonly unit: string }
+  | { readonly kind: 'vrf-identify'; readonly unit: string; readonly pid: number };
+
+export interface Probe {
+  /** File name in a state DIR (no directories); also how reports name the probe. */
+  readonly file: string;
+  readonly argv: readonly string[];
+  readonly observes: Observation;
+  /** Stored before the command's answer on the same line (`PID VRF`), so a stale answer shows. */
+  readonly label?: string;
+}
+
+/** A probe's result as stored in a state DIR. `code` null: the exit status was never recorded. */
+export interface ProbeOutput {
+  readonly code: number | null;
+  readonly stdout: string;
+  /** Trailing newlines folded to one; '' when the command wrote nothing to stderr. */
+  readonly stderr: string;
+}
+
+/** Runs one probe (on this host, or by reading a state DIR); undefined: it was not collected. */
+export type Run = (probe: Probe) => Promise<ProbeOutput | undefined>;
+
+export interface ProbeResult {
+  readonly probe: Probe;
+  readonly output?: ProbeOutput;
+}
+
+/** Unit properties the checker reads. BindNetworkInterface exists from systemd 260 on; older
+ *  systemctl simply prints nothing for it. BindToDevice is what binds a .socket unit. */
+const UNIT_PROPERTIES = ['LoadState', 'ActiveState', 'SubState', 'MainPID', 'BindNetworkInterface', 'BindToDevice'];
+
+const probe = (file: string, argv: readonly string[], observes: Observation): Probe => ({ file, argv, observes });
+
+/** `ip route show table N` prints IPv4 only; `-6` is needed for the IPv6 half of a table. */
+const routes = (family: Family, table: number | 'main'): Probe =>
+  probe(
+    `route${family === 6 ? '6' : ''}-${table === 'main' ? 'main' : `table${table}`}.json`,
+    ['ip', '-j', ...(family === 6 ? ['-6'] : []), 'route', 'show', 'table', String(table)],
+    { kind: 'routes', family, table },
+  );
+
+/** The probes for a model, in a fixed order. The VRF of a running service needs its MainPID
+ *  first: see followUps. */
+export function probesFor(model: Model): Probe[] {
+  const tables: (number | 'main')[] = ['main', ...model.vrfs.map((v) => v.table)];
+  return [
+    // linkinfo (kind, VRF table, VLAN id) is only printed with -d.
+    probe('links.json', ['ip', '-j', '-d', 'link', 'show'], { kind: 'links' }),
+    probe('addr.json', ['ip', '-j', 'addr', 'show'], { kind: 'addresses' }),
+    probe('rule.json', ['ip', '-j', 'rule', 'show'], { kind: 'rules', family: 4 }),
+    probe('rule6.json', ['ip', '-j', '-6', 'rule', 'show'], { kind: 'rules', family: 6 }),
+    ...tables.flatMap((t) => [routes(4, t), routes(6, t)]),
+    ...(model.sysctls.length ? [probe('sysctl-l3mdev.txt', ['sysctl', ...model.sysctls.map((s) => s.key)], { kind: 'sysctl' })] : []),
+    ...model.vrfs
+      .flatMap((v) => v.services)
+      .map((s) =>
+        probe(`unit-${s.unit}.txt`, ['systemctl', 'show', ...UNIT_PROPERTIES.map((p) => `--property=${p}`), s.unit], { kind: 'unit', unit: s.unit }),
+      ),
+  ];
+}
+
+/** The file of a unit's `ip vrf identify` answer, and the unit file it takes the MainPID from. */
+export const identifyFile = (unit: string): string => `vrf-identify-${unit}.txt`;
+
+/** Second round: `ip vrf identify` for the MainPID of every service a unit probe found running. */
+export function followUps(results: readonly ProbeResult[]): Probe[] {
+  return results.flatMap(({ probe: p, output }) => {
+    if (p.observes.kind !== 'unit' || output?.code !== 0) return [];
+    const pid = Number(unitProperties(output.stdout).get('MainPID'));
+    if (!Number.isInteger(pid) || pid <= 0) return [];
+    return [{ ...probe(identifyFile(p.observes.unit), ['ip', 'vrf', 'identify', String(pid)], { kind: 'vrf-identify', unit: p.observes.unit, pid }), label: String(pid) }];
+  });
+}
+
+/**
+ * Normalise a command's result to its stored form, the same whether `collect` (Node) or the sh
+ * script wrote it: sh's `$(…)` drops trailing newlines, so stderr and labelled answers end in one.
+ */
+export function stored(p: Probe, raw: { code: number | null; stdout: string; stderr: string }): ProbeOutput {
+  const fold = (s: string) => s.replace(/\n+$/, '');
+  const stderr = fold(raw.stderr);
+  return {
+    code: raw.code,
+    stdout: p.label === undefined ? raw.stdout : `${p.label} ${fold(raw.stdout)}\n`,
+    stderr: stderr ? `${stderr}\n` : '',
+  };
+}

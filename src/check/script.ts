@@ -1,0 +1,26 @@
+import type { Model } from '../model.ts';
+import { renderTemplate } from '../templates.ts';
+import { identifyFile, probesFor } from './probes.ts';
+import { PROBE_PATH } from './state.ts';
+
+/** Words sh takes as they are; anything else is single-quoted. */
+const PLAIN = /^[A-Za-z0-9_.,:=@%+/-]+$/;
+const quote = (word: string): string => (PLAIN.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
+
+/**
+ * The probes of `check` as a POSIX sh script that fills a state DIR exactly like `collect` does,
+ * for hosts without Node. The probe list is the same data; the template only lays it out.
+ */
+export function renderCollectScript(model: Model): string {
+  const probes = probesFor(model);
+  return renderTemplate(
+    'check/collect.sh.njk',
+    {
+      path: PROBE_PATH,
+      probes: probes.map((p) => ({ file: quote(p.file), command: p.argv.map(quote).join(' ') })),
+      // followUps() in sh: `ip vrf identify` of each running service's MainPID.
+      identify: probes.flatMap((p) => (p.observes.kind === 'unit' ? [{ file: quote(identifyFile(p.observes.unit)), unitFile: quote(p.file) }] : [])),
+    },
+    model.source,
+  );
+}

@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stored, type Probe, type ProbeOutput, type ProbeResult, type Run } from './probes.ts';
+
+/**
+ * Where probe outputs come from and go to. A state DIR holds, per probe, NAME (its stdout),
+ * NAME.rc (its exit status) and NAME.err (its stderr, when there was any) — the layout the real
+ * boot captures use, so a captured folder and a collected one read the same.
+ */
+
+/** ip, sysctl and systemctl live in sbin on Debian, which a non-root PATH often lacks. */
+export const PROBE_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Run probes on this host: no shell, the C locale (stable messages), and a bound on a hung command. */
+export const liveRun: Run = (p) =>
+  new Promise((resolve) => {
+    // Never an empty PATH element: that would mean the current directory.
+    const env = { ...process.env, LC_ALL: 'C', PATH: [PROBE_PATH, process.env.PATH].filter(Boolean).join(':') };
+    execFile(p.argv[0]!, p.argv.slice(1), { env, encoding: 'utf8', maxBuffer: 256 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
+      let code: number | null = 0;
+      if (err) {
+        const why = err as NodeJS.ErrnoException & { code?: unknown; killed?: boolean };
+        if (typeof why.code === 'number') code = why.code;
+        else if (why.code === 'ENOENT') [code, stderr] = [127, `${p.argv[0]}: not found`]; // what sh says, with sh's status
+        else [code, stderr] = [null, `${stderr}\n${why.killed ? 'timed out' : why.message}`];
+      }
+      resolve(stored(p, { code, stdout, stderr }));
+    });
+  });
+
+const absent = (e: NodeJS.ErrnoException) => {
+  if (e.code === 'ENOENT') return undefined;
+  throw e;
+};
+
+/** Read probe outputs from a state DIR instead of running them. */
+export function stateRun(dir: string): Run {
+  return async (p: Probe): Promise<ProbeOutput | undefined> => {
+    const at = (suffix: string) => join(dir, `${p.file}${suffix}`);
+    try {
+      const [stdout, rc, stderr] = await Promise.all(['', '.rc', '.err'].map((s) => readFile(at(s), 'utf8').catch(absent)));
+      if (stdout === undefined && rc === undefined) return undefined;
+      const code = rc !== undefined && /^\s*\d+\s*$/.test(rc) ? Number(rc) : null;
+      return { code, stdout: stdout ?? '', stderr: stderr ?? '' };
+    } catch (e) {
+      return { code: null, stdout: '', stderr: `cannot read ${p.file}: ${(e as Error).message}` };
+    }
+  };
+}
+
+/** Store probe results in DIR in the state layout (what `collect` does; the sh script does the same). */
+export async function writeState(dir: string, results: readonly ProbeResult[]): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  for (const { probe, output } of results) {
+    if (!output) continue;
+    const put = async (name: string, content: string) => {
+      await writeFile(join(dir, name), content);
+      written.push(name);
+    };
+    await put(probe.file, output.stdout);
+    if (output.code !== null) await put(`${probe.file}.rc`, `${output.code}\n`);
+    if (output.stderr) await put(`${probe.file}.err`, output.stderr);
+  }
+  return written;
+}
