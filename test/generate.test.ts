@@ -164,7 +164,8 @@ describe('exit codes and usage errors', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       'networkd  network  systemd-networkd .netdev/.network files in /etc/systemd/network\n' +
-        'sysctl    system   net.ipv4.*_l3mdev_accept drop-in in /etc/sysctl.d\n',
+        'sysctl    system   net.ipv4.*_l3mdev_accept drop-in in /etc/sysctl.d\n' +
+        'services  system   systemd drop-ins that run the listed units inside their VRF\n',
     );
   });
 });
