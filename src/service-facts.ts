@@ -1,6 +1,6 @@
 import type { KnownUnits } from './known-units.ts';
 import type { Model } from './model.ts';
-import { assignments, lastValue, parseBoolean, parseUnitFile, type UnitSetting } from './unit-file.ts';
+import { assignments, lastValue, parseBoolean, parseUnitFile, templateOf, type UnitSetting } from './unit-file.ts';
 import type { UnitFiles } from './units.ts';
 
 /**
@@ -20,9 +20,6 @@ export interface UnitFacts {
   /** The socket unit that listens for this service and starts it (socket activation), if any. */
   readonly activatedBy?: string;
 }
-
-/** `foo@bar.service` → `foo@.service`; other names unchanged. */
-export const templateOf = (name: string): string => name.replace(/@[^.]*\./, '@.');
 
 const socketOf = (service: string): string => service.replace(/\.service$/, '.socket');
 

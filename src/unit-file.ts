@@ -4,6 +4,9 @@
  * from src/units.ts (a tree under --root) or from vrfgen's table of well-known units.
  */
 
+/** The template of an instance (`foo@bar.baz.service` → `foo@.service`); other names unchanged. */
+export const templateOf = (name: string): string => name.replace(/@.*(\.[a-z]+)$/, '@$1');
+
 /** One `Key=value` line, with where it was written (for messages that point at it). */
 export interface UnitSetting {
   readonly section: string;

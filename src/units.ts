@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
-import { parseUnitFile, type UnitSetting } from './unit-file.ts';
+import { parseUnitFile, templateOf, type UnitSetting } from './unit-file.ts';
 
 /**
  * The units stage: before anything is rendered, read the unit files the services target needs from
@@ -72,7 +72,7 @@ export async function readUnits(root: string, names: Iterable<string>): Promise<
 }
 
 async function readUnit(root: string, name: string): Promise<UnitFile | undefined> {
-  const template = name.replace(/@[^.]*\./, '@.');
+  const template = templateOf(name);
   let found = await findFragment(root, name);
   if (!found.path && !found.masked && template !== name) found = await findFragment(root, template);
   const id = found.id && !found.id.includes('@.') ? found.id : name;
@@ -103,7 +103,7 @@ interface Located {
 async function findFragment(root: string, name: string): Promise<{ path?: Located; id?: string; masked: boolean }> {
   for (const dir of UNIT_PATH) {
     const shown = posix.join(dir, name);
-    const target = await resolveInRoot(root, shown);
+    const target = await fileInRoot(root, shown);
     if (target === undefined) continue;
     if (target === '/dev/null') return { masked: true };
     return { path: { shown, real: target }, id: basename(target), masked: false };
@@ -112,20 +112,42 @@ async function findFragment(root: string, name: string): Promise<{ path?: Locate
 }
 
 /**
- * Follow symlinks the way the booted system would see them: an absolute target is inside the root,
- * not on the machine running vrfgen. Undefined when nothing is there.
+ * Follow symlinks the way the booted system would see them, in every component of the path: an
+ * absolute target is inside the root, not on the machine running vrfgen (an image's `/lib -> /usr/lib`
+ * or an enablement link `-> /lib/systemd/system/ssh.socket`). Returns the real root-relative path of
+ * what is there (file or folder), '/dev/null' for a mask, or undefined when nothing is.
  */
-async function resolveInRoot(root: string, path: string): Promise<string | undefined> {
-  let p = path;
-  for (let hops = 0; hops < 16; hops++) {
-    const st = await lstat(join(root, p)).catch(absent(undefined));
+async function realInRoot(root: string, path: string): Promise<string | undefined> {
+  const todo = path.split('/').filter(Boolean);
+  let real = '/';
+  for (let hops = 0; todo.length > 0; ) {
+    const next = posix.join(real, todo.shift()!);
+    const st = await lstat(join(root, next)).catch(absent(undefined));
     if (!st) return undefined;
-    if (!st.isSymbolicLink()) return st.isFile() ? p : undefined;
-    const target = await readlink(join(root, p));
-    if (target === '/dev/null') return target;
-    p = target.startsWith('/') ? target : posix.join(dirname(p), target);
+    if (!st.isSymbolicLink()) {
+      real = next;
+      continue;
+    }
+    if (++hops > 40) return undefined; // ELOOP, as the kernel would say
+    const target = await readlink(join(root, next));
+    if (target === '/dev/null' && todo.length === 0) return target;
+    todo.unshift(...target.split('/').filter(Boolean));
+    if (target.startsWith('/')) real = '/';
   }
-  return undefined;
+  return real;
+}
+
+/** A regular file at `path` inside the root (links followed), '/dev/null' for a mask, or undefined. */
+async function fileInRoot(root: string, path: string): Promise<string | undefined> {
+  const real = await realInRoot(root, path);
+  if (real === undefined || real === '/dev/null') return real;
+  return (await lstat(join(root, real))).isFile() ? real : undefined;
+}
+
+/** The names in a folder inside the root (links followed); none when it is not there. */
+async function listInRoot(root: string, path: string): Promise<string[]> {
+  const real = await realInRoot(root, path);
+  return real === undefined || real === '/dev/null' ? [] : readdir(join(root, real)).catch(absent<string[]>([]));
 }
 
 /**
@@ -138,10 +160,10 @@ async function findDropIns(root: string, names: readonly string[]): Promise<Loca
   const byName = new Map<string, Located>();
   for (const dir of UNIT_PATH) {
     for (const folder of folders) {
-      const entries = await readdir(join(root, dir, folder)).catch(absent<string[]>([]));
+      const entries = await listInRoot(root, posix.join(dir, folder));
       for (const f of entries.filter((e) => e.endsWith('.conf') && !isOwnDropIn(e)).sort()) {
         if (byName.has(f)) continue;
-        const real = await resolveInRoot(root, posix.join(dir, folder, f));
+        const real = await fileInRoot(root, posix.join(dir, folder, f));
         if (real && real !== '/dev/null') byName.set(f, { shown: posix.join(dir, folder, f), real });
         else byName.set(f, { shown: '', real: '' }); // masked by /dev/null: hides lower-priority namesakes
       }
@@ -169,9 +191,9 @@ function dropInFolders(name: string): string[] {
 /** Linked from a `*.wants/` or `*.requires/` folder anywhere on the search path. */
 async function isEnabled(root: string, name: string): Promise<boolean> {
   for (const dir of UNIT_PATH) {
-    const entries = await readdir(join(root, dir)).catch(absent<string[]>([]));
+    const entries = await listInRoot(root, dir);
     for (const e of entries.filter((x) => x.endsWith('.wants') || x.endsWith('.requires'))) {
-      if (await lstat(join(root, dir, e, name)).catch(absent(undefined))) return true;
+      if ((await listInRoot(root, posix.join(dir, e))).includes(name)) return true;
     }
   }
   return false;

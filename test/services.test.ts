@@ -74,6 +74,20 @@ describe('the units stage reads unit files the way systemd finds them', () => {
     expect(units.get('sshd.service')!.enabled).toBe(false);
     expect(units.has('nothing.service')).toBe(false);
   });
+
+  test('absolute links in folders are followed inside the root, never into the machine running vrfgen', async () => {
+    // The build machine has its own systemd-networkd.service in /usr/lib/systemd/system.
+    const root = tree({
+      '/lib': '-> /usr/lib',
+      '/usr/lib/systemd/system/systemd-networkd.service': '[Service]\nExecStart=/from/the/root\n',
+      '/etc/systemd/system/multi-user.target.wants': '-> /usr/lib/wants',
+      '/usr/lib/wants/systemd-networkd.service': '-> ../systemd/system/systemd-networkd.service',
+    });
+    const u = (await readUnits(root, ['systemd-networkd.service'])).get('systemd-networkd.service')!;
+    expect(u.fragment).toBe('/lib/systemd/system/systemd-networkd.service');
+    expect(u.settings.map((x) => x.value)).toEqual(['/from/the/root']);
+    expect(u.enabled).toBe(true);
+  });
 });
 
 describe('generate --target services end to end', () => {

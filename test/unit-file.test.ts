@@ -1,7 +1,7 @@
 /** The unit-file parser and the folds of repeated settings, table-driven against systemd's rules. */
 import { describe, expect, test } from 'vitest';
 import { splitExecPrefix } from '../src/exec-command.ts';
-import { addressFamilyAllowed, boundingSetHas, lastValue, listValue, parseUnitFile } from '../src/unit-file.ts';
+import { addressFamilyAllowed, boundingSetHas, lastValue, listValue, parseUnitFile, templateOf } from '../src/unit-file.ts';
 
 const unit = (body: string) => parseUnitFile(`[Service]\n${body}`, 'x.service');
 
@@ -57,3 +57,10 @@ test.each([
 ])('ExecStart=%s has prefix %j and command %j', (line, prefix, command) => {
   expect(splitExecPrefix(line)).toEqual({ prefix, command });
 });
+
+test.each([
+  ['ssh.service', 'ssh.service'],
+  ['probe@eth1.service', 'probe@.service'],
+  ['container@web.example.service', 'container@.service'],
+  ['sshd@.service', 'sshd@.service'],
+])('the template of %s is %s', (name, template) => expect(templateOf(name)).toBe(template));
