@@ -24,6 +24,9 @@ export function splitExecPrefix(line: string): ExecCommand {
  */
 export function unwrappableReason(cmd: ExecCommand): string | undefined {
   if (/[\u0000-\u001f\u007f]/.test(cmd.command)) return 'it contains a control character (a tab?), which vrfgen does not copy into a unit file';
+  // A binding made by hand (a drop-in of one's own, as many guides show): wrapping it again would nest
+  // two `ip vrf exec`, and the inner one, possibly for another VRF, would win.
+  if (/^(\S*\/)?ip\s+(-\S+\s+)*vrf\s+exec\s/.test(cmd.command)) return 'it already runs through `ip vrf exec`; remove that binding (vrfgen writes its own)';
   if (cmd.prefix.includes('@')) return "the '@' prefix sets argv[0], which `ip vrf exec` cannot pass on";
   if (cmd.prefix.includes('|')) return "the '|' prefix runs the line through a shell, which `ip vrf exec` would bypass";
   return undefined;
