@@ -3,9 +3,9 @@
  * intent, optionally a root/ tree, and the exact diagnostics `generate --dry-run` prints (positions,
  * messages, carets). Then the units stage on its own: how it finds unit files the way systemd does.
  */
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readUnits } from '../src/units.ts';
 import { ROOT, run, CLI, vrfgen, read } from './helpers.ts';
@@ -24,29 +24,12 @@ describe.each(cases)('%s', (c) => {
   });
 });
 
-/** Write `files` (path → content, or '-> target' for a symlink) under a fresh root. */
-function tree(files: Record<string, string>): string {
-  const root = tmp();
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    if (content.startsWith('-> ')) symlinkSync(content.slice(3), join(root, path));
-    else writeFileSync(join(root, path), content);
-  }
-  return root;
-}
+/** Unit trees laid out as an image would have them (test/units/<name>/, links included). */
+const UNITS = join(ROOT, 'test/units');
 
 describe('the units stage reads unit files the way systemd finds them', () => {
   test('the first unit file on the search path wins; drop-ins from every folder apply, sorted by name', async () => {
-    const root = tree({
-      '/usr/lib/systemd/system/a-b.service': '[Service]\nExecStart=/usr/bin/lib\n',
-      '/lib/systemd/system/a-b.service': '[Service]\nExecStart=/usr/bin/lower-priority\n',
-      '/etc/systemd/system/a-b.service.d/20-etc.conf': '[Service]\nUser=etc\n',
-      '/usr/lib/systemd/system/a-b.service.d/20-etc.conf': '[Service]\nUser=shadowed\n',
-      '/usr/lib/systemd/system/a-.service.d/10-prefix.conf': '[Service]\nUser=prefix\n',
-      '/run/systemd/system/service.d/30-all.conf': '[Service]\nNice=5\n',
-      '/etc/systemd/system/a-b.service.d/vrfgen-vrf.conf': '[Service]\nExecStart=\nExecStart=/sbin/ip vrf exec x /usr/bin/lib\n',
-    });
-    const u = (await readUnits(root, ['a-b.service'])).get('a-b.service')!;
+    const u = (await readUnits(join(UNITS, 'search-path'), ['a-b.service'])).get('a-b.service')!;
     expect(u.fragment).toBe('/lib/systemd/system/a-b.service');
     // vrfgen's own drop-in is never read back: a second run must wrap the unit's command, not its own.
     expect(u.dropIns).toEqual(['/usr/lib/systemd/system/a-.service.d/10-prefix.conf', '/etc/systemd/system/a-b.service.d/20-etc.conf', '/run/systemd/system/service.d/30-all.conf']);
@@ -54,18 +37,8 @@ describe('the units stage reads unit files the way systemd finds them', () => {
   });
 
   test('aliases resolve inside the root, masks are seen, templates serve their instances', async () => {
-    const root = tree({
-      '/usr/lib/systemd/system/ssh.service': '[Service]\nExecStart=/usr/sbin/sshd -D\n',
-      // An absolute link means the booted system's path, not the build machine's.
-      '/etc/systemd/system/sshd.service': '-> /usr/lib/systemd/system/ssh.service',
-      '/etc/systemd/system/gone.service': '-> /dev/null',
-      '/usr/lib/systemd/system/gone.service': '[Service]\nExecStart=/bin/true\n',
-      '/usr/lib/systemd/system/probe@.service': '[Service]\nExecStart=/bin/echo %i\n',
-      '/etc/systemd/system/probe@.service.d/x.conf': '[Service]\nNice=1\n',
-      '/usr/lib/systemd/system/ssh.socket': '[Socket]\nListenStream=22\n',
-      '/etc/systemd/system/sockets.target.wants/ssh.socket': '-> /usr/lib/systemd/system/ssh.socket',
-    });
-    const units = await readUnits(root, ['sshd.service', 'gone.service', 'probe@eth1.service', 'ssh.socket', 'nothing.service']);
+    const units = await readUnits(join(UNITS, 'aliases'), ['sshd.service', 'gone.service', 'probe@eth1.service', 'ssh.socket', 'nothing.service']);
+    // sshd.service links to the absolute /usr/lib/…: the booted system's path, not the build machine's.
     expect(units.get('sshd.service')).toMatchObject({ id: 'ssh.service', fragment: '/etc/systemd/system/sshd.service', masked: false });
     expect(units.get('sshd.service')!.settings[0]).toMatchObject({ value: '/usr/sbin/sshd -D', file: '/etc/systemd/system/sshd.service', line: 2 });
     expect(units.get('gone.service')).toMatchObject({ masked: true, settings: [] });
@@ -76,14 +49,8 @@ describe('the units stage reads unit files the way systemd finds them', () => {
   });
 
   test('absolute links in folders are followed inside the root, never into the machine running vrfgen', async () => {
-    // The build machine has its own systemd-networkd.service in /usr/lib/systemd/system.
-    const root = tree({
-      '/lib': '-> /usr/lib',
-      '/usr/lib/systemd/system/systemd-networkd.service': '[Service]\nExecStart=/from/the/root\n',
-      '/etc/systemd/system/multi-user.target.wants': '-> /usr/lib/wants',
-      '/usr/lib/wants/systemd-networkd.service': '-> ../systemd/system/systemd-networkd.service',
-    });
-    const u = (await readUnits(root, ['systemd-networkd.service'])).get('systemd-networkd.service')!;
+    // /lib -> /usr/lib: the build machine has its own systemd-networkd.service there.
+    const u = (await readUnits(join(UNITS, 'absolute-links'), ['systemd-networkd.service'])).get('systemd-networkd.service')!;
     expect(u.fragment).toBe('/lib/systemd/system/systemd-networkd.service');
     expect(u.settings.map((x) => x.value)).toEqual(['/from/the/root']);
     expect(u.enabled).toBe(true);
@@ -92,7 +59,9 @@ describe('the units stage reads unit files the way systemd finds them', () => {
 
 describe('generate --target services end to end', () => {
   test('a second run reads its own drop-in back as nothing and changes nothing', () => {
-    const root = tree({ '/usr/lib/systemd/system/ssh.service': '[Service]\nExecStart=/usr/sbin/sshd -D $SSHD_OPTS\nType=notify\n' });
+    const root = tmp();
+    mkdirSync(join(root, 'usr/lib/systemd/system'), { recursive: true });
+    writeFileSync(join(root, 'usr/lib/systemd/system/ssh.service'), '[Service]\nExecStart=/usr/sbin/sshd -D $SSHD_OPTS\nType=notify\n');
     const example = join(ROOT, 'examples/mgmt-and-production.yaml');
     expect(vrfgen('generate', example, '--root', root, '--target', 'services').code).toBe(0);
     const dropIn = join(root, 'etc/systemd/system/ssh.service.d/vrfgen-vrf.conf');
