@@ -104,7 +104,7 @@ function anyMethodProblems(s: Service, f: UnitFacts | undefined): Diagnostic[] {
   if (f.masked) return [error('service/masked', s.at, `${subject}: the unit is masked under the root (linked to /dev/null); systemd will not start it`)];
   const input = lastValue(f.settings, 'Service', 'StandardInput');
   if (s.kind === 'service' && input?.value === 'socket') {
-    return [error('service/per-connection', s.at, `${subject}: StandardInput=socket (${where(input)}) makes it a per-connection instance of a socket with Accept=yes: the listening socket decides the VRF, so list that .socket unit instead`)];
+    return [error('service/per-connection', s.at, `${subject}: StandardInput=socket (${where(input)}) makes it a per-connection instance started by an Accept=yes socket, not a VRF template: the listening socket decides the VRF, so list that .socket unit (or the daemon's own service) instead`)];
   }
   const section = s.kind === 'socket' ? 'Socket' : 'Service';
   const netns = lastValue(f.settings, section, 'PrivateNetwork') ?? lastValue(f.settings, section, 'NetworkNamespacePath');
