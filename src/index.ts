@@ -16,8 +16,10 @@ import type { Model } from './model.ts';
 import type { PlatformName } from './platforms.ts';
 import { renderTargets, selectTargets } from './render.ts';
 import { resolve } from './resolve.ts';
+import { unitsToRead } from './service-facts.ts';
 import type { SourceMap } from './source.ts';
 import type { OutputFile } from './target.ts';
+import { readUnits } from './units.ts';
 import { applyPlan, planWrite, type Change } from './write.ts';
 
 export type { Diagnostic, SourcePos, Path } from './diagnostics.ts';
@@ -33,6 +35,7 @@ export type { OutputFile, Target } from './target.ts';
 export type { Change } from './write.ts';
 export type { Finding, Status } from './check/compare.ts';
 export { formatReport, reportJson } from './check/report.ts';
+export { readUnits, type UnitFile, type UnitFiles } from './units.ts';
 export { targets, targetNames, type TargetName } from '../targets/index.ts';
 
 export interface ValidateOptions {
@@ -93,13 +96,15 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
   const chosen = selectTargets(opts.targets); // throws TargetSelectionError before any reading
   const v = await validate(file, opts);
   if (!v.model) return { ...v, files: [], changes: [], written: false };
-  const rendered = renderTargets(v.model, chosen);
   const root = opts.root ?? '/';
-  let planned;
+  let rendered, planned;
   try {
+    // The units the services target binds are read from the same tree the files are written to.
+    const units = await readUnits(root, unitsToRead(v.model));
+    rendered = renderTargets(v.model, chosen, units);
     planned = await planWrite(rendered.files, chosen.flatMap((t) => t.owns), root, opts.force);
   } catch (e) {
-    return { ...v, diagnostics: [...v.diagnostics, ioError(e, 'read')], files: rendered.files, changes: [], written: false };
+    return { ...v, diagnostics: [...v.diagnostics, ioError(e, 'read')], files: rendered?.files ?? [], changes: [], written: false };
   }
   const { plan, diagnostics } = planned;
   const placed = v.source ? v.source.place(rendered.diagnostics) : rendered.diagnostics;

@@ -138,6 +138,14 @@ function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
       const bound = issue.code === 'too_big' ? `at most ${issue.maximum}` : `at least ${issue.minimum}`;
       return [error('schema/out-of-range', path, `${subject}: ${describe(input)} is out of range (must be ${bound})`)];
     }
+    case 'invalid_union': {
+      // A value that may take several forms (a unit name or a mapping): report the problems of the
+      // form the value has, or, when it has none of them, which forms are allowed.
+      const deeper = issue.errors.find((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+      if (deeper) return deeper.flatMap((i) => fromIssue({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, js));
+      const wants = issue.errors.flat().map((i) => (i.code === 'invalid_type' ? (TYPE_NAMES[i.expected] ?? `a ${i.expected}`) : i.message));
+      return [error('schema/wrong-type', path, `${subject}: expected ${wants.join(' or ')}, got ${describe(input)}`)];
+    }
     default:
       return [error('schema/invalid', path, `${subject}: ${issue.message}`)];
   }

@@ -91,7 +91,12 @@ export interface Rule {
 
 export interface Service {
   readonly unit: string;
+  /** What kind of unit: a service runs the processes, a socket holds listeners PID 1 creates. */
+  readonly kind: 'service' | 'socket';
   readonly vrf: string;
+  /** The unit's ExecStart= lines as the intent gives them (checked: one line each, known
+   *  specifiers); absent when the intent leaves them to the unit file or vrfgen's table. */
+  readonly execStart?: readonly string[];
   readonly at: Path;
 }
 

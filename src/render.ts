@@ -3,6 +3,7 @@ import { warning, type Diagnostic } from './diagnostics.ts';
 import type { Model } from './model.ts';
 import type { OutputFile, Target } from './target.ts';
 import { renderTemplate } from './templates.ts';
+import type { UnitFiles } from './units.ts';
 
 /** Why a `--target` list cannot be used; a usage error (exit 2), not an intent problem. */
 export class TargetSelectionError extends Error {}
@@ -25,12 +26,16 @@ export function selectTargets(names?: readonly string[]): Target[] {
   return chosen;
 }
 
-/** Render each target; files come back sorted by path so every later step is deterministic. */
-export function renderTargets(model: Model, chosen: readonly Target[]): { files: OutputFile[]; diagnostics: Diagnostic[] } {
+/**
+ * Render each target; files come back sorted by path so every later step is deterministic. `units`
+ * are the unit files read under the root beforehand (src/units.ts), for targets that bind services.
+ */
+export function renderTargets(model: Model, chosen: readonly Target[], units: UnitFiles = new Map()): { files: OutputFile[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const ctx = {
     template: (name: string, view: object) => renderTemplate(name, view, model.source),
     report: (d: Diagnostic) => diagnostics.push(d),
+    units,
   };
   const files = chosen.flatMap((t) => t.render(model, ctx));
   if (!chosen.some((t) => t.name === 'services')) {

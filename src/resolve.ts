@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { error, hasErrors, warning, type Diagnostic, type Path } from './diagnostics.ts';
+import { execLineProblem } from './exec-command.ts';
 import { checkIfName, checkUnitName } from './names.ts';
 import { DEFAULT_PLATFORM, platforms, type PlatformName } from './platforms.ts';
 import { resolveAddresses, resolveRoutes, resolveRules } from './resolve-routing.ts';
@@ -80,16 +81,22 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
 
     const services: Service[] = [];
     (v.services ?? []).forEach((s, i) => {
+      const entry = typeof s === 'string' ? { unit: s } : s;
       const sAt: Path = [...at, 'services', i];
-      const { unit, diags: d } = checkUnitName(s, sAt);
+      const { unit, diags: d } = checkUnitName(entry.unit, typeof s === 'string' ? sAt : [...sAt, 'unit']);
       diags.push(...d);
+      const execStart = entry['exec-start'];
+      execStart?.forEach((line, j) => {
+        const problem = execLineProblem(line);
+        if (problem) diags.push(error('service/exec-start-invalid', [...sAt, 'exec-start', j], `service '${entry.unit}': exec-start line ${JSON.stringify(line)} ${problem}`));
+      });
       if (!unit) return;
       const owner = unitOwner.get(unit);
       if (owner === name) diags.push(error('service/duplicate', sAt, `vrf '${name}': service '${unit}' is listed twice`));
       else if (owner) diags.push(error('service/two-vrfs', sAt, `vrf '${name}': service '${unit}' is already bound to vrf '${owner}'; a process runs in one VRF`));
       else {
         unitOwner.set(unit, name);
-        services.push({ unit, vrf: name, at: sAt });
+        services.push({ unit, kind: unit.endsWith('.socket') ? 'socket' : 'service', vrf: name, ...(execStart ? { execStart } : {}), at: sAt });
       }
     });
 

@@ -51,6 +51,20 @@ const Rule = z
   })
   .meta({ description: "a policy rule that looks up this VRF's table" });
 
+const Service = z
+  .union([
+    z.string().meta({ description: 'unit name; a name without a type means the .service' }),
+    z.strictObject({
+      unit: z.string().meta({ description: 'unit name; a name without a type means the .service' }),
+      'exec-start': z
+        .array(z.string())
+        .min(1)
+        .optional()
+        .meta({ description: "the unit's own ExecStart= command lines, in unit-file syntax; vrfgen wraps them in `ip vrf exec` where systemd cannot bind the unit itself (before v260)" }),
+    }),
+  ])
+  .meta({ description: 'a systemd unit that must run inside this VRF' });
+
 const Vrf = z
   .strictObject({
     table: z.number().int().min(0).max(U32).meta({ description: 'routing table id; unique; not 0 or 253-255 (reserved by the kernel)' }),
@@ -62,7 +76,7 @@ const Vrf = z
     routes: z.array(Route).optional(),
     rules: z.array(Rule).optional(),
     services: z
-      .array(z.string())
+      .array(Service)
       .optional()
       .meta({ description: 'systemd units (.service or .socket) that must run inside this VRF' }),
   })
@@ -98,6 +112,7 @@ export type Intent = z.infer<typeof IntentSchema>;
 export type IntentVrf = z.infer<typeof Vrf>;
 export type IntentRoute = z.infer<typeof Route>;
 export type IntentRule = z.infer<typeof Rule>;
+export type IntentService = z.infer<typeof Service>;
 
 /** The JSON Schema (draft 2020-12) of the intent, for editors and `vrfgen schema`. */
 export const intentJsonSchema = (): object => z.toJSONSchema(IntentSchema, { io: 'input' });

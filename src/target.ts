@@ -1,5 +1,6 @@
 import type { Diagnostic } from './diagnostics.ts';
 import type { Model } from './model.ts';
+import type { UnitFiles } from './units.ts';
 
 /** One file a target wants on disk. Paths are absolute inside the target root. */
 export interface OutputFile {
@@ -15,6 +16,8 @@ export interface RenderContext {
   template(name: string, view: object): string;
   /** Report something the target cannot express; a target never drops anything silently. */
   report(d: Diagnostic): void;
+  /** Unit files read under --root before rendering (src/units.ts); empty when none were read. */
+  readonly units: UnitFiles;
 }
 
 export interface Target {

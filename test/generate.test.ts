@@ -2,7 +2,7 @@
  * `vrfgen generate` end to end, through the CLI: the tree it writes, idempotency, --dry-run,
  * refusal of foreign files, --force, pruning, and paths that would leave the root.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -164,7 +164,22 @@ describe('exit codes and usage errors', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       'networkd  network  systemd-networkd .netdev/.network files in /etc/systemd/network\n' +
-        'sysctl    system   net.ipv4.*_l3mdev_accept drop-in in /etc/sysctl.d\n',
+        'sysctl    system   net.ipv4.*_l3mdev_accept drop-in in /etc/sysctl.d\n' +
+        'services  system   systemd drop-ins that run the listed units inside their VRF\n',
     );
+  });
+});
+
+describe('check --root agrees with generate --root', () => {
+  test('on a tree whose unit files shape the services drop-ins, every file is as generated', () => {
+    const root = tmp();
+    const kase = join(ROOT, 'test/golden/services-from-root');
+    cpSync(join(kase, 'root'), root, { recursive: true });
+    const intent = join(kase, 'intent.yaml');
+    expect(vrfgen('generate', intent, '--root', root).code).toBe(0);
+    const r = vrfgen('check', intent, '--state', join(ROOT, 'test/check/captures/networkd'), '--root', root, '--json');
+    const files = JSON.parse(r.stdout).findings.filter((f: { item: string }) => f.item.startsWith('file '));
+    expect(files.length).toBeGreaterThan(1);
+    expect(files.filter((f: { status: string }) => f.status !== 'ok')).toEqual([]);
   });
 });

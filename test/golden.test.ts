@@ -1,7 +1,8 @@
 /**
  * Golden tests: every case × every target, compared with literal files under
  * test/golden/<case>/expected/<target>/ (a MANIFEST of modes and paths, plus the file tree).
- * Example intents are cases too (their expectations live in test/golden/<example>/expected).
+ * Example intents are cases too (their expectations live in test/golden/<example>/expected). A case
+ * may hold a `root/` tree: the unit files the services target reads, as `generate --root` would.
  * A target added to the registry makes every case fail until its expectations are committed.
  * VRFGEN_UPDATE_GOLDEN=1 rewrites expectations — review every byte against the real consumers
  * (test/consumers.test.ts runs them on these trees) before committing.
@@ -10,7 +11,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { targetNames } from '../targets/index.ts';
-import { goldenCases, modelOf, read, render, treeOf } from './helpers.ts';
+import { goldenCases, modelOf, read, render, treeOf, unitsOf } from './helpers.ts';
 
 const update = process.env.VRFGEN_UPDATE_GOLDEN === '1';
 
@@ -24,7 +25,7 @@ describe.each(goldenCases())('golden $name', ({ intent, expected }) => {
   test.each(targetNames)('%s', async (target) => {
     const { model, diagnostics } = await modelOf(intent);
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const { files, diagnostics: targetDiags } = render(model!, target);
+    const { files, diagnostics: targetDiags } = render(model!, target, await unitsOf(intent, model!));
     const dir = join(expected, target);
     const want = manifest(files, targetDiags);
     if (update) {
@@ -47,9 +48,10 @@ describe.each(goldenCases())('golden $name', ({ intent, expected }) => {
 test('rendering is deterministic', async () => {
   for (const { intent } of goldenCases()) {
     const { model } = await modelOf(intent);
+    const units = await unitsOf(intent, model!);
     for (const t of targetNames) {
-      const once = render(model!, t).files;
-      const again = render((await modelOf(intent)).model!, t).files;
+      const once = render(model!, t, units).files;
+      const again = render((await modelOf(intent)).model!, t, await unitsOf(intent, model!)).files;
       expect(again).toEqual(once);
     }
   }

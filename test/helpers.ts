@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { describe, test } from 'vitest';
 import { validate } from '../src/index.ts';
 import { renderTargets, selectTargets } from '../src/render.ts';
 import type { Model } from '../src/model.ts';
+import { unitsToRead } from '../src/service-facts.ts';
+import { readUnits, type UnitFiles } from '../src/units.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
 export const CLI = join(ROOT, 'dist/src/cli.js');
@@ -12,8 +14,15 @@ export const CLI = join(ROOT, 'dist/src/cli.js');
 /** Load and resolve an intent file the way the CLI does; diagnostics carry positions. */
 export const modelOf = (file: string) => validate(file);
 
-export function render(model: Model, target: string) {
-  return renderTargets(model, selectTargets([target]));
+/** Render one target; `units` are the unit files a case's `root/` holds (see unitsOf). */
+export function render(model: Model, target: string, units: UnitFiles = new Map()) {
+  return renderTargets(model, selectTargets([target]), units);
+}
+
+/** The unit files of a case's `root/` tree (beside its intent), read as `generate --root` reads them. */
+export async function unitsOf(intent: string, model: Model): Promise<UnitFiles> {
+  const root = join(dirname(intent), 'root');
+  return existsSync(root) ? readUnits(root, unitsToRead(model)) : new Map();
 }
 
 /** Every file under `dir`, as root-relative absolute paths (`/etc/...`), sorted. */

@@ -4,6 +4,8 @@ import type { Model } from '../model.ts';
 import { renderTargets } from '../render.ts';
 import type { SourceMap } from '../source.ts';
 import type { OutputFile, Target } from '../target.ts';
+import { unitsToRead } from '../service-facts.ts';
+import { readUnits } from '../units.ts';
 import { planWrite } from '../write.ts';
 import { compare, exitCodeOf, type Finding } from './compare.ts';
 import { expectedFacts } from './facts.ts';
@@ -50,8 +52,10 @@ async function unreadableDir(dir: string, what: string): Promise<Diagnostic | un
 
 /** The vrfgen files of `targets` under `root`, as facts taken from the writer's own plan. */
 async function treeFacts(model: Model, targets: readonly Target[], root: string, observed: Observed): Promise<{ files: OutputFile[]; observed: Observed }> {
-  const files = renderTargets(model, targets).files;
+  let files: OutputFile[] = [];
   try {
+    // The same inputs as `generate --root`: the services target's drop-ins depend on the unit files there.
+    files = renderTargets(model, targets, await readUnits(root, unitsToRead(model))).files;
     const { plan, diagnostics } = await planWrite(files, targets.flatMap((t) => t.owns), root);
     return { files, observed: { ...observed, facts: new Map([...observed.facts, ...fileFacts(files, plan.changes, diagnostics)]) } };
   } catch (e) {

@@ -1,0 +1,62 @@
+/**
+ * ExecStart= command lines (systemd.service(5), "Command lines"): an optional run of prefix
+ * characters, then the command in unit-file syntax. vrfgen never splits the command itself: it puts
+ * `ip vrf exec VRF` between the prefixes and the command, so quoting, `$VAR` expansion and `%`
+ * specifiers keep exactly the meaning they had in the unit.
+ */
+
+/** One command line split into its prefixes and the rest. */
+export interface ExecCommand {
+  /** `@`, `-`, `:`, `+`, `!`, `!!` (and `|`, systemd 258+) in the order written; '' for none. */
+  readonly prefix: string;
+  readonly command: string;
+}
+
+export function splitExecPrefix(line: string): ExecCommand {
+  const prefix = line.match(/^[@\-:+!|]*/)![0];
+  return { prefix, command: line.slice(prefix.length).trimStart() };
+}
+
+/**
+ * Why a command cannot be run through `ip vrf exec`, or undefined. `@` gives the executable a
+ * different argv[0], which `ip vrf exec` (it calls execvp with the command's own words) cannot pass
+ * on; `|` runs the line through a shell (systemd 258), which the wrapper would bypass.
+ */
+export function unwrappableReason(cmd: ExecCommand): string | undefined {
+  if (/[\u0000-\u001f\u007f]/.test(cmd.command)) return 'it contains a control character (a tab?), which vrfgen does not copy into a unit file';
+  // A binding made by hand (a drop-in of one's own, as many guides show): wrapping it again would nest
+  // two `ip vrf exec`, and the inner one, possibly for another VRF, would win.
+  if (/^(\S*\/)?ip\s+(-\S+\s+)*vrf\s+exec\s/.test(cmd.command)) return 'it already runs through `ip vrf exec`; remove that binding (vrfgen writes its own)';
+  if (cmd.prefix.includes('@')) return "the '@' prefix sets argv[0], which `ip vrf exec` cannot pass on";
+  if (cmd.prefix.includes('|')) return "the '|' prefix runs the line through a shell, which `ip vrf exec` would bypass";
+  return undefined;
+}
+
+/** Whether the line keeps full privileges for `what`: `+` for everything, `!`/`!!` for User=/Group= only. */
+export const privileged = (cmd: ExecCommand, what: 'all' | 'user'): boolean =>
+  cmd.prefix.includes('+') || (what === 'user' && cmd.prefix.includes('!'));
+
+/**
+ * Specifiers every supported systemd (249 and later) resolves: systemd.unit(5) v252 minus %d %q %y %Y,
+ * which arrived in v251 (NEWS). systemd refuses a unit whose command has any other one ("Failed to
+ * resolve unit specifiers").
+ */
+const SPECIFIERS = new Set('aAbBCEfgGhHiIjJlLmMnNopPsStTuUvVwW%');
+
+/**
+ * Why a command line written in the intent cannot go into a unit file, or undefined. A control
+ * character would end the line (and could start a new setting); a trailing backslash would join the
+ * next line of the drop-in onto it.
+ */
+export function execLineProblem(line: string): string | undefined {
+  const ctl = line.match(/[\u0000-\u001f\u007f]/);
+  if (ctl) return `contains the control character ${JSON.stringify(ctl[0])}; a command is one line`;
+  const { command } = splitExecPrefix(line);
+  if (command.trim() === '') return 'has no command';
+  if (/\\$/.test(line.trimEnd())) return 'ends with a backslash, which would continue it onto the next line';
+  for (const m of line.matchAll(/%(.?)/g)) {
+    if (m[1] === '%') continue;
+    if (!SPECIFIERS.has(m[1]!)) return `has '%${m[1]}', which is not a specifier systemd resolves (write %% for a percent sign)`;
+  }
+  return undefined;
+}

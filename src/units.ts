@@ -1,0 +1,200 @@
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { basename, dirname, join, posix } from 'node:path';
+import { parseUnitFile, templateOf, type UnitSetting } from './unit-file.ts';
+
+/**
+ * The units stage: before anything is rendered, read the unit files the services target needs from
+ * the tree under --root (an image builder's tree, or `/`), the way systemd finds them. Rendering stays
+ * pure: what is read here reaches the target as data (RenderContext.units).
+ */
+
+/** What systemd would load for one unit name under the root. */
+export interface UnitFile {
+  /** The name looked up. */
+  readonly name: string;
+  /** The unit's own name: differs from `name` when `name` is an alias (a symlink to another unit). */
+  readonly id: string;
+  /** Root-relative path of the unit file; absent when there is none (only drop-ins, or nothing). */
+  readonly fragment?: string;
+  /** Linked to /dev/null: systemd will not start it. */
+  readonly masked: boolean;
+  /** Root-relative paths of the drop-ins that apply, in the order systemd applies them (vrfgen's own left out). */
+  readonly dropIns: readonly string[];
+  /** The fragment's settings, then each drop-in's. */
+  readonly settings: readonly UnitSetting[];
+  /** Linked from a `*.wants/` or `*.requires/` folder, i.e. started at boot (sockets: listening). */
+  readonly enabled: boolean;
+}
+
+/** Unit files by the name looked up; a name with neither fragment nor drop-ins is absent. */
+export type UnitFiles = ReadonlyMap<string, UnitFile>;
+
+/**
+ * The system manager's unit search path, highest priority first, as `systemd-analyze unit-paths`
+ * prints it on Debian 12 (systemd.unit(5), "System Unit Search Path"). /lib/systemd/system is where
+ * Debian 12 packages install units; on merged-/usr systems it is the same folder as /usr/lib's.
+ */
+export const UNIT_PATH = [
+  '/etc/systemd/system.control',
+  '/run/systemd/system.control',
+  '/run/systemd/transient',
+  '/run/systemd/generator.early',
+  '/etc/systemd/system',
+  '/etc/systemd/system.attached',
+  '/run/systemd/system',
+  '/run/systemd/system.attached',
+  '/run/systemd/generator',
+  '/usr/local/lib/systemd/system',
+  '/lib/systemd/system',
+  '/usr/lib/systemd/system',
+  '/run/systemd/generator.late',
+] as const;
+
+/** Absence is an answer here; any other error (EACCES, EIO) is an I/O problem for the caller to report. */
+function absent<T>(fallback: T): (e: NodeJS.ErrnoException) => T {
+  return (e) => {
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR' || e.code === 'ELOOP') return fallback;
+    throw e;
+  };
+}
+
+/** A drop-in vrfgen wrote describes the binding being replaced, not the unit: never read it back. */
+const isOwnDropIn = (file: string) => file.includes('vrfgen');
+
+/** Read every unit in `names` (and the units their names alias) from the tree under `root`. */
+export async function readUnits(root: string, names: Iterable<string>): Promise<UnitFiles> {
+  const out = new Map<string, UnitFile>();
+  for (const name of new Set(names)) {
+    const unit = await readUnit(root, name);
+    if (unit) out.set(name, unit);
+  }
+  return out;
+}
+
+async function readUnit(root: string, name: string): Promise<UnitFile | undefined> {
+  const template = templateOf(name);
+  let found = await findFragment(root, name);
+  if (!found.path && !found.masked && template !== name) found = await findFragment(root, template);
+  const id = found.id && !found.id.includes('@.') ? found.id : name;
+  const dropIns = await findDropIns(root, [...new Set([name, id])]);
+  if (!found.path && !found.masked && dropIns.length === 0) return undefined;
+  const settings: UnitSetting[] = [];
+  for (const file of [...(found.path ? [found.path] : []), ...dropIns]) {
+    settings.push(...parseUnitFile(await readFile(join(root, file.real), 'utf8'), file.shown));
+  }
+  return {
+    name,
+    id,
+    ...(found.path ? { fragment: found.path.shown } : {}),
+    masked: found.masked,
+    dropIns: dropIns.map((d) => d.shown),
+    settings,
+    enabled: await isEnabled(root, name),
+  };
+}
+
+/** A file as the user knows it (`shown`) and where its bytes really are (`real`), both root-relative. */
+interface Located {
+  readonly shown: string;
+  readonly real: string;
+}
+
+/** The first unit file called `name` on the search path, following alias symlinks inside the root. */
+async function findFragment(root: string, name: string): Promise<{ path?: Located; id?: string; masked: boolean }> {
+  for (const dir of UNIT_PATH) {
+    const shown = posix.join(dir, name);
+    const target = await fileInRoot(root, shown);
+    if (target === undefined) continue;
+    if (target === '/dev/null') return { masked: true };
+    return { path: { shown, real: target }, id: basename(target), masked: false };
+  }
+  return { masked: false };
+}
+
+/**
+ * Follow symlinks the way the booted system would see them, in every component of the path: an
+ * absolute target is inside the root, not on the machine running vrfgen (an image's `/lib -> /usr/lib`
+ * or an enablement link `-> /lib/systemd/system/ssh.socket`). Returns the real root-relative path of
+ * what is there (file or folder), '/dev/null' for a mask, or undefined when nothing is.
+ */
+async function realInRoot(root: string, path: string): Promise<string | undefined> {
+  const todo = path.split('/').filter(Boolean);
+  let real = '/';
+  for (let hops = 0; todo.length > 0; ) {
+    const next = posix.join(real, todo.shift()!);
+    const st = await lstat(join(root, next)).catch(absent(undefined));
+    if (!st) return undefined;
+    if (!st.isSymbolicLink()) {
+      real = next;
+      continue;
+    }
+    if (++hops > 40) return undefined; // ELOOP, as the kernel would say
+    const target = await readlink(join(root, next));
+    if (target === '/dev/null' && todo.length === 0) return target;
+    todo.unshift(...target.split('/').filter(Boolean));
+    if (target.startsWith('/')) real = '/';
+  }
+  return real;
+}
+
+/** A regular file at `path` inside the root (links followed), '/dev/null' for a mask, or undefined. */
+async function fileInRoot(root: string, path: string): Promise<string | undefined> {
+  const real = await realInRoot(root, path);
+  if (real === undefined || real === '/dev/null') return real;
+  return (await lstat(join(root, real))).isFile() ? real : undefined;
+}
+
+/** The names in a folder inside the root (links followed); none when it is not there. */
+async function listInRoot(root: string, path: string): Promise<string[]> {
+  const real = await realInRoot(root, path);
+  return real === undefined || real === '/dev/null' ? [] : readdir(join(root, real)).catch(absent<string[]>([]));
+}
+
+/**
+ * Drop-in folders of a unit (systemd.unit(5), "drop-in"): `<name>.d/`, the template's `foo@.service.d/`,
+ * the dash prefixes `foo-.service.d/` and the type-wide `service.d/`. Files with the same name: the one
+ * in the folder with the highest priority wins; then all are applied sorted by file name.
+ */
+async function findDropIns(root: string, names: readonly string[]): Promise<Located[]> {
+  const folders = [...new Set(names.flatMap(dropInFolders))];
+  const byName = new Map<string, Located>();
+  for (const dir of UNIT_PATH) {
+    for (const folder of folders) {
+      const entries = await listInRoot(root, posix.join(dir, folder));
+      for (const f of entries.filter((e) => e.endsWith('.conf') && !isOwnDropIn(e)).sort()) {
+        if (byName.has(f)) continue;
+        const real = await fileInRoot(root, posix.join(dir, folder, f));
+        if (real && real !== '/dev/null') byName.set(f, { shown: posix.join(dir, folder, f), real });
+        else byName.set(f, { shown: '', real: '' }); // masked by /dev/null: hides lower-priority namesakes
+      }
+    }
+  }
+  return [...byName.entries()]
+    .filter(([, l]) => l.real !== '')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, l]) => l);
+}
+
+function dropInFolders(name: string): string[] {
+  const dot = name.lastIndexOf('.');
+  const stem = name.slice(0, dot);
+  const type = name.slice(dot + 1);
+  const folders = [`${name}.d`];
+  const at = stem.indexOf('@');
+  if (at >= 0) folders.push(`${stem.slice(0, at + 1)}.${type}.d`);
+  const plain = at >= 0 ? stem.slice(0, at) : stem;
+  for (let i = plain.lastIndexOf('-'); i > 0; i = plain.lastIndexOf('-', i - 1)) folders.push(`${plain.slice(0, i + 1)}.${type}.d`);
+  folders.push(`${type}.d`);
+  return folders;
+}
+
+/** Linked from a `*.wants/` or `*.requires/` folder anywhere on the search path. */
+async function isEnabled(root: string, name: string): Promise<boolean> {
+  for (const dir of UNIT_PATH) {
+    const entries = await listInRoot(root, dir);
+    for (const e of entries.filter((x) => x.endsWith('.wants') || x.endsWith('.requires'))) {
+      if ((await listInRoot(root, posix.join(dir, e))).includes(name)) return true;
+    }
+  }
+  return false;
+}
