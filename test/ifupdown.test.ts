@@ -11,7 +11,7 @@ import { INTERFACES_D_FILE, sources } from '../targets/ifupdown-common.ts';
 import { networkdTree } from './consumers.ts';
 import { describeWithFacility, goldenCases, read } from './helpers.ts';
 import { ipCommandFacts, ifupSteps, networkdFacts, stepFacts, type Step } from './network-facts.ts';
-import { etcOverlay, ifupdown, probeIfupdown } from './tools.ts';
+import { etcOverlay, examplesOnEveryPlatform, expectedTree, ifupdown, modelFor, probeIfupdown } from './tools.ts';
 
 const cases = goldenCases();
 const refuses = (expected: string) => /^error /m.test(read(join(expected, 'ifupdown/MANIFEST')));
@@ -57,7 +57,7 @@ describeWithFacility('classic ifupdown parses every golden ifupdown file and wou
     expect(cases.filter((c) => refuses(c.expected)).map((c) => c.name)).toEqual(['classic-vlan-name']);
   });
 
-  test.each(cases.filter((c) => !refuses(c.expected)))('$name', ({ expected }) => {
+  const check = (expected: string) => {
     const file = join(expected, 'ifupdown', INTERFACES_D_FILE);
     const list = tool().run('ifquery', ['--list', '-i', file], etc());
     expect(list.stderr).toBe('');
@@ -70,7 +70,11 @@ describeWithFacility('classic ifupdown parses every golden ifupdown file and wou
     const steps = plan(file);
     expect(orderProblems(steps)).toEqual([]);
     expect(stepFacts(steps)).toEqual(networkdFacts(networkdTree(expected)));
-  });
+  };
+
+  test.each(cases.filter((c) => !refuses(c.expected)))('$name', ({ expected }) => check(expected));
+
+  test.each(examplesOnEveryPlatform())('example $name', async ({ intent, platform }) => check(expectedTree(await modelFor(intent, platform), ['networkd', 'ifupdown'])));
 
   test("the file is read through Debian's `source` line, and through source-directory", () => {
     const ours = read(join(cases.find((c) => c.name === 'mgmt-and-production')!.expected, 'ifupdown', INTERFACES_D_FILE));

@@ -11,7 +11,7 @@ import { INTERFACES_D_FILE, sources } from '../targets/ifupdown-common.ts';
 import { networkdTree } from './consumers.ts';
 import { describeWithFacility, goldenCases, read } from './helpers.ts';
 import { ifquery2Facts, networkdFacts } from './network-facts.ts';
-import { etcOverlay, ifupdown2, probeIfupdown2, TOOLS } from './tools.ts';
+import { etcOverlay, examplesOnEveryPlatform, expectedTree, ifupdown2, modelFor, probeIfupdown2, TOOLS } from './tools.ts';
 
 const cases = goldenCases();
 const POLICY = '/etc/network/ifupdown2/policy.d/vrfgen.json';
@@ -43,16 +43,20 @@ const readOrUndefined = (p: string) => {
 describeWithFacility('ifupdown2 accepts and parses every golden ifupdown2 file', probeIfupdown2, () => {
   const tool = () => ifupdown2()!;
 
-  test.each(cases)('$name', ({ expected }) => {
+  const check = (expected: string) => {
     const file = join(expected, 'ifupdown2', INTERFACES_D_FILE);
     for (const strict of [false, true]) {
-      const check = tool().run('ifup', ['-a', '-s', '-i', file], etcFor(expected, strict));
-      expect({ code: check.code, out: check.stdout + check.stderr }, strict ? 'addon_syntax_check=1' : 'Debian defaults').toEqual({ code: 0, out: '' });
+      const r = tool().run('ifup', ['-a', '-s', '-i', file], etcFor(expected, strict));
+      expect({ code: r.code, out: r.stdout + r.stderr }, strict ? 'addon_syntax_check=1' : 'Debian defaults').toEqual({ code: 0, out: '' });
     }
     const q = tool().run('ifquery', ['-a', '-o', 'json', '-i', file], etcFor(expected, false));
     expect(q.stderr).toBe('');
     expect(ifquery2Facts(q.stdout)).toEqual(networkdFacts(networkdTree(expected)));
-  });
+  };
+
+  test.each(cases)('$name', ({ expected }) => check(expected));
+
+  test.each(examplesOnEveryPlatform())('example $name', async ({ intent, platform }) => check(expectedTree(await modelFor(intent, platform), ['networkd', 'ifupdown2'])));
 
   test("the file is read through Debian's `source /etc/network/interfaces.d/*`, not through source-directory", () => {
     const ours = read(join(cases.find((c) => c.name === 'mgmt-and-production')!.expected, 'ifupdown2', INTERFACES_D_FILE));

@@ -15,7 +15,7 @@ import type { OutputFile } from '../src/target.ts';
 import { networkdComplaints, networkdTree } from './consumers.ts';
 import { describeWithFacility, goldenCases, modelOf, read, render, treeOf } from './helpers.ts';
 import { networkdFacts } from './network-facts.ts';
-import { netplanFor, netplans, probeNetplans, type Netplan } from './tools.ts';
+import { examplesOnEveryPlatform, expectedTree, modelFor, netplanFor, netplans, probeNetplans, type Netplan } from './tools.ts';
 
 const cases = goldenCases();
 const ETC_NETWORK = 'etc/systemd/network';
@@ -58,19 +58,25 @@ describeWithFacility('netplan generate turns every golden netplan tree into the 
     expect(netplans().map((n) => n.version)).toEqual(expect.arrayContaining(['0.106', '1.1.2']));
   });
 
-  test.each(cases)('$name', async ({ intent, expected }) => {
-    const { model } = await modelOf(intent);
-    const netplan = netplanFor(model!.platform.netplan.version)!;
-    const root = netplanRoot(goldenFiles(expected), model!);
-    const out = generate(netplan, root);
-    // Exit 0 and not a word: netplan's warnings (file permissions, say) go to stderr.
-    expect({ code: out.code, stdout: out.stdout, stderr: out.stderr }, `netplan ${netplan.version}`).toEqual({ code: 0, stdout: '', stderr: '' });
-    expect(out.facts).toEqual(networkdFacts(networkdTree(expected)));
-    // And networkd reads netplan's files plus vrfgen's drop-ins without a complaint.
-    mkdirSync(out.etc, { recursive: true });
-    expect(await networkdComplaints(out.etc, out.run)).toEqual([]);
+  test.each(cases)('$name', async ({ intent, expected }) => check(expected, (await modelOf(intent)).model!), 30_000);
+
+  test.each(examplesOnEveryPlatform())('example $name', async ({ intent, platform }) => {
+    const model = await modelFor(intent, platform);
+    await check(expectedTree(model, ['networkd', 'netplan']), model);
   }, 30_000);
 });
+
+/** The oracle for one case: its platform's netplan, then facts, then networkd itself. */
+async function check(expected: string, model: Model) {
+  const netplan = netplanFor(model.platform.netplan.version)!;
+  const out = generate(netplan, netplanRoot(goldenFiles(expected), model));
+  // Exit 0 and not a word: netplan's warnings (file permissions, say) go to stderr.
+  expect({ code: out.code, stdout: out.stdout, stderr: out.stderr }, `netplan ${netplan.version}`).toEqual({ code: 0, stdout: '', stderr: '' });
+  expect(out.facts).toEqual(networkdFacts(networkdTree(expected)));
+  // And networkd reads netplan's files plus vrfgen's drop-ins without a complaint.
+  mkdirSync(out.etc, { recursive: true });
+  expect(await networkdComplaints(out.etc, out.run)).toEqual([]);
+}
 
 /** The netplan target's files for an intent rendered for another platform. */
 function renderFor(text: string, platform: 'debian-12' | 'debian-13'): { files: OutputFile[]; model: Model } {

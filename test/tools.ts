@@ -6,10 +6,12 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { versionBefore } from '../src/platforms.ts';
+import { dirname, join } from 'node:path';
+import type { Model } from '../src/model.ts';
+import { validate } from '../src/index.ts';
+import { platformNames, versionBefore, type PlatformName } from '../src/platforms.ts';
 import { probeNamespaces } from './consumers.ts';
-import { probeCommand, ROOT, run } from './helpers.ts';
+import { goldenCases, probeCommand, render, ROOT, run } from './helpers.ts';
 
 export const TOOLS = process.env.VRFGEN_TOOLS ?? join(ROOT, '.cache/tools');
 
@@ -79,12 +81,17 @@ function namespaced(pkg: string, etc: string, argv: readonly string[]) {
   return run('unshare', ['-m', '-n', 'sh', '-c', NAMESPACED, 'sh', pkg, etc, ...argv]);
 }
 
+let entryPoints: string | undefined;
+
 /** ifupdown2 3.0 from the cache; its entry point picks ifup/ifquery by the name it is started as. */
 export function ifupdown2(): Ifupdown | undefined {
   const t = cached('ifupdown2');
   if (!t) return undefined;
-  const bin = mkdtempSync(join(tmpdir(), 'vrfgen-ifupdown2-'));
-  for (const c of ['ifup', 'ifquery']) symlinkSync('/usr/share/ifupdown2/__main__.py', join(bin, c));
+  if (!entryPoints) {
+    entryPoints = mkdtempSync(join(tmpdir(), 'vrfgen-ifupdown2-'));
+    for (const c of ['ifup', 'ifquery']) symlinkSync('/usr/share/ifupdown2/__main__.py', join(entryPoints, c));
+  }
+  const bin = entryPoints;
   return { version: t.version, run: (command, args, etc) => namespaced(t.root, etc, ['python3', join(bin, command), ...args]) };
 }
 
@@ -107,3 +114,27 @@ export function etcOverlay(files: Record<string, string>): string {
   }
   return dir;
 }
+
+/**
+ * Render `targets` for a model into a folder laid out like a golden case's `expected/`
+ * (`<dir>/<target>/etc/...`), for checks that run on intents × platforms beyond the golden cases.
+ */
+export function expectedTree(model: Model, targets: readonly string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-expected-'));
+  for (const t of targets) {
+    for (const f of render(model, t).files) {
+      mkdirSync(dirname(join(dir, t, f.path)), { recursive: true });
+      writeFileSync(join(dir, t, f.path), f.content);
+    }
+  }
+  return dir;
+}
+
+/** Every shipped example with every platform profile: the trees must hold beyond the golden cases' platforms. */
+export const examplesOnEveryPlatform = () =>
+  goldenCases()
+    .filter((c) => c.intent.startsWith(join(ROOT, 'examples')))
+    .flatMap((c) => platformNames.map((platform) => ({ name: `${c.name} on ${platform}`, intent: c.intent, platform })));
+
+/** Load an intent for a platform, as `--platform` would. */
+export const modelFor = async (intent: string, platform: PlatformName): Promise<Model> => (await validate(intent, { platform })).model!;
