@@ -72,10 +72,11 @@ program
 
 program
   .command('targets')
-  .description('list the targets with a one-line summary')
-  .action(async () => {
+  .description('list the targets with a one-line summary; with --platform, what each does differently there')
+  .addOption(platformOption())
+  .action(async (o: { platform?: string }) => {
     const { runTargets } = await import('./commands.ts');
-    process.exitCode = runTargets();
+    process.exitCode = runTargets(o);
   });
 
 program

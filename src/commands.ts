@@ -1,8 +1,9 @@
 import { diagnosticJson, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { formatChanges } from './diff.ts';
 import { check, collect, collectScript, formatReport, generate, reportJson, validate, type Validated } from './index.ts';
-import { platformNames, type PlatformName } from './platforms.ts';
+import { platformNames, platforms, type PlatformName } from './platforms.ts';
 import { TargetSelectionError } from './render.ts';
+import type { Target } from './target.ts';
 import { targets } from '../targets/index.ts';
 
 /** A problem with how vrfgen was called (exit 2), as opposed to a problem in the intent (exit 1). */
@@ -94,10 +95,13 @@ export async function runCollect(file: string, dir: string | undefined, o: { scr
   return code;
 }
 
-export function runTargets(): number {
+export function runTargets(o: { platform?: string } = {}): number {
+  const name = platformOf(o.platform);
   const width = Math.max(...Object.keys(targets).map((n) => n.length));
-  for (const t of Object.values(targets)) {
+  if (name) process.stdout.write(`platform ${name}: ${platforms[name].summary}\n`);
+  for (const t of Object.values(targets) as Target[]) {
     process.stdout.write(`${t.name.padEnd(width)}  ${t.kind.padEnd(7)}  ${t.summary}\n`);
+    for (const note of name ? (t.platformNotes?.(platforms[name]) ?? []) : []) process.stdout.write(`${' '.repeat(width + 2)}- ${note}\n`);
   }
   return 0;
 }

@@ -7,10 +7,12 @@
  * const report = await check('mgmt.yaml', { state: './host1-state' }); // report.exitCode: 0 | 1 | 2
  * ```
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { checkModel, collectModel, type CheckResult, type CheckSettings } from './check/check.ts';
 import type { ProbeResult } from './check/probes.ts';
 import { renderCollectScript } from './check/script.ts';
-import { error, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { error, hasErrors, sortDiagnostics, warning, type Diagnostic } from './diagnostics.ts';
 import { loadIntent, loadIntentFile, type Loaded } from './load.ts';
 import type { Model } from './model.ts';
 import type { PlatformName } from './platforms.ts';
@@ -18,7 +20,7 @@ import { renderTargets, selectTargets } from './render.ts';
 import { resolve } from './resolve.ts';
 import { unitsToRead } from './service-facts.ts';
 import type { SourceMap } from './source.ts';
-import type { OutputFile } from './target.ts';
+import type { OutputFile, Target } from './target.ts';
 import { readUnits } from './units.ts';
 import { applyPlan, planWrite, type Change } from './write.ts';
 
@@ -108,7 +110,8 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
   }
   const { plan, diagnostics } = planned;
   const placed = v.source ? v.source.place(rendered.diagnostics) : rendered.diagnostics;
-  const all = sortDiagnostics([...v.diagnostics, ...placed, ...diagnostics]);
+  const unread = await notIncluded(chosen, rendered.files, root);
+  const all = sortDiagnostics([...v.diagnostics, ...placed, ...diagnostics, ...unread]);
   const blocked = hasErrors(all);
   if (!blocked && !opts.dryRun) {
     try {
@@ -119,6 +122,26 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
     }
   }
   return { ...v, diagnostics: all, files: rendered.files, changes: blocked ? [] : plan.changes, written: !blocked && !opts.dryRun };
+}
+
+/** A file written where its consumer never looks: ifupdown reads /etc/network/interfaces.d only through a `source` line. */
+async function notIncluded(chosen: readonly Target[], files: readonly OutputFile[], root: string): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  for (const t of chosen) {
+    const inc = t.includedBy;
+    if (!inc || !files.some((f) => f.path === inc.file)) continue;
+    let problem: string | undefined;
+    try {
+      if (!inc.includes(await readFile(join(root, inc.path), 'utf8'))) problem = 'does not include it';
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      problem = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`;
+    }
+    if (problem) {
+      out.push(warning('generate/not-included', [], `${inc.file}: ${inc.path} ${problem}, so ${t.name} will not read vrfgen's file; add \`${inc.fix}\` to ${inc.path}`));
+    }
+  }
+  return out;
 }
 
 /** An operating-system error while reading or writing the tree, as a diagnostic (exit 2), not a crash. */

@@ -3,6 +3,7 @@ import { DEBIAN_12_UNITS, DEBIAN_13_UNITS, UBUNTU_2204_UNITS, UBUNTU_2404_UNITS,
 /**
  * Platform profiles: what a distribution release ships, as data. Targets read version-dependent
  * choices from here (never from if-chains on the platform name), so adding a release is one entry.
+ * Each capability is derived from a version in one place below, with the bug or commit it comes from.
  */
 export interface Platform {
   /** One line for `vrfgen targets --platform` and the README. */
@@ -11,14 +12,133 @@ export interface Platform {
   readonly systemd: number;
   /** Units the distribution ships, for when the unit file is not under --root (src/known-units.ts). */
   readonly units: KnownUnits;
+  /** Versions of the other stacks the release ships (upstream version, no Debian revision). */
+  readonly kernel: string;
+  readonly networkManager: string;
+  readonly netplan: NetplanProfile;
+  readonly ifupdown2: Ifupdown2Profile;
+  /** Classic Debian ifupdown; no version-dependent behaviour matters to vrfgen (it has no VRF support at all). */
+  readonly ifupdown: string;
 }
 
+export interface NetplanProfile {
+  readonly version: string;
+  /**
+   * netplan 0.105/0.106 segfault in `netplan generate` when a VRF has `routes:` but no
+   * `routing-policy:` (NULL ip_rules in adopt_and_validate_vrf_routes; LP #2016427, fixed in 0.106.1).
+   */
+  readonly vrfRoutesNeedRoutingPolicy: boolean;
+  /**
+   * Largest route metric netplan writes correctly. Before 0.107 it printed Metric= with %d, so
+   * 4278198272 became -16769024, which networkd rejects, leaving the route at metric 0 (LP #2023681).
+   * 4294967295 means "unset" inside netplan.
+   */
+  readonly maxMetric: number;
+  /**
+   * Largest table id and rule priority netplan writes correctly into [Route] and [RoutingPolicyRule]:
+   * it prints both with %d up to 1.1 at least (src/networkd.c write_route/write_ip_rule; seen on
+   * 0.106 and 1.1.2), while the VRF's own Table= (%u) is fine.
+   */
+  readonly maxTable: number;
+  readonly maxRulePriority: number;
+  /**
+   * Newer netplan warns "No priority specified for routing-policy N" (the kernel would number such
+   * rules by insertion order). Not in 0.106, present in 1.1.2; it came with routing-policy support for
+   * NetworkManager (PR #526, LP #2086544, merged 2024-11), first released in 1.1.2 as far as known.
+   */
+  readonly warnsOnRuleWithoutPriority: boolean;
+}
+
+export interface Ifupdown2Profile {
+  readonly version: string;
+  /** `vrf-table` ids ifupdown2 accepts without a policy file (addons/vrf.py VRF_TABLE_START/END). */
+  readonly vrfTableRange: readonly [number, number];
+}
+
+const INT32_MAX = 2147483647;
+
+/** Dotted versions compared numerically: '0.106' < '0.106.1' < '0.107' < '1.0'. */
+export function versionBefore(version: string, than: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = than.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d < 0;
+  }
+  return false;
+}
+
+const netplan = (version: string): NetplanProfile => ({
+  version,
+  vrfRoutesNeedRoutingPolicy: versionBefore(version, '0.106.1'),
+  maxMetric: versionBefore(version, '0.107') ? INT32_MAX : 4294967294,
+  maxTable: INT32_MAX,
+  maxRulePriority: INT32_MAX,
+  warnsOnRuleWithoutPriority: !versionBefore(version, '1.1.2'),
+});
+
+const ifupdown2 = (version: string): Ifupdown2Profile => ({ version, vrfTableRange: [1001, 5000] });
+
+/*
+ * Where the versions come from:
+ * - debian-12, debian-13: `apt-cache policy` against bookworm and trixie (+ -updates, -security).
+ * - ubuntu-22.04, ubuntu-24.04: the Ubuntu archive (jammy-updates, noble-updates) as published, not
+ *   checked from here (only Debian's mirror is reachable). jammy released with netplan 0.104 (no VRFs
+ *   at all) and was updated to 0.106.1; this profile assumes an updated system.
+ * - systemd-260: a rolling or future release; assumes the newest released netplan and ifupdown2
+ *   behaviour (netplan 1.1, ifupdown2 3.0's table range).
+ */
 export const platforms = {
-  'debian-12': { summary: 'Debian 12 "bookworm"', systemd: 252, units: DEBIAN_12_UNITS },
-  'debian-13': { summary: 'Debian 13 "trixie"', systemd: 257, units: DEBIAN_13_UNITS },
-  'ubuntu-22.04': { summary: 'Ubuntu 22.04 LTS "jammy"', systemd: 249, units: UBUNTU_2204_UNITS },
-  'ubuntu-24.04': { summary: 'Ubuntu 24.04 LTS "noble"', systemd: 255, units: UBUNTU_2404_UNITS },
-  'systemd-260': { summary: 'any distribution with systemd 260 or newer', systemd: 260, units: {} },
+  'debian-12': {
+    summary: 'Debian 12 "bookworm"',
+    systemd: 252,
+    units: DEBIAN_12_UNITS,
+    kernel: '6.1',
+    networkManager: '1.42.4',
+    netplan: netplan('0.106'),
+    ifupdown2: ifupdown2('3.0.0'),
+    ifupdown: '0.8.41',
+  },
+  'debian-13': {
+    summary: 'Debian 13 "trixie"',
+    systemd: 257,
+    units: DEBIAN_13_UNITS,
+    kernel: '6.12',
+    networkManager: '1.52.1',
+    netplan: netplan('1.1.2'),
+    ifupdown2: ifupdown2('3.0.0'),
+    ifupdown: '0.8.44',
+  },
+  'ubuntu-22.04': {
+    summary: 'Ubuntu 22.04 LTS "jammy"',
+    systemd: 249,
+    units: UBUNTU_2204_UNITS,
+    kernel: '5.15',
+    networkManager: '1.36.6',
+    netplan: netplan('0.106.1'),
+    ifupdown2: ifupdown2('3.0.0'),
+    ifupdown: '0.8.36',
+  },
+  'ubuntu-24.04': {
+    summary: 'Ubuntu 24.04 LTS "noble"',
+    systemd: 255,
+    units: UBUNTU_2404_UNITS,
+    kernel: '6.8',
+    networkManager: '1.46.0',
+    netplan: netplan('1.0'),
+    ifupdown2: ifupdown2('3.0.0'),
+    ifupdown: '0.8.41',
+  },
+  'systemd-260': {
+    summary: 'any distribution with systemd 260 or newer',
+    systemd: 260,
+    units: {},
+    kernel: '6.18',
+    networkManager: '1.54',
+    netplan: netplan('1.1.2'),
+    ifupdown2: ifupdown2('3.0.0'),
+    ifupdown: '0.8.44',
+  },
 } as const satisfies Record<string, Platform>;
 
 export type PlatformName = keyof typeof platforms;

@@ -1,6 +1,7 @@
 import type { Diagnostic } from './diagnostics.ts';
 import type { Model } from './model.ts';
 import type { UnitFiles } from './units.ts';
+import type { Platform } from './platforms.ts';
 
 /** One file a target wants on disk. Paths are absolute inside the target root. */
 export interface OutputFile {
@@ -32,4 +33,18 @@ export interface Target {
   readonly owns: readonly string[];
   /** Pure: the model in, files out. No I/O. */
   render(model: Model, ctx: RenderContext): readonly OutputFile[];
+  /** What this target does differently on a platform, one line each (`vrfgen targets --platform`). */
+  platformNotes?(platform: Platform): readonly string[];
+  /**
+   * A file of someone else's that must include this target's `file` for the consumer to read it at
+   * all (ifupdown reads /etc/network/interfaces, which has to `source` vrfgen's file). `generate`
+   * reads `path` under the root and warns when `includes` says the file is not pulled in.
+   */
+  readonly includedBy?: {
+    readonly path: string;
+    readonly file: string;
+    includes(content: string): boolean;
+    /** What to add to `path`, e.g. `source /etc/network/interfaces.d/*`. */
+    readonly fix: string;
+  };
 }

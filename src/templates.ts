@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
+import { stringify } from 'yaml';
 import { packageRoot } from './package-root.ts';
 
 /**
@@ -10,12 +11,15 @@ import { packageRoot } from './package-root.ts';
 let env: nunjucks.Environment | undefined;
 
 function environment(): nunjucks.Environment {
-  env ??= new nunjucks.Environment(new nunjucks.FileSystemLoader(join(packageRoot(), 'templates')), {
+  if (env) return env;
+  env = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(packageRoot(), 'templates')), {
     autoescape: false,
     throwOnUndefined: true,
     trimBlocks: true,
     lstripBlocks: true,
   });
+  // YAML is serialised from a view object, never indented by hand in a template.
+  env.addFilter('yaml', (value: unknown) => stringify(value, { lineWidth: 0 }).trimEnd());
   return env;
 }
 

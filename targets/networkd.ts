@@ -12,7 +12,7 @@ const DIR = '/etc/systemd/network';
 const PREFIX = '10-vrfgen-';
 
 /** networkd has no implicit VRF table before v245 and never for rules, so every section names it. */
-const routeView = (r: Route) => ({
+export const routeView = (r: Route) => ({
   type: r.type === 'unicast' ? null : r.type,
   destination: r.to,
   gateway: r.via ?? null,
@@ -21,7 +21,7 @@ const routeView = (r: Route) => ({
   table: r.table,
 });
 
-const ruleView = (r: Rule) => ({
+export const ruleView = (r: Rule) => ({
   // networkd takes the family from From=/To=; interface-only rules would default to IPv4.
   family: r.family === 'both' ? 'both' : null,
   from: r.from ?? null,

@@ -2,27 +2,13 @@
  * The golden trees, checked by the programs that read them at boot. A golden file is only right
  * when its consumer accepts it; these tests are the proof, and each shows it can fail.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { applySysctl, networkdComplaints, networkdLog, probeNetworkd, probeSysctl, readText } from './consumers.ts';
+import { applySysctl, networkdComplaints, networkdLog, networkdTree, probeNetworkd, probeSysctl, readText } from './consumers.ts';
 import { describeWithFacility, goldenCases, treeOf } from './helpers.ts';
 
 const cases = goldenCases();
-
-/** A copy of a case's networkd tree, with a stand-in for each foreign file a drop-in extends. */
-function networkdTree(expected: string): string {
-  const src = join(expected, 'networkd/etc/systemd/network');
-  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-networkd-'));
-  if (existsSync(src)) cpSync(src, dir, { recursive: true });
-  for (const d of readdirSync(dir).filter((n) => n.endsWith('.network.d'))) {
-    const parent = basename(d, '.d');
-    const link = readText(join(dir, d, readdirSync(join(dir, d))[0]!)).match(/^# Adds vrfgen's VLANs to (\S+),/m)?.[1] ?? 'x';
-    if (!existsSync(join(dir, parent))) writeFileSync(join(dir, parent), `[Match]\nName=${link}\n\n[Network]\nDHCP=yes\n`);
-  }
-  return dir;
-}
 
 describeWithFacility('systemd-networkd loads every golden .netdev/.network', probeNetworkd, () => {
   test.each(cases)('$name', async ({ expected }) => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { probeCommand, run } from './helpers.ts';
 
 /**
@@ -34,25 +34,30 @@ set -e
 mkdir -p /run/systemd /etc/systemd/network
 mount -t tmpfs tmpfs /run/systemd
 mount --bind "$1" /etc/systemd/network
+[ -z "$2" ] || { mkdir -p /run/systemd/network && mount --bind "$2" /run/systemd/network; }
 export SYSTEMD_LOG_LEVEL=debug SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_COLOR=0
 exec ${NETWORKD}
 `;
 
 /**
- * Start systemd-networkd on `dir` (an /etc/systemd/network tree) until it has loaded every file and
+ * Start systemd-networkd on `dir` (an /etc/systemd/network tree; netplan's /run tree in `runDir`) until it has loaded every file and
  * enumerated links, and return every log line it wrote about a file in that tree: unknown keys,
  * unparsable values, ignored sections. An empty list means networkd accepted every line.
  */
-export function networkdComplaints(dir: string): Promise<string[]> {
-  return networkdLog(dir).then((log) => log.split('\n').filter((l) => l.startsWith('/etc/systemd/network/')));
+export function networkdComplaints(dir: string, runDir?: string): Promise<string[]> {
+  return networkdLog(dir, runDir).then((log) => log.split('\n').filter((l) => /^\/(etc|run)\/systemd\/network\//.test(l)));
 }
 
-/** The whole debug log of one networkd start on `dir`, up to "Enumeration completed". */
-export function networkdLog(dir: string): Promise<string> {
+/**
+ * The whole debug log of one networkd start on `dir` (as /etc/systemd/network) and, if given,
+ * `runDir` (as /run/systemd/network, where netplan writes), up to "Enumeration completed".
+ */
+export function networkdLog(dir: string, runDir?: string): Promise<string> {
   // networkd drops to the systemd-network user: a 0700 temp dir would look empty to it.
   chmodSync(dir, 0o755);
+  if (runDir) chmodSync(runDir, 0o755);
   return new Promise((resolve, reject) => {
-    const p = spawn('unshare', ['-n', '-m', 'sh', '-c', NETWORKD_SCRIPT, 'sh', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('unshare', ['-n', '-m', 'sh', '-c', NETWORKD_SCRIPT, 'sh', dir, runDir ?? ''], { stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     const timer = setTimeout(() => finish(new Error(`networkd did not finish loading in 20 s:\n${log}`)), 20_000);
     const onData = (b: Buffer) => {
@@ -88,3 +93,16 @@ export function applySysctl(content: string, keys: readonly string[]): { code: n
 }
 
 export const readText = (p: string) => readFileSync(p, 'utf8');
+
+/** A copy of a case's networkd tree, with a stand-in for each foreign file a drop-in extends. */
+export function networkdTree(expected: string): string {
+  const src = join(expected, 'networkd/etc/systemd/network');
+  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-networkd-'));
+  if (existsSync(src)) cpSync(src, dir, { recursive: true });
+  for (const d of readdirSync(dir).filter((n) => n.endsWith('.network.d'))) {
+    const parent = basename(d, '.d');
+    const link = readText(join(dir, d, readdirSync(join(dir, d))[0]!)).match(/^# Adds vrfgen's VLANs to (\S+),/m)?.[1] ?? 'x';
+    if (!existsSync(join(dir, parent))) writeFileSync(join(dir, parent), `[Match]\nName=${link}\n\n[Network]\nDHCP=yes\n`);
+  }
+  return dir;
+}

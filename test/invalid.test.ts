@@ -29,9 +29,19 @@ describe.each(cases)('%s', (c) => {
 
 /**
  * Codes tested elsewhere: I/O and writer refusals (generate.test.ts), render-time warnings (golden
- * MANIFESTs), and the zod fallback for issue kinds this schema cannot produce.
+ * MANIFESTs), and the zod fallback for issue kinds this schema cannot produce. Target refusals and
+ * the ifupdown include check: generate-stacks.test.ts and the classic-vlan-name MANIFEST.
  */
-const TESTED_ELSEWHERE = new Set(['io/read', 'io/write', 'write/foreign-file', 'write/outside-root', 'generate/service-not-bound', 'schema/invalid']);
+const TESTED_ELSEWHERE = new Set([
+  'io/read',
+  'io/write',
+  'write/foreign-file',
+  'write/outside-root',
+  'generate/service-not-bound',
+  'schema/invalid',
+  'generate/not-included',
+  'ifupdown/vlan-name',
+]);
 
 test('every diagnostic code in the source has a case', () => {
   const sources = ['src', 'targets'].flatMap((d) =>

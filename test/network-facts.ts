@@ -1,0 +1,202 @@
+/**
+ * One vocabulary of facts for every network stack, so that their outputs can be compared with each
+ * other: the VRF devices and tables, members, addresses, VLANs, and routes and rules with the link
+ * that carries them. vrfgen's networkd tree (which the real systemd-networkd loads in
+ * consumers.test.ts) is the reference; netplan's generated files, ifupdown2's parse and classic
+ * ifupdown's command stream are turned into the same lines and must come out equal.
+ *
+ *   vrf mgmt table 10
+ *   member eth1 vrf mgmt
+ *   address eth1 10.10.0.1/24
+ *   vlan eth0.100 parent eth0 id 100
+ *   route on eth1 table 10 unicast 0.0.0.0/0 via 10.10.0.254 dev eth1
+ *   route on mgmt table 10 unreachable ::/0 metric 4278198272
+ *   rule on production table 20 ipv4 from 192.0.2.0/24 priority 100
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+type Section = { name: string; entries: [string, string][] };
+
+function parseIni(text: string): Section[] {
+  const sections: Section[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    const head = /^\[(.+)\]$/.exec(line);
+    if (head) sections.push({ name: head[1]!, entries: [] });
+    else {
+      const eq = line.indexOf('=');
+      if (eq > 0 && sections.length) sections.at(-1)!.entries.push([line.slice(0, eq).trim(), line.slice(eq + 1).trim()]);
+    }
+  }
+  return sections;
+}
+
+const values = (sections: Section[], section: string, key: string) =>
+  sections.filter((s) => s.name === section).flatMap((s) => s.entries.filter(([k]) => k === key).map(([, v]) => v));
+
+/** A u32 as networkd would read it; anything else is shown as it is, so a comparison fails on it. */
+const u32 = (v: string) => (/^\d+$/.test(v) && Number(v) <= 0xffffffff ? String(Number(v)) : `INVALID(${v})`);
+
+const familyOf = (prefix: string) => (prefix.includes(':') ? 6 : 4);
+
+function routeFact(on: string, o: { table: string; type?: string; to: string; via?: string; dev?: string; metric?: string; onlink?: boolean }): string {
+  const type = o.type ?? 'unicast';
+  return [
+    `route on ${on} table ${u32(o.table)} ipv${familyOf(o.to)} ${type} ${o.to}`,
+    o.via && `via ${o.via}`,
+    // Where a gateway route leaves; typed routes (unreachable, …) have no device.
+    type === 'unicast' && `dev ${o.dev ?? on}`,
+    o.onlink && 'onlink',
+    o.metric !== undefined && `metric ${u32(o.metric)}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function ruleFacts(on: string, o: { table: string; family: (4 | 6)[]; from?: string; to?: string; iif?: string; oif?: string; priority?: string }): string[] {
+  return o.family.map((f) =>
+    [`rule on ${on} table ${u32(o.table)} ipv${f}`, o.from && `from ${o.from}`, o.to && `to ${o.to}`, o.iif && `iif ${o.iif}`, o.oif && `oif ${o.oif}`, o.priority && `priority ${u32(o.priority)}`]
+      .filter(Boolean)
+      .join(' '),
+  );
+}
+
+/**
+ * Facts from networkd configuration folders, read the way networkd merges them: files by name
+ * (an earlier folder shadows a later one), each `<file>.d/*.conf` drop-in appended to its file.
+ */
+export function networkdFacts(...dirs: string[]): string[] {
+  const main = new Map<string, string>();
+  const dropIns = new Map<string, string[]>();
+  for (const dir of dirs) {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory() && name.endsWith('.d')) {
+        const confs = readdirSync(p).filter((f) => f.endsWith('.conf')).sort();
+        dropIns.set(name.slice(0, -2), [...(dropIns.get(name.slice(0, -2)) ?? []), ...confs.map((f) => readFileSync(join(p, f), 'utf8'))]);
+      } else if (!main.has(name)) main.set(name, readFileSync(p, 'utf8'));
+    }
+  }
+  const facts = new Set<string>();
+  const vlanIds = new Map<string, string>();
+  const vlanParents = new Map<string, string>();
+  for (const [name, text] of [...main].sort()) {
+    const s = parseIni([text, ...(dropIns.get(name) ?? [])].join('\n'));
+    if (name.endsWith('.netdev')) {
+      const dev = values(s, 'NetDev', 'Name')[0]!;
+      const kind = values(s, 'NetDev', 'Kind')[0];
+      if (kind === 'vrf') facts.add(`vrf ${dev} table ${u32(values(s, 'VRF', 'Table')[0] ?? '?')}`);
+      if (kind === 'vlan') vlanIds.set(dev, values(s, 'VLAN', 'Id')[0] ?? '?');
+    } else if (name.endsWith('.network')) {
+      const link = values(s, 'Match', 'Name')[0]!;
+      for (const vrf of values(s, 'Network', 'VRF')) facts.add(`member ${link} vrf ${vrf}`);
+      for (const a of values(s, 'Network', 'Address')) facts.add(`address ${link} ${a}`);
+      for (const v of values(s, 'Network', 'VLAN')) vlanParents.set(v, link);
+      for (const r of s.filter((x) => x.name === 'Route')) {
+        const get = (k: string) => r.entries.find(([key]) => key === k)?.[1];
+        facts.add(
+          routeFact(link, {
+            table: get('Table') ?? 'main',
+            type: get('Type'),
+            to: get('Destination')!,
+            via: get('Gateway'),
+            metric: get('Metric'),
+            onlink: /^(yes|true|1|on)$/.test(get('GatewayOnLink') ?? ''),
+          }),
+        );
+      }
+      for (const r of s.filter((x) => x.name === 'RoutingPolicyRule')) {
+        const get = (k: string) => r.entries.find(([key]) => key === k)?.[1];
+        const from = get('From');
+        const to = get('To');
+        const family: (4 | 6)[] = get('Family') === 'both' ? [4, 6] : get('Family') === 'ipv6' || familyOf(from ?? to ?? '') === 6 ? [6] : [4];
+        for (const f of ruleFacts(link, { table: get('Table') ?? 'main', family, from, to, iif: get('IncomingInterface'), oif: get('OutgoingInterface'), priority: get('Priority') })) facts.add(f);
+      }
+    }
+  }
+  for (const [vlan, id] of vlanIds) facts.add(`vlan ${vlan} parent ${vlanParents.get(vlan) ?? '?'} id ${id}`);
+  return [...facts].sort();
+}
+
+/** Tokens of one `ip` command, without redirections and `|| true`; undefined for anything else. */
+function ipWords(command: string): string[] | undefined {
+  const words = command.replace(/\d?>\s*\/dev\/null/g, '').replace(/2>&1/g, '').trim().split(/\s+/);
+  return words[0] === 'ip' ? words.slice(1) : undefined;
+}
+
+/** Options after the family flag: `-4 route replace …` → { family: 4, rest }. */
+function familyAndRest(w: string[]): { family?: 4 | 6; rest: string[] } {
+  if (w[0] === '-4' || w[0] === '-6') return { family: w[0] === '-4' ? 4 : 6, rest: w.slice(1) };
+  return { rest: w };
+}
+
+const ROUTE_TYPES = new Set(['unicast', 'blackhole', 'unreachable', 'prohibit']);
+
+/**
+ * Facts from the `ip` commands a stanza runs (`on` is the interface whose stanza runs them). Each
+ * line may hold several commands joined by `;`, `||` or `&&`; deletions and look-ups add no fact.
+ */
+export function ipCommandFacts(on: string, line: string): string[] {
+  const out: string[] = [];
+  for (const command of line.split(/;|\|\||&&/)) {
+    const w = ipWords(command);
+    if (!w) continue;
+    const { family, rest } = familyAndRest(w);
+    const [object, verb, ...args] = rest;
+    const opt = (k: string) => {
+      const i = args.indexOf(k);
+      return i >= 0 ? args[i + 1] : undefined;
+    };
+    if (object === 'link' && verb === 'add' && opt('type') === 'vrf') out.push(`vrf ${opt('dev')} table ${u32(opt('table') ?? '?')}`);
+    else if (object === 'link' && verb === 'add' && opt('type') === 'vlan') out.push(`vlan ${opt('name')} parent ${opt('link')} id ${opt('id')}`);
+    else if (object === 'link' && verb === 'set' && opt('master')) out.push(`member ${opt('dev')} vrf ${opt('master')}`);
+    else if (object === 'addr' && (verb === 'add' || verb === 'replace')) out.push(`address ${opt('dev')} ${args[0]}`);
+    else if (object === 'route' && (verb === 'add' || verb === 'replace')) {
+      const typed = ROUTE_TYPES.has(args[0]!) ? args[0] : undefined;
+      const to = typed ? args[1]! : args[0]!;
+      if (family !== undefined && familyOf(to) !== family) out.push(`FAMILY-MISMATCH ${line}`);
+      out.push(routeFact(on, { table: opt('table') ?? 'main', type: typed, to, via: opt('via'), dev: opt('dev'), metric: opt('metric'), onlink: args.includes('onlink') }));
+    } else if (object === 'rule' && verb === 'add') {
+      out.push(...ruleFacts(on, { table: opt('table') ?? 'main', family: [family ?? 4], from: opt('from'), to: opt('to'), iif: opt('iif'), oif: opt('oif'), priority: opt('priority') }));
+    }
+  }
+  return out;
+}
+
+/** ifupdown2's `ifquery -a -o json`: its own attributes plus the ip commands of each stanza. */
+export function ifquery2Facts(json: string): string[] {
+  const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+  const facts = new Set<string>();
+  for (const iface of JSON.parse(json) as { name: string; config: Record<string, unknown> }[]) {
+    const c = iface.config;
+    const n = iface.name;
+    for (const t of list(c['vrf-table'])) facts.add(`vrf ${n} table ${u32(t)}`);
+    for (const v of list(c.vrf)) facts.add(`member ${n} vrf ${v}`);
+    for (const a of list(c.address)) facts.add(`address ${n} ${a}`);
+    if (c['vlan-id'] !== undefined || c['vlan-raw-device'] !== undefined) facts.add(`vlan ${n} parent ${list(c['vlan-raw-device'])[0]} id ${list(c['vlan-id'])[0]}`);
+    for (const phase of ['pre-up', 'up', 'post-up']) for (const cmd of list(c[phase])) for (const f of ipCommandFacts(n, cmd)) facts.add(f);
+  }
+  return [...facts].sort();
+}
+
+/** One command ifup ran (or, with --no-act, would run), with the interface it was configuring. */
+export interface Step {
+  readonly iface: string;
+  readonly command: string;
+}
+
+/** Classic ifupdown's `ifup -a --no-act --verbose` output, as the ordered commands per interface. */
+export function ifupSteps(output: string): Step[] {
+  const steps: Step[] = [];
+  let iface = '';
+  for (const line of output.split('\n')) {
+    const head = /^ifup: configuring interface (\S+?)=/.exec(line);
+    if (head) iface = head[1]!;
+    else if (line.trim() && iface) steps.push({ iface, command: line.trim() });
+  }
+  return steps;
+}
+
+export const stepFacts = (steps: readonly Step[]): string[] => [...new Set(steps.flatMap((s) => ipCommandFacts(s.iface, s.command)))].sort();

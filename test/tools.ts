@@ -1,0 +1,140 @@
+/**
+ * The network stacks' own tools, as the tests run them: the installed netplan (Debian 12's 0.106),
+ * and from the cache .ci/fetch-tools fills, Debian 13's netplan generator, ifupdown2 and classic
+ * ifupdown. ifupdown2 and ifupdown read /etc/network and write /run; they run in private mount and
+ * network namespaces, with the case's files layered over /etc, so the host is never touched.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Model } from '../src/model.ts';
+import { validate } from '../src/index.ts';
+import { platformNames, versionBefore, type PlatformName } from '../src/platforms.ts';
+import { probeNamespaces } from './consumers.ts';
+import { goldenCases, probeCommand, render, ROOT, run } from './helpers.ts';
+
+export const TOOLS = process.env.VRFGEN_TOOLS ?? join(ROOT, '.cache/tools');
+
+const cached = (name: string) => {
+  const dir = join(TOOLS, name);
+  return existsSync(join(dir, 'version')) ? { root: join(dir, 'root'), version: readFileSync(join(dir, 'version'), 'utf8').trim() } : undefined;
+};
+
+export interface Netplan {
+  readonly version: string;
+  /** `generate --root-dir ROOT`: reads ROOT/etc/netplan, writes ROOT/run/systemd/network. */
+  generate(root: string): { code: number; stdout: string; stderr: string };
+}
+
+/** Every netplan the tests can run, oldest first. */
+export function netplans(): Netplan[] {
+  const out: Netplan[] = [];
+  const installed = run('dpkg-query', ['-W', '-f', '${Version}', 'netplan.io']);
+  if (installed.code === 0 && existsSync('/usr/sbin/netplan')) {
+    // The CLI an admin runs; it executes the same generator the boot does.
+    out.push({ version: installed.stdout.replace(/^\d+:/, '').replace(/-[^-]*$/, ''), generate: (root) => run('/usr/sbin/netplan', ['generate', '--root-dir', root]) });
+  }
+  const trixie = cached('netplan-trixie');
+  if (trixie) {
+    const lib = join(trixie.root, 'usr/lib/x86_64-linux-gnu');
+    out.push({
+      version: trixie.version,
+      // The generator systemd runs at boot (/usr/libexec/netplan/generate), under its own glibc.
+      generate: (root) => run(join(lib, 'ld-linux-x86-64.so.2'), ['--library-path', lib, join(trixie.root, 'usr/libexec/netplan/generate'), '--root-dir', root]),
+    });
+  }
+  return out.sort((a, b) => (versionBefore(a.version, b.version) ? -1 : 1));
+}
+
+/** The netplan to check a platform's output with: the same version, else the oldest newer one. */
+export const netplanFor = (version: string): Netplan | undefined => netplans().find((n) => !versionBefore(n.version, version));
+
+export function probeNetplans(): string | undefined {
+  const versions = netplans().map((n) => n.version);
+  if (versions.length < 2) return `need the installed netplan.io and Debian 13's generator (.ci/fetch-tools); found ${versions.join(', ') || 'none'}`;
+  return undefined;
+}
+
+// Inside the namespaces: a tmpfs for scratch, /etc and /usr/share overlaid with the case's files
+// and the unpacked package, fresh /run and /var/tmp (ifupdown2's state_dir). Then the command.
+const NAMESPACED = `
+set -e
+pkg=$1; etc=$2; shift 2
+t=$(mktemp -d)
+mount -t tmpfs tmpfs "$t"
+mkdir -p "$t/up" "$t/work"
+mount -t overlay overlay -o "lowerdir=$etc:$pkg/etc:/etc,upperdir=$t/up,workdir=$t/work" /etc
+mount -t overlay overlay -o "lowerdir=$pkg/usr/share:/usr/share" /usr/share
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /var/tmp
+mkdir -p /run/network
+exec "$@"
+`;
+
+export interface Ifupdown {
+  readonly version: string;
+  /** Run `ifup`/`ifquery`/… with `etc` (a folder mirroring /etc, e.g. holding network/interfaces) layered over /etc. */
+  run(command: 'ifup' | 'ifquery', args: readonly string[], etc: string): { code: number; stdout: string; stderr: string };
+}
+
+function namespaced(pkg: string, etc: string, argv: readonly string[]) {
+  return run('unshare', ['-m', '-n', 'sh', '-c', NAMESPACED, 'sh', pkg, etc, ...argv]);
+}
+
+let entryPoints: string | undefined;
+
+/** ifupdown2 3.0 from the cache; its entry point picks ifup/ifquery by the name it is started as. */
+export function ifupdown2(): Ifupdown | undefined {
+  const t = cached('ifupdown2');
+  if (!t) return undefined;
+  if (!entryPoints) {
+    entryPoints = mkdtempSync(join(tmpdir(), 'vrfgen-ifupdown2-'));
+    for (const c of ['ifup', 'ifquery']) symlinkSync('/usr/share/ifupdown2/__main__.py', join(entryPoints, c));
+  }
+  const bin = entryPoints;
+  return { version: t.version, run: (command, args, etc) => namespaced(t.root, etc, ['python3', join(bin, command), ...args]) };
+}
+
+/** Classic ifupdown 0.8 from the cache (a static C program; it only needs its state folder). */
+export function ifupdown(): Ifupdown | undefined {
+  const t = cached('ifupdown');
+  if (!t) return undefined;
+  return { version: t.version, run: (command, args, etc) => namespaced(t.root, etc, [join(t.root, 'sbin', command), ...args]) };
+}
+
+export const probeIfupdown2 = () => (ifupdown2() ? probeNamespaces() ?? probeCommand('python3') : `ifupdown2 is not unpacked in ${TOOLS} (.ci/fetch-tools)`);
+export const probeIfupdown = () => (ifupdown() ? probeNamespaces() : `ifupdown is not unpacked in ${TOOLS} (.ci/fetch-tools)`);
+
+/** A folder to layer over /etc: `files` maps paths below /etc (e.g. `network/interfaces`) to content. */
+export function etcOverlay(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-etc-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+/**
+ * Render `targets` for a model into a folder laid out like a golden case's `expected/`
+ * (`<dir>/<target>/etc/...`), for checks that run on intents × platforms beyond the golden cases.
+ */
+export function expectedTree(model: Model, targets: readonly string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-expected-'));
+  for (const t of targets) {
+    for (const f of render(model, t).files) {
+      mkdirSync(dirname(join(dir, t, f.path)), { recursive: true });
+      writeFileSync(join(dir, t, f.path), f.content);
+    }
+  }
+  return dir;
+}
+
+/** Every shipped example with every platform profile: the trees must hold beyond the golden cases' platforms. */
+export const examplesOnEveryPlatform = () =>
+  goldenCases()
+    .filter((c) => c.intent.startsWith(join(ROOT, 'examples')))
+    .flatMap((c) => platformNames.map((platform) => ({ name: `${c.name} on ${platform}`, intent: c.intent, platform })));
+
+/** Load an intent for a platform, as `--platform` would. */
+export const modelFor = async (intent: string, platform: PlatformName): Promise<Model> => (await validate(intent, { platform })).model!;
