@@ -95,7 +95,7 @@ describeWithFacility('real boot of Debian 12 under QEMU', probeBoot, () => {
       accel: booted.accel,
       build: img.buildSeconds ? `${img.buildSeconds} s` : 'cached',
       boot: booted.seconds,
-      startup: read('boot/analyze-time.txt').match(/= ([\d.]+s)/)?.[1] ?? '?',
+      startup: read('boot/analyze-time.txt').match(/^Startup finished .* = (.+?)\s*$/m)?.[1] ?? '?',
       clean: listed(clean),
       drifted: stack.drift.length ? `${listed(drifted)}\n  (drift injected: ${stack.drift.map((d) => d.command).join('; ')})` : ' (no drift in this boot)',
     });
