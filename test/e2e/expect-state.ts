@@ -155,9 +155,11 @@ export function stateFindings(model: Model, dir: string): Finding[] {
 
 /**
  * Journal lines that mean a file was not taken as written: a daemon ignoring a key, section or
- * value, failing to parse, or failing to apply. Matched case-sensitively, as the daemons print them.
+ * value, failing to parse or to apply it, a unit failing. "Failed" is matched with its capital,
+ * as systemd and its daemons print it; the kernel's lower-case "failed" (regulatory.db, TSC
+ * calibration) is about the virtual hardware.
  */
-const COMPLAINT = /Unknown (key|section)|[Ii]gnoring|Failed to parse|Could not|\b[Ii]nvalid\b|segfault|core dumped/;
+const COMPLAINT = /Unknown (key|section)|[Ii]gnoring|\bFailed\b|Could not|\b[Ii]nvalid\b|segfault|core dumped/;
 
 /** How the boot went (the runner's `boot/` folder): system state, failed units, journal complaints. */
 export function bootFindings(dir: string): Finding[] {
