@@ -69,3 +69,24 @@ test('a failed unit and a degraded boot are findings', () => {
     ['boot:system-state: expected running, got degraded', 'unit:ssh.service: expected not failed, got failed'].join('\n'),
   );
 });
+
+test('journal complaints count from the programs that read the files, or when they name a vrfgen file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-e2e-boot-'));
+  cpSync(join(CAPTURES, 'networkd/boot'), dir, { recursive: true });
+  const lines = [
+    '[   55.1] vrfgen-e2e systemd-networkd[210]: eth1: Could not set route: Invalid argument',
+    "[   21.2] vrfgen-e2e systemd[1]: /etc/systemd/system/ssh.service.d/vrfgen-vrf.conf:12: Unknown key name 'BindToVRF' in section 'Service', ignoring.",
+    '[   34.6] vrfgen-e2e networking[176]: error: mgmt: vrf table id 10 out of reserved range [1001,5000]: Failed',
+    // A sandboxed unit on a busy host, and the kernel's note on the virtual hardware: not the files.
+    '[   31.0] vrfgen-e2e (crub_all)[215]: Failed to configure loopback network device, ignoring: Connection timed out',
+    '[    0.0] vrfgen-e2e kernel: tsc: Fast TSC calibration failed',
+  ];
+  writeFileSync(join(dir, 'journal.txt'), `${lines.join('\n')}\n`, { flag: 'a' });
+  expect(formatFindings(bootFindings(dir))).toBe(
+    [
+      'journal: expected no complaint, got systemd-networkd: eth1: Could not set route: Invalid argument',
+      "journal: expected no complaint, got systemd: /etc/systemd/system/ssh.service.d/vrfgen-vrf.conf:12: Unknown key name 'BindToVRF' in section 'Service', ignoring.",
+      'journal: expected no complaint, got networking: error: mgmt: vrf table id 10 out of reserved range [1001,5000]: Failed',
+    ].join('\n'),
+  );
+});

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -12,5 +13,7 @@ export default defineConfig({
     include: ['test/e2e/**/*.e2e.ts'],
     testTimeout: 90 * 60_000,
     hookTimeout: 90 * 60_000,
+    // One guest per core: each boots with -smp 1, and TCG keeps its core busy.
+    maxConcurrency: availableParallelism(),
   },
 });
