@@ -1,0 +1,185 @@
+/**
+ * The Debian 12 guest image: built from Debian's own packages with mmdebstrap, cached on the host
+ * under a key made of the whole recipe, so a changed recipe builds a new image and an unchanged
+ * one is reused. Two variants, because ifupdown2 and classic ifupdown conflict.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { treeOf } from '../helpers.ts';
+
+export type Variant = 'ifupdown2' | 'ifupdown';
+
+/** What a boot needs from an image: a raw ext4 root (booted read-only with snapshot=on), kernel, initrd. */
+export interface Image {
+  readonly variant: Variant;
+  readonly dir: string;
+  readonly root: string;
+  readonly kernel: string;
+  readonly initrd: string;
+  /** Seconds the build took; 0 when the image came from the cache. */
+  readonly buildSeconds: number;
+}
+
+/** Files baked into the image (the initramfs hook that unpacks each test's tree before systemd). */
+const IMAGE_FILES = join(import.meta.dirname, 'image');
+
+/**
+ * The recipe. The kernel is Debian's (it ships vrf.ko, which
+ * the development hosts' kernel lacks); netplan.io is in both variants for the netplan target.
+ */
+const RECIPE = {
+  suite: 'bookworm',
+  mirrors: [
+    'deb http://deb.debian.org/debian bookworm main',
+    'deb http://deb.debian.org/debian bookworm-updates main',
+    'deb http://deb.debian.org/debian-security bookworm-security main',
+  ],
+  packages: [
+    'linux-image-amd64', 'initramfs-tools', 'zstd', 'busybox', 'kmod', 'systemd', 'systemd-sysv', 'udev', 'dbus',
+    'iproute2', 'netplan.io', 'openssh-server', 'procps',
+  ],
+  variants: { ifupdown2: ['ifupdown2'], ifupdown: ['ifupdown'] } satisfies Record<Variant, string[]>,
+  // Documentation and locales are never read in the guest; leaving them out saves a third.
+  dpkgExclude: ['/usr/share/doc/*', '/usr/share/man/*', '/usr/share/info/*', '/usr/share/locale/*'],
+  // systemd otherwise invents a machine-id each boot, and with it the VRF devices' MAC addresses.
+  // Written after mmdebstrap, whose cleanup empties /etc/machine-id.
+  machineId: '5f0c3e1ab2d64c6f8e7a9b0c1d2e3f40',
+  hostname: 'vrfgen-e2e',
+  // Debian leaves networkd disabled; a networkd host enables it (a boot of another stack masks it).
+  enable: ['systemd-networkd.service'],
+  sizeMiB: 2048,
+};
+
+/** Where images are kept: outside the checkout, rebuilt by any run that does not find its key. */
+export const CACHE = process.env.VRFGEN_E2E_CACHE ?? '/var/cache/vrfgen-e2e';
+
+/** The recipe is this file (data and build steps) and the files baked in; any change is a new image. */
+function recipeKey(variant: Variant): string {
+  const h = createHash('sha256').update(variant).update(readFileSync(import.meta.filename));
+  for (const p of treeOf(IMAGE_FILES)) h.update(p).update(readFileSync(join(IMAGE_FILES, p)));
+  return h.digest('hex').slice(0, 16);
+}
+
+/** A cold build takes about two minutes; a hung download must not hold the run for ever. */
+const BUILD_STEP_TIMEOUT = 30 * 60;
+
+/**
+ * Run a build step under a hard time-out, its output appended to `log`. The output goes to the
+ * file, not through this process: if the test runner dies, mmdebstrap still finishes and unmounts
+ * the /proc, /sys and /dev/pts it mounted in the chroot (a pipe would kill it with SIGPIPE first).
+ */
+function runLogged(cmd: string, args: readonly string[], log: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fd = openSync(log, 'a');
+    const p = spawn('timeout', ['-k', '10', String(BUILD_STEP_TIMEOUT), cmd, ...args], { stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    p.on('error', reject);
+    p.on('close', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${cmd} exited ${code}; last lines of ${log}:\n${readFileSync(log, 'utf8').split('\n').slice(-30).join('\n')}`));
+    });
+  });
+}
+
+/**
+ * Remove a build tree, unless something is still mounted in it (a chroot whose mmdebstrap was
+ * killed): a recursive delete would then run into the host's /sys and /dev/pts.
+ */
+function removeTree(dir: string): void {
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+    .filter((m) => m.startsWith(`${dir}/`));
+  if (mounts.length) throw new Error(`not removing ${dir}: still mounted there: ${mounts.join(', ')} (umount them, then remove it)`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** mmdebstrap's arguments for one variant, into `rootfs`, keeping downloaded .debs in `debs`. */
+function mmdebstrapArgs(variant: Variant, rootfs: string, debs: string): string[] {
+  const q = (s: string) => `'${s}'`;
+  return [
+    '--mode=root',
+    '--variant=minbase',
+    `--include=${[...RECIPE.packages, ...RECIPE.variants[variant]].join(',')}`,
+    ...RECIPE.dpkgExclude.map((p) => `--dpkgopt=path-exclude=${p}`),
+    // The .deb cache survives between builds (a rebuild downloads only what changed).
+    '--skip=download/empty',
+    `--setup-hook=mkdir -p ${q(debs)} "$1"/var/cache/apt/archives`,
+    `--setup-hook=sync-in ${q(debs)} /var/cache/apt/archives/`,
+    // Before the kernel package runs update-initramfs, so the initramfs is built once, with the hook.
+    `--essential-hook=cp -r --no-preserve=ownership ${q(`${IMAGE_FILES}/.`)} "$1"/`,
+    `--customize-hook=sync-out /var/cache/apt/archives ${q(debs)}`,
+    '--customize-hook=rm -f "$1"/var/cache/apt/archives/*.deb',
+    `--customize-hook=echo ${RECIPE.hostname} > "$1"/etc/hostname`,
+    `--customize-hook=chroot "$1" systemctl enable ${RECIPE.enable.join(' ')}`,
+    RECIPE.suite,
+    rootfs,
+    ...RECIPE.mirrors,
+  ];
+}
+
+async function build(variant: Variant, dir: string): Promise<void> {
+  const work = mkdtempSync(join(CACHE, `.build-${variant}-`));
+  const rootfs = join(work, 'rootfs');
+  const log = join(work, 'build.log');
+  try {
+    await runLogged('mmdebstrap', mmdebstrapArgs(variant, rootfs, join(CACHE, 'debs')), log);
+    writeFileSync(join(rootfs, 'etc/machine-id'), `${RECIPE.machineId}\n`);
+    const boot = readdirSync(join(rootfs, 'boot'));
+    const kernel = boot.find((f) => f.startsWith('vmlinuz-'));
+    const initrd = boot.find((f) => f.startsWith('initrd.img-'));
+    if (!kernel || !initrd) throw new Error(`no kernel or initrd in the built image: /boot holds ${boot.join(', ')}`);
+    copyFileSync(join(rootfs, 'boot', kernel), join(work, 'vmlinuz'));
+    copyFileSync(join(rootfs, 'boot', initrd), join(work, 'initrd.img'));
+    // A sparse raw ext4 without partition table; the guest boots it as /dev/vda.
+    await runLogged('mkfs.ext4', ['-q', '-F', '-L', 'vrfgen-e2e', '-d', rootfs, join(work, 'root.img'), `${RECIPE.sizeMiB}M`], log);
+    removeTree(rootfs);
+    renameSync(work, dir); // whole or not at all: an interrupted build leaves only a .build-* folder
+  } catch (e) {
+    if (!existsSync(join(dir, 'root.img'))) throw e;
+    removeTree(work); // another run built the same key first
+  }
+}
+
+/** Build folders older than any build can take were left by an interrupted run. */
+function removeAbandonedBuilds(): void {
+  for (const d of readdirSync(CACHE).filter((n) => n.startsWith('.build-'))) {
+    if (Date.now() - statSync(join(CACHE, d)).mtimeMs > 3 * BUILD_STEP_TIMEOUT * 1000) removeTree(join(CACHE, d));
+  }
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+const images = new Map<Variant, Promise<Image>>();
+
+/**
+ * The image of a variant: from the cache, or built now. Builds run one at a time (they share the
+ * .deb cache, and two would only slow each other); a boot of a ready image runs alongside them.
+ */
+export function image(variant: Variant): Promise<Image> {
+  let p = images.get(variant);
+  if (!p) {
+    p = queue.then(() => ensure(variant));
+    queue = p.catch(() => undefined);
+    images.set(variant, p);
+  }
+  return p;
+}
+
+async function ensure(variant: Variant): Promise<Image> {
+  mkdirSync(CACHE, { recursive: true });
+  removeAbandonedBuilds();
+  const dir = join(CACHE, `${variant}-${recipeKey(variant)}`);
+  let buildSeconds = 0;
+  if (!existsSync(join(dir, 'root.img'))) {
+    const t0 = performance.now();
+    await build(variant, dir);
+    buildSeconds = Math.round((performance.now() - t0) / 1000);
+    // Older images of this variant are stale for good: their recipe is not the code's any more.
+    for (const old of readdirSync(CACHE).filter((d) => d.startsWith(`${variant}-`) && join(CACHE, d) !== dir)) {
+      removeTree(join(CACHE, old));
+    }
+  }
+  return { variant, dir, root: join(dir, 'root.img'), kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img'), buildSeconds };
+}

@@ -1,0 +1,65 @@
+/**
+ * The boots of the real-boot suite, as data. Each installs vrfgen's files for one network stack
+ * (plus the system targets) into a fresh guest, boots it, and records the state; a stack that
+ * takes drift records it again after the drift commands ran in the same boot.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Variant } from './image.ts';
+
+/** A change made at run time after the clean state was recorded, and the finding it must cause. */
+export interface Drift {
+  readonly command: string;
+  readonly finding: string;
+}
+
+export interface Stack {
+  readonly name: string;
+  readonly image: Variant;
+  /** `vrfgen generate --target` list. */
+  readonly targets: readonly string[];
+  /** Units of the stacks not under test: two stacks fighting over the NICs prove nothing, and
+   *  networkd's wait-online without a link to manage holds the boot for 120 s. */
+  readonly mask: readonly string[];
+  readonly drift: readonly Drift[];
+  /**
+   * A negative case: break the generated tree before it is packed; the boot must then show
+   * exactly these findings (by key), proving the suite fails when the files are wrong.
+   */
+  readonly tamper?: { readonly edit: (root: string) => void; readonly findings: readonly string[] };
+}
+
+const IFUPDOWN_UNITS = ['networking.service', 'ifupdown-pre.service', 'ifupdown-wait-online.service'];
+const NETWORKD_UNITS = ['systemd-networkd.service', 'systemd-networkd.socket', 'systemd-networkd-wait-online.service'];
+
+/** Drift for test/e2e/intent.yaml: a member out of its VRF, a route gone, a sysctl flipped. */
+const DRIFT: readonly Drift[] = [
+  { command: 'ip link set dev eth2 nomaster', finding: 'link:eth2.master' },
+  { command: 'ip route del default via 10.10.0.254 table 10', finding: 'route:table10 0.0.0.0/0 via 10.10.0.254' },
+  { command: 'sysctl -q -w net.ipv4.raw_l3mdev_accept=0', finding: 'sysctl:net.ipv4.raw_l3mdev_accept' },
+];
+
+const NETWORKD_FILES = 'etc/systemd/network';
+const edit = (root: string, file: string, change: (text: string) => string) => {
+  const p = join(root, NETWORKD_FILES, file);
+  writeFileSync(p, change(readFileSync(p, 'utf8')));
+};
+
+export const STACKS: readonly Stack[] = [
+  { name: 'networkd', image: 'ifupdown2', targets: ['networkd', 'sysctl'], mask: IFUPDOWN_UNITS, drift: DRIFT },
+  {
+    // On the other image, so both images boot in every run.
+    name: 'networkd, deliberately broken files',
+    image: 'ifupdown',
+    targets: ['networkd', 'sysctl'],
+    mask: IFUPDOWN_UNITS,
+    drift: [],
+    tamper: {
+      edit: (root) => {
+        edit(root, '10-vrfgen-mgmt.netdev', (t) => t.replace('Table=10', 'Table=11'));
+        edit(root, '10-vrfgen-eth2.network', (t) => t.replace('[Network]\n', '[Network]\nVrfgenBroken=yes\n'));
+      },
+      findings: ['vrf:mgmt.table', 'journal'],
+    },
+  },
+];
