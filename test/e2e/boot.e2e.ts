@@ -1,18 +1,16 @@
 /**
  * The real-boot proof (`npm run test:e2e`): for each stack in stacks.ts, vrfgen's files for
  * test/e2e/intent.yaml are installed into a Debian 12 guest before systemd starts, the guest boots
- * Debian's kernel (with vrf.ko) under QEMU, records its state, takes the stack's drift and records
- * it again; the host then compares both states with the intent. Two guests run at once (one per
+ * Debian's kernel (with vrf.ko) under QEMU, runs `vrfgen collect --script`'s output, takes the
+ * stack's drift and runs it again; on the host, `vrfgen check --state` judges both states. Two guests run at once (one per
  * core). Results, console logs and a summary stay in the artifacts folder printed at the end.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, test } from 'vitest';
-import type { Model } from '../../src/model.ts';
-import { describeWithFacility, modelOf, probeCommand, ROOT } from '../helpers.ts';
-import { collectScript } from './collect.ts';
-import { bootFindings, formatFindings, stateFindings, type Finding } from './expect-state.ts';
+import { describeWithFacility, probeCommand, ROOT, vrfgen } from '../helpers.ts';
+import { bootFindings, formatFindings, type Finding } from './boot-findings.ts';
 import { image } from './image.ts';
 import { pack, stage } from './overlay.ts';
 import { boot } from './qemu.ts';
@@ -61,20 +59,15 @@ const artifactsDir = () => (artifacts ??= process.env.VRFGEN_E2E_ARTIFACTS ?? mk
 const listed = (fs: Finding[]) => (fs.length ? `\n  ${formatFindings(fs).replaceAll('\n', '\n  ')}` : ' none');
 
 describeWithFacility('real boot of Debian 12 under QEMU', probeBoot, () => {
-  let model: Model;
-
   test.concurrent.for(STACKS)('$name', { timeout: 90 * 60_000 }, async (stack, { expect }) => {
-    model ??= (await modelOf(INTENT)).model!;
     const dir = join(artifactsDir(), stack.name.replace(/[^a-z0-9]+/gi, '-'));
     rmSync(dir, { recursive: true, force: true }); // a previous run's, with VRFGEN_E2E_ARTIFACTS
     mkdirSync(dir, { recursive: true });
-    const staged = stage(INTENT, stack.targets, join(dir, 'root'));
-    // Without the services target, vrfgen says that sshd's binding is not generated: expected.
-    const codes = staged.stderr.match(/ (?:warning|error) [a-z0-9-]+\/[a-z0-9-]+/g) ?? [];
-    expect(codes, staged.stderr).toEqual(stack.targets.includes('services') ? [] : [' warning generate/service-not-bound']);
+    const staged = stage(INTENT, stack.targets, join(dir, 'root'), stack.before);
+    expect(staged.stderr, 'vrfgen generate warned').toBe('');
     stack.tamper?.edit(staged.root);
     const overlay = join(dir, 'overlay.tar');
-    pack(staged, { '/e2e/collect.sh': collectScript(model), '/e2e/commands.sh': commands(stack) }, overlay);
+    pack(staged, { '/e2e/collect.sh': vrfgen('collect', INTENT, '--script').stdout, '/e2e/commands.sh': commands(stack) }, overlay);
 
     const img = await image(stack.image);
     const booted = await boot({
@@ -88,25 +81,37 @@ describeWithFacility('real boot of Debian 12 under QEMU', probeBoot, () => {
     const read = (f: string) => (existsSync(join(booted.out, f)) ? readFileSync(join(booted.out, f), 'utf8') : '');
     expect(read('commands.rc').trim(), read('commands.log')).toBe('0');
 
-    const clean = [...bootFindings(join(booted.out, 'boot')), ...stateFindings(model, join(booted.out, 'state'))];
-    const drifted = stack.drift.length ? stateFindings(model, join(booted.out, 'drifted')) : [];
+    // The verdict is vrfgen's own: `check --state` on what the guest collected, before and after the drift.
+    const check = (state: string) => {
+      const r = vrfgen('check', INTENT, '--state', join(booted.out, state), '--json');
+      const report = JSON.parse(r.stdout) as { exitCode: number; counts: Record<string, number>; findings: { item: string; status: string; expected: unknown; actual: unknown }[] };
+      return { code: r.code, counts: report.counts, wrong: report.findings.filter((f) => f.status !== 'ok') };
+    };
+    const journal = bootFindings(join(booted.out, 'boot'));
+    const clean = check('state');
+    const drifted = stack.drift.length ? check('drifted') : undefined;
+    const summary = (c: ReturnType<typeof check>) =>
+      `exit ${c.code}, ${Object.entries(c.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(', ')}` +
+      c.wrong.map((f) => `\n    ${f.item}: ${f.status}, expected ${JSON.stringify(f.expected)}, got ${JSON.stringify(f.actual ?? 'absent')}`).join('');
     rows.push({
       stack: stack.name,
       accel: booted.accel,
       build: img.buildSeconds ? `${img.buildSeconds} s` : 'cached',
       boot: booted.seconds,
       startup: read('boot/analyze-time.txt').match(/^Startup finished .* = (.+?)\s*$/m)?.[1] ?? '?',
-      clean: listed(clean),
-      drifted: stack.drift.length ? `${listed(drifted)}\n  (drift injected: ${stack.drift.map((d) => d.command).join('; ')})` : ' (no drift in this boot)',
+      clean: `${listed(journal)}\n  vrfgen check: ${summary(clean)}`,
+      drifted: drifted ? ` vrfgen check: ${summary(drifted)}\n  (drift injected: ${stack.drift.map((d) => d.command).join('; ')})` : ' (no drift in this boot)',
     });
 
     if (stack.tamper) {
-      expect([...new Set(clean.map((f) => f.key))].sort(), formatFindings(clean)).toEqual([...stack.tamper.findings].sort());
+      const items = [...(journal.length ? ['journal'] : []), ...clean.wrong.map((f) => f.item)];
+      expect(items.sort(), summary(clean)).toEqual([...stack.tamper.findings].sort());
       return;
     }
-    expect(formatFindings(clean)).toBe('');
-    const named = new Set(drifted.map((f) => f.key));
-    for (const d of stack.drift) expect(named.has(d.finding), `${d.command} → ${d.finding}\n${formatFindings(drifted)}`).toBe(true);
+    expect(formatFindings(journal)).toBe('');
+    expect(clean.code, summary(clean)).toBe(0);
+    expect(drifted!.code, summary(drifted!)).toBe(1);
+    for (const d of stack.drift) expect(drifted!.wrong.map((f) => f.item), d.command).toContain(d.finding);
   });
 });
 

@@ -10,6 +10,7 @@ import type { Variant } from './image.ts';
 /** A change made at run time after the clean state was recorded, and the finding it must cause. */
 export interface Drift {
   readonly command: string;
+  /** The item of `vrfgen check`'s report that must show it. */
   readonly finding: string;
 }
 
@@ -22,6 +23,8 @@ export interface Stack {
    *  networkd's wait-online without a link to manage holds the boot for 120 s. */
   readonly mask: readonly string[];
   readonly drift: readonly Drift[];
+  /** Files the admin has on the guest before installing vrfgen's (path → content). */
+  readonly before?: Readonly<Record<string, string>>;
   /**
    * A negative case: break the generated tree before it is packed; the boot must then show
    * exactly these findings (by key), proving the suite fails when the files are wrong.
@@ -32,12 +35,20 @@ export interface Stack {
 const IFUPDOWN_UNITS = ['networking.service', 'ifupdown-pre.service', 'ifupdown-wait-online.service'];
 const NETWORKD_UNITS = ['systemd-networkd.service', 'systemd-networkd.socket', 'systemd-networkd-wait-online.service'];
 
-/** Drift for test/e2e/intent.yaml: a member out of its VRF, a route gone, a sysctl flipped. */
+/** Drift for test/e2e/intent.yaml: a member out of its VRF, a route gone, a sysctl flipped, sshd outside its VRF. */
 const DRIFT: readonly Drift[] = [
-  { command: 'ip link set dev eth2 nomaster', finding: 'link:eth2.master' },
-  { command: 'ip route del default via 10.10.0.254 table 10', finding: 'route:table10 0.0.0.0/0 via 10.10.0.254' },
-  { command: 'sysctl -q -w net.ipv4.raw_l3mdev_accept=0', finding: 'sysctl:net.ipv4.raw_l3mdev_accept' },
+  { command: 'ip link set dev eth2 nomaster', finding: 'link eth2 master' },
+  { command: 'ip route del default via 10.10.0.254 table 10', finding: 'route4 10 0.0.0.0/0 metric 0' },
+  { command: 'sysctl -q -w net.ipv4.raw_l3mdev_accept=0', finding: 'sysctl net.ipv4.raw_l3mdev_accept' },
+  {
+    command: 'rm /etc/systemd/system/ssh.service.d/vrfgen-vrf.conf && systemctl daemon-reload && systemctl restart ssh.service',
+    finding: 'service ssh.service vrf',
+  },
 ];
+
+/** Debian's ifupdown2 ships an interfaces file without the source line vrfgen's file needs (generate says so). */
+const SOURCE_INTERFACES_D = { '/etc/network/interfaces': 'auto lo\niface lo inet loopback\n\nsource /etc/network/interfaces.d/*\n' };
+const WITH = ['sysctl', 'services'];
 
 const NETWORKD_FILES = 'etc/systemd/network';
 const edit = (root: string, file: string, change: (text: string) => string) => {
@@ -46,12 +57,15 @@ const edit = (root: string, file: string, change: (text: string) => string) => {
 };
 
 export const STACKS: readonly Stack[] = [
-  { name: 'networkd', image: 'ifupdown2', targets: ['networkd', 'sysctl'], mask: IFUPDOWN_UNITS, drift: DRIFT },
+  { name: 'networkd', image: 'ifupdown2', targets: ['networkd', ...WITH], mask: IFUPDOWN_UNITS, drift: DRIFT },
+  { name: 'netplan', image: 'ifupdown', targets: ['netplan', ...WITH], mask: IFUPDOWN_UNITS, drift: DRIFT },
+  { name: 'ifupdown2', image: 'ifupdown2', targets: ['ifupdown2', ...WITH], mask: NETWORKD_UNITS, drift: DRIFT, before: SOURCE_INTERFACES_D },
+  { name: 'ifupdown', image: 'ifupdown', targets: ['ifupdown', ...WITH], mask: NETWORKD_UNITS, drift: DRIFT, before: SOURCE_INTERFACES_D },
   {
     // On the other image, so both images boot in every run.
     name: 'networkd, deliberately broken files',
     image: 'ifupdown',
-    targets: ['networkd', 'sysctl'],
+    targets: ['networkd', ...WITH],
     mask: IFUPDOWN_UNITS,
     drift: [],
     tamper: {
@@ -59,7 +73,7 @@ export const STACKS: readonly Stack[] = [
         edit(root, '10-vrfgen-mgmt.netdev', (t) => t.replace('Table=10', 'Table=11'));
         edit(root, '10-vrfgen-eth2.network', (t) => t.replace('[Network]\n', '[Network]\nVrfgenBroken=yes\n'));
       },
-      findings: ['vrf:mgmt.table', 'journal'],
+      findings: ['link mgmt table', 'journal'],
     },
   },
 ];

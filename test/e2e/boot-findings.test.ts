@@ -1,0 +1,76 @@
+/**
+ * The real-boot verdicts (vrfgen check --state, and boot-findings.ts) on states captured by the
+ * real-boot suite itself (test/e2e/captures/), so `npm test` shows in seconds, on any machine,
+ * that they pass on a good boot and fail on each kind of bad one.
+ */
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { ROOT, vrfgen } from '../helpers.ts';
+import { bootFindings, formatFindings } from './boot-findings.ts';
+import { STACKS } from './stacks.ts';
+
+const CAPTURES = join(ROOT, 'test/e2e/captures');
+const INTENT = join(ROOT, 'test/e2e/intent.yaml');
+
+/** `vrfgen check --state` on a capture: its exit code and the items that are not ok. */
+function check(state: string) {
+  const r = vrfgen('check', INTENT, '--state', join(CAPTURES, state), '--json');
+  const report = JSON.parse(r.stdout) as { findings: { item: string; status: string }[] };
+  return { code: r.code, wrong: report.findings.filter((f) => f.status !== 'ok').map((f) => f.item) };
+}
+
+test('a clean networkd boot: vrfgen check finds nothing, the journal no complaint', () => {
+  const r = check('networkd/state');
+  expect(r.wrong).toEqual([]);
+  expect(r.code).toBe(0);
+  expect(formatFindings(bootFindings(join(CAPTURES, 'networkd/boot')))).toBe('');
+});
+
+test('the same boot after the drift commands: vrfgen check names each one', () => {
+  const r = check('networkd/drifted');
+  expect(r.code).toBe(1);
+  const networkd = STACKS.find((s) => s.name === 'networkd')!;
+  expect(networkd.drift.length).toBeGreaterThan(0);
+  for (const d of networkd.drift) expect(r.wrong, d.command).toContain(d.finding);
+});
+
+test('a boot of deliberately broken files: the wrong table and the rejected key', () => {
+  const broken = STACKS.find((s) => s.tamper)!;
+  const r = check('networkd-broken/state');
+  const boot = bootFindings(join(CAPTURES, 'networkd-broken/boot'));
+  expect([...(boot.length ? ['journal'] : []), ...r.wrong].sort()).toEqual([...broken.tamper!.findings].sort());
+  expect(formatFindings(boot)).toMatch(/10-vrfgen-eth2\.network:6: Unknown key 'VrfgenBroken' in section \[Network\], ignoring\.$/m);
+});
+
+test('a failed unit and a degraded boot are findings', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-e2e-boot-'));
+  cpSync(join(CAPTURES, 'networkd/boot'), dir, { recursive: true });
+  writeFileSync(join(dir, 'system-state.txt'), 'degraded\n');
+  writeFileSync(join(dir, 'failed-units.txt'), '● ssh.service loaded failed failed OpenBSD Secure Shell server\n');
+  expect(formatFindings(bootFindings(dir))).toBe(
+    ['boot:system-state: expected running, got degraded', 'unit:ssh.service: expected not failed, got failed'].join('\n'),
+  );
+});
+
+test('journal complaints count from the programs that read the files, or when they name a vrfgen file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-e2e-boot-'));
+  cpSync(join(CAPTURES, 'networkd/boot'), dir, { recursive: true });
+  const lines = [
+    '[   55.1] vrfgen-e2e systemd-networkd[210]: eth1: Could not set route: Invalid argument',
+    "[   21.2] vrfgen-e2e systemd[1]: /etc/systemd/system/ssh.service.d/vrfgen-vrf.conf:12: Unknown key name 'BindToVRF' in section 'Service', ignoring.",
+    '[   34.6] vrfgen-e2e networking[176]: error: mgmt: vrf table id 10 out of reserved range [1001,5000]: Failed',
+    // A sandboxed unit on a busy host, and the kernel's note on the virtual hardware: not the files.
+    '[   31.0] vrfgen-e2e (crub_all)[215]: Failed to configure loopback network device, ignoring: Connection timed out',
+    '[    0.0] vrfgen-e2e kernel: tsc: Fast TSC calibration failed',
+  ];
+  writeFileSync(join(dir, 'journal.txt'), `${lines.join('\n')}\n`, { flag: 'a' });
+  expect(formatFindings(bootFindings(dir))).toBe(
+    [
+      'journal: expected no complaint, got systemd-networkd: eth1: Could not set route: Invalid argument',
+      "journal: expected no complaint, got systemd: /etc/systemd/system/ssh.service.d/vrfgen-vrf.conf:12: Unknown key name 'BindToVRF' in section 'Service', ignoring.",
+      'journal: expected no complaint, got networking: error: mgmt: vrf table id 10 out of reserved range [1001,5000]: Failed',
+    ].join('\n'),
+  );
+});

@@ -1,0 +1,50 @@
+/**
+ * How a boot went, read from the runner's `boot/` folder: the system state, failed units, and the
+ * journal's complaints about vrfgen's files. (The state itself is `vrfgen check --state`'s job.)
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Finding {
+  readonly key: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/**
+ * Journal lines that mean a file was not taken as written: a daemon ignoring a key, section or
+ * value, failing to parse or to apply it, a unit failing. "Failed" is matched with its capital,
+ * as systemd and its daemons print it.
+ */
+const COMPLAINT = /Unknown (key|section)|[Ii]gnoring|\bFailed\b|Could not|\b[Ii]nvalid\b|segfault|core dumped/;
+
+/**
+ * Whose complaints count: the programs that read vrfgen's files, and any line naming one of them
+ * (systemd names a drop-in it rejects). Others are about the virtual machine, not the files: e.g.
+ * a sandboxed unit that times out setting up its private loopback on a busy host.
+ */
+const READERS = /^(systemd-networkd|systemd-sysctl|networking|ifup|ifdown|ifreload|ifquery|netplan|systemd-netplan)$/;
+
+/** `[  27.69] host IDENT[PID]: MESSAGE` → IDENT, MESSAGE. */
+const JOURNAL_LINE = /^\[\s*[\d.]+\]\s+\S+\s+([^\s:[]+)(?:\[\d+\])?:\s(.*)$/;
+
+/** How the boot went (the runner's `boot/` folder): system state, failed units, journal complaints. */
+export function bootFindings(dir: string): Finding[] {
+  const text = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '');
+  const findings: Finding[] = [];
+  const state = text('system-state.txt').trim() || 'unknown';
+  if (state !== 'running') findings.push({ key: 'boot:system-state', expected: 'running', actual: state });
+  for (const unit of text('failed-units.txt').split('\n').map((l) => l.replace(/^[^\w@.-]+/, '').split(/\s+/)[0]).filter(Boolean)) {
+    findings.push({ key: `unit:${unit}`, expected: 'not failed', actual: 'failed' });
+  }
+  for (const line of text('journal.txt').split('\n')) {
+    const [, ident = '', message = ''] = JOURNAL_LINE.exec(line) ?? [];
+    if (COMPLAINT.test(message) && (READERS.test(ident) || message.includes('vrfgen'))) {
+      findings.push({ key: 'journal', expected: 'no complaint', actual: `${ident}: ${message}` });
+    }
+  }
+  return findings;
+}
+
+/** One line per finding, for failure messages and the run's summary. */
+export const formatFindings = (fs: readonly Finding[]) => fs.map((f) => `${f.key}: expected ${f.expected}, got ${f.actual}`).join('\n');
