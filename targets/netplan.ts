@@ -68,6 +68,9 @@ function member(m: Member, np: NetplanProfile): Placed {
     yaml: {
       renderer: 'networkd',
       ...(m.vlan ? { id: m.vlan.id, link: m.vlan.parent } : {}),
+      // As in the networkd target: the intent's addresses and routes only, and no ~10 s wait in
+      // systemd-networkd-wait-online for an advertisement that never comes (seen in the real boot).
+      'accept-ra': false,
       ...(m.addresses.length ? { addresses: m.addresses } : {}),
       ...(yamlRoutes.length ? { routes: yamlRoutes.map(netplanRoute) } : {}),
     },
