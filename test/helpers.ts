@@ -43,8 +43,10 @@ export function treeOf(dir: string): string[] {
 export const read = (p: string) => readFileSync(p, 'utf8');
 export const modeOf = (p: string) => (statSync(p).mode & 0o7777).toString(8).padStart(4, '0');
 
-export function run(cmd: string, args: readonly string[], opts: { input?: string; cwd?: string } = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: opts.cwd ?? ROOT, input: opts.input, timeout: 60_000 });
+/** Run a command to completion; `env` adds to (or overrides) this process's environment. */
+export function run(cmd: string, args: readonly string[], opts: { input?: string; cwd?: string; env?: Record<string, string> } = {}) {
+  const env = opts.env ? { ...process.env, ...opts.env } : undefined;
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: opts.cwd ?? ROOT, input: opts.input, env, timeout: 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
