@@ -81,12 +81,20 @@ export function probeCommand(cmd: string, args: readonly string[] = ['--version'
 
 const GOLDEN = join(ROOT, 'test/golden');
 
+/** Every shipped intent: `examples/<name>.yaml`, and `examples/<name>/intent.yaml` beside the files of a tool's example. */
+export const exampleIntents = (): { name: string; intent: string }[] => {
+  const dir = join(ROOT, 'examples');
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.isFile() && e.name.endsWith('.yaml')) return [{ name: basename(e.name, '.yaml'), intent: join(dir, e.name) }];
+    if (e.isDirectory() && existsSync(join(dir, e.name, 'intent.yaml'))) return [{ name: e.name, intent: join(dir, e.name, 'intent.yaml') }];
+    return [];
+  });
+};
+
 /** Golden cases: every example, plus every test/golden/<case>/intent.yaml. */
 export const goldenCases = (): { name: string; intent: string; expected: string }[] =>
   [
-    ...readdirSync(join(ROOT, 'examples'))
-      .filter((f) => f.endsWith('.yaml'))
-      .map((f) => ({ name: basename(f, '.yaml'), intent: join(ROOT, 'examples', f) })),
+    ...exampleIntents(),
     ...readdirSync(GOLDEN)
       .filter((d) => existsSync(join(GOLDEN, d, 'intent.yaml')))
       .map((d) => ({ name: d, intent: join(GOLDEN, d, 'intent.yaml') })),
