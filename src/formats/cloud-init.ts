@@ -11,7 +11,6 @@ import type { Format } from './index.ts';
  */
 export default {
   name: 'cloud-init',
-  summary: 'a #cloud-config document: write_files with every file, runcmd with the reload commands',
   render({ source, files, reload }) {
     const doc = new Document({
       write_files: files.map((f) => ({

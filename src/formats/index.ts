@@ -17,9 +17,8 @@ export interface Bundle {
 
 /** One way to hand the files to another tool instead of writing them under a root. Pure. */
 export interface Format {
+  /** Registry key and `--format` name. */
   readonly name: string;
-  /** One line for `--help`. */
-  readonly summary: string;
   render(bundle: Bundle): string | Uint8Array;
 }
 

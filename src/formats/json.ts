@@ -9,7 +9,6 @@ import type { Format } from './index.ts';
  */
 export default {
   name: 'json',
-  summary: 'a JSON manifest: files (path, mode, owner, group, sha256, content) and reload commands',
   render({ source, files, reload }) {
     const manifest = {
       source,

@@ -71,7 +71,6 @@ const padded = (data: Uint8Array) => {
 
 export default {
   name: 'tar',
-  summary: 'a ustar archive of the root tree, root:root, deterministic',
   render({ files, mtime }) {
     const parts: Uint8Array[] = [];
     for (const f of files) {
