@@ -2,6 +2,7 @@ import { wantsColour } from './colour.ts';
 import { diagnosticJson, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { formatChanges } from './diff.ts';
 import { formatNames, type FormatName } from './formats/index.ts';
+import { MAX_MTIME } from './formats/tar.ts';
 import { check, collect, collectScript, formatReport, generate, reportJson, validate, type Validated } from './index.ts';
 import { platformNames, platforms, type PlatformName } from './platforms.ts';
 import { TargetSelectionError } from './render.ts';
@@ -69,7 +70,7 @@ function formatOf(name: string): 'tree' | FormatName {
 function mtimeOf(env: NodeJS.ProcessEnv): number {
   const v = env.SOURCE_DATE_EPOCH;
   if (v === undefined || v === '') return 0;
-  if (!/^\d+$/.test(v)) throw new UsageError(`SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, not '${v}'`);
+  if (!/^\d+$/.test(v) || Number(v) > MAX_MTIME) throw new UsageError(`SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC (at most ${MAX_MTIME}), not '${v}'`);
   return Number(v);
 }
 

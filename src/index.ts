@@ -2,8 +2,9 @@
  * vrfgen's library API. The CLI is a thin layer over these functions.
  *
  * ```ts
- * import { loadIntentFile, validate, generate, check } from 'vrfgen';
+ * import { loadIntent, validate, generate, check } from 'vrfgen';
  * const result = await generate('mgmt.yaml', { targets: ['networkd', 'sysctl'], root: '/mnt/image' });
+ * const userData = (await generate('mgmt.yaml', { format: 'cloud-init' })).output; // nothing written
  * const report = await check('mgmt.yaml', { state: './host1-state' }); // report.exitCode: 0 | 1 | 2
  * ```
  */

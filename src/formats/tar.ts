@@ -17,6 +17,9 @@ const RECORD = 20 * BLOCK;
 
 const encoder = new TextEncoder();
 
+/** The largest mtime a 12-byte ustar field holds: 11 octal digits (the year 2242). */
+export const MAX_MTIME = 0o77777777777;
+
 /** A ustar numeric field: zero-padded octal and a NUL, `width` bytes in all. */
 const octal = (n: number, width: number) => `${n.toString(8).padStart(width - 1, '0')}\0`;
 
@@ -72,6 +75,7 @@ const padded = (data: Uint8Array) => {
 export default {
   name: 'tar',
   render({ files, mtime }) {
+    if (!Number.isInteger(mtime) || mtime < 0 || mtime > MAX_MTIME) throw new RangeError(`vrfgen: tar mtime ${mtime} is not a whole number of seconds in 0–${MAX_MTIME}`);
     const parts: Uint8Array[] = [];
     for (const f of files) {
       const path = f.path.replace(/^\/+/, '');
