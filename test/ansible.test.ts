@@ -2,12 +2,12 @@
  * examples/ansible, run by Debian's ansible-playbook (ansible-core) with a local connection: the
  * host is this machine, its root a temporary folder (vrfgen_root), its network a fresh namespace
  * with nothing in it (so the collect script probes nothing of the real host). The files must land
- * exactly as `generate --root` writes them; the handler must run the manifest's reload commands
- * once, and not again when nothing changed; the play must fail the host on the drift `vrfgen check`
+ * exactly as `generate --root` writes them (and `--check --diff` must only show them); the handler
+ * must run the manifest's reload commands once, and not again when nothing changed; the play must fail the host on the drift `vrfgen check`
  * finds (this kernel has no vrf module, so the VRF can never be there).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -35,7 +35,7 @@ function workspace(vrfgenCommand: readonly string[] = [process.execPath, CLI]) {
   return w;
 }
 
-function playbook(w: ReturnType<typeof workspace>) {
+function playbook(w: ReturnType<typeof workspace>, ...extra: string[]) {
   const env = {
     ...process.env,
     PATH: `${w.bin}:${process.env.PATH}`,
@@ -46,7 +46,7 @@ function playbook(w: ReturnType<typeof workspace>) {
     ANSIBLE_NOCOLOR: '1',
     ANSIBLE_RETRY_FILES_ENABLED: '0',
   };
-  const args = ['-n', 'ansible-playbook', '-i', join(w.dir, 'inventory.ini'), '-e', `@${join(w.dir, 'vars.json')}`, PLAYBOOK];
+  const args = ['-n', 'ansible-playbook', '-i', join(w.dir, 'inventory.ini'), '-e', `@${join(w.dir, 'vars.json')}`, ...extra, PLAYBOOK];
   const r = spawnSync('unshare', args, { encoding: 'utf8', cwd: ROOT, env, timeout: 600_000 });
   const recap = r.stdout.match(/^localhost\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/m);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, changed: Number(recap?.[2]), failed: Number(recap?.[4]) };
@@ -58,6 +58,15 @@ const probeAnsible = () =>
 describeWithFacility('ansible-playbook (Debian package ansible-core)', probeAnsible, () => {
   test('site.yml pushes the tree generate --root writes, reloads once, and fails the host on the drift vrfgen check finds', () => {
     const w = workspace();
+    // --check --diff first: it shows each file it would write, and writes, reloads and checks nothing.
+    const preview = playbook(w, '--check', '--diff');
+    expect(preview.stdout).toContain('+Table=10\n');
+    expect(preview.stdout).toMatch(/TASK \[vrfgen : Compare the state with the intent on the controller\] \*+\nskipping: \[localhost\]/);
+    expect(preview.failed, preview.stdout).toBe(0);
+    expect(preview.code).toBe(0);
+    expect(treeOf(w.root)).toEqual([]);
+    expect(existsSync(w.log)).toBe(false);
+
     const first = playbook(w);
     expect(first.stdout).toContain('TASK [vrfgen : Fail when the host does not match its intent]');
     expect(first.stdout).toContain(`"msg": "vrfgen check exited 1 (1: drift, 2: could not check everything); report: ${w.reports}/localhost/report.txt"`);
