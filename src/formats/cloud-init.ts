@@ -5,7 +5,8 @@ import type { Format } from './index.ts';
 
 /**
  * A `#cloud-config` user-data document: `write_files` with every file (cloud-init's init stage writes
- * them), and `runcmd` with the reload commands (run later, by cloud-final, when the stack is up).
+ * them), and `runcmd` with the reload commands (run later, by the final stage's scripts-user, when
+ * the network stack is up).
  * cloud-init requires `permissions` as an octal string (`cloud-init schema` rejects an integer) and
  * `#cloud-config` as the very first line, so vrfgen's header comes second.
  */

@@ -5,7 +5,8 @@ import type { Format } from './index.ts';
 /**
  * A manifest an Ansible loop can feed to `copy` (path, content, mode, owner, group), with each
  * content's SHA-256 (what `stat` reports with checksum_algorithm: sha256) to verify what landed, and
- * the reload commands for a handler. Modes are octal strings: Ansible reads a bare 420 as decimal.
+ * the reload commands for a handler. Modes are octal strings, which Ansible's `mode` takes as
+ * written (a number would have to be the decimal value, 420 for 0644).
  */
 export default {
   name: 'json',
