@@ -1,5 +1,8 @@
+import { wantsColour } from './colour.ts';
 import { diagnosticJson, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { formatChanges } from './diff.ts';
+import { formatNames, type FormatName } from './formats/index.ts';
+import { MAX_MTIME } from './formats/tar.ts';
 import { check, collect, collectScript, formatReport, generate, reportJson, validate, type Validated } from './index.ts';
 import { platformNames, platforms, type PlatformName } from './platforms.ts';
 import { TargetSelectionError } from './render.ts';
@@ -25,70 +28,107 @@ async function asUsage<T>(p: Promise<T>): Promise<T> {
   }
 }
 
+/** What every command accepts: `--quiet` leaves out warnings and summaries, never errors or the output asked for. */
+interface Quiet {
+  quiet?: boolean;
+}
+
 /** Print diagnostics (stderr as text, or stdout as JSON) and choose the exit code. */
-function report(v: Validated & { diagnostics: readonly Diagnostic[] }, json: boolean | undefined, extra: object = {}): number {
+function report(v: Validated & { diagnostics: readonly Diagnostic[] }, o: Quiet & { json?: boolean }, extra: object = {}): number {
   const diags = v.diagnostics;
-  if (json) {
+  const shown = o.quiet ? diags.filter((d) => d.severity === 'error') : diags;
+  if (o.json) {
     process.stdout.write(`${JSON.stringify({ ok: !hasErrors(diags), diagnostics: diags.map(diagnosticJson), ...extra }, null, 2)}\n`);
-  } else if (diags.length) {
-    process.stderr.write(`${diags.map((d) => formatDiagnostic(d, v.source?.lines)).join('\n')}\n`);
+  } else if (shown.length) {
+    const colour = wantsColour(process.stderr);
+    process.stderr.write(`${shown.map((d) => formatDiagnostic(d, v.source?.lines, colour)).join('\n')}\n`);
   }
   if (diags.some((d) => d.code.startsWith('io/'))) return 2;
   return hasErrors(diags) ? 1 : 0;
 }
 
-export async function runValidate(file: string, o: { json?: boolean; platform?: string }): Promise<number> {
+export async function runValidate(file: string, o: Quiet & { json?: boolean; platform?: string }): Promise<number> {
   const v = await validate(file, { platform: platformOf(o.platform) });
-  const code = report(v, o.json);
-  if (code === 0 && !o.json && v.model) {
+  const code = report(v, o);
+  if (code === 0 && !o.json && !o.quiet && v.model) {
     const members = v.model.vrfs.reduce((n, vrf) => n + vrf.members.length, 0);
     process.stdout.write(`${file}: valid (${v.model.vrfs.length} vrfs, ${members} members, platform ${v.model.platformName})\n`);
   }
   return code;
 }
 
+/** Which output `--format` asks for; only `tree` writes (src/formats/ for the others). */
+function formatOf(name: string): 'tree' | FormatName {
+  if (name === 'tree' || (formatNames as string[]).includes(name)) return name as 'tree' | FormatName;
+  throw new UsageError(`unknown format '${name}'; known: tree, ${formatNames.join(', ')}`);
+}
+
+/**
+ * The tarball's member mtime: SOURCE_DATE_EPOCH when set (reproducible-builds.org: image builders set
+ * it so every file in an image carries one time; a malformed value must stop the build), else 0.
+ */
+function mtimeOf(env: NodeJS.ProcessEnv): number {
+  const v = env.SOURCE_DATE_EPOCH;
+  if (v === undefined || v === '') return 0;
+  if (!/^\d+$/.test(v) || Number(v) > MAX_MTIME) throw new UsageError(`SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC (at most ${MAX_MTIME}), not '${v}'`);
+  return Number(v);
+}
+
 export async function runGenerate(
   file: string,
-  o: { target?: string[]; root: string; dryRun?: boolean; force?: boolean; json?: boolean; platform?: string },
+  o: Quiet & { target?: string[]; root?: string; format: string; dryRun?: boolean; force?: boolean; json?: boolean; platform?: string },
 ): Promise<number> {
-  const g = await asUsage(generate(file, { targets: o.target, root: o.root, dryRun: o.dryRun, force: o.force, platform: platformOf(o.platform) }));
+  const format = formatOf(o.format);
+  if (format !== 'tree') {
+    const clash = [o.dryRun && '--dry-run', o.force && '--force', o.json && '--json'].filter(Boolean);
+    if (clash.length) throw new UsageError(`--format ${format} prints the files instead of writing them under --root, so ${clash.join(' and ')} cannot be used with it`);
+    if (format === 'tar' && process.stdout.isTTY) throw new UsageError('--format tar writes an archive to stdout, which is a terminal: redirect it to a file or a pipe');
+  }
+  const g = await asUsage(
+    generate(file, { targets: o.target, root: o.root, dryRun: o.dryRun, force: o.force, platform: platformOf(o.platform), format, mtime: format === 'tar' ? mtimeOf(process.env) : 0 }),
+  );
+  if (format !== 'tree') {
+    const code = report(g, o);
+    if (g.output !== undefined) process.stdout.write(g.output);
+    return code;
+  }
   const changes = g.changes.map((c) => ({ path: c.path, action: c.action, mode: c.mode.toString(8).padStart(4, '0') }));
-  const code = report(g, o.json, { written: g.written, changes });
+  const code = report(g, o, { written: g.written, changes });
   if (code !== 0 || o.json) return code;
   if (o.dryRun) {
     process.stdout.write(formatChanges(g.changes));
-  } else {
+  } else if (!o.quiet) {
     const kept = g.changes.filter((c) => c.action === 'keep').length;
     for (const c of g.changes.filter((c) => c.action !== 'keep')) process.stdout.write(`${c.action.padEnd(6)} ${c.path}\n`);
-    process.stdout.write(`${g.changes.length - kept} changed, ${kept} unchanged under ${o.root}\n`);
+    process.stdout.write(`${g.changes.length - kept} changed, ${kept} unchanged under ${o.root ?? '/'}\n`);
   }
   return code;
 }
 
 export async function runCheck(
   file: string,
-  o: { state?: string; root?: string; target?: string[]; strict?: boolean; json?: boolean; platform?: string },
+  o: Quiet & { state?: string; root?: string; target?: string[]; strict?: boolean; json?: boolean; platform?: string },
 ): Promise<number> {
   const c = await asUsage(check(file, { state: o.state, root: o.root, targets: o.target, strict: o.strict, platform: platformOf(o.platform) }));
   // Nothing was compared when the intent is invalid or the state or root cannot be read.
   const compared = c.model !== undefined && !c.diagnostics.some((d) => d.code.startsWith('io/'));
-  report(c, o.json, compared ? reportJson(c.findings) : {});
+  report(c, o, compared ? reportJson(c.findings) : {});
   if (!o.json && compared) process.stdout.write(formatReport(c.findings));
   return c.exitCode;
 }
 
-export async function runCollect(file: string, dir: string | undefined, o: { script?: boolean; platform?: string }): Promise<number> {
+export async function runCollect(file: string, dir: string | undefined, o: Quiet & { script?: boolean; platform?: string }): Promise<number> {
   if (o.script) {
     if (dir !== undefined) throw new UsageError('collect --script prints the script; it takes no DIR (the script does: sh collect.sh DIR)');
     const s = await collectScript(file, { platform: platformOf(o.platform) });
-    const code = report(s, false);
+    const code = report(s, o);
     if (s.script) process.stdout.write(s.script);
     return code;
   }
   if (dir === undefined) throw new UsageError('collect needs a DIR to write to (or --script)');
   const c = await collect(file, dir, { platform: platformOf(o.platform) });
-  const code = report(c, false);
-  if (code === 0) {
+  const code = report(c, o);
+  if (code === 0 && !o.quiet) {
     const failed = c.results.filter((r) => r.output?.code !== 0).map((r) => r.probe.file);
     process.stdout.write(`${c.results.length} probes into ${dir}${failed.length ? `; failed (check reports them as unknown): ${failed.join(', ')}` : ''}\n`);
   }

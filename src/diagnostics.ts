@@ -1,3 +1,5 @@
+import { red, yellow } from './colour.ts';
+
 /** A path into the intent document, e.g. ['vrfs', 'mgmt', 'interfaces', 'eth1', 'addresses', 0]. */
 export type Path = readonly (string | number)[];
 
@@ -53,10 +55,14 @@ const EXCERPT = 120;
 /** Control characters would move the terminal cursor; show them as '?' (one column each, so the caret stays aligned). */
 export const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
-/** netplan-style text: `file:line:col: error code: message`, then the source line and a caret. */
-export function formatDiagnostic(d: Diagnostic, lines?: readonly string[]): string {
+/**
+ * netplan-style text: `file:line:col: error code: message`, then the source line and a caret. With
+ * `colour`, the severity is painted (for a terminal; see src/colour.ts).
+ */
+export function formatDiagnostic(d: Diagnostic, lines?: readonly string[], colour = false): string {
   const where = d.pos ? `${d.pos.file}:${d.pos.line}:${d.pos.col}: ` : '';
-  let out = `${where}${d.severity} ${d.code}: ${printable(d.message)}`;
+  const severity = colour ? (d.severity === 'error' ? red : yellow)(d.severity) : d.severity;
+  let out = `${where}${severity} ${d.code}: ${printable(d.message)}`;
   const src = d.pos && lines?.[d.pos.line - 1];
   if (d.pos && src !== undefined) {
     const start = Math.max(0, d.pos.col - 1 - EXCERPT / 2);

@@ -2,8 +2,9 @@
  * vrfgen's library API. The CLI is a thin layer over these functions.
  *
  * ```ts
- * import { loadIntentFile, validate, generate, check } from 'vrfgen';
+ * import { loadIntent, validate, generate, check } from 'vrfgen';
  * const result = await generate('mgmt.yaml', { targets: ['networkd', 'sysctl'], root: '/mnt/image' });
+ * const userData = (await generate('mgmt.yaml', { format: 'cloud-init' })).output; // nothing written
  * const report = await check('mgmt.yaml', { state: './host1-state' }); // report.exitCode: 0 | 1 | 2
  * ```
  */
@@ -20,7 +21,8 @@ import { renderTargets, selectTargets } from './render.ts';
 import { resolve } from './resolve.ts';
 import { unitsToRead } from './service-facts.ts';
 import type { SourceMap } from './source.ts';
-import type { OutputFile, Target } from './target.ts';
+import type { Command, OutputFile, Target } from './target.ts';
+import { formats, type FormatName } from './formats/index.ts';
 import { readUnits } from './units.ts';
 import { applyPlan, planWrite, type Change } from './write.ts';
 
@@ -33,7 +35,8 @@ export { platforms, type PlatformName } from './platforms.ts';
 export { renderTargets, selectTargets, TargetSelectionError } from './render.ts';
 export { resolve } from './resolve.ts';
 export { IntentSchema, intentJsonSchema, type Intent } from './schema.ts';
-export type { OutputFile, Target } from './target.ts';
+export type { Command, OutputFile, Target } from './target.ts';
+export { formats, formatNames, type Bundle, type Format, type FormatName } from './formats/index.ts';
 export type { Change } from './write.ts';
 export type { Finding, Status } from './check/compare.ts';
 export { formatReport, reportJson } from './check/report.ts';
@@ -77,40 +80,69 @@ function validated(loaded: Loaded, file: string, opts: ValidateOptions): Validat
 export interface GenerateOptions extends ValidateOptions {
   /** Target names; default networkd plus every system target. */
   readonly targets?: readonly string[];
-  /** Root of the tree to write; default '/'. */
+  /**
+   * Root of the tree to write; default '/'. With another format, the tree whose unit files (and
+   * includes) are read; default none, since the files are for another machine: the services target
+   * then takes command lines from the intent's exec-start or vrfgen's table for the platform.
+   */
   readonly root?: string;
   /** Plan only: write nothing. */
   readonly dryRun?: boolean;
   /** Overwrite files at vrfgen's paths that vrfgen did not write. */
   readonly force?: boolean;
+  /**
+   * 'tree' (default): write the files under `root`. Any other format hands them over as `output`
+   * instead (`root` is then only read: unit files, includes) and nothing is planned or written.
+   */
+  readonly format?: 'tree' | FormatName;
+  /** mtime of the tar format's members, in seconds since the epoch; default 0. */
+  readonly mtime?: number;
 }
 
 export interface Generated extends Validated {
   readonly files: readonly OutputFile[];
+  /** The commands that make a running system take the files up, in order (each target's `reload`). */
+  readonly reload: readonly Command[];
+  /** With a format other than 'tree': what it made of the files; absent when there are errors. */
+  readonly output?: string | Uint8Array;
   /** What changed (or, with dryRun, would change); empty when the intent or the write was refused. */
   readonly changes: readonly Change[];
   /** False when nothing was written: invalid intent, refused files, or dryRun. */
   readonly written: boolean;
 }
 
-/** validate → render → plan → write. Nothing is written unless everything before succeeded. */
+/** validate → render → plan → write (or, with another format, → output). Nothing is written unless everything before succeeded. */
 export async function generate(file: string, opts: GenerateOptions = {}): Promise<Generated> {
   const chosen = selectTargets(opts.targets); // throws TargetSelectionError before any reading
   const v = await validate(file, opts);
-  if (!v.model) return { ...v, files: [], changes: [], written: false };
-  const root = opts.root ?? '/';
-  let rendered, planned;
+  const none = { files: [], reload: [], changes: [], written: false };
+  if (!v.model) return { ...v, ...none };
+  const format = opts.format ?? 'tree';
+  const root = opts.root ?? (format === 'tree' ? '/' : undefined);
+  let rendered;
   try {
     // The units the services target binds are read from the same tree the files are written to.
-    const units = await readUnits(root, unitsToRead(v.model));
+    const units = root === undefined ? new Map() : await readUnits(root, unitsToRead(v.model));
     rendered = renderTargets(v.model, chosen, units);
-    planned = await planWrite(rendered.files, chosen.flatMap((t) => t.owns), root, opts.force);
   } catch (e) {
-    return { ...v, diagnostics: [...v.diagnostics, ioError(e, 'read')], files: rendered?.files ?? [], changes: [], written: false };
+    return { ...v, ...none, diagnostics: [...v.diagnostics, ioError(e, 'read')] };
+  }
+  const { files, reload } = rendered;
+  const placed = v.source ? v.source.place(rendered.diagnostics) : rendered.diagnostics;
+  const unread = root === undefined ? [] : await notIncluded(chosen, files, root);
+  if (format !== 'tree') {
+    const all = sortDiagnostics([...v.diagnostics, ...placed, ...unread]);
+    if (hasErrors(all)) return { ...v, ...none, diagnostics: all, files, reload };
+    const output = formats[format].render({ source: v.model.source, files, reload, mtime: opts.mtime ?? 0 });
+    return { ...v, ...none, diagnostics: all, files, reload, output };
+  }
+  let planned;
+  try {
+    planned = await planWrite(files, chosen.flatMap((t) => t.owns), root ?? '/', opts.force);
+  } catch (e) {
+    return { ...v, ...none, diagnostics: [...v.diagnostics, ioError(e, 'read')], files, reload };
   }
   const { plan, diagnostics } = planned;
-  const placed = v.source ? v.source.place(rendered.diagnostics) : rendered.diagnostics;
-  const unread = await notIncluded(chosen, rendered.files, root);
   const all = sortDiagnostics([...v.diagnostics, ...placed, ...diagnostics, ...unread]);
   const blocked = hasErrors(all);
   if (!blocked && !opts.dryRun) {
@@ -118,10 +150,10 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
       await applyPlan(plan);
     } catch (e) {
       // Files written before the failure are complete (each is renamed into place whole).
-      return { ...v, diagnostics: [...all, ioError(e, 'write')], files: rendered.files, changes: plan.changes, written: false };
+      return { ...v, diagnostics: [...all, ioError(e, 'write')], files, reload, changes: plan.changes, written: false };
     }
   }
-  return { ...v, diagnostics: all, files: rendered.files, changes: blocked ? [] : plan.changes, written: !blocked && !opts.dryRun };
+  return { ...v, diagnostics: all, files, reload, changes: blocked ? [] : plan.changes, written: !blocked && !opts.dryRun };
 }
 
 /** A file written where its consumer never looks: ifupdown reads /etc/network/interfaces.d only through a `source` line. */

@@ -1,7 +1,7 @@
 import { targets, type TargetName } from '../targets/index.ts';
 import { warning, type Diagnostic } from './diagnostics.ts';
 import type { Model } from './model.ts';
-import type { OutputFile, Target } from './target.ts';
+import type { Command, OutputFile, Target } from './target.ts';
 import { renderTemplate } from './templates.ts';
 import type { UnitFiles } from './units.ts';
 
@@ -29,15 +29,27 @@ export function selectTargets(names?: readonly string[]): Target[] {
 /**
  * Render each target; files come back sorted by path so every later step is deterministic. `units`
  * are the unit files read under the root beforehand (src/units.ts), for targets that bind services.
+ * `reload` holds each target's commands for a running system, in registry order (network stacks
+ * before the services bound to their VRFs), whatever order `chosen` has.
  */
-export function renderTargets(model: Model, chosen: readonly Target[], units: UnitFiles = new Map()): { files: OutputFile[]; diagnostics: Diagnostic[] } {
+export function renderTargets(
+  model: Model,
+  chosen: readonly Target[],
+  units: UnitFiles = new Map(),
+): { files: OutputFile[]; diagnostics: Diagnostic[]; reload: Command[] } {
   const diagnostics: Diagnostic[] = [];
   const ctx = {
     template: (name: string, view: object) => renderTemplate(name, view, model.source),
     report: (d: Diagnostic) => diagnostics.push(d),
     units,
   };
-  const files = chosen.flatMap((t) => t.render(model, ctx));
+  const rendered = chosen.map((t) => ({ t, files: t.render(model, ctx) }));
+  const files = rendered.flatMap((r) => r.files);
+  const order = Object.keys(targets);
+  const reload = rendered
+    .filter((r) => r.files.length > 0)
+    .sort((a, b) => order.indexOf(a.t.name) - order.indexOf(b.t.name))
+    .flatMap((r) => r.t.reload(r.files));
   if (!chosen.some((t) => t.name === 'services')) {
     // Say so rather than drop the binding silently: the units would keep running outside their VRF.
     for (const s of model.vrfs.flatMap((v) => v.services)) {
@@ -49,5 +61,5 @@ export function renderTargets(model: Model, chosen: readonly Target[], units: Un
     if (paths.has(f.path)) throw new Error(`vrfgen bug: two outputs for ${f.path}`);
     paths.add(f.path);
   }
-  return { files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), diagnostics };
+  return { files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), diagnostics, reload };
 }

@@ -3,6 +3,9 @@ import type { Model } from './model.ts';
 import type { UnitFiles } from './units.ts';
 import type { Platform } from './platforms.ts';
 
+/** One command as an argument vector, e.g. `['networkctl', 'reload']`; run without a shell. */
+export type Command = readonly string[];
+
 /** One file a target wants on disk. Paths are absolute inside the target root. */
 export interface OutputFile {
   readonly path: string;
@@ -33,6 +36,12 @@ export interface Target {
   readonly owns: readonly string[];
   /** Pure: the model in, files out. No I/O. */
   render(model: Model, ctx: RenderContext): readonly OutputFile[];
+  /**
+   * The commands that make a running system take up this target's files, in order: what an Ansible
+   * handler or cloud-init's runcmd runs after the files are in place (a boot needs none). Asked only
+   * when the target rendered files; gets exactly those.
+   */
+  reload(files: readonly OutputFile[]): readonly Command[];
   /** What this target does differently on a platform, one line each (`vrfgen targets --platform`). */
   platformNotes?(platform: Platform): readonly string[];
   /**

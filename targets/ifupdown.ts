@@ -53,6 +53,9 @@ export default {
   kind: 'network',
   summary: 'classic ifupdown stanzas in /etc/network/interfaces.d (ip commands; it has no VRF support)',
   owns: [INTERFACES_D_FILE],
+  // What networking.service runs at boot: every `auto` stanza not up yet, in file order. Classic
+  // ifupdown has no reload: a stanza already up keeps its old settings until ifdown/ifup.
+  reload: () => [['ifup', '-a']],
   render(model: Model, { template, report }) {
     const members = model.vrfs.flatMap((v) => v.members);
     for (const m of members) {

@@ -43,6 +43,8 @@ export default {
   kind: 'network',
   summary: 'ifupdown2 stanzas in /etc/network/interfaces.d (native vrf-table/vrf), plus its VRF table policy',
   owns: [INTERFACES_D_FILE, POLICY],
+  // Brings every stanza to what the files say: new ones up, changed ones reconfigured.
+  reload: () => [['ifreload', '-a']],
   render(model: Model, { template }) {
     const members = model.vrfs.flatMap((v) => v.members);
     // ifupdown2 orders stanzas by their dependencies itself; this order reads naturally.

@@ -116,6 +116,8 @@ export default {
   kind: 'network',
   summary: 'netplan YAML in /etc/netplan (renderer networkd), plus networkd drop-ins where netplan falls short',
   owns: [PATH, `${NETWORKD}/10-netplan-*.network.d/10-vrfgen-*.conf`],
+  // Regenerates /run/systemd/network from the YAML and has networkd take it (and the drop-ins) up.
+  reload: () => [['netplan', 'apply']],
   render(model: Model, { template }) {
     const np = model.platform.netplan;
     const members = model.vrfs.flatMap((v) => v.members.map((m) => [m, member(m, np)] as const));

@@ -37,6 +37,9 @@ export default {
   kind: 'network',
   summary: 'systemd-networkd .netdev/.network files in /etc/systemd/network',
   owns: [`${DIR}/${PREFIX}*.netdev`, `${DIR}/${PREFIX}*.network`, `${DIR}/*.network.d/${PREFIX}*.conf`],
+  // networkctl(1) of systemd 252: reload creates new netdevs and reconfigures every link whose
+  // .network file is new, modified or removed. A changed VRF table still needs the device deleted.
+  reload: () => [['networkctl', 'reload']],
   render(model, { template }) {
     const file = (path: string, name: string, view: object): OutputFile => ({ path, mode: 0o644, content: template(name, view) });
     return [

@@ -1,5 +1,5 @@
 import { bindServices, DROP_IN, type Binding } from '../src/service-binding.ts';
-import type { OutputFile, Target } from '../src/target.ts';
+import type { Command, OutputFile, Target } from '../src/target.ts';
 
 const DIR = '/etc/systemd/system';
 
@@ -24,6 +24,25 @@ export default {
   kind: 'system',
   summary: 'systemd drop-ins that run the listed units inside their VRF',
   owns: [`${DIR}/*.d/${DROP_IN}`],
+  /**
+   * systemd reads drop-ins only on daemon-reload, and a unit takes a new binding only when it starts.
+   * Services are stopped before the sockets restart and started after: systemd refuses to start a
+   * socket whose service is running ("Socket service … already active, refusing"), and a service a
+   * socket activates takes its listeners from that socket when it starts.
+   */
+  reload(files) {
+    const units = files.map((f) => f.path.slice(`${DIR}/`.length, -`.d/${DROP_IN}`.length));
+    const services = units.filter((u) => u.endsWith('.service'));
+    const sockets = units.filter((u) => u.endsWith('.socket'));
+    const reload: Command = ['systemctl', 'daemon-reload'];
+    if (sockets.length === 0) return [reload, ['systemctl', 'restart', ...services]];
+    return [
+      reload,
+      ...(services.length ? [['systemctl', 'stop', ...services]] : []),
+      ['systemctl', 'restart', ...sockets],
+      ...(services.length ? [['systemctl', 'start', ...services]] : []),
+    ];
+  },
   render(model, { template, report, units }) {
     const { bindings, diagnostics } = bindServices(model, units);
     diagnostics.forEach(report);

@@ -12,6 +12,8 @@ export default {
   kind: 'system',
   summary: 'net.ipv4.*_l3mdev_accept drop-in in /etc/sysctl.d',
   owns: [PATH],
+  // procps applies every sysctl.d folder in the order systemd-sysctl does, later names winning.
+  reload: () => [['sysctl', '--system']],
   render(model, { template }) {
     if (model.sysctls.length === 0) return [];
     return [{ path: PATH, mode: 0o644, content: template('sysctl/l3mdev.conf.njk', { sysctls: model.sysctls }) }];

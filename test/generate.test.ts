@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, sym
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { CLI, modeOf, ROOT, run, treeOf, vrfgen } from './helpers.ts';
+import { CLI, describeWithFacility, modeOf, ROOT, run, treeOf, vrfgen } from './helpers.ts';
 
 const EXAMPLE = join(ROOT, 'examples/mgmt-and-production.yaml');
 const EXPECTED = join(ROOT, 'test/golden/mgmt-and-production/expected');
@@ -111,6 +111,17 @@ describe('generate --target networkd,sysctl', () => {
     const r = run('sh', ['-c', 'umask 077 && exec "$0" "$@"', process.execPath, CLI, 'generate', EXAMPLE, '--root', root]);
     expect(r.code).toBe(0);
     for (const p of treeOf(root)) expect(modeOf(join(root, p)), p).toBe('0644');
+  });
+});
+
+describeWithFacility('the writer as root', () => (process.getuid?.() === 0 ? undefined : 'needs root (only root gives a file to root:root)'), () => {
+  test('files belong to root:root, even in a setgid folder of another group', () => {
+    const root = tmp();
+    mkdirSync(join(root, NET), { recursive: true });
+    expect(run('chgrp', ['nogroup', join(root, NET)]).code).toBe(0);
+    expect(run('chmod', ['g+s', join(root, NET)]).code).toBe(0);
+    expect(vrfgen('generate', EXAMPLE, '--root', root, '--target', 'networkd').code).toBe(0);
+    for (const p of treeOf(root)) expect([statSync(join(root, p)).uid, statSync(join(root, p)).gid], p).toEqual([0, 0]);
   });
 });
 

@@ -43,8 +43,10 @@ export function treeOf(dir: string): string[] {
 export const read = (p: string) => readFileSync(p, 'utf8');
 export const modeOf = (p: string) => (statSync(p).mode & 0o7777).toString(8).padStart(4, '0');
 
-export function run(cmd: string, args: readonly string[], opts: { input?: string; cwd?: string } = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: opts.cwd ?? ROOT, input: opts.input, timeout: 60_000 });
+/** Run a command to completion; `env` adds to (or overrides) this process's environment. */
+export function run(cmd: string, args: readonly string[], opts: { input?: string; cwd?: string; env?: Record<string, string> } = {}) {
+  const env = opts.env ? { ...process.env, ...opts.env } : undefined;
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: opts.cwd ?? ROOT, input: opts.input, env, timeout: 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
@@ -79,12 +81,20 @@ export function probeCommand(cmd: string, args: readonly string[] = ['--version'
 
 const GOLDEN = join(ROOT, 'test/golden');
 
+/** Every shipped intent: `examples/<name>.yaml`, and `examples/<name>/intent.yaml` beside the files of a tool's example. */
+export const exampleIntents = (): { name: string; intent: string }[] => {
+  const dir = join(ROOT, 'examples');
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.isFile() && e.name.endsWith('.yaml')) return [{ name: basename(e.name, '.yaml'), intent: join(dir, e.name) }];
+    if (e.isDirectory() && existsSync(join(dir, e.name, 'intent.yaml'))) return [{ name: e.name, intent: join(dir, e.name, 'intent.yaml') }];
+    return [];
+  });
+};
+
 /** Golden cases: every example, plus every test/golden/<case>/intent.yaml. */
 export const goldenCases = (): { name: string; intent: string; expected: string }[] =>
   [
-    ...readdirSync(join(ROOT, 'examples'))
-      .filter((f) => f.endsWith('.yaml'))
-      .map((f) => ({ name: basename(f, '.yaml'), intent: join(ROOT, 'examples', f) })),
+    ...exampleIntents(),
     ...readdirSync(GOLDEN)
       .filter((d) => existsSync(join(GOLDEN, d, 'intent.yaml')))
       .map((d) => ({ name: d, intent: join(GOLDEN, d, 'intent.yaml') })),

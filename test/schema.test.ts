@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { expect, test } from 'vitest';
 import { intentJsonSchema } from '../src/schema.ts';
-import { ROOT, vrfgen } from './helpers.ts';
+import { exampleIntents, ROOT, vrfgen } from './helpers.ts';
 
 test('schema/vrfgen.schema.json is what `vrfgen schema` prints (run `npm run schema:update`)', () => {
   const committed = readFileSync(join(ROOT, 'schema/vrfgen.schema.json'), 'utf8');
@@ -20,8 +20,10 @@ test('the schema is strict and documents the contract', () => {
   expect(Object.keys(vrf.properties)).toEqual(['table', 'isolate', 'interfaces', 'routes', 'rules', 'services']);
 });
 
-test('every example points editors at the schema', () => {
-  for (const f of readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml'))) {
-    expect(readFileSync(join(ROOT, 'examples', f), 'utf8'), f).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/vrfgen\.schema\.json\n/);
+test('every example points editors at the schema, by a path that leads there', () => {
+  for (const { intent } of exampleIntents()) {
+    const ref = readFileSync(intent, 'utf8').match(/^# yaml-language-server: \$schema=(\S+)\n/)?.[1];
+    expect(ref, intent).toBeDefined();
+    expect(resolve(dirname(intent), ref!), intent).toBe(join(ROOT, 'schema/vrfgen.schema.json'));
   }
 });
