@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { planWrite } from '../src/write.ts';
-import { ROOT, treeOf, vrfgen } from './helpers.ts';
+import { networkdComplaints, probeNetworkd } from './consumers.ts';
+import { describeWithFacility, ROOT, treeOf, vrfgen } from './helpers.ts';
 
 const EXAMPLE = join(ROOT, 'examples/mgmt-and-production.yaml');
 const NET = '/etc/systemd/network';
@@ -119,6 +120,19 @@ describe('what a killed writer leaves behind', () => {
     expect(vrfgen('generate', EXAMPLE, '--root', root, '--target', 'networkd').code).toBe(0);
     expect(lstatSync(join(root, foreign)).isFile()).toBe(true);
   });
+});
+
+describeWithFacility('systemd-networkd ignores a killed run\'s temporary files', probeNetworkd, () => {
+  test('a temporary file full of nonsense next to vrfgen\'s files draws no complaint', async () => {
+    const root = tmp();
+    expect(vrfgen('generate', EXAMPLE, '--root', root, '--target', 'networkd').code).toBe(0);
+    const dir = join(root, NET);
+    writeFileSync(join(dir, '.10-vrfgen-eth1.network.vrfgen-0123456789ab.tmp'), '[Bogus]\nNot=valid\n');
+    expect(await networkdComplaints(dir)).toEqual([]);
+    // The same nonsense under a name networkd reads is reported: the check can fail.
+    writeFileSync(join(dir, '99-bogus.network'), '[Bogus]\nNot=valid\n');
+    expect((await networkdComplaints(dir)).join('\n')).toMatch(/99-bogus\.network:1: Unknown section 'Bogus'/);
+  }, 60_000);
 });
 
 test('an output path that is not plain is a vrfgen bug, never a write', async () => {
