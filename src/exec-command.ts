@@ -84,9 +84,10 @@ export function wordsOf(command: string): { readonly separator: boolean; readonl
     } else if (space(c)) {
       wordStart = true;
     } else {
-      // A lone ';' with nothing after it ends the only command; with more after it, a second one starts.
+      // A lone ';' followed by nothing but more lone ';' ends the only command (systemd skips empty
+      // ones); with any other word after it, a second command starts.
       if (wordStart && c === ';' && (i + 1 === command.length || space(command[i + 1]))) {
-        if (command.slice(i + 1).trim() !== '') return { separator: true, balanced: true };
+        if (command.slice(i + 1).split(/[ \t]+/).some((w) => w !== '' && w !== ';')) return { separator: true, balanced: true };
       }
       wordStart = false;
       if (c === '\\') i++;

@@ -101,6 +101,11 @@ export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
   // An interface listed twice is an error, never "last one wins"; the document stays sound for the schema.
   // (Loops, not push(...list): spreading 100 000 arguments overflows the stack.)
   for (const offset of duplicateKeys(doc)) diags.push({ ...error('yaml/duplicate-key', [], 'Map keys must be unique'), pos: source.at(offset) });
+  // `[a, b]: x` or `*anchor: x`: JavaScript objects only have text keys, so the library would print a
+  // warning and stringify the key; a name in an intent is plain text.
+  const complex = complexKeys(doc);
+  for (const offset of complex) diags.push({ ...error('yaml/complex-key', [], 'a key must be plain text, not a list, mapping or alias'), pos: source.at(offset) });
+  if (complex.length) return { diagnostics: diags, source };
   const alias = aliasPast(doc, MAX_ALIASES);
   if (alias !== undefined) {
     diags.push({ ...error('yaml/alias-count', [], `more than ${MAX_ALIASES} aliases; vrfgen resolves at most ${MAX_ALIASES}`), pos: source.at(alias) });
@@ -142,6 +147,19 @@ function aliasPast(doc: Document, limit: number): number | undefined {
     },
   });
   return past;
+}
+
+/** Offsets of mapping keys that are collections, aliases, or scalars whose value is not text, a number or a boolean. */
+function complexKeys(doc: Document): number[] {
+  const found: number[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      // A scalar can hold an object too: `!!binary` gives bytes.
+      if (key !== null && (!isScalar(key) || (typeof key.value === 'object' && key.value !== null))) found.push(key.range?.[0] ?? 0);
+    },
+  });
+  return found;
 }
 
 /** Offsets of mapping keys that repeat an earlier key of the same mapping (compared as text, as in JS). */

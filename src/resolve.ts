@@ -155,14 +155,19 @@ function resolveVlanParents(
   diags: Diagnostic[],
 ): VlanParent[] {
   const declared = intent['vlan-parents'] ?? {};
+  const fileOwner = new Map<string, string>();
   for (const [p, cfg] of Object.entries(declared)) {
     const at: Path = ['vlan-parents', p];
     diags.push(...checkIfName(p, at, 'vlan parent'));
     if (memberOf.has(p)) diags.push(error('vlan-parent/is-member', at, `vlan parent '${p}' is a member of vrf '${memberOf.get(p)}'; vrfgen already owns its configuration`, true));
     else if (!vlansOn.has(p)) diags.push(error('vlan-parent/unused', at, `vlan parent '${p}' carries no VLAN member`, true));
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]*\.network$/.test(cfg['networkd-file']) || cfg['networkd-file'].length > 255) {
-      diags.push(error('vlan-parent/invalid-file', [...at, 'networkd-file'], `vlan parent '${p}': networkd-file must be a plain .network file name (no directories), got ${quoted(cfg['networkd-file'])}`));
-    }
+    const file = cfg['networkd-file'];
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]*\.network$/.test(file) || file.length > 255) {
+      diags.push(error('vlan-parent/invalid-file', [...at, 'networkd-file'], `vlan parent '${p}': networkd-file must be a plain .network file name (no directories), got ${quoted(file)}`));
+    } else if (fileOwner.has(file)) {
+      // One drop-in per file: it would add both parents' VLAN= lines to every link the file matches.
+      diags.push(error('vlan-parent/shared-file', [...at, 'networkd-file'], `vlan parent '${p}': networkd-file ${file} is already named for vlan parent '${fileOwner.get(file)}'; each parent needs the file that configures it alone`));
+    } else fileOwner.set(file, p);
   }
   return [...vlansOn]
     .filter(([name]) => !memberOf.has(name))
