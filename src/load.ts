@@ -217,7 +217,10 @@ function wellFormedPart(js: unknown, issues: readonly z.core.$ZodIssue[]): Inten
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const dotted = (path: Path): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').slice(1) || 'intent';
+/** A key as a message shows it: a megabyte-long one is cut (control characters become '?' when printed). */
+const cut = (key: string): string => (key.length > 80 ? `${key.slice(0, 80)}…` : key);
+
+const dotted = (path: Path): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${cut(s)}`)).join('').slice(1) || 'intent';
 
 function valueAt(js: unknown, path: readonly PropertyKey[]): unknown {
   return path.reduce<unknown>((v, k) => (v === null || typeof v !== 'object' ? undefined : (v as Record<PropertyKey, unknown>)[k]), js);
@@ -240,7 +243,7 @@ function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
   const subject = dotted(path);
   const input = valueAt(js, path);
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((k) => error('schema/unknown-key', [...path, k], `${dotted([...path, k])}: unknown key '${k}'`, true));
+    return issue.keys.map((k) => error('schema/unknown-key', [...path, k], `${dotted([...path, k])}: unknown key '${cut(k)}'`, true));
   }
   if (input === undefined) {
     return [error('schema/missing-key', path, `${subject}: required key '${String(path.at(-1))}' is missing`)];
