@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { error, warning, type Diagnostic, type Path } from './diagnostics.ts';
+import { readPlainYaml } from './plain-yaml.ts';
 import { IntentSchema, type Intent } from './schema.ts';
-import { SourceMap } from './source.ts';
+import { SourceMap, type Located } from './source.ts';
 
 /** What the loader hands to resolve: the intent (as far as it is well-formed) and where things are. */
 export interface Loaded {
@@ -28,12 +29,32 @@ export async function loadIntentFile(file: string): Promise<Loaded> {
 
 /** Parse YAML with positions, check it against the schema, and report every problem with file:line:col. */
 export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
+  // Intents in plain YAML are read without the library, which takes seconds for thousands of VRFs;
+  // everything else, and every YAML-level problem, is the library's (src/plain-yaml.ts).
+  const plain = readPlainYaml(text);
+  const read: LibraryRead = plain
+    ? { value: { js: plain.value }, diagnostics: [], source: new SourceMap(file, text, plain.root, plain.lineStarts) }
+    : readWithLibrary(text, file);
+  if (!read.value) return { diagnostics: read.diagnostics, source: read.source };
+  return checked(read.value.js, read.source, [...read.diagnostics]);
+}
+
+/** What the yaml library makes of a text: the value (absent when it cannot be trusted), positions, YAML-level problems. */
+export interface LibraryRead {
+  readonly value?: { readonly js: unknown };
+  readonly diagnostics: readonly Diagnostic[];
+  readonly source: SourceMap;
+}
+
+/** Read any YAML with the library: the reference for the plain subset, and the reader of everything else. */
+export function readWithLibrary(text: string, file: string): LibraryRead {
   const lc = new LineCounter();
   // The library's own duplicate-key check scans every earlier key of a mapping for each new key:
   // quadratic in the size of one mapping (seconds for a few thousand VRFs). duplicateKeys() does the
   // same check in one pass with a set per mapping.
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false, strict: true });
-  const source = new SourceMap(file, text, doc, lc);
+  // Positions are kept, the Document is not: holding it for the whole run only made work for the GC.
+  const source = new SourceMap(file, text, located(doc.contents), lc.lineStarts);
   const diags: Diagnostic[] = [...doc.errors, ...doc.warnings].map((e) => ({
     ...(e.name === 'YAMLWarning' ? warning : error)(`yaml/${e.code.toLowerCase().replace(/_/g, '-')}`, [], e.message.split('\n')[0]!),
     pos: source.at(e.pos[0]),
@@ -42,20 +63,45 @@ export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
   if (doc.errors.length) return { diagnostics: diags, source };
   // An interface listed twice is an error, never "last one wins"; the document stays sound for the schema.
   diags.push(...duplicateKeys(doc).map((offset) => ({ ...error('yaml/duplicate-key', [], 'Map keys must be unique'), pos: source.at(offset) })));
-
-  let js: unknown;
   try {
-    js = doc.toJS({ maxAliasCount: 100 }); // an alias bomb stops here, not in memory
+    return { value: { js: doc.toJS({ maxAliasCount: 100 }) }, diagnostics: diags, source }; // an alias bomb stops here, not in memory
   } catch (e) {
     diags.push({ ...error('yaml/alias-count', [], (e as Error).message), pos: source.at(0) });
     return { diagnostics: diags, source };
   }
+}
 
+/** Check the document's value against the schema; `diags` are the YAML-level problems found so far. */
+function checked(js: unknown, source: SourceMap, diags: Diagnostic[]): Loaded {
   const parsed = IntentSchema.safeParse(js);
   if (parsed.success) return { intent: parsed.data, diagnostics: diags, source };
 
   diags.push(...parsed.error.issues.flatMap((i) => fromIssue(i, js)));
   return { intent: wellFormedPart(js, parsed.error.issues), diagnostics: source.place(diags), source };
+}
+
+/** Where each node of a yaml Document starts: map keys by their text (the first of duplicates), as SourceMap looks them up. */
+function located(node: unknown): Located | undefined {
+  if (!node) return undefined;
+  const start = (node as Node).range?.[0];
+  if (isMap(node)) {
+    const keys: string[] = [];
+    const keyAt: (number | undefined)[] = [];
+    const values: (Located | undefined)[] = [];
+    const seen = new Set<string>();
+    for (const p of node.items) {
+      const key = String(isScalar(p.key) ? p.key.value : p.key);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      keys.push(key);
+      keyAt.push(isScalar(p.key) ? p.key.range?.[0] : undefined);
+      values.push(located(p.value));
+    }
+    return { start, keys, keyAt, values };
+  }
+  if (isSeq(node)) return { start, items: node.items.map(located) };
+  // A scalar is its offset; a scalar without one (never seen) is treated as missing.
+  return isScalar(node) ? start : { start, items: [] };
 }
 
 /** Offsets of mapping keys that repeat an earlier key of the same mapping (compared as text, as in JS). */
