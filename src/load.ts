@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { error, warning, type Diagnostic, type Path } from './diagnostics.ts';
+import { accepts, intentJsonSchemaFile } from './json-schema.ts';
 import { readPlainYaml } from './plain-yaml.ts';
 import { IntentSchema, type Intent } from './schema.ts';
 import { SourceMap, type Located } from './source.ts';
@@ -15,17 +15,7 @@ export interface Loaded {
   readonly source?: SourceMap;
 }
 
-/** Read and load an intent file; an unreadable file is one diagnostic (exit 2 in the CLI). */
-export async function loadIntentFile(file: string): Promise<Loaded> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
-    return { diagnostics: [{ ...error('io/read', [], `cannot read intent: ${reason}`), pos: { file, line: 1, col: 1 } }] };
-  }
-  return loadIntent(text, file);
-}
+export { loadIntentFile } from './load-file.ts';
 
 /** Parse YAML with positions, check it against the schema, and report every problem with file:line:col. */
 export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
@@ -73,6 +63,8 @@ export function readWithLibrary(text: string, file: string): LibraryRead {
 
 /** Check the document's value against the schema; `diags` are the YAML-level problems found so far. */
 function checked(js: unknown, source: SourceMap, diags: Diagnostic[]): Loaded {
+  // A value the JSON Schema accepts needs no zod: zod would return an equal copy (src/json-schema.ts).
+  if (accepts(intentJsonSchemaFile(), js)) return { intent: js as Intent, diagnostics: diags, source };
   const parsed = IntentSchema.safeParse(js);
   if (parsed.success) return { intent: parsed.data, diagnostics: diags, source };
 
