@@ -1,10 +1,12 @@
 import { diagnosticJson, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
-import { formatChanges } from './diff.ts';
-import { check, collect, collectScript, formatReport, generate, reportJson, validate, type Validated } from './index.ts';
 import { platformNames, platforms, type PlatformName } from './platforms.ts';
 import { TargetSelectionError } from './render.ts';
 import type { Target } from './target.ts';
+import type { Validated } from './validate.ts';
 import { targets } from '../targets/index.ts';
+
+// Each command loads the modules it runs when it runs: `validate` never loads the renderer or the
+// checker, and no command loads the yaml library or zod unless the intent needs them.
 
 /** A problem with how vrfgen was called (exit 2), as opposed to a problem in the intent (exit 1). */
 export class UsageError extends Error {}
@@ -38,6 +40,7 @@ function report(v: Validated & { diagnostics: readonly Diagnostic[] }, json: boo
 }
 
 export async function runValidate(file: string, o: { json?: boolean; platform?: string }): Promise<number> {
+  const { validate } = await import('./validate.ts');
   const v = await validate(file, { platform: platformOf(o.platform) });
   const code = report(v, o.json);
   if (code === 0 && !o.json && v.model) {
@@ -51,11 +54,13 @@ export async function runGenerate(
   file: string,
   o: { target?: string[]; root: string; dryRun?: boolean; force?: boolean; json?: boolean; platform?: string },
 ): Promise<number> {
+  const { generate } = await import('./generate.ts');
   const g = await asUsage(generate(file, { targets: o.target, root: o.root, dryRun: o.dryRun, force: o.force, platform: platformOf(o.platform) }));
   const changes = g.changes.map((c) => ({ path: c.path, action: c.action, mode: c.mode.toString(8).padStart(4, '0') }));
   const code = report(g, o.json, { written: g.written, changes });
   if (code !== 0 || o.json) return code;
   if (o.dryRun) {
+    const { formatChanges } = await import('./diff.ts');
     process.stdout.write(formatChanges(g.changes));
   } else {
     const kept = g.changes.filter((c) => c.action === 'keep').length;
@@ -69,6 +74,8 @@ export async function runCheck(
   file: string,
   o: { state?: string; root?: string; target?: string[]; strict?: boolean; json?: boolean; platform?: string },
 ): Promise<number> {
+  const { check } = await import('./check/intent-file.ts');
+  const { formatReport, reportJson } = await import('./check/report.ts');
   const c = await asUsage(check(file, { state: o.state, root: o.root, targets: o.target, strict: o.strict, platform: platformOf(o.platform) }));
   // Nothing was compared when the intent is invalid or the state or root cannot be read.
   const compared = c.model !== undefined && !c.diagnostics.some((d) => d.code.startsWith('io/'));
@@ -78,6 +85,7 @@ export async function runCheck(
 }
 
 export async function runCollect(file: string, dir: string | undefined, o: { script?: boolean; platform?: string }): Promise<number> {
+  const { collect, collectScript } = await import('./check/intent-file.ts');
   if (o.script) {
     if (dir !== undefined) throw new UsageError('collect --script prints the script; it takes no DIR (the script does: sh collect.sh DIR)');
     const s = await collectScript(file, { platform: platformOf(o.platform) });

@@ -6,23 +6,12 @@
  * const result = await generate('mgmt.yaml', { targets: ['networkd', 'sysctl'], root: '/mnt/image' });
  * const report = await check('mgmt.yaml', { state: './host1-state' }); // report.exitCode: 0 | 1 | 2
  * ```
+ *
+ * Each function lives in a module of its own (validate.ts, generate.ts, check/intent-file.ts), so
+ * the CLI loads only what its command runs.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { checkModel, collectModel, type CheckResult, type CheckSettings } from './check/check.ts';
-import type { ProbeResult } from './check/probes.ts';
-import { renderCollectScript } from './check/script.ts';
-import { error, hasErrors, sortDiagnostics, warning, type Diagnostic } from './diagnostics.ts';
-import { loadIntent, loadIntentFile, type Loaded } from './load.ts';
-import type { Model } from './model.ts';
-import type { PlatformName } from './platforms.ts';
-import { renderTargets, selectTargets } from './render.ts';
-import { resolve } from './resolve.ts';
-import { unitsToRead } from './service-facts.ts';
-import type { SourceMap } from './source.ts';
-import type { OutputFile, Target } from './target.ts';
-import { readUnits } from './units.ts';
-import { applyPlan, planWrite, type Change } from './write.ts';
+import { loadIntent } from './load.ts';
+import { validated, type Validated, type ValidateOptions } from './validate.ts';
 
 export type { Diagnostic, SourcePos, Path } from './diagnostics.ts';
 export { formatDiagnostic, hasErrors } from './diagnostics.ts';
@@ -39,144 +28,11 @@ export type { Finding, Status } from './check/compare.ts';
 export { formatReport, reportJson } from './check/report.ts';
 export { readUnits, type UnitFile, type UnitFiles } from './units.ts';
 export { targets, targetNames, type TargetName } from '../targets/index.ts';
-
-export interface ValidateOptions {
-  /** Overrides the intent's `platform:`. */
-  readonly platform?: PlatformName;
-}
-
-export interface Validated {
-  /** Present when the intent has no errors. */
-  readonly model?: Model;
-  /** Sorted by position. */
-  readonly diagnostics: readonly Diagnostic[];
-  readonly source?: SourceMap;
-}
-
-/** Load, check and resolve an intent file: every problem at once, each with its position. */
-export async function validate(file: string, opts: ValidateOptions = {}): Promise<Validated> {
-  return validated(await loadIntentFile(file), file, opts);
-}
+export { validate, type Validated, type ValidateOptions } from './validate.ts';
+export { generate, type Generated, type GenerateOptions } from './generate.ts';
+export { check, collect, collectScript, type Checked, type CheckOptions } from './check/intent-file.ts';
 
 /** The same for intent text already in memory (templated by Ansible, say); `file` names it in messages. */
 export function validateText(text: string, file = 'intent.yaml', opts: ValidateOptions = {}): Validated {
   return validated(loadIntent(text, file), file, opts);
-}
-
-function validated(loaded: Loaded, file: string, opts: ValidateOptions): Validated {
-  const resolved = loaded.intent ? resolve(loaded.intent, { file, ...opts }) : { diagnostics: [] };
-  const all = [...loaded.diagnostics, ...(loaded.source ? loaded.source.place(resolved.diagnostics) : resolved.diagnostics)];
-  const diagnostics = sortDiagnostics(all);
-  return {
-    ...(resolved.model && !hasErrors(diagnostics) ? { model: resolved.model } : {}),
-    diagnostics,
-    ...(loaded.source ? { source: loaded.source } : {}),
-  };
-}
-
-export interface GenerateOptions extends ValidateOptions {
-  /** Target names; default networkd plus every system target. */
-  readonly targets?: readonly string[];
-  /** Root of the tree to write; default '/'. */
-  readonly root?: string;
-  /** Plan only: write nothing. */
-  readonly dryRun?: boolean;
-  /** Overwrite files at vrfgen's paths that vrfgen did not write. */
-  readonly force?: boolean;
-}
-
-export interface Generated extends Validated {
-  readonly files: readonly OutputFile[];
-  /** What changed (or, with dryRun, would change); empty when the intent or the write was refused. */
-  readonly changes: readonly Change[];
-  /** False when nothing was written: invalid intent, refused files, or dryRun. */
-  readonly written: boolean;
-}
-
-/** validate → render → plan → write. Nothing is written unless everything before succeeded. */
-export async function generate(file: string, opts: GenerateOptions = {}): Promise<Generated> {
-  const chosen = selectTargets(opts.targets); // throws TargetSelectionError before any reading
-  const v = await validate(file, opts);
-  if (!v.model) return { ...v, files: [], changes: [], written: false };
-  const root = opts.root ?? '/';
-  let rendered, planned;
-  try {
-    // The units the services target binds are read from the same tree the files are written to.
-    const units = await readUnits(root, unitsToRead(v.model));
-    rendered = renderTargets(v.model, chosen, units);
-    planned = await planWrite(rendered.files, chosen.flatMap((t) => t.owns), root, opts.force);
-  } catch (e) {
-    return { ...v, diagnostics: [...v.diagnostics, ioError(e, 'read')], files: rendered?.files ?? [], changes: [], written: false };
-  }
-  const { plan, diagnostics } = planned;
-  const placed = v.source ? v.source.place(rendered.diagnostics) : rendered.diagnostics;
-  const unread = await notIncluded(chosen, rendered.files, root);
-  const all = sortDiagnostics([...v.diagnostics, ...placed, ...diagnostics, ...unread]);
-  const blocked = hasErrors(all);
-  if (!blocked && !opts.dryRun) {
-    try {
-      await applyPlan(plan);
-    } catch (e) {
-      // Files written before the failure are complete (each is renamed into place whole).
-      return { ...v, diagnostics: [...all, ioError(e, 'write')], files: rendered.files, changes: plan.changes, written: false };
-    }
-  }
-  return { ...v, diagnostics: all, files: rendered.files, changes: blocked ? [] : plan.changes, written: !blocked && !opts.dryRun };
-}
-
-/** A file written where its consumer never looks: ifupdown reads /etc/network/interfaces.d only through a `source` line. */
-async function notIncluded(chosen: readonly Target[], files: readonly OutputFile[], root: string): Promise<Diagnostic[]> {
-  const out: Diagnostic[] = [];
-  for (const t of chosen) {
-    const inc = t.includedBy;
-    if (!inc || !files.some((f) => f.path === inc.file)) continue;
-    let problem: string | undefined;
-    try {
-      if (!inc.includes(await readFile(join(root, inc.path), 'utf8'))) problem = 'does not include it';
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      problem = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`;
-    }
-    if (problem) {
-      out.push(warning('generate/not-included', [], `${inc.file}: ${inc.path} ${problem}, so ${t.name} will not read vrfgen's file; add \`${inc.fix}\` to ${inc.path}`));
-    }
-  }
-  return out;
-}
-
-/** An operating-system error while reading or writing the tree, as a diagnostic (exit 2), not a crash. */
-function ioError(e: unknown, what: 'read' | 'write'): Diagnostic {
-  const err = e as NodeJS.ErrnoException;
-  if (!err?.code) throw e; // not an I/O error: a bug, let the CLI report it as one
-  return error(`io/${what}`, [], `cannot ${what} the target tree: ${err.message}`);
-}
-
-export interface CheckOptions extends ValidateOptions, CheckSettings {
-  /** Targets whose files are compared when a root is checked; default as for generate. */
-  readonly targets?: readonly string[];
-}
-
-export interface Checked extends Validated, CheckResult {}
-
-/** Check this host (or a state DIR collected from one) against an intent, item by item. */
-export async function check(file: string, opts: CheckOptions = {}): Promise<Checked> {
-  const chosen = selectTargets(opts.targets); // throws TargetSelectionError before any reading
-  const v = await validate(file, opts);
-  if (!v.model) return { ...v, findings: [], exitCode: 2 };
-  const r = await checkModel(v.model, v.source, chosen, opts);
-  return { ...v, ...r, diagnostics: [...v.diagnostics, ...r.diagnostics] };
-}
-
-/** Run the probes `check` needs on this host and store their raw outputs in `dir`. */
-export async function collect(file: string, dir: string, opts: ValidateOptions = {}): Promise<Validated & { results: readonly ProbeResult[]; written: readonly string[] }> {
-  const v = await validate(file, opts);
-  if (!v.model) return { ...v, results: [], written: [] };
-  const r = await collectModel(v.model, dir);
-  return { ...v, ...r, diagnostics: [...v.diagnostics, ...r.diagnostics] };
-}
-
-/** The same probes as a POSIX sh script (iproute2, procps and systemctl only), for hosts without Node. */
-export async function collectScript(file: string, opts: ValidateOptions = {}): Promise<Validated & { script?: string }> {
-  const v = await validate(file, opts);
-  return v.model ? { ...v, script: renderCollectScript(v.model) } : v;
 }

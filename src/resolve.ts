@@ -185,5 +185,7 @@ function resolveSysctls(intent: Intent, diags: Diagnostic[]): Sysctl[] {
       }
       return { key: `net.ipv4.${k}`, value: on ? 1 : 0, at };
     })
-    .sort((a, b) => a.key.localeCompare(b.key));
+    // Code-unit order: for these lowercase ASCII keys it is localeCompare's order, without starting
+    // ICU's collator (15 ms of a `vrfgen validate`).
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

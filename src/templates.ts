@@ -1,15 +1,20 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import nunjucks from 'nunjucks';
-import { stringify } from 'yaml';
+import type * as Nunjucks from 'nunjucks';
+import type * as Yaml from 'yaml';
 import { packageRoot } from './package-root.ts';
+
+// nunjucks and yaml are loaded on the first render, not when a command that never renders imports
+// this module (through render.ts): loading them costs more than a whole `vrfgen validate`.
+const require = createRequire(import.meta.url);
 
 /**
  * The one nunjucks environment. Templates do layout only; views are built in TypeScript.
  * autoescape is off (these are not HTML files) and undefined values throw, so a view that lacks a
  * field fails loudly in tests instead of printing an empty value.
  */
-let env: nunjucks.Environment | undefined;
+let env: Nunjucks.Environment | undefined;
 
 /** `{% include "NAME" %}`, with the indentation before it and the newline after it (what lstripBlocks and trimBlocks remove). */
 const INCLUDE = /(?:^[ \t]*)?\{%\s*include\s+"([^"]+)"\s*%\}\n?/gm;
@@ -28,10 +33,11 @@ function inlined(dir: string, name: string, seen: readonly string[] = []): strin
   return src.replace(INCLUDE, (_, inc: string) => inlined(dir, inc, [...seen, name]));
 }
 
-function environment(): nunjucks.Environment {
+function environment(): Nunjucks.Environment {
   if (env) return env;
+  const nunjucks = require('nunjucks') as typeof Nunjucks;
   const dir = join(packageRoot(), 'templates');
-  const loader: nunjucks.ILoader = { getSource: (name) => ({ src: inlined(dir, name), path: join(dir, name), noCache: false }) };
+  const loader: Nunjucks.ILoader = { getSource: (name) => ({ src: inlined(dir, name), path: join(dir, name), noCache: false }) };
   env = new nunjucks.Environment(loader, {
     autoescape: false,
     throwOnUndefined: true,
@@ -39,7 +45,7 @@ function environment(): nunjucks.Environment {
     lstripBlocks: true,
   });
   // YAML is serialised from a view object, never indented by hand in a template.
-  env.addFilter('yaml', (value: unknown) => stringify(value, { lineWidth: 0 }).trimEnd());
+  env.addFilter('yaml', (value: unknown) => (require('yaml') as typeof Yaml).stringify(value, { lineWidth: 0 }).trimEnd());
   return env;
 }
 
