@@ -15,7 +15,8 @@ import { measure, summarise, TIME, type Command, type Sample, type Summary } fro
 import { syntheticIntent, syntheticState } from './synthetic.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'dist/src/cli.js');
+/** The package's bin: what `npx vrfgen` runs. */
+const CLI = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { vrfgen: string } }).bin.vrfgen);
 const EXAMPLE = join(ROOT, 'examples/mgmt-and-production.yaml');
 const NETPLAN = '/usr/sbin/netplan';
 /** The generator `netplan generate` runs (and systemd runs at boot): C, no Python start-up. */
