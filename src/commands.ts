@@ -64,8 +64,9 @@ export async function runGenerate(
     process.stdout.write(formatChanges(g.changes));
   } else {
     const kept = g.changes.filter((c) => c.action === 'keep').length;
-    for (const c of g.changes.filter((c) => c.action !== 'keep')) process.stdout.write(`${c.action.padEnd(6)} ${c.path}\n`);
-    process.stdout.write(`${g.changes.length - kept} changed, ${kept} unchanged under ${o.root}\n`);
+    // One write: a line each is a system call each, 16001 of them for the networkd files of 4000 VRFs.
+    const lines = g.changes.filter((c) => c.action !== 'keep').map((c) => `${c.action.padEnd(6)} ${c.path}\n`);
+    process.stdout.write(`${lines.join('')}${g.changes.length - kept} changed, ${kept} unchanged under ${o.root}\n`);
   }
   return code;
 }

@@ -54,19 +54,35 @@ function environment(): Nunjucks.Environment {
  * but if a control character ever reached a view it would start a new line, section or key in a
  * daemon's config. That is a bug in vrfgen, so it throws rather than reporting a user error.
  */
-function assertPrintable(value: unknown, where: string): void {
+function assertPrintable(value: unknown, where: string, path: (string | number)[] = []): void {
   if (typeof value === 'string') {
-    if (/[\u0000-\u001f\u007f]/.test(value)) throw new Error(`vrfgen bug: control character in ${where}: ${JSON.stringify(value)}`);
+    // The path is spelled out for the message only: one string per value of 16000 views was garbage.
+    if (CONTROL.test(value)) throw new Error(`vrfgen bug: control character in ${where}${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${JSON.stringify(value)}`);
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => assertPrintable(v, `${where}[${i}]`));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      assertPrintable(value[i], where, path);
+      path.pop();
+    }
   } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) assertPrintable(v, `${where}.${k}`);
+    for (const k of Object.keys(value)) {
+      path.push(k);
+      assertPrintable((value as Record<string, unknown>)[k], where, path);
+      path.pop();
+    }
   }
 }
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Render `templates/<name>` with the header's `source` added to the view. */
 export function renderTemplate(name: string, view: object, source: string): string {
   const full = { ...view, source };
   assertPrintable(full, name);
-  return environment().render(name, full);
+  const out = environment().render(name, full);
+  // nunjucks builds the output by concatenation, a tree of some twenty strings per file until
+  // something reads it. Reading a character makes V8 flatten it now: 8 MB and 270000 objects less
+  // for the GC to carry through the 16001 files of 4000 VRFs.
+  out.charCodeAt(0);
+  return out;
 }
