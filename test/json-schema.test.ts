@@ -12,6 +12,7 @@ import { accepts, intentJsonSchemaFile } from '../src/json-schema.ts';
 import { readWithLibrary } from '../src/load.ts';
 import { IntentSchema } from '../src/schema.ts';
 import { ROOT } from './helpers.ts';
+import { random } from './random.ts';
 
 const intents = () =>
   execFileSync('git', ['ls-files', '*.yaml'], { cwd: ROOT, encoding: 'utf8' })
@@ -29,16 +30,6 @@ function compare(js: unknown, schema: unknown = intentJsonSchemaFile()): { fast:
   const zod = IntentSchema.safeParse(js).success;
   if (fast && !zod) throw new Error(`the fast check accepts what zod refuses: ${JSON.stringify(js).slice(0, 300)}`);
   return { fast, zod };
-}
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const VALUES: unknown[] = [null, true, false, 0, 1, -1, 10, 253, 4094, 4095, 4294967295, 4294967296, 1.5, 2 ** 60, '', 'x', 'eth1', 'debian-12', 'blackhole', [], ['x'], [1], {}, { x: 1 }, { unit: 'a' }];

@@ -15,6 +15,7 @@ import { readWithLibrary } from '../src/load.ts';
 import { readPlainYaml, type PlainYaml } from '../src/plain-yaml.ts';
 import { SourceMap, type LocatedMap } from '../src/source.ts';
 import { ROOT } from './helpers.ts';
+import { random } from './random.ts';
 
 /** Every path into `value`, and below each collection one that does not exist. */
 function paths(value: unknown, at: Path = []): Path[] {
@@ -202,17 +203,6 @@ const EDGES: [string, 'plain' | 'library'][] = [
 describe('edge cases', () => {
   test.each(EDGES)('%j → %s', (text, want) => expect(agree(text)).toBe(want));
 });
-
-/** A deterministic pseudo-random sequence (mulberry32), so every run checks the same documents. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SCALARS = ['x', 'eth0.100', '10.0.0.1/24', '"2001:db8::1/64"', "'it''s'", '42', '-3', 'true', 'null', '~', 'yes', '0x1f', '1.5', 'a b', '"q: x"', 'x#y', 'ssh.service', '""', "''"];
 const KEYS = ['a', 'table', 'eth1', 'tenant-a', '"quoted key"', "'single'", 'x.y', 'vrfs'];

@@ -131,17 +131,36 @@ export function parseAddresses(stdout: string): Address[] {
   );
 }
 
+/**
+ * Canonical text for what ip prints, remembered: every VRF table of a host repeats the same IPv6
+ * link-local and multicast prefixes, and parsing IPv6 goes through BigInt. Bounded, as it is fed by
+ * the host's output.
+ */
+const canonical = new Map<string, string>();
+function remembered(key: string, make: () => string): string {
+  let text = canonical.get(key);
+  if (text === undefined) {
+    text = make();
+    if (canonical.size > 100_000) canonical.clear();
+    canonical.set(key, text);
+  }
+  return text;
+}
+
 /** `default`, a prefix, or a host address without a length (ip prints /32 and /128 routes so). */
 function prefix(dst: string, family: Family): string {
   if (dst === 'default') return family === 4 ? '0.0.0.0/0' : '::/0';
-  const cidr = parseCidr(dst.includes('/') ? dst : `${dst}/${parseIp(dst)?.family === 6 ? 128 : 32}`);
-  return cidr ? formatCidr(cidr) : dst;
+  return remembered(`p ${dst}`, () => {
+    const cidr = parseCidr(dst.includes('/') ? dst : `${dst}/${parseIp(dst)?.family === 6 ? 128 : 32}`);
+    return cidr ? formatCidr(cidr) : dst;
+  });
 }
 
-const canonicalIp = (s: string): string => {
-  const ip = parseIp(s);
-  return ip ? formatIp(ip) : s;
-};
+const canonicalIp = (s: string): string =>
+  remembered(`a ${s}`, () => {
+    const ip = parseIp(s);
+    return ip ? formatIp(ip) : s;
+  });
 
 /** Routes of one table and family; ip omits `type` for unicast and `metric` when it is 0. */
 export function parseRoutes(stdout: string, family: Family): RouteEntry[] {
