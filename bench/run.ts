@@ -194,7 +194,8 @@ function report(rows: readonly { name: string; n?: number; anchor?: boolean; sum
       `${rows[0]?.summary?.runs ?? '?'} runs after one warm-up, the commands of one size interleaved run by run; CPU is the median ` +
       'user + system time; RSS the highest peak resident set seen (GNU time %M). Each vrfgen run is checked: exit 0, nothing on ' +
       'stderr, and `check` must report a match. The intents and states come from bench/synthetic.ts: one VRF per VLAN tenant ' +
-      '(one member, one address, one default route), plus the isolation routes vrfgen adds.',
+      '(one member, one address, one default route), plus the isolation routes vrfgen adds. ' +
+      'What the profiles show, and what the missed goals would take: bench/notes.md.',
     '',
   );
 
