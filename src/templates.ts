@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type * as Nunjucks from 'nunjucks';
 import type * as Yaml from 'yaml';
 import { packageRoot } from './package-root.ts';
+import { stringifyPlainYaml } from './plain-yaml-stringify.ts';
 
 // nunjucks and yaml are loaded on the first render, not when a command that never renders imports
 // this module (through render.ts): loading them costs more than a whole `vrfgen validate`.
@@ -44,8 +45,9 @@ function environment(): Nunjucks.Environment {
     trimBlocks: true,
     lstripBlocks: true,
   });
-  // YAML is serialised from a view object, never indented by hand in a template.
-  env.addFilter('yaml', (value: unknown) => (require('yaml') as typeof Yaml).stringify(value, { lineWidth: 0 }).trimEnd());
+  // YAML is serialised from a view object, never indented by hand in a template: by the library, or
+  // for the plain shapes of vrfgen's views by a writer held to it byte for byte (src/plain-yaml-stringify.ts).
+  env.addFilter('yaml', (value: unknown) => (stringifyPlainYaml(value) ?? (require('yaml') as typeof Yaml).stringify(value, { lineWidth: 0 })).trimEnd());
   return env;
 }
 

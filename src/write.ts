@@ -67,12 +67,23 @@ const under = (root: string, path: string): string => join(root, path);
 class Listings {
   private readonly dirs = new Map<string, ReadonlyMap<string, Dirent>>();
 
+  constructor(private readonly root: string) {}
+
+  /**
+   * Whether `dir` may exist: the root, or named in its parent's listing. A folder that is not is not
+   * read: a failing readdir per new folder was 4000 exceptions for the netplan target's drop-ins.
+   */
+  has(dir: string): boolean {
+    const parent = dirname(dir);
+    return dir.length <= this.root.length || parent === dir || this.entries(parent).has(basename(dir));
+  }
+
   entries(dir: string): ReadonlyMap<string, Dirent> {
     let listing = this.dirs.get(dir);
     if (!listing) {
       let entries: Dirent[] = [];
       try {
-        entries = readdirSync(dir, { withFileTypes: true });
+        if (this.has(dir)) entries = readdirSync(dir, { withFileTypes: true });
       } catch {
         // ENOENT, ENOTDIR, EACCES: nothing there that vrfgen could compare or prune.
       }
@@ -124,10 +135,14 @@ export async function planWrite(
   const diagnostics: Diagnostic[] = [];
   const changes: Change[] = [];
   const realRoot = realpathOrUndefined(root) ?? root;
-  const listings = new Listings();
+  const listings = new Listings(root);
   const escapes = new Map<string, string | undefined>(); // per folder: thousands of files share a few
   const escapeOf = (dir: string): string | undefined => {
-    if (!escapes.has(dir)) escapes.set(dir, escapesRoot(root, realRoot, dir));
+    if (!escapes.has(dir)) {
+      // A folder that does not exist yet escapes exactly where its parent does: the walk up to the
+      // first existing folder is the parent's, without a failing realpath for each new folder.
+      escapes.set(dir, listings.has(dir) ? escapesRoot(root, realRoot, dir) : escapeOf(dirname(dir)));
+    }
     return escapes.get(dir);
   };
 

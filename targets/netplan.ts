@@ -111,6 +111,27 @@ function vrf(v: Vrf, np: NetplanProfile): Placed {
 const trunk = (p: VlanParent): [string, object][] =>
   p.networkdFile ? [] : [[p.name, { renderer: 'networkd', 'link-local': [], 'accept-ra': false, 'ignore-carrier': true, optional: true }]];
 
+/**
+ * The YAML document and the drop-ins of a model. Exported so that the YAML writer's differential
+ * test (test/plain-yaml-stringify.test.ts) and the property tests see exactly the document rendered.
+ */
+export function netplanDocument(model: Model) {
+  const np = model.platform.netplan;
+  const members = model.vrfs.flatMap((v) => v.members.map((m) => [m, member(m, np)] as const));
+  const vrfs = model.vrfs.map((v) => [v, vrf(v, np)] as const);
+  const ethernets = [...members.filter(([m]) => !m.vlan).map(([m, p]) => [m.name, p.yaml] as [string, object]), ...model.vlanParents.flatMap(trunk)];
+  const vlans = members.filter(([m]) => m.vlan).map(([m, p]) => [m.name, p.yaml] as [string, object]);
+  const byName = (a: [string, object], b: [string, object]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  const network = {
+    version: 2,
+    ...(ethernets.length ? { ethernets: Object.fromEntries(ethernets.sort(byName)) } : {}),
+    ...(vlans.length ? { vlans: Object.fromEntries(vlans.sort(byName)) } : {}),
+    ...(vrfs.length ? { vrfs: Object.fromEntries(vrfs.map(([v, p]) => [v.name, p.yaml])) } : {}),
+  };
+  const dropIns = [...vrfs, ...members].flatMap(([, p]) => (p.dropIn ? [p.dropIn] : []));
+  return { yaml: { network }, dropIns };
+}
+
 export default {
   name: 'netplan',
   kind: 'network',
@@ -120,20 +141,9 @@ export default {
   reload: () => [['netplan', 'apply']],
   render(model: Model, { template }) {
     const np = model.platform.netplan;
-    const members = model.vrfs.flatMap((v) => v.members.map((m) => [m, member(m, np)] as const));
-    const vrfs = model.vrfs.map((v) => [v, vrf(v, np)] as const);
-    const ethernets = [...members.filter(([m]) => !m.vlan).map(([m, p]) => [m.name, p.yaml] as [string, object]), ...model.vlanParents.flatMap(trunk)];
-    const vlans = members.filter(([m]) => m.vlan).map(([m, p]) => [m.name, p.yaml] as [string, object]);
-    const byName = (a: [string, object], b: [string, object]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-    const network = {
-      version: 2,
-      ...(ethernets.length ? { ethernets: Object.fromEntries(ethernets.sort(byName)) } : {}),
-      ...(vlans.length ? { vlans: Object.fromEntries(vlans.sort(byName)) } : {}),
-      ...(vrfs.length ? { vrfs: Object.fromEntries(vrfs.map(([v, p]) => [v.name, p.yaml])) } : {}),
-    };
-    const dropIns = [...vrfs, ...members].flatMap(([, p]) => (p.dropIn ? [p.dropIn] : []));
+    const { yaml, dropIns } = netplanDocument(model);
     return [
-      { path: PATH, mode: 0o600, content: template('netplan/vrfgen.yaml.njk', { network: { network } }) },
+      { path: PATH, mode: 0o600, content: template('netplan/vrfgen.yaml.njk', { network: yaml }) },
       ...dropIns.map(
         (d): OutputFile => ({
           path: dropInPath(d.id),

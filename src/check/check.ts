@@ -75,9 +75,7 @@ export async function checkModel(model: Model, source: SourceMap | undefined, ta
   let observed = observedFacts(await observe(model, run));
   let files: OutputFile[] | undefined;
   if (root !== undefined) ({ files, observed } = await treeFacts(model, targets, root, observed));
-  const findings = compare(expectedFacts(model, { strict: opts.strict, ...(files ? { files } : {}) }), observed).map((f) =>
-    f.at && source ? { ...f, pos: source.locate(f.at) } : f,
-  );
+  const findings = compare(expectedFacts(model, { strict: opts.strict, ...(files ? { files } : {}) }), observed, source && ((at) => source.locate(at)));
   return { findings, diagnostics: [], exitCode: exitCodeOf(findings) };
 }
 

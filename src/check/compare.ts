@@ -38,23 +38,41 @@ function unknownReason(observed: Observed, key: string): Unknown | undefined {
   return best;
 }
 
-/** One finding per expected fact, in the order given: every difference, not just the first. */
-export function compare(expected: readonly Fact[], observed: Observed): Finding[] {
-  return expected.map((f): Finding => {
-    const base = { key: f.key, expected: f.value, ...(f.at ? { at: f.at } : {}) };
+const found = (f: Fact, pos: SourcePos | undefined, status: Status, actual?: Value, extra?: readonly string[], unknown?: Unknown): Finding => ({
+  key: f.key,
+  expected: f.value,
+  actual,
+  status,
+  extra,
+  unknown,
+  at: f.at,
+  pos,
+});
+
+/**
+ * One finding per expected fact, in the order given: every difference, not just the first. Each
+ * finding is built once, with every field (absent ones undefined), so that 40000 of them share one
+ * shape: spreading a base into a new object per status was a third of the comparison's time.
+ */
+export function compare(expected: readonly Fact[], observed: Observed, locate?: (at: Path) => SourcePos | undefined): Finding[] {
+  const findings = new Array<Finding>(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const f = expected[i]!;
+    const pos = f.at && locate ? locate(f.at) : undefined;
+    const finding = (status: Status, actual?: Value, extra?: readonly string[], unknown?: Unknown) => found(f, pos, status, actual, extra, unknown);
     const unknown = unknownReason(observed, f.key);
-    if (unknown !== undefined) return { ...base, status: 'unknown', unknown };
-    const actual = observed.facts.get(f.key);
-    if (typeof f.value === 'object') {
+    const actual = unknown === undefined ? observed.facts.get(f.key) : undefined;
+    if (unknown !== undefined) findings[i] = finding('unknown', undefined, undefined, unknown);
+    else if (typeof f.value === 'object') {
       const allowed = new Set(f.value);
       // A list nobody reported is an empty one: the probe ran and found nothing.
       const got: readonly string[] = typeof actual === 'object' ? actual : actual === undefined ? [] : [String(actual)];
       const extra = got.filter((item) => !allowed.has(item));
-      return { ...base, actual: got, status: extra.length ? 'extra' : 'ok', ...(extra.length ? { extra } : {}) };
-    }
-    if (actual === undefined) return { ...base, status: 'missing' };
-    return { ...base, actual, status: actual === f.value ? 'ok' : 'drift' };
-  });
+      findings[i] = finding(extra.length ? 'extra' : 'ok', got, extra.length ? extra : undefined);
+    } else if (actual === undefined) findings[i] = finding('missing');
+    else findings[i] = finding(actual === f.value ? 'ok' : 'drift', actual);
+  }
+  return findings;
 }
 
 /** 0 everything matches · 1 something differs · 2 nothing differs, but not everything could be checked. */

@@ -1,58 +1,22 @@
-import { z } from 'zod';
 import { bits, formatCidr, formatIp, parseCidr, parseIp, type Family } from '../ip.ts';
 
 /**
  * Readers for what the probes print. `ip -j` output is external input whose fields vary between
  * iproute2 versions (a `table` that is a number or a string, keys that are only printed with -d or
- * only when non-zero), so the schemas are loose: they pick the fields the checker uses, tolerate
- * every other key, and turn a field of the wrong shape into "absent" rather than failing. Links,
- * addresses and routes drop the other keys (z.object) instead of copying them (z.looseObject): a
- * link has 25 of them and a 4000-VRF host 8000 links; only rules keep theirs (see RuleEntry.other).
+ * only when non-zero), so the readers are loose: they pick the fields the checker uses, ignore every
+ * other key, and turn a field of the wrong shape into "absent" rather than failing. Hand-written
+ * guards rather than a schema library: a zod parse per link, address and route was a quarter of
+ * `check --state` at 4000 VRFs (8001 links, 36000 routes); test/check-parse.test.ts holds the guards
+ * to the zod schemas they replace, on the real captures and on damaged entries.
  */
-const text = z.string().optional().catch(undefined);
-const count = z
-  .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)])
-  .optional()
-  .catch(undefined);
-const flag = z.boolean().optional().catch(undefined);
-
-const LinkJson = z.object({
-  ifname: z.string(),
-  flags: z.array(z.string()).catch([]),
-  master: text,
-  /** The lower device of a VLAN (for a veth, its peer). */
-  link: text,
-  linkinfo: z
-    .object({ info_kind: text, info_data: z.object({ table: count, id: count }).optional().catch(undefined) })
-    .optional()
-    .catch(undefined),
-});
-
-const AddrJson = z.object({
-  ifname: z.string(),
-  addr_info: z.array(z.object({ local: text, prefixlen: count, tentative: flag, dadfailed: flag })).catch([]),
-});
-
-const RouteJson = z.object({
-  type: text,
-  dst: text,
-  gateway: text,
-  dev: text,
-  protocol: text,
-  metric: count,
-  nexthops: z.array(z.unknown()).optional().catch(undefined),
-});
-
-const RuleJson = z.looseObject({
-  priority: count,
-  src: text,
-  srclen: count,
-  dst: text,
-  dstlen: count,
-  iif: text,
-  oif: text,
-  table: z.union([z.string(), z.number()]).optional().catch(undefined),
-});
+type Json = Readonly<Record<string, unknown>>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** A non-negative integer, or its decimal text (ip prints some numbers as strings). */
+const count = (v: unknown): number | undefined =>
+  typeof v === 'number' ? (Number.isSafeInteger(v) && v >= 0 ? v : undefined) : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+const flag = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
 
 export interface Link {
   readonly name: string;
@@ -95,40 +59,49 @@ export interface RuleEntry {
   readonly other: readonly string[];
 }
 
-/** A JSON array whose entries match `schema`; entries that do not are left out (iproute2 6.1
- *  prints `{}` for every link a filter rejects). Anything but an array is unreadable: throws. */
-function entries<T extends z.ZodType>(stdout: string, schema: T): z.infer<T>[] {
+/** A JSON array's entries that are objects (iproute2 6.1 prints `{}` for every link a filter rejects; readers skip those without the fields they need). Anything but an array is unreadable: throws. */
+function entries(stdout: string): Json[] {
   const json: unknown = JSON.parse(stdout);
   if (!Array.isArray(json)) throw new Error('not a JSON array');
-  return json.flatMap((e) => {
-    const r = schema.safeParse(e);
-    return r.success ? [r.data] : [];
-  });
+  return json.filter(isObject);
 }
 
 export function parseLinks(stdout: string): Link[] {
-  return entries(stdout, LinkJson).map((l) => {
-    const kind = l.linkinfo?.info_kind;
-    const data = l.linkinfo?.info_data;
-    return {
-      name: l.ifname,
-      flags: l.flags,
+  const links: Link[] = [];
+  for (const l of entries(stdout)) {
+    const name = text(l.ifname);
+    if (name === undefined) continue;
+    const info = isObject(l.linkinfo) ? l.linkinfo : undefined;
+    const kind = text(info?.info_kind);
+    const data = isObject(info?.info_data) ? info.info_data : undefined;
+    const table = count(data?.table);
+    const master = text(l.master);
+    links.push({
+      name,
+      flags: strings(l.flags) ?? [],
       ...(kind ? { kind } : {}),
-      ...(kind === 'vrf' && data?.table !== undefined ? { table: data.table } : {}),
-      ...(l.master ? { master: l.master } : {}),
-      ...(kind === 'vlan' ? { vlan: { parent: l.link, id: data?.id } } : {}),
-    };
-  });
+      ...(kind === 'vrf' && table !== undefined ? { table } : {}),
+      ...(master ? { master } : {}),
+      ...(kind === 'vlan' ? { vlan: { parent: text(l.link), id: count(data?.id) } } : {}),
+    });
+  }
+  return links;
 }
 
 export function parseAddresses(stdout: string): Address[] {
-  return entries(stdout, AddrJson).flatMap((l) =>
-    l.addr_info.flatMap((a) => {
-      const cidr = a.local !== undefined && a.prefixlen !== undefined ? parseCidr(`${a.local}/${a.prefixlen}`) : undefined;
-      if (!cidr) return [];
-      return [{ link: l.ifname, cidr: formatCidr(cidr), state: a.dadfailed ? 'dadfailed' : a.tentative ? 'tentative' : 'present' } as const];
-    }),
-  );
+  const addresses: Address[] = [];
+  for (const l of entries(stdout)) {
+    const link = text(l.ifname);
+    // One entry of the wrong shape voids the link's list, as it always has.
+    if (link === undefined || !Array.isArray(l.addr_info) || !l.addr_info.every(isObject)) continue;
+    for (const a of l.addr_info as Json[]) {
+      const local = text(a.local);
+      const length = count(a.prefixlen);
+      const cidr = local !== undefined && length !== undefined ? parseCidr(`${local}/${length}`) : undefined;
+      if (cidr) addresses.push({ link, cidr: formatCidr(cidr), state: flag(a.dadfailed) ? 'dadfailed' : flag(a.tentative) ? 'tentative' : 'present' });
+    }
+  }
+  return addresses;
 }
 
 /**
@@ -164,20 +137,24 @@ const canonicalIp = (s: string): string =>
 
 /** Routes of one table and family; ip omits `type` for unicast and `metric` when it is 0. */
 export function parseRoutes(stdout: string, family: Family): RouteEntry[] {
-  return entries(stdout, RouteJson).flatMap((r) => {
-    if (r.dst === undefined) return [];
-    return [
-      {
-        type: r.type ?? 'unicast',
-        to: prefix(r.dst, family),
-        ...(r.gateway ? { via: canonicalIp(r.gateway) } : {}),
-        ...(r.dev ? { dev: r.dev } : {}),
-        ...(r.protocol ? { protocol: r.protocol } : {}),
-        metric: r.metric ?? 0,
-        multipath: r.nexthops !== undefined,
-      },
-    ];
-  });
+  const routes: RouteEntry[] = [];
+  for (const r of entries(stdout)) {
+    const dst = text(r.dst);
+    if (dst === undefined) continue;
+    const via = text(r.gateway);
+    const dev = text(r.dev);
+    const protocol = text(r.protocol);
+    routes.push({
+      type: text(r.type) ?? 'unicast',
+      to: prefix(dst, family),
+      ...(via ? { via: canonicalIp(via) } : {}),
+      ...(dev ? { dev } : {}),
+      ...(protocol ? { protocol } : {}),
+      metric: count(r.metric) ?? 0,
+      multipath: Array.isArray(r.nexthops),
+    });
+  }
+  return routes;
 }
 
 /** The keys a rule's selectors and lookup are read from; the rest is kept as `other`. */
@@ -192,17 +169,21 @@ const ruleSide = (addr: string | undefined, len: number | undefined): string | u
 };
 
 export function parseRules(stdout: string): RuleEntry[] {
-  return entries(stdout, RuleJson).map((r) => {
-    const from = ruleSide(r.src, r.srclen);
-    const to = ruleSide(r.dst, r.dstlen);
+  return entries(stdout).map((r) => {
+    const from = ruleSide(text(r.src), count(r.srclen));
+    const to = ruleSide(text(r.dst), count(r.dstlen));
+    const priority = count(r.priority);
+    const iif = text(r.iif);
+    const oif = text(r.oif);
+    const table = typeof r.table === 'string' || typeof r.table === 'number' ? String(r.table) : undefined;
     return {
-      ...(r.priority !== undefined ? { priority: r.priority } : {}),
+      ...(priority !== undefined ? { priority } : {}),
       l3mdev: Object.hasOwn(r, 'l3mdev'),
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
-      ...(r.iif ? { iif: r.iif } : {}),
-      ...(r.oif ? { oif: r.oif } : {}),
-      ...(r.table !== undefined ? { table: String(r.table) } : {}),
+      ...(iif ? { iif } : {}),
+      ...(oif ? { oif } : {}),
+      ...(table !== undefined ? { table } : {}),
       other: Object.entries(r)
         .filter(([k]) => !RULE_KEYS.has(k))
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
