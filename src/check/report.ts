@@ -31,7 +31,7 @@ export function formatReport(findings: readonly Finding[]): string {
     ['ITEM', 'EXPECTED', 'ACTUAL', 'STATUS', 'INTENT'],
     ...findings.map((f) => [f.key, shown(f.expected), actualOf(f), f.status, f.pos ? `${f.pos.file}:${f.pos.line}` : '-'].map(printable)),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const widths = rows[0]!.map((_, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), 0)); // no spread: findings may be 100 000
   const lines = rows.map((r) => r.map((cell, i) => (i < r.length - 1 ? cell.padEnd(widths[i]!) : cell)).join('  ').trimEnd());
   // Why each unknown probe is unknown, once per probe, under the table.
   const why = [...new Map(findings.flatMap((f) => (f.unknown ? [[f.unknown.probe, f.unknown.why] as const] : []))).entries()];
