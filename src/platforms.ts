@@ -14,6 +14,7 @@ export interface Platform {
   readonly units: KnownUnits;
   /** Versions of the other stacks the release ships (upstream version, no Debian revision). */
   readonly kernel: string;
+  readonly iproute2: Iproute2Profile;
   readonly networkManager: string;
   readonly netplan: NetplanProfile;
   readonly ifupdown2: Ifupdown2Profile;
@@ -47,12 +48,33 @@ export interface NetplanProfile {
    * NetworkManager (PR #526, LP #2086544, merged 2024-11), first released in 1.1.2 as far as known.
    */
   readonly warnsOnRuleWithoutPriority: boolean;
+  /**
+   * From 1.1 netplan writes its own systemd-networkd-wait-online drop-in naming each interface it
+   * configures (PR #456, LP #2060311), and waits for a virtual device with link-local addressing on
+   * (the default) to reach `degraded`. The kernel never gives a VRF device a link-local address, so
+   * the boot waited the full 120 s and failed the unit (seen on Debian 13's 1.1.2); with
+   * `link-local: []` netplan waits for `carrier`, which the VRF has once it is up. netplan 0.106
+   * rejects `link-local` under vrfs: ("unknown key").
+   */
+  readonly vrfLinkLocalOff: boolean;
 }
 
 export interface Ifupdown2Profile {
   readonly version: string;
   /** `vrf-table` ids ifupdown2 accepts without a policy file (addons/vrf.py VRF_TABLE_START/END). */
   readonly vrfTableRange: readonly [number, number];
+}
+
+export interface Iproute2Profile {
+  readonly version: string;
+  /**
+   * Whether the package ships /etc/iproute2/rt_tables.d. From iproute2 6.5 its own files live in
+   * /usr/share/iproute2 and /etc/iproute2 only holds an admin's overrides, so a fresh system has no
+   * such folder (Debian 13's 6.15 ships none, Debian 12's 6.1 does). ifupdown2 3.0 writes its VRF
+   * map there without creating the folder, and when that fails it creates no VRF at all
+   * ("error: [Errno 2] No such file or directory", seen on Debian 13; ifupdown2 PR #348, open).
+   */
+  readonly shipsRtTablesDir: boolean;
 }
 
 const INT32_MAX = 2147483647;
@@ -75,9 +97,12 @@ const netplan = (version: string): NetplanProfile => ({
   maxTable: INT32_MAX,
   maxRulePriority: INT32_MAX,
   warnsOnRuleWithoutPriority: !versionBefore(version, '1.1.2'),
+  vrfLinkLocalOff: !versionBefore(version, '1.1'),
 });
 
 const ifupdown2 = (version: string): Ifupdown2Profile => ({ version, vrfTableRange: [1001, 5000] });
+
+const iproute2 = (version: string): Iproute2Profile => ({ version, shipsRtTablesDir: versionBefore(version, '6.5') });
 
 /*
  * Where the versions come from:
@@ -94,6 +119,7 @@ export const platforms = {
     systemd: 252,
     units: DEBIAN_12_UNITS,
     kernel: '6.1',
+    iproute2: iproute2('6.1'),
     networkManager: '1.42.4',
     netplan: netplan('0.106'),
     ifupdown2: ifupdown2('3.0.0'),
@@ -104,6 +130,7 @@ export const platforms = {
     systemd: 257,
     units: DEBIAN_13_UNITS,
     kernel: '6.12',
+    iproute2: iproute2('6.15'),
     networkManager: '1.52.1',
     netplan: netplan('1.1.2'),
     ifupdown2: ifupdown2('3.0.0'),
@@ -114,6 +141,7 @@ export const platforms = {
     systemd: 249,
     units: UBUNTU_2204_UNITS,
     kernel: '5.15',
+    iproute2: iproute2('5.15'),
     networkManager: '1.36.6',
     netplan: netplan('0.106.1'),
     ifupdown2: ifupdown2('3.0.0'),
@@ -124,6 +152,7 @@ export const platforms = {
     systemd: 255,
     units: UBUNTU_2404_UNITS,
     kernel: '6.8',
+    iproute2: iproute2('6.1'),
     networkManager: '1.46.0',
     netplan: netplan('1.0'),
     ifupdown2: ifupdown2('3.0.0'),
@@ -134,6 +163,7 @@ export const platforms = {
     systemd: 260,
     units: {},
     kernel: '6.18',
+    iproute2: iproute2('6.18'),
     networkManager: '1.54',
     netplan: netplan('1.1.2'),
     ifupdown2: ifupdown2('3.0.0'),

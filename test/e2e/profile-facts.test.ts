@@ -23,7 +23,7 @@ test.for(captured)('%s: the platform profile is what the boot ran', (name) => {
   const facts = profileFacts(join(VERSIONS, name), platforms[release]);
   // Each image has one of the two ifupdown packages; the rest is in both.
   expect(facts.map((f) => f.fact).sort()).toEqual(
-    ['kernel', 'netplan.version', 'systemd', name.endsWith('ifupdown2') ? 'ifupdown2.version' : 'ifupdown'].sort(),
+    ['kernel', 'iproute2.version', 'iproute2.shipsRtTablesDir', 'netplan.version', 'systemd', name.endsWith('ifupdown2') ? 'ifupdown2.version' : 'ifupdown'].sort(),
   );
   expect(formatFacts(contradicted(facts))).toBe('');
 });

@@ -45,6 +45,12 @@ export function profileFacts(bootDir: string, p: Platform): ProfileFact[] {
     if (v !== undefined) facts.push({ fact, profile: String(profile), booted: `${fromVersion(v)} (${pkg} ${v})` });
   };
   add('systemd', p.systemd, 'systemd', (v) => upstream(v).split('.')[0]!);
+  add('iproute2.version', p.iproute2.version, 'iproute2', (v) => upstream(v).split('.').slice(0, 2).join('.'));
+  const iproute2Files = text('iproute2-files.txt');
+  if (iproute2Files) {
+    const ships = iproute2Files.split('\n').includes('/etc/iproute2/rt_tables.d');
+    facts.push({ fact: 'iproute2.shipsRtTablesDir', profile: String(p.iproute2.shipsRtTablesDir), booted: `${ships} (dpkg-query -L iproute2)` });
+  }
   add('netplan.version', p.netplan.version, 'netplan.io', upstream);
   add('ifupdown2.version', p.ifupdown2.version, 'ifupdown2', upstream);
   add('ifupdown', p.ifupdown, 'ifupdown', upstream);

@@ -157,7 +157,7 @@ export function sysctlProblems(model: Model, files: readonly OutputFile[]): stri
 }
 
 const NETPLAN_DEF_KEYS = ['renderer', 'addresses', 'routes', 'id', 'link', 'link-local', 'accept-ra', 'ignore-carrier', 'optional'];
-const NETPLAN_VRF_KEYS = ['renderer', 'table', 'interfaces', 'routes', 'routing-policy'];
+const NETPLAN_VRF_KEYS = ['renderer', 'table', 'interfaces', 'routes', 'routing-policy', 'link-local'];
 const NETPLAN_ROUTE_KEYS = ['to', 'via', 'type', 'on-link', 'metric', 'table'];
 const NETPLAN_RULE_KEYS = ['from', 'to', 'priority', 'table'];
 
@@ -199,6 +199,10 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
   }
   for (const [name, def] of Object.entries(vrfs) as [string, Obj][]) {
     out.push(...keysIn(name, def, NETPLAN_VRF_KEYS));
+    // Link-local off exactly where the profile's netplan waits online for it (and knows the key).
+    if (('link-local' in def) !== model.platform.netplan.vrfLinkLocalOff || (def['link-local'] !== undefined && JSON.stringify(def['link-local']) !== '[]')) {
+      out.push(`${name}: link-local ${JSON.stringify(def['link-local'])} on netplan ${model.platform.netplan.version}`);
+    }
     facts.push(`vrf ${name} table ${String(def.table)}`, ...((def.interfaces ?? []) as string[]).map((m) => `member ${m} vrf ${name}`));
     routes(name, def.routes);
     ((def['routing-policy'] ?? []) as Obj[]).forEach((r, i) => {
@@ -262,7 +266,10 @@ export function ifupdown2Problems(model: Model, files: readonly OutputFile[]): s
   const policy = files.find((f) => f.path === '/etc/network/ifupdown2/policy.d/vrfgen.json');
   const [start, end] = model.platform.ifupdown2.vrfTableRange;
   const outside = model.vrfs.some((v) => v.table < start || v.table > end);
-  out.push(...same('ifupdown2 files', files.map((f) => f.path), [...(file ? [file.path] : []), ...(outside ? ['/etc/network/ifupdown2/policy.d/vrfgen.json'] : [])]));
+  const rtTables = model.platform.iproute2.shipsRtTablesDir ? [] : ['/etc/iproute2/rt_tables.d/vrfgen.conf'];
+  out.push(...same('ifupdown2 files', files.map((f) => f.path), [...(file ? [file.path] : []), ...(outside ? ['/etc/network/ifupdown2/policy.d/vrfgen.json'] : []), ...rtTables]));
+  // iproute2 must read no table name from it: comments only.
+  for (const f of files.filter((x) => rtTables.includes(x.path))) if (f.content.split('\n').some((l) => l.trim() && !l.startsWith('#'))) out.push(`${f.path}: not only comments`);
   if (policy) {
     const json = JSON.parse(policy.content) as { vrf: { README: string; module_globals: Record<string, number> } };
     out.push(...keysIn('policy', json, ['vrf']), ...keysIn('policy.vrf', json.vrf, ['README', 'module_globals']), ...keysIn('module_globals', json.vrf.module_globals, ['vrf-table-id-start', 'vrf-table-id-end']));
