@@ -138,3 +138,81 @@ export const examplesOnEveryPlatform = () =>
 
 /** Load an intent for a platform, as `--platform` would. */
 export const modelFor = async (intent: string, platform: PlatformName): Promise<Model> => (await validate(intent, { platform })).model!;
+
+export interface Nmcli {
+  readonly version: string;
+  /** `nmcli --offline connection modify` with a keyfile on stdin: prints it as NM normalises it, or fails. */
+  normalise(keyfile: string): { code: number; stdout: string; stderr: string };
+}
+
+/** Every nmcli the tests can run (Debian 12's and 13's, from .ci/fetch-tools), oldest first. */
+export function nmclis(): Nmcli[] {
+  const out: Nmcli[] = [];
+  const args = ['--offline', 'connection', 'modify'];
+  const bookworm = cached('network-manager');
+  if (bookworm) {
+    const lib = join(bookworm.root, 'usr/lib/x86_64-linux-gnu');
+    out.push({ version: bookworm.version, normalise: (k) => run(join(bookworm.root, 'usr/bin/nmcli'), args, { input: k, env: { LD_LIBRARY_PATH: lib } }) });
+  }
+  const trixie = cached('network-manager-trixie');
+  if (trixie) {
+    const lib = join(trixie.root, 'usr/lib/x86_64-linux-gnu');
+    out.push({ version: trixie.version, normalise: (k) => run(join(lib, 'ld-linux-x86-64.so.2'), ['--library-path', lib, join(trixie.root, 'usr/bin/nmcli'), ...args], { input: k }) });
+  }
+  return out.sort((a, b) => (versionBefore(a.version, b.version) ? -1 : 1));
+}
+
+/** The nmcli to check a platform's keyfiles with: the same version, else the oldest newer one, else the newest. */
+export const nmcliFor = (version: string): Nmcli | undefined => nmclis().find((n) => !versionBefore(n.version, version)) ?? nmclis().at(-1);
+
+export function probeNmclis(): string | undefined {
+  const versions = nmclis().map((n) => n.version);
+  return versions.length < 2 ? `need Debian 12's and 13's nmcli (.ci/fetch-tools); found ${versions.join(', ') || 'none'}` : undefined;
+}
+
+export interface Podman {
+  readonly version: string;
+  /** `podman network inspect NAMES…` with `networks` (a folder of <name>.json) as its network_config_dir. */
+  inspect(networks: string, names: readonly string[]): { code: number; stdout: string; stderr: string };
+}
+
+/**
+ * Debian 12's podman, configured entirely under a temporary folder (storage, state, events) and run
+ * in a private mount namespace with its own /run, so it touches nothing of the host's. It needs
+ * conmon and an OCI runtime to start, though no container is ever created.
+ */
+export function podman(): Podman | undefined {
+  const t = cached('podman');
+  if (!t) return undefined;
+  return {
+    version: t.version,
+    inspect(networks, names) {
+      const dir = mkdtempSync(join(tmpdir(), 'vrfgen-podman-'));
+      writeFileSync(
+        join(dir, 'containers.conf'),
+        [
+          '[network]',
+          'network_backend = "netavark"',
+          `network_config_dir = "${networks}"`,
+          '[engine]',
+          `conmon_path = ["${join(t.root, 'usr/bin/conmon')}"]`,
+          'runtime = "crun"',
+          `helper_binaries_dir = ["${join(t.root, 'usr/lib/podman')}"]`,
+          `tmp_dir = "${join(dir, 'tmp')}"`,
+          'cgroup_manager = "cgroupfs"',
+          'events_logger = "file"',
+          `events_logfile_path = "${join(dir, 'events.log')}"`,
+          '[engine.runtimes]',
+          `crun = ["${join(t.root, 'usr/bin/crun')}"]`,
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(join(dir, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, 'root')}"\nrunroot = "${join(dir, 'runroot')}"\n`);
+      const env = { CONTAINERS_CONF: join(dir, 'containers.conf'), CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'), LD_LIBRARY_PATH: join(t.root, 'usr/lib/x86_64-linux-gnu') };
+      const script = 'mount -t tmpfs tmpfs /run && exec "$@"';
+      return run('unshare', ['-m', 'sh', '-c', script, 'sh', join(t.root, 'usr/bin/podman'), 'network', 'inspect', ...names], { env });
+    },
+  };
+}
+
+export const probePodman = () => (podman() ? probeNamespaces() : `podman is not unpacked in ${TOOLS} (.ci/fetch-tools)`);
