@@ -52,9 +52,9 @@ export interface Vrf {
  * of the VRF in effect: the bridge carries the gateway address, the containers sit behind it.
  *
  * ```yaml
- * containers: [{network: rednet, subnet: 10.88.1.0/24}]
+ * containers: [{network: rednet, subnet: 10.77.1.0/24}]
  * ```
- * resolves to bridge `br-rednet` with gateway 10.88.1.1 in VRF `red`.
+ * resolves to bridge `br-rednet` with gateway 10.77.1.1 in VRF `red`.
  */
 export interface ContainerNetwork {
   /** Podman's network name, also its file name. */

@@ -1,4 +1,4 @@
-import { error, quoted, type Diagnostic, type Path } from './diagnostics.ts';
+import { error, quoted, warning, type Diagnostic, type Path } from './diagnostics.ts';
 import { bits, contains, formatCidr, formatIp, network, overlaps, parseIp, type Cidr, type Ip } from './ip.ts';
 import type { ContainerNetwork } from './model.ts';
 import { checkIfName, firstBad } from './names.ts';
@@ -23,6 +23,9 @@ function nameProblem(name: string): string | undefined {
   const detail = /^[_.-]/.test(name) ? 'must start with a letter or digit' : `character ${firstBad(name, /[A-Za-z0-9_.-]/)} is not allowed`;
   return `${detail} in a podman network name (allowed: A-Z a-z 0-9 _ . -)`;
 }
+
+/** The subnet of podman's own `podman` network (containers.conf default_subnet). */
+const PODMAN_DEFAULT: Cidr = { family: 4, value: 0x0a580000n, length: 16 };
 
 /** Default bridge interface name: podman numbers its own (podman1, …) by what exists, which is not stable. */
 export const defaultBridge = (network: string): string => `br-${network}`;
@@ -71,6 +74,9 @@ export function containerResolver(links: ReadonlySet<string>) {
           gateway = gatewayOf(c.gateway, subnet, [...at, 'gateway'], what, diags);
           const member = addrs.find((a) => overlaps(network(a.cidr), subnet));
           const other = subnets.find((s) => overlaps(s.cidr, subnet));
+          if (overlaps(PODMAN_DEFAULT, subnet)) {
+            diags.push(warning('container/podman-default-subnet', [...at, 'subnet'], `${what}: ${formatCidr(subnet)} overlaps ${formatCidr(PODMAN_DEFAULT)}, the subnet of podman's default network, which podman network create refuses ("already used on the host or by another config")`));
+          }
           if (member) {
             diags.push(error('container/subnet-overlap', [...at, 'subnet'], `${what}: ${formatCidr(subnet)} overlaps ${formatCidr(network(member.cidr))} of member '${member.member}' in the same vrf`));
           } else if (other) {

@@ -68,7 +68,7 @@ const Service = z
 const Container = z
   .strictObject({
     network: z.string().meta({ description: 'Podman network name (also its file name in /etc/containers/networks); [A-Za-z0-9][A-Za-z0-9_.-]*' }),
-    subnet: z.string().meta({ description: "the network's prefix, e.g. 10.88.1.0/24; a member subnet of this VRF in effect" }),
+    subnet: z.string().meta({ description: "the network's prefix, e.g. 10.77.1.0/24; a member subnet of this VRF in effect" }),
     gateway: z.string().optional().meta({ description: "the bridge's address; default the subnet's first host" }),
     bridge: name('bridge interface netavark creates; default `br-` + network').optional(),
   })
