@@ -149,10 +149,16 @@ export default {
   kind: 'network',
   summary: 'NetworkManager keyfiles in /etc/NetworkManager/system-connections (VRF, members, VLAN trunks)',
   owns: [`${DIR}/${PREFIX}*.nmconnection`],
-  // `reload` re-reads the keyfiles; `up` activates each profile (ports after their VRF, as listed).
+  // `reload` re-reads the keyfiles; `up` activates each profile: VRFs and trunks before the ports
+  // that need them (files come sorted by path, which would put eth1 before its VRF mgmt).
   reload: (files) => [
     ['nmcli', 'connection', 'reload'],
-    ...files.map((f) => ['nmcli', 'connection', 'up', f.path.slice(DIR.length + 1, -'.nmconnection'.length)]),
+    ...[...files.filter((f) => !/^master=/m.test(f.content)), ...files.filter((f) => /^master=/m.test(f.content))].map((f) => [
+      'nmcli',
+      'connection',
+      'up',
+      f.path.slice(DIR.length + 1, -'.nmconnection'.length),
+    ]),
   ],
   render(model, { template, report }) {
     const nm = model.platform.networkManager;
