@@ -15,7 +15,9 @@ export interface Platform {
   /** Versions of the other stacks the release ships (upstream version, no Debian revision). */
   readonly kernel: string;
   readonly iproute2: Iproute2Profile;
-  readonly networkManager: string;
+  readonly networkManager: NetworkManagerProfile;
+  /** Podman and its network backend, for the netavark target. */
+  readonly containers: ContainersProfile;
   readonly netplan: NetplanProfile;
   readonly ifupdown2: Ifupdown2Profile;
   /** Classic Debian ifupdown; no version-dependent behaviour matters to vrfgen (it has no VRF support at all). */
@@ -59,6 +61,28 @@ export interface NetplanProfile {
   readonly vrfLinkLocalOff: boolean;
 }
 
+export interface NetworkManagerProfile {
+  readonly version: string;
+  /**
+   * NM 1.46 added `connection.controller`/`port-type` as aliases of the deprecated `master`/
+   * `slave-type` (nm-setting-connection.h; NEWS 1.46); 1.42 refuses them ("invalid property
+   * 'controller'"). Every version still reads master=/slave-type=, so those are always written.
+   */
+  readonly controllerKeys: boolean;
+}
+
+export interface ContainersProfile {
+  readonly podman: string;
+  /** `null` where podman uses CNI instead (no netavark packaged). */
+  readonly netavark: string | null;
+  /**
+   * Whether a bridge network's `options.vrf` is applied: netavark 1.8.0 "Add vrf support for
+   * bridges" (commit 4b6d5ab2). Older netavark ignores the key and podman loads the file without a
+   * word (Debian 12: podman 4.3.1, netavark 1.4.0), so the bridge would stay outside the VRF.
+   */
+  readonly netavarkVrf: boolean;
+}
+
 export interface Ifupdown2Profile {
   readonly version: string;
   /** `vrf-table` ids ifupdown2 accepts without a policy file (addons/vrf.py VRF_TABLE_START/END). */
@@ -100,16 +124,26 @@ const netplan = (version: string): NetplanProfile => ({
   vrfLinkLocalOff: !versionBefore(version, '1.1'),
 });
 
+const networkManager = (version: string): NetworkManagerProfile => ({ version, controllerKeys: !versionBefore(version, '1.46') });
+
+const containers = (podman: string, netavark: string | null): ContainersProfile => ({
+  podman,
+  netavark,
+  netavarkVrf: netavark !== null && !versionBefore(netavark, '1.8'),
+});
+
 const ifupdown2 = (version: string): Ifupdown2Profile => ({ version, vrfTableRange: [1001, 5000] });
 
 const iproute2 = (version: string): Iproute2Profile => ({ version, shipsRtTablesDir: versionBefore(version, '6.5') });
 
 /*
  * Where the versions come from:
- * - debian-12, debian-13: `apt-cache policy` against bookworm and trixie (+ -updates, -security).
+ * - debian-12, debian-13: `apt-cache policy` against bookworm and trixie (+ -updates, -security),
+ *   network-manager, podman and netavark included.
  * - ubuntu-22.04, ubuntu-24.04: the Ubuntu archive (jammy-updates, noble-updates) as published, not
  *   checked from here (only Debian's mirror is reachable). jammy released with netplan 0.104 (no VRFs
- *   at all) and was updated to 0.106.1; this profile assumes an updated system.
+ *   at all) and was updated to 0.106.1; this profile assumes an updated system. jammy's podman 3.4
+ *   uses CNI (no netavark package); noble pairs podman 4.9 with netavark 1.4, which ignores `vrf`.
  * - systemd-260: a rolling or future release; assumes the newest released netplan and ifupdown2
  *   behaviour (netplan 1.1, ifupdown2 3.0's table range).
  */
@@ -120,7 +154,8 @@ export const platforms = {
     units: DEBIAN_12_UNITS,
     kernel: '6.1',
     iproute2: iproute2('6.1'),
-    networkManager: '1.42.4',
+    networkManager: networkManager('1.42.4'),
+    containers: containers('4.3.1', '1.4.0'),
     netplan: netplan('0.106'),
     ifupdown2: ifupdown2('3.0.0'),
     ifupdown: '0.8.41',
@@ -131,7 +166,8 @@ export const platforms = {
     units: DEBIAN_13_UNITS,
     kernel: '6.12',
     iproute2: iproute2('6.15'),
-    networkManager: '1.52.1',
+    networkManager: networkManager('1.52.1'),
+    containers: containers('5.4.2', '1.14.0'),
     netplan: netplan('1.1.2'),
     ifupdown2: ifupdown2('3.0.0'),
     ifupdown: '0.8.44',
@@ -142,7 +178,8 @@ export const platforms = {
     units: UBUNTU_2204_UNITS,
     kernel: '5.15',
     iproute2: iproute2('5.15'),
-    networkManager: '1.36.6',
+    networkManager: networkManager('1.36.6'),
+    containers: containers('3.4.4', null),
     netplan: netplan('0.106.1'),
     ifupdown2: ifupdown2('3.0.0'),
     ifupdown: '0.8.36',
@@ -153,7 +190,8 @@ export const platforms = {
     units: UBUNTU_2404_UNITS,
     kernel: '6.8',
     iproute2: iproute2('6.1'),
-    networkManager: '1.46.0',
+    networkManager: networkManager('1.46.0'),
+    containers: containers('4.9.3', '1.4.0'),
     netplan: netplan('1.0'),
     ifupdown2: ifupdown2('3.0.0'),
     ifupdown: '0.8.41',
@@ -164,7 +202,8 @@ export const platforms = {
     units: {},
     kernel: '6.18',
     iproute2: iproute2('6.18'),
-    networkManager: '1.54',
+    networkManager: networkManager('1.54'),
+    containers: containers('5.6', '1.16'),
     netplan: netplan('1.1.2'),
     ifupdown2: ifupdown2('3.0.0'),
     ifupdown: '0.8.44',

@@ -45,10 +45,13 @@ describeWithFacility('cloud-init schema (Debian package cloud-init)', () => prob
   const example = exampleIntents().find((e) => e.name === 'mgmt-and-production')!;
   const documents = [
     // A case's root/ holds the unit files its services are bound from: --root reads them with --format too.
-    ...goldenCases().map((c) => {
-      const root = join(dirname(c.intent), 'root');
-      return { name: `${c.name} (default targets)`, intent: c.intent, args: existsSync(root) ? ['--root', root] : [] };
-    }),
+    // A case whose point is a default target's refusal (netavark on Debian 12) has no document.
+    ...goldenCases()
+      .filter((c) => c.name !== 'containers-on-debian-12')
+      .map((c) => {
+        const root = join(dirname(c.intent), 'root');
+        return { name: `${c.name} (default targets)`, intent: c.intent, args: existsSync(root) ? ['--root', root] : [] };
+      }),
     ...['netplan', 'ifupdown2', 'ifupdown'].map((t) => ({ name: `${example.name} (${t})`, intent: example.intent, args: ['--target', `${t},sysctl,services`] })),
   ];
 

@@ -54,7 +54,9 @@ export function profileFacts(bootDir: string, p: Platform): ProfileFact[] {
   add('netplan.version', p.netplan.version, 'netplan.io', upstream);
   add('ifupdown2.version', p.ifupdown2.version, 'ifupdown2', upstream);
   add('ifupdown', p.ifupdown, 'ifupdown', upstream);
-  add('networkManager', p.networkManager, 'network-manager', upstream);
+  add('networkManager.version', p.networkManager.version, 'network-manager', upstream);
+  add('containers.podman', p.containers.podman, 'podman', (v) => upstream(v).replace(/\+ds\d+$/, ''));
+  add('containers.netavark', p.containers.netavark ?? 'none', 'netavark', upstream);
   const kernel = text('kernel.txt').trim();
   if (kernel) facts.push({ fact: 'kernel', profile: p.kernel, booted: `${kernel.split('.').slice(0, 2).join('.')} (uname -r ${kernel})` });
   return facts;
