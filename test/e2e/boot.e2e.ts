@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, test } from 'vitest';
+import { parseDocument } from 'yaml';
 import { describeWithFacility, probeCommand, ROOT, vrfgen } from '../helpers.ts';
 import { bootFindings, formatFindings, type Finding } from './boot-findings.ts';
 import { platforms } from '../../src/platforms.ts';
@@ -18,6 +19,7 @@ import { image, releases, type Release } from './image.ts';
 import { pack, stage } from './overlay.ts';
 import { contradicted, formatFacts, profileFacts } from './profile-facts.ts';
 import { boot } from './qemu.ts';
+import { containerFindings } from './containers.ts';
 import { STACKS, type Stack } from './stacks.ts';
 
 const INTENT = join(ROOT, 'test/e2e/intent.yaml');
@@ -25,7 +27,7 @@ const INTENT = join(ROOT, 'test/e2e/intent.yaml');
 const BOOT_TIMEOUT = Number(process.env.VRFGEN_E2E_BOOT_TIMEOUT ?? 900);
 
 /** Every stack on every release, releases interleaved: the first boots of both start early. */
-const MATRIX = STACKS.flatMap((stack) => releases.map((release) => ({ release, stack, name: `${release} ${stack.name}` })));
+const MATRIX = STACKS.flatMap((stack) => (stack.releases ?? releases).map((release) => ({ release, stack, name: `${release} ${stack.name}` })));
 
 /**
  * One guest per core (each has -smp 1 and TCG keeps its core busy). The tests themselves all run
@@ -59,14 +61,25 @@ function probeBoot(): string | undefined {
   return undefined;
 }
 
-/** This boot's commands: record, drift, record again. */
+/** This boot's commands: record, the stack's extra commands, drift, record again. */
 function commands(stack: Stack): string {
   return [
     'out=$1',
     'sh /e2e/collect.sh "$out/state"',
+    ...(stack.extra ? [stack.extra] : []),
     ...(stack.drift.length ? [...stack.drift.map((d) => d.command), 'sh /e2e/collect.sh "$out/drifted"'] : []),
     '',
   ].join('\n');
+}
+
+/** The intent of a boot: test/e2e/intent.yaml, or a copy with the stack's additions in its folder. */
+function intentFor(stack: Stack, dir: string): string {
+  if (!stack.intent) return INTENT;
+  const doc = parseDocument(readFileSync(INTENT, 'utf8'));
+  stack.intent(doc);
+  const file = join(dir, 'intent.yaml');
+  writeFileSync(file, doc.toString());
+  return file;
 }
 
 interface Row {
@@ -92,11 +105,12 @@ describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () =
     mkdirSync(dir, { recursive: true });
     // The intent's own platform is debian-12; --platform makes the files the release's.
     const platform = ['--platform', release];
-    const staged = stage(INTENT, stack.targets, join(dir, 'root'), stack.before, platform);
+    const intent = intentFor(stack, dir);
+    const staged = stage(intent, stack.targets, join(dir, 'root'), stack.before, platform);
     expect(staged.stderr, 'vrfgen generate warned').toBe('');
     stack.tamper?.edit(staged.root);
     const overlay = join(dir, 'overlay.tar');
-    pack(staged, { '/e2e/collect.sh': vrfgen('collect', INTENT, '--script', ...platform).stdout, '/e2e/commands.sh': commands(stack) }, overlay);
+    pack(staged, { '/e2e/collect.sh': vrfgen('collect', intent, '--script', ...platform).stdout, '/e2e/commands.sh': commands(stack) }, overlay);
 
     const img = await image(release, stack.image);
     const booted = await withCore(() =>
@@ -104,7 +118,10 @@ describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () =
         image: img,
         overlay,
         dir,
-        cmdline: ['systemd.wants=e2e-runner.service', ...stack.mask.map((u) => `systemd.mask=${u}`)],
+        // A busy host slows an emulated guest down many times: ifupdown2 once took a minute to
+        // create a VRF, and the services drop-in's wait for the VRF's device (After=/BindsTo=)
+        // gave up (DefaultDeviceTimeoutSec, 90 s) before it, failing ssh.service.
+        cmdline: ['systemd.wants=e2e-runner.service', 'systemd.default_device_timeout_sec=600', ...stack.mask.map((u) => `systemd.mask=${u}`)],
         nics: 3,
         timeout: BOOT_TIMEOUT,
       }),
@@ -114,7 +131,7 @@ describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () =
 
     // The verdict is vrfgen's own: `check --state` on what the guest collected, before and after the drift.
     const check = (state: string) => {
-      const r = vrfgen('check', INTENT, '--state', join(booted.out, state), '--json', ...platform);
+      const r = vrfgen('check', intent, '--state', join(booted.out, state), '--json', ...platform);
       const report = JSON.parse(r.stdout) as { exitCode: number; counts: Record<string, number>; findings: { item: string; status: string; expected: unknown; actual: unknown }[] };
       return { code: r.code, counts: report.counts, wrong: report.findings.filter((f) => f.status !== 'ok') };
     };
@@ -145,6 +162,7 @@ describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () =
     }
     expect(formatFindings(journal)).toBe('');
     expect(clean.code, summary(clean)).toBe(0);
+    if (stack.extra) expect(containerFindings(join(booted.out, 'extra')), read('commands.log')).toEqual([]);
     expect(drifted!.code, summary(drifted!)).toBe(1);
     for (const d of stack.drift) expect(drifted!.wrong.map((f) => f.item), d.command).toContain(d.finding);
   });

@@ -2,7 +2,7 @@
  * The guest images: Debian 12 "bookworm" and Debian 13 "trixie", built from Debian's own packages
  * with mmdebstrap, cached on the host under a key made of the whole recipe, so a changed recipe
  * builds a new image and an unchanged one is reused. Two variants per release, because ifupdown2
- * and classic ifupdown conflict.
+ * and classic ifupdown conflict; Debian 13 has a third with NetworkManager, podman and netavark.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,7 +12,7 @@ import { treeOf } from '../helpers.ts';
 
 /** The releases booted, named as their vrfgen platform profiles (src/platforms.ts). */
 export type Release = 'debian-12' | 'debian-13';
-export type Variant = 'ifupdown2' | 'ifupdown';
+export type Variant = 'ifupdown2' | 'ifupdown' | 'networkmanager';
 
 /** What a boot needs from an image: a raw ext4 root (booted read-only with snapshot=on), kernel, initrd. */
 export interface Image {
@@ -34,7 +34,7 @@ interface ReleaseRecipe {
   readonly suite: string;
   readonly mirrors: readonly string[];
   readonly packages: readonly string[];
-  readonly variants: Readonly<Record<Variant, readonly string[]>>;
+  readonly variants: Readonly<Partial<Record<Variant, readonly string[]>>>;
 }
 
 /**
@@ -71,7 +71,14 @@ const RELEASES = {
       'linux-image-amd64', 'initramfs-tools', 'zstd', 'busybox', 'kmod', 'systemd', 'systemd-sysv', 'udev', 'dbus',
       'iproute2', 'netplan.io', 'openssh-server', 'procps',
     ],
-    variants: { ifupdown2: ['ifupdown2'], ifupdown: ['ifupdown'] },
+    variants: {
+      ifupdown2: ['ifupdown2'],
+      ifupdown: ['ifupdown'],
+      // NetworkManager takes over every NIC once installed, so it has an image of its own. netavark
+      // only recommends a firewall (nftables; minbase installs no recommends): both tools are
+      // here whichever driver it picks. The bridge's VRF option needs netavark >= 1.8 (not Debian 12).
+      networkmanager: ['network-manager', 'podman', 'netavark', 'nftables', 'iptables'],
+    },
   },
 } as const satisfies Record<Release, ReleaseRecipe>;
 
@@ -99,8 +106,9 @@ export const CACHE = process.env.VRFGEN_E2E_CACHE ?? '/var/cache/vrfgen-e2e';
  * file: a change to another release's recipe, or to how images are queued, keeps this one valid.
  */
 function recipeKey(release: Release, variant: Variant): string {
+  const { suite, mirrors, packages, variants }: ReleaseRecipe = RELEASES[release];
   const h = createHash('sha256')
-    .update(JSON.stringify({ release, variant, recipe: RELEASES[release], common: RECIPE }))
+    .update(JSON.stringify({ release, variant, suite, mirrors, packages: [...packages, ...(variants[variant] ?? [])], common: RECIPE }))
     .update(mmdebstrapArgs.toString())
     .update(build.toString());
   for (const p of treeOf(IMAGE_FILES)) h.update(p).update(readFileSync(join(IMAGE_FILES, p)));
@@ -148,7 +156,7 @@ function mmdebstrapArgs(release: Release, variant: Variant, rootfs: string, debs
   return [
     '--mode=root',
     '--variant=minbase',
-    `--include=${[...r.packages, ...r.variants[variant]].join(',')}`,
+    `--include=${[...r.packages, ...(r.variants[variant] ?? [])].join(',')}`,
     ...RECIPE.dpkgExclude.map((p) => `--dpkgopt=path-exclude=${p}`),
     // The .deb cache survives between builds (a rebuild downloads only what changed).
     '--skip=download/empty',
@@ -224,6 +232,7 @@ export function image(release: Release, variant: Variant): Promise<Image> {
 }
 
 async function ensure(release: Release, variant: Variant): Promise<Image> {
+  if (!(RELEASES[release] as ReleaseRecipe).variants[variant]) throw new Error(`no ${variant} image for ${release}`);
   mkdirSync(CACHE, { recursive: true });
   removeAbandonedBuilds();
   const name = `${release}-${variant}`;
