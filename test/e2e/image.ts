@@ -38,9 +38,16 @@ interface ReleaseRecipe {
 }
 
 /**
- * The recipes. The kernel is Debian's (it ships vrf.ko, which the development hosts' kernel
- * lacks); netplan.io is in both variants for the netplan target.
+ * Every image's packages, the same names on both releases. The kernel is Debian's (it ships
+ * vrf.ko, which the development hosts' kernel lacks); netplan.io is in every variant for the
+ * netplan target.
  */
+const PACKAGES = [
+  'linux-image-amd64', 'initramfs-tools', 'zstd', 'busybox', 'kmod', 'systemd', 'systemd-sysv', 'udev', 'dbus',
+  'iproute2', 'netplan.io', 'openssh-server', 'procps',
+];
+
+/** The recipe of each release: its suites, its packages and those of each variant. */
 const RELEASES = {
   'debian-12': {
     suite: 'bookworm',
@@ -49,10 +56,7 @@ const RELEASES = {
       'deb http://deb.debian.org/debian bookworm-updates main',
       'deb http://deb.debian.org/debian-security bookworm-security main',
     ],
-    packages: [
-      'linux-image-amd64', 'initramfs-tools', 'zstd', 'busybox', 'kmod', 'systemd', 'systemd-sysv', 'udev', 'dbus',
-      'iproute2', 'netplan.io', 'openssh-server', 'procps',
-    ],
+    packages: PACKAGES,
     variants: { ifupdown2: ['ifupdown2'], ifupdown: ['ifupdown'] },
   },
   /*
@@ -67,10 +71,7 @@ const RELEASES = {
       'deb http://deb.debian.org/debian trixie-updates main',
       'deb http://deb.debian.org/debian-security trixie-security main',
     ],
-    packages: [
-      'linux-image-amd64', 'initramfs-tools', 'zstd', 'busybox', 'kmod', 'systemd', 'systemd-sysv', 'udev', 'dbus',
-      'iproute2', 'netplan.io', 'openssh-server', 'procps',
-    ],
+    packages: PACKAGES,
     variants: {
       ifupdown2: ['ifupdown2'],
       ifupdown: ['ifupdown'],
