@@ -9,22 +9,29 @@ import { expect, test } from 'vitest';
 import { platforms, type Platform } from '../../src/platforms.ts';
 import { ROOT } from '../helpers.ts';
 import { releases } from './image.ts';
+import { STACKS } from './stacks.ts';
 import { contradicted, formatFacts, profileFacts, upstream } from './profile-facts.ts';
 
 const VERSIONS = join(ROOT, 'test/e2e/captures/versions');
 const captured = readdirSync(VERSIONS).sort();
 
+/** The facts each image can show: what every image has, and what its variant adds. */
+const COMMON = ['kernel', 'iproute2.version', 'iproute2.shipsRtTablesDir', 'netplan.version', 'systemd'];
+const BY_VARIANT: Record<string, string[]> = {
+  ifupdown: ['ifupdown'],
+  ifupdown2: ['ifupdown2.version'],
+  networkmanager: ['networkManager.version', 'containers.podman', 'containers.netavark'],
+};
+
 test('every release and image the suite boots has captured versions', () => {
-  expect(captured).toEqual(releases.flatMap((r) => [`${r}-ifupdown`, `${r}-ifupdown2`]));
+  const booted = new Set(STACKS.flatMap((s) => (s.releases ?? releases).map((r) => `${r}-${s.image}`)));
+  expect(captured).toEqual([...booted].sort());
 });
 
 test.for(captured)('%s: the platform profile is what the boot ran', (name) => {
   const release = releases.find((r) => name.startsWith(`${r}-`))!;
   const facts = profileFacts(join(VERSIONS, name), platforms[release]);
-  // Each image has one of the two ifupdown packages; the rest is in both.
-  expect(facts.map((f) => f.fact).sort()).toEqual(
-    ['kernel', 'iproute2.version', 'iproute2.shipsRtTablesDir', 'netplan.version', 'systemd', name.endsWith('ifupdown2') ? 'ifupdown2.version' : 'ifupdown'].sort(),
-  );
+  expect(facts.map((f) => f.fact).sort()).toEqual([...COMMON, ...BY_VARIANT[name.slice(release.length + 1)]!].sort());
   expect(formatFacts(contradicted(facts))).toBe('');
 });
 

@@ -81,6 +81,8 @@ podman exec e2e /bin/busybox ip -4 addr show dev eth0 >"$x/container-addr.txt" 2
 ip -j -d link show dev ${CONTAINERS.bridge} >"$x/bridge.json" 2>&1
 ip -j route show table ${CONTAINERS.table} >"$x/route-table${CONTAINERS.table}.json" 2>&1
 ip -j route show table main >"$x/route-main.json" 2>&1
+# Gone before the poweroff, which would otherwise wait 90 s for the container's processes.
+podman rm -f -t 0 e2e >/dev/null 2>&1
 `;
 
 export const STACKS: readonly Stack[] = [
@@ -93,7 +95,9 @@ export const STACKS: readonly Stack[] = [
     releases: ['debian-13'],
     targets: ['networkmanager', 'netavark', ...WITH],
     mask: [...NETWORKD_UNITS, ...IFUPDOWN_UNITS],
-    drift: DRIFT,
+    // NetworkManager attaches a port taken out of its VRF again at once (seen with 1.52.1): the
+    // drifted state had eth2 back in production, so that drift does not last here.
+    drift: DRIFT.filter((d) => !d.command.includes('nomaster')),
     intent: (doc) => doc.setIn(['vrfs', CONTAINERS.vrf, 'containers'], doc.createNode([{ network: CONTAINERS.network, subnet: CONTAINERS.subnet }])),
     extra: START_CONTAINER,
   },
