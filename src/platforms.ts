@@ -69,6 +69,12 @@ export interface NetworkManagerProfile {
    * 'controller'"). Every version still reads master=/slave-type=, so those are always written.
    */
   readonly controllerKeys: boolean;
+  /**
+   * `ipvX.method=manual` without addresses, the one way NM has to put static routes on an
+   * address-less profile (NM 1.45.11, for RHEL-4908; nmstate PR #2535 relies on it). nmcli 1.42.4
+   * refuses it ("ipv4.addresses: this property cannot be empty for 'method=manual'"), 1.52.1 takes it.
+   */
+  readonly manualWithoutAddresses: boolean;
 }
 
 export interface ContainersProfile {
@@ -124,7 +130,11 @@ const netplan = (version: string): NetplanProfile => ({
   vrfLinkLocalOff: !versionBefore(version, '1.1'),
 });
 
-const networkManager = (version: string): NetworkManagerProfile => ({ version, controllerKeys: !versionBefore(version, '1.46') });
+const networkManager = (version: string): NetworkManagerProfile => ({
+  version,
+  controllerKeys: !versionBefore(version, '1.46'),
+  manualWithoutAddresses: !versionBefore(version, '1.46'),
+});
 
 const containers = (podman: string, netavark: string | null): ContainersProfile => ({
   podman,

@@ -1,4 +1,4 @@
-import { error, type Diagnostic } from '../src/diagnostics.ts';
+import { error, warning, type Diagnostic } from '../src/diagnostics.ts';
 import type { Family } from '../src/ip.ts';
 import type { Member, Model, Route, Rule, VlanParent, Vrf } from '../src/model.ts';
 import type { NetworkManagerProfile } from '../src/platforms.ts';
@@ -87,16 +87,25 @@ function connection(name: string, type: string, nm: NetworkManagerProfile, vrf?:
   };
 }
 
+const routesIn = (family: Family, routes: readonly Route[]) => routes.some((r) => r.family === family);
+
 /**
- * The VRF device has no addresses: IPv4 and IPv6 `disabled`, as nmcli's own VRF profiles. Its routes
- * (isolation, blackhole/unreachable/prohibit) and the VRF's rules live on it, each with the table.
+ * The method of an address-less family: `manual` where NM takes it without addresses (1.46+) and
+ * the family has a route (NM 1.52: "method 'manual' requires at least an address or a route"), else
+ * `disabled`, as nmcli's own VRF profiles have it (see unsupported()).
+ */
+const addressless = (nm: NetworkManagerProfile, routes: readonly Route[], family: Family) => (nm.manualWithoutAddresses && routesIn(family, routes) ? 'manual' : 'disabled');
+
+/**
+ * The VRF device has no addresses. Its routes (isolation, blackhole/unreachable/prohibit) and the
+ * VRF's rules live on it, each with the table.
  */
 function vrfProfile(v: Vrf, nm: NetworkManagerProfile): Section[] {
   return [
     connection(v.name, 'vrf', nm),
     { name: 'vrf', keys: [['table', v.table]] },
-    ipSection(4, 'disabled', [], v.routes, v.rules),
-    ipSection(6, 'disabled', [], v.routes, v.rules),
+    ipSection(4, addressless(nm, v.routes, 4), [], v.routes, v.rules),
+    ipSection(6, addressless(nm, v.routes, 6), [], v.routes, v.rules),
     { name: 'proxy', keys: [] },
   ];
 }
@@ -114,7 +123,7 @@ function memberProfile(m: Member, nm: NetworkManagerProfile): Section[] {
     { name: 'ethernet', keys: [] },
     // flags=1 (REORDER_HEADERS) is NM's default; it writes it, so the file is written as NM would.
     ...(m.vlan ? [{ name: 'vlan', keys: [['flags', 1], ['id', m.vlan.id], ['parent', m.vlan.parent]] as Keys }] : []),
-    ipSection(4, has(4) ? 'manual' : 'disabled', m.addresses, m.routes, []),
+    ipSection(4, has(4) ? 'manual' : addressless(nm, m.routes, 4), m.addresses, m.routes, []),
     ipSection(6, has(6) ? 'manual' : 'link-local', m.addresses, m.routes, []),
     { name: 'proxy', keys: [] },
   ];
@@ -133,15 +142,33 @@ const trunkProfile = (p: VlanParent, nm: NetworkManagerProfile): Section[] => [
   { name: 'proxy', keys: [] },
 ];
 
-/** What NM cannot express: a routing rule without a priority (the keyfile reader drops it without a word). */
+/** Why an address-less family with routes or rules stays `disabled` on this NM. */
+const whyDisabled = (nm: NetworkManagerProfile) =>
+  nm.manualWithoutAddresses ? `NetworkManager ${nm.version} takes method=manual without an address only with a route` : `NetworkManager ${nm.version} takes method=manual only with an address before 1.46`;
+
+/**
+ * What NM cannot express: a routing rule without a priority (the keyfile reader drops it without a
+ * word). And routes or rules in an address-less family that must stay `disabled`: NM may not apply
+ * them there (nmstate refuses routes on a disabled stack); said, so that `vrfgen check` is run.
+ */
 function unsupported(model: Model): Diagnostic[] {
-  return model.vrfs.flatMap((v) =>
-    v.rules
-      .filter((r) => r.priority === undefined)
-      .map((r) =>
-        error('networkmanager/rule-without-priority', r.at, `vrf '${v.name}': NetworkManager needs a priority for every routing rule and ignores one without; set priority`),
-      ),
-  );
+  const nm = model.platform.networkManager;
+  const stuck = (routes: readonly Route[], rules: readonly Rule[], family: Family) =>
+    addressless(nm, routes, family) === 'disabled' && (routesIn(family, routes) || rules.some((r) => r.family === family || r.family === 'both'));
+  return model.vrfs.flatMap((v) => {
+    const families = ([4, 6] as const).filter((f) => stuck(v.routes, v.rules, f));
+    return [
+      ...v.rules
+        .filter((r) => r.priority === undefined)
+        .map((r) => error('networkmanager/rule-without-priority', r.at, `vrf '${v.name}': NetworkManager needs a priority for every routing rule and ignores one without; set priority`)),
+      ...(families.length
+        ? [warning('networkmanager/address-less-routes', v.at, `vrf '${v.name}': the VRF profile's ${families.map((f) => `IPv${f}`).join(' and ')} routes and rules sit in a disabled section (${whyDisabled(nm)}), which NM may not apply; check the host with vrfgen check`)]
+        : []),
+      ...v.members
+        .filter((m) => !m.addresses.some((a) => !a.includes(':')) && stuck(m.routes, [], 4))
+        .map((m) => warning('networkmanager/address-less-routes', m.at, `member '${m.name}': its IPv4 routes sit in a disabled section (${whyDisabled(nm)}), which NM may not apply; check the host with vrfgen check`)),
+    ];
+  });
 }
 
 export default {

@@ -47,6 +47,7 @@ const TESTED_ELSEWHERE = new Set([
   // MANIFESTs in the container cases, and the property tests' oracle (test/fuzz/oracle.ts).
   'netavark/vrf-unsupported',
   'networkmanager/rule-without-priority',
+  'networkmanager/address-less-routes',
   'generate/containers-not-attached',
 ]);
 

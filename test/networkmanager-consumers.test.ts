@@ -80,6 +80,17 @@ describeWithFacility('NetworkManager reads every golden keyfile as written', pro
     expect(settings(r.stdout)).not.toEqual(settings(broken));
   });
 
+  test("method=manual without addresses: refused by nmcli 1.42.4, taken by 1.52.1 with a route but not without (why only NM 1.46+ profiles use it, and only with routes)", () => {
+    const vrf = readFileSync(join(withKeyfiles.find((c) => c.name === 'containers-in-a-vrf')!.expected, 'networkmanager/etc/NetworkManager/system-connections/vrfgen-tenant.nmconnection'), 'utf8');
+    expect(vrf).toMatch(/^\[ipv4\]\nmethod=manual\n/m);
+    expect(vrf).not.toMatch(/^address1=/m);
+    const [old, current] = nmclis();
+    expect(old!.normalise(vrf).stderr).toMatch(/ipv4\.addresses: this property cannot be empty for 'method=manual'/);
+    expect(current!.normalise(vrf).code).toBe(0);
+    const rulesOnly = current!.normalise(vrf.replace(/^route\d+(_options)?=.*\n/gm, ''));
+    expect(rulesOnly.stderr).toMatch(/method 'manual' requires at least an address or a route/);
+  });
+
   test('NetworkManager 1.42 does not know controller=/port-type= (why only NM 1.46+ profiles carry them)', () => {
     const nmcli = nmclis().find((n) => n.version === '1.42.4')!;
     const port = readFileSync(join(withKeyfiles.find((c) => c.name === 'containers-in-a-vrf')!.expected, 'networkmanager/etc/NetworkManager/system-connections/vrfgen-eth1.nmconnection'), 'utf8');

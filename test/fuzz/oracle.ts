@@ -403,7 +403,9 @@ export function networkmanagerProblems(model: Model, files: readonly OutputFile[
       const addresses = ip.filter(([k]) => /^address\d+$/.test(k)).map(([, v]) => v);
       facts.push(...addresses.map((a) => `address ${name} ${a}`));
       const method = get(`ipv${family}`, 'method');
-      const want = type === 'vrf' || trunks.includes(name) ? 'disabled' : addresses.length ? 'manual' : family === 4 ? 'disabled' : 'link-local';
+      const routed = ip.some(([k]) => /^route\d+$/.test(k));
+      const addressless = routed && nm.manualWithoutAddresses ? 'manual' : 'disabled';
+      const want = trunks.includes(name) ? 'disabled' : type === 'vrf' ? addressless : addresses.length ? 'manual' : family === 4 ? addressless : 'link-local';
       if (method !== want) out.push(`${f.path}: ipv${family}.method=${method}`);
       for (const [k, v] of ip) {
         const n = /^route(\d+)$/.exec(k)?.[1];
