@@ -18,7 +18,7 @@ export type { Diagnostic, SourcePos, Path } from './diagnostics.ts';
 export { formatDiagnostic, hasErrors } from './diagnostics.ts';
 export { formatChanges } from './diff.ts';
 export { loadIntent, loadIntentFile } from './load.ts';
-export type { Model, Vrf, Member, Route, Rule, Service, Sysctl, VlanParent } from './model.ts';
+export type { Model, Vrf, Member, Route, Rule, Service, Sysctl, VlanParent, ContainerNetwork } from './model.ts';
 export { platforms, type PlatformName } from './platforms.ts';
 export { renderTargets, selectTargets, TargetSelectionError } from './render.ts';
 export { resolve } from './resolve.ts';

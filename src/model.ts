@@ -42,6 +42,31 @@ export interface Vrf {
   readonly rules: readonly Rule[];
   /** systemd unit names, normalised (`ssh` → `ssh.service`), sorted. */
   readonly services: readonly Service[];
+  /** Podman bridge networks attached to this VRF; sorted by network name. */
+  readonly containers: readonly ContainerNetwork[];
+  readonly at: Path;
+}
+
+/**
+ * A Podman bridge network whose bridge netavark enslaves to the VRF. Its subnet is a member subnet
+ * of the VRF in effect: the bridge carries the gateway address, the containers sit behind it.
+ *
+ * ```yaml
+ * containers: [{network: rednet, subnet: 10.77.1.0/24}]
+ * ```
+ * resolves to bridge `br-rednet` with gateway 10.77.1.1 in VRF `red`.
+ */
+export interface ContainerNetwork {
+  /** Podman's network name, also its file name. */
+  readonly network: string;
+  readonly vrf: string;
+  /** Canonical prefix. */
+  readonly subnet: string;
+  readonly family: Family;
+  /** The bridge's address (no prefix length). */
+  readonly gateway: string;
+  /** Interface name of the bridge netavark creates. */
+  readonly bridge: string;
   readonly at: Path;
 }
 

@@ -13,7 +13,7 @@ const IFNAMSIZ = 15; // IFNAMSIZ - 1: the kernel stores a terminating NUL
 const RESERVED = new Set(['lo', 'all', 'default']);
 
 /** The first character outside `allowed`, quoted, with its code point when it is not ASCII: a Cyrillic е looks like an e. */
-function firstBad(s: string, allowed: RegExp): string {
+export function firstBad(s: string, allowed: RegExp): string {
   const c = [...s].find((ch) => !allowed.test(ch)) ?? s[0]!;
   const code = c.codePointAt(0)!;
   return code > 0x7e ? `${quoted(c)} (U+${code.toString(16).toUpperCase().padStart(4, '0')})` : quoted(c);

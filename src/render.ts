@@ -56,6 +56,12 @@ export function renderTargets(
       diagnostics.push(warning('generate/service-not-bound', s.at, `vrf '${s.vrf}': service '${s.unit}' is not bound by this run (no services target chosen)`));
     }
   }
+  if (!chosen.some((t) => t.name === 'netavark')) {
+    // Likewise: the containers would start on a bridge outside their VRF.
+    for (const c of model.vrfs.flatMap((v) => v.containers)) {
+      diagnostics.push(warning('generate/containers-not-attached', c.at, `vrf '${c.vrf}': container network '${c.network}' is not written by this run (no netavark target chosen)`));
+    }
+  }
   const paths = new Set<string>();
   for (const f of files) {
     if (paths.has(f.path)) throw new Error(`vrfgen bug: two outputs for ${f.path}`);

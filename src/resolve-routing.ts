@@ -64,8 +64,8 @@ export function resolveAddresses(
   return out.sort((a, b) => compareCidr(a.cidr, b.cidr));
 }
 
-/** Parse a destination/source prefix; `default` needs the family from elsewhere. */
-function parsePrefix(text: string, at: Path, what: string, diags: Diagnostic[]): Cidr | undefined {
+/** Parse a destination/source prefix (no host bits); `default` needs the family from elsewhere. */
+export function parsePrefix(text: string, at: Path, what: string, diags: Diagnostic[]): Cidr | undefined {
   const cidr = parseCidr(text);
   if (!cidr) {
     diags.push(error('prefix/invalid', at, `${what}: ${quoted(text)} is not a prefix (e.g. 198.51.100.0/24 or 2001:db8::/48)`));

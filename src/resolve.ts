@@ -3,6 +3,7 @@ import { error, hasErrors, printable, quoted, warning, type Diagnostic, type Pat
 import { execLineProblem } from './exec-command.ts';
 import { checkIfName, checkUnitName } from './names.ts';
 import { DEFAULT_PLATFORM, platforms, type PlatformName } from './platforms.ts';
+import { containerResolver } from './resolve-containers.ts';
 import { resolveAddresses, resolveRoutes, resolveRules } from './resolve-routing.ts';
 import type { Intent } from './schema.ts';
 import type { Member, Model, Service, Sysctl, Vrf, VlanParent } from './model.ts';
@@ -74,8 +75,10 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
   // Sorted once: a trunk carries up to 4094 VLANs, and sorting after every one was quadratic.
   for (const names of vlansOn.values()) names.sort();
 
-  // Pass 3: addresses, routes, rules, services of each VRF.
+  // Pass 3: addresses, routes, rules, services, container networks of each VRF.
   const vrfs: Vrf[] = [];
+  const links = new Set([...vrfNames, ...memberOf.keys(), ...vlansOn.keys(), ...Object.keys(intent['vlan-parents'] ?? {})]);
+  const resolveContainers = containerResolver(links);
   for (const [name, v] of Object.entries(intent.vrfs)) {
     const at: Path = ['vrfs', name];
     const members = Object.entries(v.interfaces ?? {}).map(([m, cfg]) => ({ name: m, cfg, at: [...at, 'interfaces', m] as Path }));
@@ -84,6 +87,7 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
     for (const a of addrs) addressesOf.set(a.member, addressesOf.get(a.member) ?? []).get(a.member)!.push(a.text);
     const { memberRoutes, vrfRoutes } = resolveRoutes(name, v, addrs, diags);
     const rules = resolveRules(name, v, diags);
+    const containers = resolveContainers(name, v, addrs, diags);
 
     const services: Service[] = [];
     (v.services ?? []).forEach((s, i) => {
@@ -124,6 +128,7 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
       routes: vrfRoutes,
       rules,
       services: services.sort((a, b) => a.unit.localeCompare(b.unit)),
+      containers,
       at,
     });
   }

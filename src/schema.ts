@@ -65,6 +65,15 @@ const Service = z
   ])
   .meta({ description: 'a systemd unit that must run inside this VRF' });
 
+const Container = z
+  .strictObject({
+    network: z.string().meta({ description: 'Podman network name (also its file name in /etc/containers/networks); [A-Za-z0-9][A-Za-z0-9_.-]*' }),
+    subnet: z.string().meta({ description: "the network's prefix, e.g. 10.77.1.0/24; a member subnet of this VRF in effect" }),
+    gateway: z.string().optional().meta({ description: "the bridge's address; default the subnet's first host" }),
+    bridge: name('bridge interface netavark creates; default `br-` + network').optional(),
+  })
+  .meta({ description: 'a Podman bridge network whose bridge netavark enslaves to this VRF' });
+
 const Vrf = z
   .strictObject({
     table: z.number().int().min(0).max(U32).meta({ description: 'routing table id; unique; not 0 or 253-255 (reserved by the kernel)' }),
@@ -79,6 +88,7 @@ const Vrf = z
       .array(Service)
       .optional()
       .meta({ description: 'systemd units (.service or .socket) that must run inside this VRF' }),
+    containers: z.array(Container).optional().meta({ description: 'Podman bridge networks attached to this VRF (netavark >= 1.8)' }),
   })
   .meta({ description: 'a VRF; the mapping key is its kernel device name' });
 
@@ -113,6 +123,7 @@ export type IntentVrf = z.infer<typeof Vrf>;
 export type IntentRoute = z.infer<typeof Route>;
 export type IntentRule = z.infer<typeof Rule>;
 export type IntentService = z.infer<typeof Service>;
+export type IntentContainer = z.infer<typeof Container>;
 
 /** The JSON Schema (draft 2020-12) of the intent, for editors and `vrfgen schema`. */
 export const intentJsonSchema = (): object => z.toJSONSchema(IntentSchema, { io: 'input' });

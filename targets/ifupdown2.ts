@@ -10,6 +10,13 @@ import { INTERFACES, INTERFACES_D_FILE, ipRoute, ruleDown, ruleUp, sources } fro
  */
 const POLICY = '/etc/network/ifupdown2/policy.d/vrfgen.json';
 
+/**
+ * ifupdown2 creates no VRF at all when it cannot write its VRF map into /etc/iproute2/rt_tables.d,
+ * a folder iproute2 ≥ 6.5 no longer ships (see Iproute2Profile): this file makes the folder exist.
+ * It holds comments only, so iproute2 reads no table names from it.
+ */
+const RT_TABLES_D = '/etc/iproute2/rt_tables.d/vrfgen.conf';
+
 const vrfStanza = (v: Vrf) => ({
   name: v.name,
   iface: v.name,
@@ -42,7 +49,7 @@ export default {
   name: 'ifupdown2',
   kind: 'network',
   summary: 'ifupdown2 stanzas in /etc/network/interfaces.d (native vrf-table/vrf), plus its VRF table policy',
-  owns: [INTERFACES_D_FILE, POLICY],
+  owns: [INTERFACES_D_FILE, POLICY, RT_TABLES_D],
   // Brings every stanza to what the files say: new ones up, changed ones reconfigured.
   reload: () => [['ifreload', '-a']],
   render(model: Model, { template }) {
@@ -63,10 +70,16 @@ export default {
     return [
       { path: INTERFACES_D_FILE, mode: 0o644, content: template('ifupdown2/interfaces.njk', { stanzas }) },
       ...(widen ? [{ path: POLICY, mode: 0o644, content: template('ifupdown2/policy.json.njk', { globals }) } satisfies OutputFile] : []),
+      ...(model.platform.iproute2.shipsRtTablesDir ? [] : [{ path: RT_TABLES_D, mode: 0o644, content: template('ifupdown2/rt_tables.conf.njk', {}) }]),
     ];
   },
-  platformNotes({ ifupdown2: p }) {
-    return [`ifupdown2 ${p.version}: tables outside ${p.vrfTableRange.join('–')} get a policy file that widens the range`];
+  platformNotes({ ifupdown2: p, iproute2 }) {
+    return [
+      `ifupdown2 ${p.version}: tables outside ${p.vrfTableRange.join('–')} get a policy file that widens the range`,
+      ...(iproute2.shipsRtTablesDir
+        ? []
+        : [`iproute2 ${iproute2.version} ships no /etc/iproute2/rt_tables.d, where ifupdown2 must write its VRF map: ${RT_TABLES_D} makes the folder exist (ifupdown2 PR #348)`]),
+    ];
   },
   includedBy: {
     path: INTERFACES,

@@ -95,6 +95,9 @@ function vrf(v: Vrf, np: NetplanProfile): Placed {
       renderer: 'networkd',
       table: v.table,
       interfaces: v.members.map((m) => m.name),
+      // A VRF device never gets a link-local address: netplan's own wait-online drop-in would
+      // wait 120 s for one (LP #2060311); without link-local it waits for carrier instead.
+      ...(np.vrfLinkLocalOff ? { 'link-local': [] } : {}),
       ...(yamlRoutes.length ? { routes: yamlRoutes.map(netplanRoute) } : {}),
       ...(yamlRules.length ? { 'routing-policy': yamlRules.map(netplanRule) } : {}),
     },
@@ -163,6 +166,7 @@ export default {
         : `netplan ${np.version}: isolation routes (metric 4278198272) in the YAML`,
       `tables and rule priorities above ${np.maxTable}, and rules on iif/oif (no netplan key), go into networkd drop-ins`,
       ...(np.warnsOnRuleWithoutPriority ? [`netplan ${np.version}: warns about rules without a priority; those go into networkd drop-ins (in intent order)`] : []),
+      ...(np.vrfLinkLocalOff ? [`netplan ${np.version}: VRFs get link-local: [] so its systemd-networkd-wait-online drop-in waits for their carrier, not for a link-local address they never get (LP #2060311)`] : []),
     ];
   },
 } satisfies Target;

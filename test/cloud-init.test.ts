@@ -45,10 +45,13 @@ describeWithFacility('cloud-init schema (Debian package cloud-init)', () => prob
   const example = exampleIntents().find((e) => e.name === 'mgmt-and-production')!;
   const documents = [
     // A case's root/ holds the unit files its services are bound from: --root reads them with --format too.
-    ...goldenCases().map((c) => {
-      const root = join(dirname(c.intent), 'root');
-      return { name: `${c.name} (default targets)`, intent: c.intent, args: existsSync(root) ? ['--root', root] : [] };
-    }),
+    // The cases whose point is a default target's refusal (netavark before 1.8) have no document.
+    ...goldenCases()
+      .filter((c) => !/^containers-on-(debian-12|ubuntu-24\.04)$/.test(c.name))
+      .map((c) => {
+        const root = join(dirname(c.intent), 'root');
+        return { name: `${c.name} (default targets)`, intent: c.intent, args: existsSync(root) ? ['--root', root] : [] };
+      }),
     ...['netplan', 'ifupdown2', 'ifupdown'].map((t) => ({ name: `${example.name} (${t})`, intent: example.intent, args: ['--target', `${t},sysctl,services`] })),
   ];
 

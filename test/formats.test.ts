@@ -111,6 +111,15 @@ describe('reload commands come from the targets that wrote files', () => {
     ]);
   });
 
+  test('networkmanager re-reads its keyfiles, then brings up VRFs and trunks before the ports', async () => {
+    const up = (p: string) => ['nmcli', 'connection', 'up', `vrfgen-${p}`];
+    expect(await reloadOf('examples/mgmt-and-production.yaml', ['networkmanager'])).toEqual([
+      ['nmcli', 'connection', 'reload'],
+      ...['mgmt', 'production', 'eth0'].map(up),
+      ...['eth1', 'eth0.100', 'eth2'].map(up),
+    ]);
+  });
+
   test('a target that wrote nothing reloads nothing', async () => {
     expect(await reloadOf('test/golden/minimal/intent.yaml', ['networkd', 'sysctl', 'services'])).toEqual([['networkctl', 'reload']]);
   });

@@ -23,7 +23,17 @@ import { targets } from '../targets/index.ts';
 import { netplanDocument } from '../targets/netplan.ts';
 import { intentText } from './fuzz/intents.ts';
 import { ROOT } from './helpers.ts';
-import { fileProblems, ifupdown2Problems, ifupdownProblems, netplanProblems, networkdProblems, servicesProblems, sysctlProblems } from './fuzz/oracle.ts';
+import {
+  fileProblems,
+  ifupdown2Problems,
+  ifupdownProblems,
+  netavarkProblems,
+  netplanProblems,
+  networkdProblems,
+  networkmanagerProblems,
+  servicesProblems,
+  sysctlProblems,
+} from './fuzz/oracle.ts';
 
 const RUNS = Number(process.env.VRFGEN_FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.VRFGEN_FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -33,6 +43,8 @@ const checks: Record<keyof typeof targets, (model: Model, files: Parameters<type
   netplan: netplanProblems,
   ifupdown2: ifupdown2Problems,
   ifupdown: ifupdownProblems,
+  networkmanager: networkmanagerProblems,
+  netavark: netavarkProblems,
   sysctl: sysctlProblems,
   services: servicesProblems,
 };
@@ -87,7 +99,8 @@ test(`${RUNS} generated intents: diagnostics with positions, or outputs exactly 
 /** Each check, fed an output with one injected line, section, key or stanza, reports it: the oracle can fail. */
 describe('the re-parse checks catch an injection', () => {
   const example = join(ROOT, 'examples/mgmt-and-production.yaml');
-  const broken: [keyof typeof targets, string, string][] = [
+  const containers = join(ROOT, 'examples/containers-in-a-vrf.yaml');
+  const broken: [keyof typeof targets, string, string, string?][] = [
     ['networkd', 'Name=eth1\n', 'Name=eth1\n[Route]\nGateway=10.10.0.9\nTable=10\n'],
     ['networkd', 'Address=10.10.0.1/24\n', 'Address=10.10.0.1/24 \\\nVRF=production\n'],
     ['networkd', 'Kind=vrf\n', 'Kind=vrf\nKind=bridge\n'],
@@ -98,9 +111,15 @@ describe('the re-parse checks catch an injection', () => {
     ['sysctl', 'net.ipv4.raw_l3mdev_accept = 1\n', 'net.ipv4.raw_l3mdev_accept = 1\nnet.ipv4.ip_forward = 1\n'],
     ['services', 'ExecStart=/sbin/ip vrf exec mgmt /usr/sbin/sshd -D $SSHD_OPTS\n', 'ExecStart=/sbin/ip vrf exec mgmt /usr/sbin/sshd -D $SSHD_OPTS ; /bin/sh\n'],
     ['services', 'BindsTo=sys-subsystem-net-devices-mgmt.device\n', 'BindsTo=sys-subsystem-net-devices-mgmt.device\n[Install]\nWantedBy=multi-user.target\n'],
+    ['networkmanager', 'interface-name=eth2\n', 'interface-name=eth2\n[ipv4]\naddress1=10.66.0.1/24\n'],
+    ['networkmanager', 'method=manual\n', 'method=manual\naddress9=10.66.0.1/24\n'],
+    ['networkmanager', 'table=20\n', 'table=20\ntable=30\n'],
+    ['networkmanager', 'route1_options=table=20\n', 'route1_options=table=20\nroute9=0.0.0.0/1,10.20.0.9\n'],
+    ['netavark', '"vrf": "tenant"', '"vrf": "tenant",\n          "isolate": "true"', containers],
+    ['netavark', '"dns_enabled": false', '"dns_enabled": true', containers],
   ];
-  test.each(broken)('%s: %j', async (name, from, to) => {
-    const v = await validate(example);
+  test.each(broken)('%s: %j', async (name, from, to, intent = example) => {
+    const v = await validate(intent);
     const { files, diagnostics } = renderTargets(v.model!, [targets[name] as Target]);
     expect(problemsOf(name, v.model!, files, diagnostics)).toEqual([]);
     const edited = files.map((f) => ({ ...f, content: f.content.replace(from, to) }));

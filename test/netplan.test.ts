@@ -84,6 +84,12 @@ function renderFor(text: string, platform: 'debian-12' | 'debian-13'): { files: 
   return { files: render(v.model!, 'netplan').files, model: v.model! };
 }
 
+/**
+ * Debian 13's YAML without what 0.106 would refuse outright as an unknown key (link-local under
+ * vrfs:), so each test below shows the bug it names and not that refusal.
+ */
+const withoutLinkLocal = (files: readonly OutputFile[]) => files.map((f) => ({ ...f, content: f.content.replace(/^ {6}link-local: \[\]\n/gm, '') }));
+
 const ISOLATED = 'version: 1\nvrfs:\n  blue:\n    table: 100\n    interfaces: {eth1: {addresses: [10.1.0.1/24]}}\n';
 const WITH_RULE = `${ISOLATED}    rules: [{from: 10.1.0.0/24, priority: 100}]\n`;
 
@@ -92,8 +98,9 @@ describeWithFacility('netplan: the check fails on output that is wrong for the p
 
   test('Debian 13 YAML (isolation routes under vrfs:, no routing-policy) crashes netplan 0.106 (LP #2016427)', () => {
     const { files, model } = renderFor(ISOLATED, 'debian-13');
-    const out = generate(old(), netplanRoot(files, model));
+    const out = generate(old(), netplanRoot(withoutLinkLocal(files), model));
     expect(out.code).not.toBe(0);
+    expect(out.stderr).not.toMatch(/unknown key/);
     expect(existsSync(out.run)).toBe(false);
     // The same intent rendered for Debian 12 goes through.
     const ok = renderFor(ISOLATED, 'debian-12');
@@ -102,13 +109,30 @@ describeWithFacility('netplan: the check fails on output that is wrong for the p
 
   test('Debian 13 YAML next to a rule: 0.106 writes metric 4278198272 as -16769024 (LP #2023681); facts and networkd say so', async () => {
     const { files, model } = renderFor(WITH_RULE, 'debian-13');
-    const out = generate(old(), netplanRoot(files, model));
+    const out = generate(old(), netplanRoot(withoutLinkLocal(files), model));
     expect(out.code).toBe(0);
     expect(out.facts).toContain('route on blue table 100 ipv4 unreachable 0.0.0.0/0 metric INVALID(-16769024)');
     mkdirSync(out.etc, { recursive: true });
     const complaints = await networkdComplaints(out.etc, out.run);
     expect(complaints.join('\n')).toMatch(/10-netplan-blue\.network:\d+: Could not parse route priority "-16769024"/);
   }, 30_000);
+
+  test('netplan 1.1.2 waits online for a VRF\'s carrier, not for the link-local address a VRF never gets (LP #2060311)', () => {
+    const waitOnline = (files: readonly OutputFile[], model: Model) => {
+      const root = netplanRoot(files, model);
+      expect(generate(netplanFor('1.1.2')!, root).code).toBe(0);
+      return read(join(root, 'run/systemd/system/systemd-networkd-wait-online.service.d/10-netplan.conf'));
+    };
+    const { files, model } = renderFor(ISOLATED, 'debian-13');
+    expect(model.platform.netplan.vrfLinkLocalOff).toBe(true);
+    expect(waitOnline(files, model)).toMatch(/^ExecStart=\/lib\/systemd\/systemd-networkd-wait-online .*-i blue:carrier\b/m);
+    // Without link-local: [] (as on a Debian 13 boot before the fix): blue:degraded, a 120 s wait.
+    const without = withoutLinkLocal(files);
+    expect(without).not.toEqual(files);
+    expect(waitOnline(without, model)).toMatch(/-i blue:degraded\b/);
+    // And 0.106 has no such key under vrfs:, which is why Debian 12's profile leaves it out.
+    expect(generate(old(), netplanRoot(files, model)).stderr).toMatch(/unknown key 'link-local'/);
+  });
 
   test('a member route without its table lands in main and the comparison shows it', async () => {
     const c = cases.find((x) => x.name === 'mgmt-and-production')!;

@@ -73,6 +73,7 @@ describe('every YAML file in the repository', () => {
       'test/invalid/duplicate-keys/intent.yaml',
       'test/invalid/exec-start/intent.yaml',
       'test/invalid/hostile-addresses/intent.yaml',
+      'test/invalid/hostile-containers/intent.yaml',
       'test/invalid/hostile-enums/intent.yaml',
       'test/invalid/hostile-exec-start/intent.yaml',
       'test/invalid/hostile-files/intent.yaml',

@@ -138,3 +138,99 @@ export const examplesOnEveryPlatform = () =>
 
 /** Load an intent for a platform, as `--platform` would. */
 export const modelFor = async (intent: string, platform: PlatformName): Promise<Model> => (await validate(intent, { platform })).model!;
+
+export interface Nmcli {
+  readonly version: string;
+  /** `nmcli --offline connection modify` with a keyfile on stdin: prints it as NM normalises it, or fails. */
+  normalise(keyfile: string): { code: number; stdout: string; stderr: string };
+}
+
+/** Every nmcli the tests can run (Debian 12's and 13's, from .ci/fetch-tools), oldest first. */
+export function nmclis(): Nmcli[] {
+  const out: Nmcli[] = [];
+  const args = ['--offline', 'connection', 'modify'];
+  const bookworm = cached('network-manager');
+  if (bookworm) {
+    const lib = join(bookworm.root, 'usr/lib/x86_64-linux-gnu');
+    out.push({ version: bookworm.version, normalise: (k) => run(join(bookworm.root, 'usr/bin/nmcli'), args, { input: k, env: { LD_LIBRARY_PATH: lib } }) });
+  }
+  const trixie = cached('network-manager-trixie');
+  if (trixie) {
+    const lib = join(trixie.root, 'usr/lib/x86_64-linux-gnu');
+    out.push({ version: trixie.version, normalise: (k) => run(join(lib, 'ld-linux-x86-64.so.2'), ['--library-path', lib, join(trixie.root, 'usr/bin/nmcli'), ...args], { input: k }) });
+  }
+  return out.sort((a, b) => (versionBefore(a.version, b.version) ? -1 : 1));
+}
+
+/** The nmcli to check a platform's keyfiles with: the same version, else the oldest newer one, else the newest. */
+export const nmcliFor = (version: string): Nmcli | undefined => nmclis().find((n) => !versionBefore(n.version, version)) ?? nmclis().at(-1);
+
+export function probeNmclis(): string | undefined {
+  const versions = nmclis().map((n) => n.version);
+  return versions.length < 2 ? `need Debian 12's and 13's nmcli (.ci/fetch-tools); found ${versions.join(', ') || 'none'}` : undefined;
+}
+
+export interface Podman {
+  readonly version: string;
+  /** `podman ARGS…` with `networks` (a folder of <name>.json) as its network_config_dir. */
+  run(networks: string, args: readonly string[]): { code: number; stdout: string; stderr: string };
+}
+
+/**
+ * A podman configured entirely under a temporary folder (storage, state, events) and run in a
+ * private mount namespace with its own /run (and an empty network namespace), so it touches nothing
+ * of the host's and sees none of its addresses. It needs conmon and
+ * an OCI runtime to start, though no container is ever created: Debian 12's (they run on the host's
+ * glibc) serve both podmans. `argv0` starts podman, `helpers` holds netavark.
+ */
+function podmanRun(conmon: string, argv0: readonly string[], helpers: string, extraEnv: Record<string, string>) {
+  return (networks: string, args: readonly string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'vrfgen-podman-'));
+    writeFileSync(
+      join(dir, 'containers.conf'),
+      [
+        '[network]',
+        'network_backend = "netavark"',
+        `network_config_dir = "${networks}"`,
+        '[engine]',
+        `conmon_path = ["${join(conmon, 'usr/bin/conmon')}"]`,
+        'runtime = "crun"',
+        `helper_binaries_dir = ["${helpers}"]`,
+        `tmp_dir = "${join(dir, 'tmp')}"`,
+        'cgroup_manager = "cgroupfs"',
+        'events_logger = "file"',
+        `events_logfile_path = "${join(dir, 'events.log')}"`,
+        '[engine.runtimes]',
+        `crun = ["${join(conmon, 'usr/bin/crun')}"]`,
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, 'root')}"\nrunroot = "${join(dir, 'runroot')}"\n`);
+    const env = { CONTAINERS_CONF: join(dir, 'containers.conf'), CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'), PODMAN_IGNORE_CGROUPSV1_WARNING: '1', ...extraEnv };
+    return run('unshare', ['-m', '-n', 'sh', '-c', 'mount -t tmpfs tmpfs /run && exec "$@"', 'sh', ...argv0, ...args], { env });
+  };
+}
+
+/** Debian 12's podman 4.3 and Debian 13's 5.4 from .ci/fetch-tools, oldest first. */
+export function podmans(): Podman[] {
+  const out: Podman[] = [];
+  const bookworm = cached('podman');
+  if (!bookworm) return out;
+  const lib12 = join(bookworm.root, 'usr/lib/x86_64-linux-gnu');
+  out.push({ version: bookworm.version, run: podmanRun(bookworm.root, [join(bookworm.root, 'usr/bin/podman')], join(bookworm.root, 'usr/lib/podman'), { LD_LIBRARY_PATH: lib12 }) });
+  const trixie = cached('podman-trixie');
+  if (trixie) {
+    const lib = join(trixie.root, 'usr/lib/x86_64-linux-gnu');
+    const ldso = join(lib, 'ld-linux-x86-64.so.2');
+    // podman executes netavark itself: a wrapper starts it under Debian 13's glibc too.
+    const helpers = mkdtempSync(join(tmpdir(), 'vrfgen-podman-helpers-'));
+    writeFileSync(join(helpers, 'netavark'), `#!/bin/sh\nexec '${ldso}' --library-path '${lib}' '${join(trixie.root, 'usr/lib/podman/netavark')}' "$@"\n`, { mode: 0o755 });
+    out.push({ version: trixie.version, run: podmanRun(bookworm.root, [ldso, '--library-path', lib, join(trixie.root, 'usr/bin/podman')], helpers, {}) });
+  }
+  return out;
+}
+
+export function probePodmans(): string | undefined {
+  const versions = podmans().map((p) => p.version);
+  return versions.length < 2 ? `need Debian 12's and 13's podman (.ci/fetch-tools); found ${versions.join(', ') || 'none'}` : probeNamespaces();
+}

@@ -1,24 +1,51 @@
 /**
- * The real-boot proof (`npm run test:e2e`): for each stack in stacks.ts, vrfgen's files for
- * test/e2e/intent.yaml are installed into a Debian 12 guest before systemd starts, the guest boots
+ * The real-boot proof (`npm run test:e2e`): for each release (Debian 12 and 13) and each stack in
+ * stacks.ts, vrfgen's files for test/e2e/intent.yaml, generated for that release's platform
+ * profile, are installed into a guest of that release before systemd starts; the guest boots
  * Debian's kernel (with vrf.ko) under QEMU, runs `vrfgen collect --script`'s output, takes the
- * stack's drift and runs it again; on the host, `vrfgen check --state` judges both states. Two guests run at once (one per
- * core). Results, console logs and a summary stay in the artifacts folder printed at the end.
+ * stack's drift and runs it again; on the host, `vrfgen check --state` judges both states and the
+ * versions the guest runs are held against the profile. One guest per core runs at once.
+ * Results, console logs and a summary stay in the artifacts folder printed at the end.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, test } from 'vitest';
+import { parseDocument } from 'yaml';
 import { describeWithFacility, probeCommand, ROOT, vrfgen } from '../helpers.ts';
 import { bootFindings, formatFindings, type Finding } from './boot-findings.ts';
-import { image } from './image.ts';
+import { platforms } from '../../src/platforms.ts';
+import { image, releases, type Release } from './image.ts';
 import { pack, stage } from './overlay.ts';
+import { contradicted, formatFacts, profileFacts } from './profile-facts.ts';
 import { boot } from './qemu.ts';
+import { containerFindings } from './containers.ts';
 import { STACKS, type Stack } from './stacks.ts';
 
 const INTENT = join(ROOT, 'test/e2e/intent.yaml');
 /** A boot takes about a minute under TCG on an idle machine; other work on the host slows it. */
 const BOOT_TIMEOUT = Number(process.env.VRFGEN_E2E_BOOT_TIMEOUT ?? 900);
+
+/** Every stack on every release, releases interleaved: the first boots of both start early. */
+const MATRIX = STACKS.flatMap((stack) => (stack.releases ?? releases).map((release) => ({ release, stack, name: `${release} ${stack.name}` })));
+
+/**
+ * One guest per core (each has -smp 1 and TCG keeps its core busy). The tests themselves all run
+ * at once: one waiting for its image (builds run one at a time, image.ts) holds no core.
+ */
+const cores = availableParallelism();
+let booting = 0;
+const waiting: (() => void)[] = [];
+async function withCore<T>(f: () => Promise<T>): Promise<T> {
+  if (booting >= cores) await new Promise<void>((r) => waiting.push(r));
+  booting++;
+  try {
+    return await f();
+  } finally {
+    booting--;
+    waiting.shift()?.();
+  }
+}
 
 function probeBoot(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (mmdebstrap --mode=root builds the image)';
@@ -34,18 +61,30 @@ function probeBoot(): string | undefined {
   return undefined;
 }
 
-/** This boot's commands: record, drift, record again. */
+/** This boot's commands: record, the stack's extra commands, drift, record again. */
 function commands(stack: Stack): string {
   return [
     'out=$1',
     'sh /e2e/collect.sh "$out/state"',
+    ...(stack.extra ? [stack.extra] : []),
     ...(stack.drift.length ? [...stack.drift.map((d) => d.command), 'sh /e2e/collect.sh "$out/drifted"'] : []),
     '',
   ].join('\n');
 }
 
+/** The intent of a boot: test/e2e/intent.yaml, or a copy with the stack's additions in its folder. */
+function intentFor(stack: Stack, dir: string): string {
+  if (!stack.intent) return INTENT;
+  const doc = parseDocument(readFileSync(INTENT, 'utf8'));
+  stack.intent(doc);
+  const file = join(dir, 'intent.yaml');
+  writeFileSync(file, doc.toString());
+  return file;
+}
+
 interface Row {
   stack: string;
+  profile: string;
   accel: string;
   build: string;
   boot: number;
@@ -58,43 +97,54 @@ let artifacts: string | undefined;
 const artifactsDir = () => (artifacts ??= process.env.VRFGEN_E2E_ARTIFACTS ?? mkdtempSync(join(tmpdir(), 'vrfgen-e2e-')));
 const listed = (fs: Finding[]) => (fs.length ? `\n  ${formatFindings(fs).replaceAll('\n', '\n  ')}` : ' none');
 
-describeWithFacility('real boot of Debian 12 under QEMU', probeBoot, () => {
-  test.concurrent.for(STACKS)('$name', { timeout: 90 * 60_000 }, async (stack, { expect }) => {
-    const dir = join(artifactsDir(), stack.name.replace(/[^a-z0-9]+/gi, '-'));
+describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () => {
+  // One test per boot, named in full (`test.for` would quote and shorten the names).
+  for (const { release, stack, name } of MATRIX) test.concurrent(name, { timeout: 90 * 60_000 }, async ({ expect }) => {
+    const dir = join(artifactsDir(), name.replace(/[^a-z0-9]+/gi, '-'));
     rmSync(dir, { recursive: true, force: true }); // a previous run's, with VRFGEN_E2E_ARTIFACTS
     mkdirSync(dir, { recursive: true });
-    const staged = stage(INTENT, stack.targets, join(dir, 'root'), stack.before);
+    // The intent's own platform is debian-12; --platform makes the files the release's.
+    const platform = ['--platform', release];
+    const intent = intentFor(stack, dir);
+    const staged = stage(intent, stack.targets, join(dir, 'root'), stack.before, platform);
     expect(staged.stderr, 'vrfgen generate warned').toBe('');
     stack.tamper?.edit(staged.root);
     const overlay = join(dir, 'overlay.tar');
-    pack(staged, { '/e2e/collect.sh': vrfgen('collect', INTENT, '--script').stdout, '/e2e/commands.sh': commands(stack) }, overlay);
+    pack(staged, { '/e2e/collect.sh': vrfgen('collect', intent, '--script', ...platform).stdout, '/e2e/commands.sh': commands(stack) }, overlay);
 
-    const img = await image(stack.image);
-    const booted = await boot({
-      image: img,
-      overlay,
-      dir,
-      cmdline: ['systemd.wants=e2e-runner.service', ...stack.mask.map((u) => `systemd.mask=${u}`)],
-      nics: 3,
-      timeout: BOOT_TIMEOUT,
-    });
+    const img = await image(release, stack.image);
+    const booted = await withCore(() =>
+      boot({
+        image: img,
+        overlay,
+        dir,
+        // A busy host slows an emulated guest down many times: ifupdown2 once took a minute to
+        // create a VRF, and the services drop-in's wait for the VRF's device (After=/BindsTo=)
+        // gave up (DefaultDeviceTimeoutSec, 90 s) before it, failing ssh.service.
+        cmdline: ['systemd.wants=e2e-runner.service', 'systemd.default_device_timeout_sec=600', ...stack.mask.map((u) => `systemd.mask=${u}`)],
+        nics: 3,
+        timeout: BOOT_TIMEOUT,
+      }),
+    );
     const read = (f: string) => (existsSync(join(booted.out, f)) ? readFileSync(join(booted.out, f), 'utf8') : '');
     expect(read('commands.rc').trim(), read('commands.log')).toBe('0');
 
     // The verdict is vrfgen's own: `check --state` on what the guest collected, before and after the drift.
     const check = (state: string) => {
-      const r = vrfgen('check', INTENT, '--state', join(booted.out, state), '--json');
+      const r = vrfgen('check', intent, '--state', join(booted.out, state), '--json', ...platform);
       const report = JSON.parse(r.stdout) as { exitCode: number; counts: Record<string, number>; findings: { item: string; status: string; expected: unknown; actual: unknown }[] };
       return { code: r.code, counts: report.counts, wrong: report.findings.filter((f) => f.status !== 'ok') };
     };
     const journal = bootFindings(join(booted.out, 'boot'));
+    const facts = profileFacts(join(booted.out, 'boot'), platforms[release]);
     const clean = check('state');
     const drifted = stack.drift.length ? check('drifted') : undefined;
     const summary = (c: ReturnType<typeof check>) =>
       `exit ${c.code}, ${Object.entries(c.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(', ')}` +
       c.wrong.map((f) => `\n    ${f.item}: ${f.status}, expected ${JSON.stringify(f.expected)}, got ${JSON.stringify(f.actual ?? 'absent')}`).join('');
     rows.push({
-      stack: stack.name,
+      stack: name,
+      profile: contradicted(facts).length ? `contradicted:\n  ${formatFacts(contradicted(facts)).replaceAll('\n', '\n  ')}` : `confirmed (${facts.map((f) => f.fact).join(', ')})`,
       accel: booted.accel,
       build: img.buildSeconds ? `${img.buildSeconds} s` : 'cached',
       boot: booted.seconds,
@@ -103,6 +153,8 @@ describeWithFacility('real boot of Debian 12 under QEMU', probeBoot, () => {
       drifted: drifted ? ` vrfgen check: ${summary(drifted)}\n  (drift injected: ${stack.drift.map((d) => d.command).join('; ')})` : ' (no drift in this boot)',
     });
 
+    expect(facts.length, 'the guest recorded no versions').toBeGreaterThan(0);
+    expect(formatFacts(contradicted(facts)), 'src/platforms.ts against the boot').toBe('');
     if (stack.tamper) {
       const items = [...(journal.length ? ['journal'] : []), ...clean.wrong.map((f) => f.item)];
       expect(items.sort(), summary(clean)).toEqual([...stack.tamper.findings].sort());
@@ -110,6 +162,7 @@ describeWithFacility('real boot of Debian 12 under QEMU', probeBoot, () => {
     }
     expect(formatFindings(journal)).toBe('');
     expect(clean.code, summary(clean)).toBe(0);
+    if (stack.extra) expect(containerFindings(join(booted.out, 'extra')), read('commands.log')).toEqual([]);
     expect(drifted!.code, summary(drifted!)).toBe(1);
     for (const d of stack.drift) expect(drifted!.wrong.map((f) => f.item), d.command).toContain(d.finding);
   });
@@ -121,7 +174,7 @@ afterAll(() => {
     `artifacts in ${artifactsDir()}`,
     'stack | image build | accel | boot (s, host) | guest startup',
     ...rows.map((r) => `${r.stack} | ${r.build} | ${r.accel} | ${r.boot} | ${r.startup}`),
-    ...rows.map((r) => `\n${r.stack}\nclean boot, findings:${r.clean}\ndrifted, findings:${r.drifted}`),
+    ...rows.map((r) => `\n${r.stack}\nplatform profile: ${r.profile}\nclean boot, findings:${r.clean}\ndrifted, findings:${r.drifted}`),
   ].join('\n');
   writeFileSync(join(artifactsDir(), 'summary.txt'), `${table}\n`);
   console.log(`\n${table}\n`);

@@ -1,7 +1,8 @@
 /**
- * The Debian 12 guest image: built from Debian's own packages with mmdebstrap, cached on the host
- * under a key made of the whole recipe, so a changed recipe builds a new image and an unchanged
- * one is reused. Two variants, because ifupdown2 and classic ifupdown conflict.
+ * The guest images: Debian 12 "bookworm" and Debian 13 "trixie", built from Debian's own packages
+ * with mmdebstrap, cached on the host under a key made of the whole recipe, so a changed recipe
+ * builds a new image and an unchanged one is reused. Two variants per release, because ifupdown2
+ * and classic ifupdown conflict; Debian 13 has a third with NetworkManager, podman and netavark.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -9,10 +10,13 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, 
 import { join } from 'node:path';
 import { treeOf } from '../helpers.ts';
 
-export type Variant = 'ifupdown2' | 'ifupdown';
+/** The releases booted, named as their vrfgen platform profiles (src/platforms.ts). */
+export type Release = 'debian-12' | 'debian-13';
+export type Variant = 'ifupdown2' | 'ifupdown' | 'networkmanager';
 
 /** What a boot needs from an image: a raw ext4 root (booted read-only with snapshot=on), kernel, initrd. */
 export interface Image {
+  readonly release: Release;
   readonly variant: Variant;
   readonly dir: string;
   readonly root: string;
@@ -25,22 +29,64 @@ export interface Image {
 /** Files baked into the image (the initramfs hook that unpacks each test's tree before systemd). */
 const IMAGE_FILES = join(import.meta.dirname, 'image');
 
+/** What differs between releases: the suites, and the packages (same names on both so far). */
+interface ReleaseRecipe {
+  readonly suite: string;
+  readonly mirrors: readonly string[];
+  readonly packages: readonly string[];
+  readonly variants: Readonly<Partial<Record<Variant, readonly string[]>>>;
+}
+
 /**
- * The recipe. The kernel is Debian's (it ships vrf.ko, which
- * the development hosts' kernel lacks); netplan.io is in both variants for the netplan target.
+ * Every image's packages, the same names on both releases. The kernel is Debian's (it ships
+ * vrf.ko, which the development hosts' kernel lacks); netplan.io is in every variant for the
+ * netplan target.
  */
+const PACKAGES = [
+  'linux-image-amd64', 'initramfs-tools', 'zstd', 'busybox', 'kmod', 'systemd', 'systemd-sysv', 'udev', 'dbus',
+  'iproute2', 'netplan.io', 'openssh-server', 'procps',
+];
+
+/** The recipe of each release: its suites, its packages and those of each variant. */
+const RELEASES = {
+  'debian-12': {
+    suite: 'bookworm',
+    mirrors: [
+      'deb http://deb.debian.org/debian bookworm main',
+      'deb http://deb.debian.org/debian bookworm-updates main',
+      'deb http://deb.debian.org/debian-security bookworm-security main',
+    ],
+    packages: PACKAGES,
+    variants: { ifupdown2: ['ifupdown2'], ifupdown: ['ifupdown'] },
+  },
+  /*
+   * trixie: the same package names still exist (udev, netplan.io — now pulling netplan-generator —,
+   * systemd-sysv); systemd-resolved has been its own package since bookworm and is not wanted.
+   * Kernel 6.12 builds virtio_pci in and ships .ko.xz modules; the initramfs hook works unchanged.
+   */
+  'debian-13': {
+    suite: 'trixie',
+    mirrors: [
+      'deb http://deb.debian.org/debian trixie main',
+      'deb http://deb.debian.org/debian trixie-updates main',
+      'deb http://deb.debian.org/debian-security trixie-security main',
+    ],
+    packages: PACKAGES,
+    variants: {
+      ifupdown2: ['ifupdown2'],
+      ifupdown: ['ifupdown'],
+      // NetworkManager takes over every NIC once installed, so it has an image of its own. netavark
+      // only recommends a firewall (nftables; minbase installs no recommends): both tools are
+      // here whichever driver it picks. The bridge's VRF option needs netavark >= 1.8 (not Debian 12).
+      networkmanager: ['network-manager', 'podman', 'netavark', 'nftables', 'iptables'],
+    },
+  },
+} as const satisfies Record<Release, ReleaseRecipe>;
+
+export const releases = Object.keys(RELEASES) as Release[];
+
+/** The same on every release. */
 const RECIPE = {
-  suite: 'bookworm',
-  mirrors: [
-    'deb http://deb.debian.org/debian bookworm main',
-    'deb http://deb.debian.org/debian bookworm-updates main',
-    'deb http://deb.debian.org/debian-security bookworm-security main',
-  ],
-  packages: [
-    'linux-image-amd64', 'initramfs-tools', 'zstd', 'busybox', 'kmod', 'systemd', 'systemd-sysv', 'udev', 'dbus',
-    'iproute2', 'netplan.io', 'openssh-server', 'procps',
-  ],
-  variants: { ifupdown2: ['ifupdown2'], ifupdown: ['ifupdown'] } satisfies Record<Variant, string[]>,
   // Documentation and locales are never read in the guest; leaving them out saves a third.
   dpkgExclude: ['/usr/share/doc/*', '/usr/share/man/*', '/usr/share/info/*', '/usr/share/locale/*'],
   // systemd otherwise invents a machine-id each boot, and with it the VRF devices' MAC addresses.
@@ -55,9 +101,17 @@ const RECIPE = {
 /** Where images are kept: outside the checkout, rebuilt by any run that does not find its key. */
 export const CACHE = process.env.VRFGEN_E2E_CACHE ?? '/var/cache/vrfgen-e2e';
 
-/** The recipe is this file (data and build steps) and the files baked in; any change is a new image. */
-function recipeKey(variant: Variant): string {
-  const h = createHash('sha256').update(variant).update(readFileSync(import.meta.filename));
+/**
+ * The recipe: the release's data and the common data, the build steps (the code of mmdebstrapArgs
+ * and build) and the files baked in; any change to them is a new image. Only these, not the whole
+ * file: a change to another release's recipe, or to how images are queued, keeps this one valid.
+ */
+function recipeKey(release: Release, variant: Variant): string {
+  const { suite, mirrors, packages, variants }: ReleaseRecipe = RELEASES[release];
+  const h = createHash('sha256')
+    .update(JSON.stringify({ release, variant, suite, mirrors, packages: [...packages, ...(variants[variant] ?? [])], common: RECIPE }))
+    .update(mmdebstrapArgs.toString())
+    .update(build.toString());
   for (const p of treeOf(IMAGE_FILES)) h.update(p).update(readFileSync(join(IMAGE_FILES, p)));
   return h.digest('hex').slice(0, 16);
 }
@@ -96,13 +150,14 @@ function removeTree(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** mmdebstrap's arguments for one variant, into `rootfs`, keeping downloaded .debs in `debs`. */
-function mmdebstrapArgs(variant: Variant, rootfs: string, debs: string): string[] {
+/** mmdebstrap's arguments for one image, into `rootfs`, keeping downloaded .debs in `debs`. */
+function mmdebstrapArgs(release: Release, variant: Variant, rootfs: string, debs: string): string[] {
+  const r: ReleaseRecipe = RELEASES[release];
   const q = (s: string) => `'${s}'`;
   return [
     '--mode=root',
     '--variant=minbase',
-    `--include=${[...RECIPE.packages, ...RECIPE.variants[variant]].join(',')}`,
+    `--include=${[...r.packages, ...(r.variants[variant] ?? [])].join(',')}`,
     ...RECIPE.dpkgExclude.map((p) => `--dpkgopt=path-exclude=${p}`),
     // The .deb cache survives between builds (a rebuild downloads only what changed).
     '--skip=download/empty',
@@ -114,18 +169,20 @@ function mmdebstrapArgs(variant: Variant, rootfs: string, debs: string): string[
     '--customize-hook=rm -f "$1"/var/cache/apt/archives/*.deb',
     `--customize-hook=echo ${RECIPE.hostname} > "$1"/etc/hostname`,
     `--customize-hook=chroot "$1" systemctl enable ${RECIPE.enable.join(' ')}`,
-    RECIPE.suite,
+    r.suite,
     rootfs,
-    ...RECIPE.mirrors,
+    ...r.mirrors,
   ];
 }
 
-async function build(variant: Variant, dir: string): Promise<void> {
-  const work = mkdtempSync(join(CACHE, `.build-${variant}-`));
+async function build(release: Release, variant: Variant, dir: string): Promise<void> {
+  const work = mkdtempSync(join(CACHE, `.build-${release}-${variant}-`));
   const rootfs = join(work, 'rootfs');
   const log = join(work, 'build.log');
   try {
-    await runLogged('mmdebstrap', mmdebstrapArgs(variant, rootfs, join(CACHE, 'debs')), log);
+    // One .deb cache per suite: mmdebstrap copies the whole cache into the chroot, and apt must not
+    // see one release's packages while installing the other.
+    await runLogged('mmdebstrap', mmdebstrapArgs(release, variant, rootfs, join(CACHE, `debs-${RELEASES[release].suite}`)), log);
     writeFileSync(join(rootfs, 'etc/machine-id'), `${RECIPE.machineId}\n`);
     const boot = readdirSync(join(rootfs, 'boot'));
     const kernel = boot.find((f) => f.startsWith('vmlinuz-'));
@@ -151,35 +208,45 @@ function removeAbandonedBuilds(): void {
 }
 
 let queue: Promise<unknown> = Promise.resolve();
-const images = new Map<Variant, Promise<Image>>();
+const images = new Map<string, Promise<Image>>();
+
+/** The cache folder of an image with the code's recipe. */
+const dirOf = (release: Release, variant: Variant) => join(CACHE, `${release}-${variant}-${recipeKey(release, variant)}`);
 
 /**
- * The image of a variant: from the cache, or built now. Builds run one at a time (they share the
- * .deb cache, and two would only slow each other); a boot of a ready image runs alongside them.
+ * The image of a release and variant: from the cache at once, or built now. Builds run one at a
+ * time (they share the .deb cache, and two would only slow each other); boots of ready images run
+ * alongside them.
  */
-export function image(variant: Variant): Promise<Image> {
-  let p = images.get(variant);
+export function image(release: Release, variant: Variant): Promise<Image> {
+  const name = `${release}-${variant}`;
+  let p = images.get(name);
   if (!p) {
-    p = queue.then(() => ensure(variant));
-    queue = p.catch(() => undefined);
-    images.set(variant, p);
+    if (existsSync(join(dirOf(release, variant), 'root.img'))) p = ensure(release, variant);
+    else {
+      p = queue.then(() => ensure(release, variant));
+      queue = p.catch(() => undefined);
+    }
+    images.set(name, p);
   }
   return p;
 }
 
-async function ensure(variant: Variant): Promise<Image> {
+async function ensure(release: Release, variant: Variant): Promise<Image> {
+  if (!(RELEASES[release] as ReleaseRecipe).variants[variant]) throw new Error(`no ${variant} image for ${release}`);
   mkdirSync(CACHE, { recursive: true });
   removeAbandonedBuilds();
-  const dir = join(CACHE, `${variant}-${recipeKey(variant)}`);
+  const name = `${release}-${variant}`;
+  const dir = dirOf(release, variant);
   let buildSeconds = 0;
   if (!existsSync(join(dir, 'root.img'))) {
     const t0 = performance.now();
-    await build(variant, dir);
+    await build(release, variant, dir);
     buildSeconds = Math.round((performance.now() - t0) / 1000);
-    // Older images of this variant are stale for good: their recipe is not the code's any more.
-    for (const old of readdirSync(CACHE).filter((d) => d.startsWith(`${variant}-`) && join(CACHE, d) !== dir)) {
+    // Older images of this release and variant are stale for good: their recipe is not the code's any more.
+    for (const old of readdirSync(CACHE).filter((d) => d.startsWith(`${name}-`) && join(CACHE, d) !== dir)) {
       removeTree(join(CACHE, old));
     }
   }
-  return { variant, dir, root: join(dir, 'root.img'), kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img'), buildSeconds };
+  return { release, variant, dir, root: join(dir, 'root.img'), kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img'), buildSeconds };
 }

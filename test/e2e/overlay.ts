@@ -20,13 +20,13 @@ export interface Staged {
 }
 
 /** Run `vrfgen generate` for the targets into `root` (a new folder), as an install on the guest would. */
-export function stage(intent: string, targets: readonly string[], root: string, before: Readonly<Record<string, string>> = {}): Staged {
+export function stage(intent: string, targets: readonly string[], root: string, before: Readonly<Record<string, string>> = {}, extraArgs: readonly string[] = []): Staged {
   mkdirSync(root);
   for (const [p, content] of Object.entries(before)) {
     mkdirSync(join(root, p, '..'), { recursive: true });
     writeFileSync(join(root, p), content);
   }
-  const r = vrfgen('generate', intent, '--target', targets.join(','), '--root', root);
+  const r = vrfgen('generate', intent, '--target', targets.join(','), '--root', root, ...extraArgs);
   if (r.code !== 0) throw new Error(`vrfgen generate exited ${r.code}:\n${r.stderr}`);
   return { root, stderr: r.stderr };
 }

@@ -122,6 +122,29 @@ function vrf(rate: number, i: number) {
           ),
           { maxLength: 2 },
         ),
+        // Podman networks: mostly their own subnet, sometimes one that clashes with a member's or another's.
+        containers: fc.array(
+          fc.constantFrom<4 | 6>(4, 6).chain((f) =>
+            fc.record(
+              {
+                network: or(rate, fc.oneof({ weight: 8, arbitrary: fc.constant(`net${i}`) }, { weight: 1, arbitrary: fc.constantFrom(`n${i}.x_y-z`, 'net0', 'podman', 'abcdefghijklmn') }), hostileString),
+                subnet: or(
+                  rate,
+                  fc.oneof({ weight: 8, arbitrary: fc.constant(f === 4 ? `10.${100 + i}.0.0/24` : `fd00:${i}::/64`) }, { weight: 1, arbitrary: fc.constantFrom(`10.${i}.0.0/24`, '10.200.0.0/16', '10.201.0.0/31') }),
+                  hostileString,
+                ),
+                gateway: or(
+                  rate,
+                  fc.oneof({ weight: 6, arbitrary: fc.constant(f === 4 ? `10.${100 + i}.0.254` : `fd00:${i}::fe`) }, { weight: 1, arbitrary: fc.constantFrom('10.200.0.0', `10.${100 + i}.0.255`) }),
+                  hostileString,
+                ),
+                bridge: or(rate, fc.oneof(fc.constant(`b${i}`), ifname), hostileString),
+              },
+              { requiredKeys: ['network', 'subnet'] },
+            ),
+          ),
+          { maxLength: 1 },
+        ),
         // Distinct entries mostly (the same unit twice is one error, tested once is enough).
         services: fc.uniqueArray(service(rate, i), { maxLength: 2, selector: (x) => String(typeof x === 'object' && x !== null ? (x as { unit: unknown }).unit : x).replace(/\.service$/, '') }),
       },

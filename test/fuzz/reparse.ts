@@ -91,3 +91,35 @@ export function ifupdownStanzas(text: string): { auto: string[]; stanzas: Stanza
   }
   return { auto, stanzas, errors };
 }
+
+/**
+ * NetworkManager keyfiles as GLib's GKeyFile reads them (g_key_file_load_from_data): `#` comment
+ * lines, `[Group]`, `key=value` with blanks around `=` dropped. GKeyFile keeps the last of a key given
+ * twice, which would silently override vrfgen's value, so a repeated key is an error here.
+ */
+export function keyfileIni(text: string): { sections: IniSection[]; errors: string[] } {
+  const sections: IniSection[] = [];
+  const errors: string[] = [];
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    if (line.startsWith('[')) {
+      if (!line.endsWith(']') || line.length < 3) errors.push(`${i + 1}: invalid group ${JSON.stringify(line)}`);
+      else if (sections.some((s) => s.name === line.slice(1, -1))) errors.push(`${i + 1}: group ${line} twice`);
+      else sections.push({ name: line.slice(1, -1), entries: [] });
+      return;
+    }
+    const eq = line.indexOf('=');
+    const section = sections.at(-1);
+    if (!section) errors.push(`${i + 1}: key outside of a group`);
+    else if (eq < 0) errors.push(`${i + 1}: missing '=' in ${JSON.stringify(line)}`);
+    else {
+      const key = line.slice(0, eq).trim();
+      if (section.entries.some(([k]) => k === key)) errors.push(`${i + 1}: ${key}= twice in [${section.name}]`);
+      section.entries.push([key, line.slice(eq + 1).trim()]);
+    }
+  });
+  return { sections, errors };
+}
