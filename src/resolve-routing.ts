@@ -60,7 +60,7 @@ export function resolveAddresses(
 }
 
 /** Parse a destination/source prefix; `default` needs the family from elsewhere. */
-function parsePrefix(text: string, at: Path, what: string, diags: Diagnostic[]): Cidr | undefined {
+export function parsePrefix(text: string, at: Path, what: string, diags: Diagnostic[]): Cidr | undefined {
   const cidr = parseCidr(text);
   if (!cidr) {
     diags.push(error('prefix/invalid', at, `${what}: ${JSON.stringify(text)} is not a prefix (e.g. 198.51.100.0/24 or 2001:db8::/48)`));

@@ -3,6 +3,7 @@ import { error, hasErrors, warning, type Diagnostic, type Path } from './diagnos
 import { execLineProblem } from './exec-command.ts';
 import { checkIfName, checkUnitName } from './names.ts';
 import { DEFAULT_PLATFORM, platforms, type PlatformName } from './platforms.ts';
+import { resolveBgp, resolveBgpLinks } from './resolve-bgp.ts';
 import { resolveAddresses, resolveRoutes, resolveRules } from './resolve-routing.ts';
 import type { Intent } from './schema.ts';
 import type { Member, Model, Service, Sysctl, Vrf, VlanParent } from './model.ts';
@@ -78,6 +79,7 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
     const addrs = resolveAddresses(name, members, diags);
     const { memberRoutes, vrfRoutes } = resolveRoutes(name, v, addrs, diags);
     const rules = resolveRules(name, v, diags);
+    const bgp = v.bgp && resolveBgp(name, v.bgp, addrs, { intentFile: opts.file }, diags);
 
     const services: Service[] = [];
     (v.services ?? []).forEach((s, i) => {
@@ -118,12 +120,14 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
       routes: vrfRoutes,
       rules,
       services: services.sort((a, b) => a.unit.localeCompare(b.unit)),
+      ...(bgp ? { bgp } : {}),
       at,
     });
   }
 
   const vlanParents = resolveVlanParents(intent, vlansOn, memberOf, diags);
-  const sysctls = resolveSysctls(intent, diags);
+  const { bgpDefault, forwarding } = resolveBgpLinks(vrfs, diags);
+  const sysctls = [...resolveSysctls(intent, diags), ...forwarding].sort((a, b) => a.key.localeCompare(b.key));
   if (hasErrors(diags)) return { diagnostics: diags };
 
   const platformName = opts.platform ?? intent.platform ?? DEFAULT_PLATFORM;
@@ -135,6 +139,7 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
       vrfs: vrfs.sort(byName),
       sysctls,
       vlanParents,
+      ...(bgpDefault ? { bgpDefault } : {}),
     },
     diagnostics: diags,
   };
