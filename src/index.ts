@@ -23,6 +23,7 @@ import { unitsToRead } from './service-facts.ts';
 import type { SourceMap } from './source.ts';
 import type { Command, OutputFile, Target } from './target.ts';
 import { formats, type FormatName } from './formats/index.ts';
+import { redactChange, redactor } from './redact.ts';
 import { readUnits } from './units.ts';
 import { applyPlan, planWrite, type Change } from './write.ts';
 
@@ -105,7 +106,7 @@ export interface Generated extends Validated {
   readonly reload: readonly Command[];
   /** With a format other than 'tree': what it made of the files; absent when there are errors. */
   readonly output?: string | Uint8Array;
-  /** What changed (or, with dryRun, would change); empty when the intent or the write was refused. */
+  /** What changed (or, with dryRun, would change), secrets masked; empty when the intent or the write was refused. */
   readonly changes: readonly Change[];
   /** False when nothing was written: invalid intent, refused files, or dryRun. */
   readonly written: boolean;
@@ -133,7 +134,7 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
   if (format !== 'tree') {
     const all = sortDiagnostics([...v.diagnostics, ...placed, ...unread]);
     if (hasErrors(all)) return { ...v, ...none, diagnostics: all, files, reload };
-    const output = formats[format].render({ source: v.model.source, files, reload, mtime: opts.mtime ?? 0 });
+    const output = formats[format].render({ source: v.model.source, files, reload, mtime: opts.mtime ?? 0, redact: redactor(chosen) });
     return { ...v, ...none, diagnostics: all, files, reload, output };
   }
   let planned;
@@ -150,10 +151,13 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
       await applyPlan(plan);
     } catch (e) {
       // Files written before the failure are complete (each is renamed into place whole).
-      return { ...v, diagnostics: [...all, ioError(e, 'write')], files, reload, changes: plan.changes, written: false };
+      return { ...v, diagnostics: [...all, ioError(e, 'write')], files, reload, changes: plan.changes.map((c) => redactChange(c, redactor(chosen))), written: false };
     }
   }
-  return { ...v, diagnostics: all, files, reload, changes: blocked ? [] : plan.changes, written: !blocked && !opts.dryRun };
+  // What a run reports shows files, it does not install them: secrets are masked (src/redact.ts).
+  const redact = redactor(chosen);
+  const shown = plan.changes.map((c) => redactChange(c, redact));
+  return { ...v, diagnostics: all, files, reload, changes: blocked ? [] : shown, written: !blocked && !opts.dryRun };
 }
 
 /** A file written where its consumer never looks: ifupdown reads /etc/network/interfaces.d only through a `source` line. */

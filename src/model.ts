@@ -146,7 +146,12 @@ export interface Bgp {
    *  counts FRR's default, 100); absent when no range sets one. */
   readonly listenLimit?: number;
   /** Sorted. */
-  readonly redistribute: readonly ('connected' | 'kernel' | 'static')[];
+  readonly redistribute: readonly ('connected' | 'static')[];
+  /**
+   * With `static`: the IPv4 prefixes of the VRF's own routes (not the isolation routes), sorted. The
+   * network stack installs them, so zebra sees them as kernel routes; only these are announced.
+   */
+  readonly staticRoutes: readonly string[];
   /** Names of VRFs (each with a bgp section) whose BGP routes are leaked into this one; sorted. */
   readonly importVrfs: readonly string[];
   readonly at: Path;

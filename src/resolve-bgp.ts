@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { error, warning, type Diagnostic, type Path } from './diagnostics.ts';
 import { compareCidr, contains, formatCidr, formatIp, overlaps, parseCidr, parseIp, type Cidr } from './ip.ts';
-import type { Bgp, BgpDefault, BgpListen, BgpNeighbor, RemoteAs, Secret, Sysctl, Vrf } from './model.ts';
+import type { Bgp, BgpDefault, BgpListen, BgpNeighbor, RemoteAs, Route, Secret, Sysctl, Vrf } from './model.ts';
 import type { MemberAddress } from './resolve-routing.ts';
 import { parsePrefix } from './resolve-routing.ts';
 import type { IntentBgp } from './schema.ts';
@@ -28,23 +28,26 @@ export interface SecretBase {
  * One VRF's `bgp:` section → the Model's Bgp. FRR's dry run only checks the grammar (`ge 30 le 29`
  * and a listen range outside every subnet load fine), so every semantic rule is checked here.
  */
-export function resolveBgp(vrf: string, b: IntentBgp, addrs: readonly MemberAddress[], base: SecretBase, diags: Diagnostic[]): Bgp | undefined {
+export function resolveBgp(
+  vrf: string,
+  b: IntentBgp,
+  addrs: readonly MemberAddress[],
+  routes: readonly Route[],
+  base: SecretBase,
+  diags: Diagnostic[],
+): Bgp | undefined {
   const at: Path = ['vrfs', vrf, 'bgp'];
   const before = diags.length;
   const reserved = RESERVED_ASN[b.asn];
-  if (b.asn < 0 || b.asn > 4294967295 || reserved) {
-    const why = reserved ? `is reserved (${reserved})` : 'is outside 1-4294967294';
-    diags.push(error('bgp/asn-range', [...at, 'asn'], `vrf '${vrf}': ASN ${b.asn} ${why}`));
-  }
+  // The schema keeps both within 32 bits; these are the values inside that no speaker may use.
+  if (reserved) diags.push(error('bgp/asn-range', [...at, 'asn'], `vrf '${vrf}': ASN ${b.asn} is reserved (${reserved})`));
   const rid = parseIp(b['router-id']);
   if (!rid || rid.family !== 4) {
     diags.push(error('bgp/router-id-invalid', [...at, 'router-id'], `vrf '${vrf}': router-id ${JSON.stringify(b['router-id'])} is not an IPv4 address (BGP identifiers are 32 bits, RFC 4271)`));
   }
   const isExternal = (r: RemoteAs) => r === 'external' || (typeof r === 'number' && r !== b.asn);
   const remoteAs = (r: RemoteAs, rAt: Path): RemoteAs => {
-    if (typeof r === 'number' && (r < 1 || r > 4294967295 || RESERVED_ASN[r])) {
-      diags.push(error('bgp/asn-range', rAt, `vrf '${vrf}': remote-as ${r} is not a usable ASN`));
-    }
+    if (typeof r === 'number' && RESERVED_ASN[r]) diags.push(error('bgp/asn-range', rAt, `vrf '${vrf}': remote-as ${r} is reserved (${RESERVED_ASN[r]})`));
     return r;
   };
   /** The member whose subnet holds `c` whole. */
@@ -112,6 +115,14 @@ export function resolveBgp(vrf: string, b: IntentBgp, addrs: readonly MemberAddr
     }
   });
 
+  const redistribute = [...new Set(b.redistribute ?? [])].sort();
+  const own = routes.filter((r) => !r.isolation);
+  if (redistribute.includes('static')) {
+    const rAt: Path = [...at, 'redistribute'];
+    // The frr target writes IPv4 unicast only (see README, frr target).
+    for (const r of own.filter((r) => r.family === 6)) diags.push(warning('bgp/ipv6-not-announced', r.at, `vrf '${vrf}': route to ${r.to} is IPv6 and is not announced over BGP (the frr target writes IPv4 unicast only)`));
+    if (!own.some((r) => r.family === 4)) diags.push(warning('bgp/nothing-to-redistribute', rAt, `vrf '${vrf}': redistribute static, but the vrf has no IPv4 routes of its own`));
+  }
   if (diags.slice(before).some((d) => d.severity === 'error') || !rid) return undefined;
   const limited = listen.some((l) => l.limit !== undefined);
   return {
@@ -120,11 +131,14 @@ export function resolveBgp(vrf: string, b: IntentBgp, addrs: readonly MemberAddr
     neighbors: neighbors.sort((x, y) => compareCidr({ ...parseIp(x.address)!, length: 32 }, { ...parseIp(y.address)!, length: 32 })),
     listen: listen.sort((x, y) => compareCidr(x.cidr, y.cidr)).map(({ cidr: _, ...l }) => l),
     ...(limited ? { listenLimit: listen.reduce((n, l) => n + (l.limit ?? LISTEN_LIMIT_DEFAULT), 0) } : {}),
-    redistribute: [...new Set(b.redistribute ?? [])].sort(),
+    redistribute,
+    staticRoutes: redistribute.includes('static') ? [...new Set(own.filter((r) => r.family === 4).map((r) => r.to))].sort(byPrefix) : [],
     importVrfs: [...new Set(b['import-vrfs'] ?? [])].sort(),
     at,
   };
 }
+
+const byPrefix = (a: string, b: string): number => compareCidr(parseCidr(a)!, parseCidr(b)!);
 
 /** `accept:` as a prefix-list entry's bounds: prefix length ≤ min-length ≤ max-length. */
 function acceptOf(a: NonNullable<IntentBgp['listen']>[number]['accept'] & object, at: Path, what: string, diags: Diagnostic[]): BgpListen['accept'] {

@@ -79,7 +79,7 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
     const addrs = resolveAddresses(name, members, diags);
     const { memberRoutes, vrfRoutes } = resolveRoutes(name, v, addrs, diags);
     const rules = resolveRules(name, v, diags);
-    const bgp = v.bgp && resolveBgp(name, v.bgp, addrs, { intentFile: opts.file }, diags);
+    const bgp = v.bgp && resolveBgp(name, v.bgp, addrs, [...vrfRoutes, ...[...memberRoutes.values()].flat()], { intentFile: opts.file }, diags);
 
     const services: Service[] = [];
     (v.services ?? []).forEach((s, i) => {

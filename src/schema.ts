@@ -66,7 +66,7 @@ const Service = z
   .meta({ description: 'a systemd unit that must run inside this VRF' });
 
 const RemoteAs = z
-  .union([z.enum(['internal', 'external']), z.number().int()])
+  .union([z.enum(['internal', 'external']), z.number().int().min(1).max(U32)])
   .meta({ description: '`internal` (the local ASN), `external` (any other), or an ASN' });
 
 /** Where a session's TCP MD5 key (RFC 2385) comes from; the key itself never reaches a diagnostic or a diff. */
@@ -105,14 +105,14 @@ const BgpListen = z
 
 const Bgp = z
   .strictObject({
-    asn: z.number().int().meta({ description: 'local AS number, 1-4294967294 (not 23456 or 65535)' }),
+    asn: z.number().int().min(1).max(U32).meta({ description: 'local AS number, 1-4294967294 (not 23456 or 65535)' }),
     'router-id': z.string().meta({ description: 'BGP identifier, an IPv4 address' }),
     neighbors: z.array(BgpNeighbor).optional(),
     listen: z.array(BgpListen).optional(),
     redistribute: z
-      .array(z.enum(['connected', 'static', 'kernel']))
+      .array(z.enum(['connected', 'static']))
       .optional()
-      .meta({ description: "route sources of this VRF's table announced over BGP" }),
+      .meta({ description: "announce over BGP the member subnets (connected) and this VRF's own IPv4 routes (static)" }),
     'import-vrfs': z
       .array(z.string())
       .optional()

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, visit, type Document, type LineCounter, type Node, type Pair } from 'yaml';
 import type { Diagnostic, Path, SourcePos } from './diagnostics.ts';
 
 /**
@@ -14,7 +14,7 @@ export class SourceMap {
     private readonly doc: Document,
     private readonly lc: LineCounter,
   ) {
-    this.lines = text.split(/\r?\n/);
+    this.lines = maskSecrets(text, doc).split(/\r?\n/);
   }
 
   /** Position of the node at `path`: its key when asked (or when the value is a block), else its value. */
@@ -60,4 +60,23 @@ function findPair(node: unknown, seg: string | number): { key: unknown; value: u
     return item === undefined ? undefined : { key: undefined, value: item };
   }
   return undefined;
+}
+
+/** Keys whose values are secrets (a BGP session's inline MD5 key): never echoed in an excerpt. */
+const SECRET_KEYS = new Set(['password']);
+
+/** The text with every secret value's characters replaced by `*`, so lengths, lines and columns stay. */
+function maskSecrets(text: string, doc: Document): string {
+  const spans: [number, number][] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      const range = (pair.value as Node | null)?.range;
+      if (isScalar(pair.key) && SECRET_KEYS.has(String(pair.key.value)) && range) spans.push([range[0], range[1]]);
+    },
+  });
+  if (spans.length === 0) return text;
+  // Ranges are UTF-16 offsets; mask code unit by code unit, keeping line breaks.
+  const units = text.split('');
+  for (const [from, to] of spans) for (let i = from; i < to; i++) if (units[i] !== '\n' && units[i] !== '\r') units[i] = '*';
+  return units.join('');
 }

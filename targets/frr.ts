@@ -24,8 +24,32 @@ function acceptRule(a: NonNullable<BgpListen['accept']>): string {
   return ['permit', a.prefix, a.minLength > len ? `ge ${a.minLength}` : '', a.maxLength > len ? `le ${a.maxLength}` : ''].filter(Boolean).join(' ');
 }
 
+interface Globals {
+  readonly prefixLists: { name: string; seq: number; rule: string }[];
+  readonly routeMaps: { name: string; match: string | null }[];
+}
+
+/**
+ * `redistribute` as FRR lines, in FRR's order (by route type: kernel before connected). The intent's
+ * routes are installed by the network stack, so zebra knows them as kernel routes: `static` is
+ * `redistribute kernel` through a route-map that lets exactly those prefixes pass; never the
+ * isolation routes, whose unreachable default would otherwise be announced to every peer.
+ */
+function redistributeView(vrf: string, b: Bgp, globals: Globals): string[] {
+  const lines: string[] = [];
+  if (b.redistribute.includes('static') && b.staticRoutes.length) {
+    const name = `vrfgen-${vrf}-static`;
+    b.staticRoutes.forEach((prefix, i) => globals.prefixLists.push({ name, seq: (i + 1) * 10, rule: `permit ${prefix}` }));
+    globals.routeMaps.push({ name, match: `ip address prefix-list ${name}` });
+    lines.push(`kernel route-map ${name}`);
+  }
+  if (b.redistribute.includes('connected')) lines.push('connected');
+  return lines;
+}
+
 /** One `router bgp … vrf …` block, in the order FRR's `show running-config` prints it (bgp_config_write). */
-function routerView(vrf: string, b: Bgp, prefixLists: { name: string; seq: number; rule: string }[]) {
+function routerView(vrf: string, b: Bgp, globals: Globals) {
+  const { prefixLists } = globals;
   const policies: { peer: string; kind: 'prefix-list' | 'route-map'; name: string; direction: 'in' | 'out' }[] = [];
   const groups = b.listen.map((l, i) => {
     const name = `vrfgen-listen-${i + 1}`;
@@ -49,7 +73,7 @@ function routerView(vrf: string, b: Bgp, prefixLists: { name: string; seq: numbe
     neighbors,
     // FRR leaves its default (100) out of the running config.
     listenLimit: b.listenLimit !== undefined && b.listenLimit !== 100 ? b.listenLimit : null,
-    family: { redistribute: b.redistribute, policies, importVrfs: b.importVrfs },
+    family: { redistribute: redistributeView(vrf, b, globals), policies, importVrfs: b.importVrfs },
   };
 }
 
@@ -81,15 +105,16 @@ export default {
   render(model, { template }) {
     const routed = model.vrfs.filter((v) => v.bgp);
     if (routed.length === 0) return [];
-    const prefixLists: { name: string; seq: number; rule: string }[] = [];
-    const routers = routed.map((v) => routerView(v.name, v.bgp!, prefixLists));
+    const globals: Globals = { prefixLists: [], routeMaps: [] };
+    const routers = routed.map((v) => routerView(v.name, v.bgp!, globals));
     const d = model.bgpDefault;
     const all = [
       ...routers,
       // `import vrf` creates this instance itself; written out, the running config matches the file.
       ...(d ? [{ vrf: null, asn: d.asn, routerId: d.routerId, groups: [], neighbors: [], listenLimit: null, family: null }] : []),
     ];
-    const allowMap = routers.some((r) => r.family.policies.some((p) => p.name === ALLOW)) ? ALLOW : null;
+    if (routers.some((r) => r.family.policies.some((p) => p.name === ALLOW))) globals.routeMaps.push({ name: ALLOW, match: null });
+    const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     return [
       {
         path: PATH,
@@ -98,8 +123,9 @@ export default {
         content: template('frr/frr.conf.njk', {
           version: model.platform.frr,
           routers: all,
-          prefixLists: prefixLists.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.seq - b.seq)),
-          allowMap,
+          // FRR keeps prefix-lists and route-maps by name and prints them last, in that order.
+          prefixLists: globals.prefixLists.sort((a, b) => byName(a, b) || a.seq - b.seq),
+          routeMaps: globals.routeMaps.sort(byName),
         }),
       },
     ];

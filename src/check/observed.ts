@@ -219,7 +219,11 @@ export function fileFacts(files: readonly OutputFile[], changes: readonly Change
   for (const f of files) {
     const c = byPath.get(f.path);
     if (c?.action === 'keep') facts.set(keys.file(f.path), 'as generated');
-    else if (c?.action === 'update') facts.set(keys.file(f.path), c.before === c.after ? `mode ${c.beforeMode!.toString(8).padStart(4, '0')}` : 'edited');
+    else if (c?.action === 'update') {
+      // Same content: the mode differs, or else the owner (a file with its own owner, src/write.ts).
+      const attrs = c.beforeMode === c.mode ? 'owner' : `mode ${c.beforeMode!.toString(8).padStart(4, '0')}`;
+      facts.set(keys.file(f.path), c.before === c.after ? attrs : 'edited');
+    }
     else if (!c) {
       // planWrite names the file first in each refusal it reports.
       const refusal = refusals.find((d) => d.message.startsWith(`${f.path}: `));
