@@ -49,18 +49,35 @@ export function sortDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
   );
 }
 
+/**
+ * Characters that do not show as themselves: format characters (zero-width space, the bidi overrides
+ * that make a terminal print the rest of a line backwards), line separators and spaces other than
+ * ASCII's. JSON.stringify leaves them alone.
+ */
+const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/gu;
+
+/**
+ * A string from the intent as a message shows it: JSON-quoted, so control characters are visible, and
+ * cut after `max` characters, so a megabyte of value is not echoed whole.
+ */
+export const quoted = (s: string, max = 80): string =>
+  JSON.stringify(s.length > max ? `${s.slice(0, max)}…` : s).replace(INVISIBLE, (c) => {
+    const hex = c.codePointAt(0)!.toString(16).padStart(4, '0');
+    return c.length > 1 ? `\\u{${hex}}` : `\\u${hex}`;
+  });
+
 /** Longest excerpt shown around the caret; a 50 MB one-line intent must not be echoed whole. */
 const EXCERPT = 120;
 
-/** Control characters would move the terminal cursor; show them as '?' (one column each, so the caret stays aligned). */
-export const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+/** Control characters would move the terminal cursor, invisible ones mislead; show them as '?' (one per UTF-16 unit, so the caret stays aligned). */
+export const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').replace(INVISIBLE, (c) => '?'.repeat(c.length));
 
 /**
  * netplan-style text: `file:line:col: error code: message`, then the source line and a caret. With
  * `colour`, the severity is painted (for a terminal; see src/colour.ts).
  */
 export function formatDiagnostic(d: Diagnostic, lines?: readonly string[], colour = false): string {
-  const where = d.pos ? `${d.pos.file}:${d.pos.line}:${d.pos.col}: ` : '';
+  const where = d.pos ? `${printable(d.pos.file)}:${d.pos.line}:${d.pos.col}: ` : '';
   const severity = colour ? (d.severity === 'error' ? red : yellow)(d.severity) : d.severity;
   let out = `${where}${severity} ${d.code}: ${printable(d.message)}`;
   const src = d.pos && lines?.[d.pos.line - 1];

@@ -27,6 +27,9 @@ export function unwrappableReason(cmd: ExecCommand): string | undefined {
   // A binding made by hand (a drop-in of one's own, as many guides show): wrapping it again would nest
   // two `ip vrf exec`, and the inner one, possibly for another VRF, would win.
   if (/^(\S*\/)?ip\s+(-\S+\s+)*vrf\s+exec\s/.test(cmd.command)) return 'it already runs through `ip vrf exec`; remove that binding (vrfgen writes its own)';
+  // `ExecStart=/sbin/ip vrf exec VRF a ; b` would run b outside the VRF (or, unless Type=oneshot,
+  // make systemd refuse the unit: "more than one ExecStart= setting").
+  if (wordsOf(cmd.command).separator) return "a lone ';' starts a second command, which would run outside `ip vrf exec`; give each command as a line of its own";
   if (cmd.prefix.includes('@')) return "the '@' prefix sets argv[0], which `ip vrf exec` cannot pass on";
   if (cmd.prefix.includes('|')) return "the '|' prefix runs the line through a shell, which `ip vrf exec` would bypass";
   return undefined;
@@ -54,9 +57,42 @@ export function execLineProblem(line: string): string | undefined {
   const { command } = splitExecPrefix(line);
   if (command.trim() === '') return 'has no command';
   if (/\\$/.test(line.trimEnd())) return 'ends with a backslash, which would continue it onto the next line';
+  if (!wordsOf(command).balanced) return 'has a quote that is not closed, so systemd would ignore the line and the unit would have no command';
   for (const m of line.matchAll(/%(.?)/g)) {
     if (m[1] === '%') continue;
     if (!SPECIFIERS.has(m[1]!)) return `has '%${m[1]}', which is not a specifier systemd resolves (write %% for a percent sign)`;
   }
   return undefined;
+}
+
+/**
+ * What matters of systemd's word splitting (systemd.service(5), "Command lines"; systemd.syntax(7),
+ * "Quoting"): whether an unquoted ';' stands alone as a word before more words, which systemd takes
+ * for the start of another command, and whether every quote is closed, without which systemd ignores
+ * the whole line ("Unbalanced quoting, ignoring"). A backslash escapes the next character, inside
+ * quotes and out (`\;` is a plain semicolon), and a quote opens anywhere in a word (`it's`).
+ */
+export function wordsOf(command: string): { readonly separator: boolean; readonly balanced: boolean } {
+  const space = (c: string | undefined) => c === ' ' || c === '\t';
+  let quote: string | undefined;
+  let wordStart = true;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (quote !== undefined) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (space(c)) {
+      wordStart = true;
+    } else {
+      // A lone ';' followed by nothing but more lone ';' ends the only command (systemd skips empty
+      // ones); with any other word after it, a second command starts.
+      if (wordStart && c === ';' && (i + 1 === command.length || space(command[i + 1]))) {
+        if (command.slice(i + 1).split(/[ \t]+/).some((w) => w !== '' && w !== ';')) return { separator: true, balanced: true };
+      }
+      wordStart = false;
+      if (c === '\\') i++;
+      else if (c === '"' || c === "'") quote = c;
+    }
+  }
+  return { separator: false, balanced: quote === undefined };
 }

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { open } from 'node:fs/promises';
+import { isScalar, Lexer, LineCounter, parseDocument, Parser, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { error, warning, type Diagnostic, type Path } from './diagnostics.ts';
+import { error, quoted, warning, type Diagnostic, type Path } from './diagnostics.ts';
 import { IntentSchema, type Intent } from './schema.ts';
 import { SourceMap } from './source.ts';
 
@@ -14,20 +14,78 @@ export interface Loaded {
   readonly source?: SourceMap;
 }
 
+/**
+ * The largest intent vrfgen reads, in bytes. A real one is a few KB (100 VRFs of 20 members each is
+ * about 100 KB); without a cap a 50 MB intent took 12 s and 1.8 GB to parse, a larger one exhausted
+ * the heap, and /dev/zero never ended. Below the cap every stage is linear: the worst intent of
+ * 1 MiB takes a few seconds and a few hundred MB.
+ */
+export const MAX_INTENT_BYTES = 1024 * 1024;
+
+/**
+ * Deepest nesting of collections the loader accepts. An intent needs 6 (the root, vrfs, a vrf, its
+ * services, one entry, its exec-start list); the YAML library builds documents recursively and runs
+ * out of stack somewhere past 800 levels, at a depth that depends on the JIT's frames.
+ */
+export const MAX_DEPTH = 32;
+
 /** Read and load an intent file; an unreadable file is one diagnostic (exit 2 in the CLI). */
 export async function loadIntentFile(file: string): Promise<Loaded> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readAtMost(file, MAX_INTENT_BYTES + 1);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code ?? String(e);
     return { diagnostics: [{ ...error('io/read', [], `cannot read intent: ${reason}`), pos: { file, line: 1, col: 1 } }] };
   }
-  return loadIntent(text, file);
+  if (bytes.length > MAX_INTENT_BYTES) return { diagnostics: [tooLarge(file)] };
+  return loadIntent(bytes.toString('utf8'), file);
+}
+
+/** The first `limit` bytes of a file (all of it when shorter), so /dev/zero or a huge file cannot exhaust memory. */
+async function readAtMost(file: string, limit: number): Promise<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(limit);
+    let got = 0;
+    for (let n = -1; n !== 0 && got < limit; got += n) n = (await fh.read(buf, got, limit - got, null)).bytesRead;
+    return buf.subarray(0, got);
+  } finally {
+    await fh.close();
+  }
+}
+
+const tooLarge = (file: string): Diagnostic => ({
+  ...error('intent/too-large', [], `intent: larger than ${MAX_INTENT_BYTES} bytes (1 MiB), the most vrfgen reads; a real intent is a few KB`),
+  pos: { file, line: 1, col: 1 },
+});
+
+/**
+ * Offset of the first collection nested deeper than MAX_DEPTH, if any. The CST parser keeps open
+ * collections on an explicit stack (no recursion), so this pass cannot overflow, and it stops at
+ * the first token past the limit.
+ */
+function tooDeep(text: string, lc: LineCounter): number | undefined {
+  const parser = new Parser(lc.addNewLine);
+  lc.addNewLine(0);
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const _ of parser.next(lexeme));
+    if (parser.stack.filter((t) => t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection').length > MAX_DEPTH) {
+      return parser.offset;
+    }
+  }
+  return undefined;
 }
 
 /** Parse YAML with positions, check it against the schema, and report every problem with file:line:col. */
 export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
+  if (Buffer.byteLength(text, 'utf8') > MAX_INTENT_BYTES) return { diagnostics: [tooLarge(file)] };
+  const deepLines = new LineCounter();
+  const deep = tooDeep(text, deepLines);
+  if (deep !== undefined) {
+    const source = new SourceMap(file, text, parseDocument(''), deepLines);
+    return { diagnostics: [{ ...error('yaml/too-deep', [], `collections nest deeper than ${MAX_DEPTH} levels here; an intent needs at most 6`), pos: source.at(deep) }], source };
+  }
   const lc = new LineCounter();
   // The library's own duplicate-key check scans every earlier key of a mapping for each new key:
   // quadratic in the size of one mapping (seconds for a few thousand VRFs). duplicateKeys() does the
@@ -41,7 +99,18 @@ export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
   // A syntax error leaves a document whose shape we cannot trust.
   if (doc.errors.length) return { diagnostics: diags, source };
   // An interface listed twice is an error, never "last one wins"; the document stays sound for the schema.
-  diags.push(...duplicateKeys(doc).map((offset) => ({ ...error('yaml/duplicate-key', [], 'Map keys must be unique'), pos: source.at(offset) })));
+  // (Loops, not push(...list): spreading 100 000 arguments overflows the stack.)
+  for (const offset of duplicateKeys(doc)) diags.push({ ...error('yaml/duplicate-key', [], 'Map keys must be unique'), pos: source.at(offset) });
+  // `[a, b]: x` or `*anchor: x`: JavaScript objects only have text keys, so the library would print a
+  // warning and stringify the key; a name in an intent is plain text.
+  const complex = complexKeys(doc);
+  for (const offset of complex) diags.push({ ...error('yaml/complex-key', [], 'a key must be plain text, not a list, mapping or alias'), pos: source.at(offset) });
+  if (complex.length) return { diagnostics: diags, source };
+  const alias = aliasPast(doc, MAX_ALIASES);
+  if (alias !== undefined) {
+    diags.push({ ...error('yaml/alias-count', [], `more than ${MAX_ALIASES} aliases; vrfgen resolves at most ${MAX_ALIASES}`), pos: source.at(alias) });
+    return { diagnostics: diags, source };
+  }
 
   let js: unknown;
   try {
@@ -54,8 +123,43 @@ export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
   const parsed = IntentSchema.safeParse(js);
   if (parsed.success) return { intent: parsed.data, diagnostics: diags, source };
 
-  diags.push(...parsed.error.issues.flatMap((i) => fromIssue(i, js)));
+  const looser = looserBounds(parsed.error.issues);
+  for (const issue of parsed.error.issues) if (!looser.has(issue)) for (const d of fromIssue(issue, js)) diags.push(d);
   return { intent: wellFormedPart(js, parsed.error.issues), diagnostics: source.place(diags), source };
+}
+
+/**
+ * The YAML library finds each alias's anchor by scanning every anchor and alias before it, so n
+ * aliases cost n² steps (a 4 MiB file of them would run for hours); its own limit only counts how
+ * often one anchor is used. Sharing a list of routes between VRFs needs a handful.
+ */
+const MAX_ALIASES = 1000;
+
+/** Offset of the first alias past `limit`, if there are more. */
+function aliasPast(doc: Document, limit: number): number | undefined {
+  let count = 0;
+  let past: number | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      if (++count <= limit) return undefined;
+      past = alias.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return past;
+}
+
+/** Offsets of mapping keys that are collections, aliases, or scalars whose value is not text, a number or a boolean. */
+function complexKeys(doc: Document): number[] {
+  const found: number[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      // A scalar can hold an object too: `!!binary` gives bytes.
+      if (key !== null && (!isScalar(key) || (typeof key.value === 'object' && key.value !== null))) found.push(key.range?.[0] ?? 0);
+    },
+  });
+  return found;
 }
 
 /** Offsets of mapping keys that repeat an earlier key of the same mapping (compared as text, as in JS). */
@@ -74,15 +178,37 @@ function duplicateKeys(doc: Document): number[] {
   return found;
 }
 
+/**
+ * Past 2^53 zod reports a number twice, against its safe-integer bound and against the field's own:
+ * the range problems to leave out, so only the field's (the tighter) bound is shown.
+ */
+function looserBounds(issues: readonly z.core.$ZodIssue[]): Set<z.core.$ZodIssue> {
+  const tightest = new Map<string, z.core.$ZodIssue>();
+  const bound = (i: z.core.$ZodIssue) => (i.code === 'too_big' ? Number(i.maximum) : i.code === 'too_small' ? -Number(i.minimum) : Infinity);
+  for (const i of issues) {
+    if (i.code !== 'too_big' && i.code !== 'too_small') continue;
+    const at = `${i.code} ${JSON.stringify(i.path)}`;
+    const seen = tightest.get(at);
+    if (!seen || bound(i) < bound(seen)) tightest.set(at, i);
+  }
+  const tight = new Set(tightest.values());
+  return new Set(issues.filter((i) => (i.code === 'too_big' || i.code === 'too_small') && !tight.has(i)));
+}
+
 /** Drop the VRFs/sections that have schema errors and keep the rest for semantic checks. */
 function wellFormedPart(js: unknown, issues: readonly z.core.$ZodIssue[]): Intent | undefined {
   if (!isObject(js) || issues.some((i) => i.path[0] === 'version')) return undefined;
   const copy: Record<string, unknown> = { ...js };
+  const broken = new Map<string, Set<string>>(); // section → its entries with errors, dropped in one pass
   for (const i of issues) {
-    const [top, entry] = i.path;
+    const [top, entry] = i.path as [string, string | number];
     if (i.path.length === 0 && i.code === 'unrecognized_keys') i.keys.forEach((k) => delete copy[k]);
-    else if (i.path.length === 1 || !isObject(copy[top as string])) delete copy[top as string];
-    else copy[top as string] = omit(copy[top as string] as Record<string, unknown>, String(entry));
+    else if (i.path.length === 1 || !isObject(copy[top])) delete copy[top];
+    else broken.set(top, (broken.get(top) ?? new Set()).add(String(entry)));
+  }
+  for (const [top, entries] of broken) {
+    const section = copy[top];
+    if (isObject(section)) copy[top] = Object.fromEntries(Object.entries(section).filter(([k]) => !entries.has(k)));
   }
   copy.vrfs ??= {};
   const again = IntentSchema.safeParse(copy);
@@ -91,9 +217,10 @@ function wellFormedPart(js: unknown, issues: readonly z.core.$ZodIssue[]): Inten
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const omit = (o: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
+/** A key as a message shows it: a megabyte-long one is cut (control characters become '?' when printed). */
+const cut = (key: string): string => (key.length > 80 ? `${key.slice(0, 80)}…` : key);
 
-const dotted = (path: Path): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').slice(1) || 'intent';
+const dotted = (path: Path): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${cut(s)}`)).join('').slice(1) || 'intent';
 
 function valueAt(js: unknown, path: readonly PropertyKey[]): unknown {
   return path.reduce<unknown>((v, k) => (v === null || typeof v !== 'object' ? undefined : (v as Record<PropertyKey, unknown>)[k]), js);
@@ -103,7 +230,7 @@ function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === 'string') return `string ${quoted(v, 40)}`;
   if (typeof v === 'number' && !Number.isInteger(v)) return `fraction ${v}`;
   return `${typeof v} ${String(v)}`;
 }
@@ -118,7 +245,7 @@ function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
   // A secret of the wrong type is still a secret: its value is never repeated (see maskSecrets, source.ts).
   const describe = path.at(-1) === 'password' ? () => 'a value not shown here (a password)' : describeValue;
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((k) => error('schema/unknown-key', [...path, k], `${dotted([...path, k])}: unknown key '${k}'`, true));
+    return issue.keys.map((k) => error('schema/unknown-key', [...path, k], `${dotted([...path, k])}: unknown key '${cut(k)}'`, true));
   }
   if (input === undefined) {
     return [error('schema/missing-key', path, `${subject}: required key '${String(path.at(-1))}' is missing`)];

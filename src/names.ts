@@ -1,4 +1,4 @@
-import { error, type Diagnostic, type Path } from './diagnostics.ts';
+import { error, quoted, type Diagnostic, type Path } from './diagnostics.ts';
 
 /**
  * Names that end up inside generated files and on `ip` command lines. The kernel takes almost any
@@ -12,21 +12,23 @@ const IFNAMSIZ = 15; // IFNAMSIZ - 1: the kernel stores a terminating NUL
 /** `lo` cannot be enslaved; `all` and `default` collide with the conf/all and conf/default sysctl folders. */
 const RESERVED = new Set(['lo', 'all', 'default']);
 
-/** The first offending character, shown as a JSON escape so control characters are visible. */
-const firstBad = (s: string, re: RegExp): string => JSON.stringify([...s].find((c) => !re.test(c)) ?? s[0]);
+/** The first character outside `allowed`, quoted, with its code point when it is not ASCII: a Cyrillic е looks like an e. */
+function firstBad(s: string, allowed: RegExp): string {
+  const c = [...s].find((ch) => !allowed.test(ch)) ?? s[0]!;
+  const code = c.codePointAt(0)!;
+  return code > 0x7e ? `${quoted(c)} (U+${code.toString(16).toUpperCase().padStart(4, '0')})` : quoted(c);
+}
 
 /** Problems with an interface name, for `what` (e.g. "vrf", "member", "vlan parent"). */
 export function checkIfName(name: string, path: Path, what: string, atKey = true): Diagnostic[] {
-  const shown = JSON.stringify(name);
+  const shown = quoted(name);
   if (name === '') return [error('name/empty', path, `${what} name is empty`, atKey)];
+  if (!IFNAME.test(name)) {
+    const detail = /^[_.-]/.test(name) ? 'must start with a letter or digit' : `character ${firstBad(name, /[A-Za-z0-9_.-]/)} is not allowed`;
+    return [error('name/invalid-char', path, `${what} ${shown}: ${detail} (allowed: A-Z a-z 0-9 _ . -)`, atKey)];
+  }
   if (Buffer.byteLength(name) > IFNAMSIZ) {
     return [error('name/too-long', path, `${what} ${shown}: interface names are at most ${IFNAMSIZ} bytes (this one has ${Buffer.byteLength(name)})`, atKey)];
-  }
-  if (!IFNAME.test(name)) {
-    const detail = /^[A-Za-z0-9]/.test(name)
-      ? `character ${firstBad(name, /[A-Za-z0-9_.-]/)} is not allowed`
-      : 'must start with a letter or digit';
-    return [error('name/invalid-char', path, `${what} ${shown}: ${detail} (allowed: A-Z a-z 0-9 _ . -)`, atKey)];
   }
   if (RESERVED.has(name)) return [error('name/reserved', path, `${what} ${shown}: the name is reserved by the kernel`, atKey)];
   return [];
@@ -39,9 +41,12 @@ const OTHER_UNIT_TYPES = new Set(['target', 'timer', 'mount', 'automount', 'path
 
 /** Normalise a unit name (`ssh` → `ssh.service`) or report why it cannot be bound. */
 export function checkUnitName(name: string, path: Path): { unit?: string; diags: Diagnostic[] } {
-  const shown = JSON.stringify(name);
+  const shown = quoted(name);
   if (!UNIT.test(name) || name.length > UNIT_NAME_MAX) {
-    return { diags: [error('service/invalid-name', path, `service ${shown}: not a unit name vrfgen can bind (allowed: A-Z a-z 0-9 _ . : @ -, at most ${UNIT_NAME_MAX} characters)`)] };
+    const detail = UNIT.test(name)
+      ? `longer than ${UNIT_NAME_MAX} characters`
+      : /^[_.:@-]/.test(name) || name === '' ? 'must start with a letter or digit' : `character ${firstBad(name, /[A-Za-z0-9_.:@-]/)} is not allowed`;
+    return { diags: [error('service/invalid-name', path, `service ${shown}: not a unit name vrfgen can bind: ${detail} (allowed: A-Z a-z 0-9 _ . : @ -, at most ${UNIT_NAME_MAX} characters)`)] };
   }
   const suffix = name.match(/\.([a-z]+)$/)?.[1] ?? '';
   if (OTHER_UNIT_TYPES.has(suffix)) {

@@ -1,13 +1,12 @@
-import { error, type Diagnostic, type Path } from './diagnostics.ts';
+import { error, quoted, type Diagnostic, type Path } from './diagnostics.ts';
 import {
+  bits,
   compareCidr,
-  contains,
   formatCidr,
   formatIp,
   hasHostBits,
   isLinkLocal,
   network,
-  overlaps,
   parseCidr,
   parseIp,
   type Cidr,
@@ -15,6 +14,7 @@ import {
 } from './ip.ts';
 import { ISOLATION_METRIC, type Route, type Rule } from './model.ts';
 import { checkIfName } from './names.ts';
+import { PrefixIndex } from './prefix-index.ts';
 import type { IntentVrf } from './schema.ts';
 
 /** One member address, parsed, with where it came from. */
@@ -35,16 +35,18 @@ export function resolveAddresses(
   diags: Diagnostic[],
 ): MemberAddress[] {
   const out: MemberAddress[] = [];
+  const byAddress = new Map<string, MemberAddress>(); // `family/value` → first member address
+  const prefixes = new PrefixIndex<MemberAddress>();
   for (const { name, cfg, at } of members) {
     (cfg?.addresses ?? []).forEach((text, i) => {
       const aAt: Path = [...at, 'addresses', i];
       const cidr = parseCidr(text);
       if (!cidr) {
-        diags.push(error('address/invalid', aAt, `member '${name}': ${JSON.stringify(text)} is not an address with prefix length (e.g. 192.0.2.1/24)`));
+        diags.push(error('address/invalid', aAt, `member '${name}': ${quoted(text)} is not an address with prefix length (e.g. 192.0.2.1/24)`));
         return;
       }
-      const same = out.find((o) => o.cidr.family === cidr.family && o.cidr.value === cidr.value);
-      const clash = same ?? out.find((o) => overlaps(o.cidr, cidr));
+      const same = byAddress.get(`${cidr.family}/${cidr.value}`);
+      const clash = same ?? prefixes.overlapping(cidr);
       if (same) {
         diags.push(error('address/duplicate', aAt, `vrf '${vrf}': address ${formatIp(cidr)} is already on '${same.member}'`));
       } else if (clash) {
@@ -52,7 +54,10 @@ export function resolveAddresses(
           error('address/overlap', aAt, `vrf '${vrf}': subnet ${formatCidr(network(cidr))} of '${name}' overlaps ${formatCidr(network(clash.cidr))} of '${clash.member}' in the same vrf`),
         );
       } else {
-        out.push({ member: name, cidr, text: formatCidr(cidr), at: aAt });
+        const a = { member: name, cidr, text: formatCidr(cidr), at: aAt };
+        out.push(a);
+        byAddress.set(`${cidr.family}/${cidr.value}`, a);
+        prefixes.add(cidr, a);
       }
     });
   }
@@ -63,7 +68,7 @@ export function resolveAddresses(
 export function parsePrefix(text: string, at: Path, what: string, diags: Diagnostic[]): Cidr | undefined {
   const cidr = parseCidr(text);
   if (!cidr) {
-    diags.push(error('prefix/invalid', at, `${what}: ${JSON.stringify(text)} is not a prefix (e.g. 198.51.100.0/24 or 2001:db8::/48)`));
+    diags.push(error('prefix/invalid', at, `${what}: ${quoted(text)} is not a prefix (e.g. 198.51.100.0/24 or 2001:db8::/48)`));
   } else if (hasHostBits(cidr)) {
     diags.push(error('prefix/host-bits', at, `${what}: ${text} has host bits set; the network is ${formatCidr(network(cidr))}`));
     return undefined;
@@ -88,6 +93,8 @@ export function resolveRoutes(
   const memberRoutes = new Map<string, Route[]>();
   const vrfRoutes: Route[] = [];
   const seen = new Map<string, Path>();
+  const subnets = new PrefixIndex<MemberAddress>();
+  for (const a of addrs) subnets.add(a.cidr, a);
   const subject = (i: number) => `vrf '${vrf}' route ${i}`;
 
   const add = (r: Route, what: string) => {
@@ -97,7 +104,7 @@ export function resolveRoutes(
       return;
     }
     seen.set(key, r.at);
-    if (r.dev) memberRoutes.set(r.dev, [...(memberRoutes.get(r.dev) ?? []), r]);
+    if (r.dev) memberRoutes.set(r.dev, memberRoutes.get(r.dev) ?? []).get(r.dev)!.push(r);
     else vrfRoutes.push(r);
   };
 
@@ -116,7 +123,7 @@ export function resolveRoutes(
     const type = r.type ?? 'unicast';
     const before = diags.length;
     const via = r.via === undefined ? undefined : parseIp(r.via);
-    if (r.via !== undefined && !via) diags.push(error('route/invalid-gateway', [...at, 'via'], `${what}: gateway ${JSON.stringify(r.via)} is not an IP address`));
+    if (r.via !== undefined && !via) diags.push(error('route/invalid-gateway', [...at, 'via'], `${what}: gateway ${quoted(r.via)} is not an IP address`));
     if (r.dev !== undefined) {
       diags.push(...checkIfName(r.dev, [...at, 'dev'], 'route dev', false));
       if (!members.has(r.dev)) diags.push(error('route/dev-not-member', [...at, 'dev'], `${what}: dev '${r.dev}' is not a member of vrf '${vrf}'`));
@@ -142,7 +149,9 @@ export function resolveRoutes(
     }
     let dev = r.dev;
     if (via && type === 'unicast' && diags.length === before) {
-      const candidates = addrs.filter((a) => (r.dev === undefined || a.member === r.dev) && contains(a.cidr, via));
+      // Member subnets of one VRF never overlap (resolveAddresses), so at most one holds the gateway.
+      const holder = subnets.overlapping({ ...via, length: bits(via.family) });
+      const candidates = holder && (r.dev === undefined || holder.member === r.dev) ? [holder] : [];
       if (candidates.some((a) => a.cidr.value === via.value)) {
         diags.push(error('route/gateway-is-local', [...at, 'via'], `${what}: gateway ${formatIp(via)} is an address of this host`));
       } else if (candidates[0]) {

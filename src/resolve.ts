@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { error, hasErrors, warning, type Diagnostic, type Path } from './diagnostics.ts';
+import { error, hasErrors, printable, quoted, warning, type Diagnostic, type Path } from './diagnostics.ts';
 import { execLineProblem } from './exec-command.ts';
 import { checkIfName, checkUnitName } from './names.ts';
 import { DEFAULT_PLATFORM, platforms, type PlatformName } from './platforms.ts';
@@ -66,10 +66,12 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
       else if (vlanIds.has(key)) diags.push(error('vlan/duplicate-id', [...mAt, 'id'], `member '${m}': VLAN ${vlan.id} on '${vlan.parent}' already exists as '${vlanIds.get(key)}'`));
       else {
         vlanIds.set(key, m);
-        vlansOn.set(vlan.parent, [...(vlansOn.get(vlan.parent) ?? []), m].sort());
+        vlansOn.set(vlan.parent, vlansOn.get(vlan.parent) ?? []).get(vlan.parent)!.push(m);
       }
     }
   }
+
+  for (const vlans of vlansOn.values()) vlans.sort();
 
   // Pass 3: addresses, routes, rules, services of each VRF.
   const vrfs: Vrf[] = [];
@@ -77,6 +79,8 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
     const at: Path = ['vrfs', name];
     const members = Object.entries(v.interfaces ?? {}).map(([m, cfg]) => ({ name: m, cfg, at: [...at, 'interfaces', m] as Path }));
     const addrs = resolveAddresses(name, members, diags);
+    const addressesOf = new Map<string, string[]>(); // member → its addresses, in the sorted order of addrs
+    for (const a of addrs) addressesOf.set(a.member, addressesOf.get(a.member) ?? []).get(a.member)!.push(a.text);
     const { memberRoutes, vrfRoutes } = resolveRoutes(name, v, addrs, diags);
     const rules = resolveRules(name, v, diags);
     const bgp = v.bgp && resolveBgp(name, v.bgp, addrs, [...vrfRoutes, ...[...memberRoutes.values()].flat()], { intentFile: opts.file }, diags);
@@ -90,7 +94,7 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
       const execStart = entry['exec-start'];
       execStart?.forEach((line, j) => {
         const problem = execLineProblem(line);
-        if (problem) diags.push(error('service/exec-start-invalid', [...sAt, 'exec-start', j], `service '${entry.unit}': exec-start line ${JSON.stringify(line)} ${problem}`));
+        if (problem) diags.push(error('service/exec-start-invalid', [...sAt, 'exec-start', j], `service '${entry.unit}': exec-start line ${quoted(line)} ${problem}`));
       });
       if (!unit) return;
       const owner = unitOwner.get(unit);
@@ -111,7 +115,7 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
           name: m,
           vrf: name,
           ...(cfg?.vlan ? { vlan: { parent: cfg.vlan.parent, id: cfg.vlan.id } } : {}),
-          addresses: addrs.filter((a) => a.member === m).map((a) => a.text),
+          addresses: addressesOf.get(m) ?? [],
           routes: memberRoutes.get(m) ?? [],
           vlans: vlansOn.get(m) ?? [],
           at: mAt,
@@ -133,7 +137,8 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
   const platformName = opts.platform ?? intent.platform ?? DEFAULT_PLATFORM;
   return {
     model: {
-      source: basename(opts.file),
+      // The name goes into a comment line of every file: a newline in it must not start a new line.
+      source: printable(basename(opts.file)),
       platformName,
       platform: platforms[platformName],
       vrfs: vrfs.sort(byName),
@@ -155,14 +160,19 @@ function resolveVlanParents(
   diags: Diagnostic[],
 ): VlanParent[] {
   const declared = intent['vlan-parents'] ?? {};
+  const fileOwner = new Map<string, string>();
   for (const [p, cfg] of Object.entries(declared)) {
     const at: Path = ['vlan-parents', p];
     diags.push(...checkIfName(p, at, 'vlan parent'));
     if (memberOf.has(p)) diags.push(error('vlan-parent/is-member', at, `vlan parent '${p}' is a member of vrf '${memberOf.get(p)}'; vrfgen already owns its configuration`, true));
     else if (!vlansOn.has(p)) diags.push(error('vlan-parent/unused', at, `vlan parent '${p}' carries no VLAN member`, true));
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]*\.network$/.test(cfg['networkd-file']) || cfg['networkd-file'].length > 255) {
-      diags.push(error('vlan-parent/invalid-file', [...at, 'networkd-file'], `vlan parent '${p}': networkd-file must be a plain .network file name (no directories), got ${JSON.stringify(cfg['networkd-file'])}`));
-    }
+    const file = cfg['networkd-file'];
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]*\.network$/.test(file) || file.length > 255) {
+      diags.push(error('vlan-parent/invalid-file', [...at, 'networkd-file'], `vlan parent '${p}': networkd-file must be a plain .network file name (no directories), got ${quoted(file)}`));
+    } else if (fileOwner.has(file)) {
+      // One drop-in per file: it would add both parents' VLAN= lines to every link the file matches.
+      diags.push(error('vlan-parent/shared-file', [...at, 'networkd-file'], `vlan parent '${p}': networkd-file ${file} is already named for vlan parent '${fileOwner.get(file)}'; each parent needs the file that configures it alone`));
+    } else fileOwner.set(file, p);
   }
   return [...vlansOn]
     .filter(([name]) => !memberOf.has(name))

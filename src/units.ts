@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import { parseUnitFile, templateOf, type UnitSetting } from './unit-file.ts';
@@ -61,26 +62,62 @@ function absent<T>(fallback: T): (e: NodeJS.ErrnoException) => T {
 /** A drop-in vrfgen wrote describes the binding being replaced, not the unit: never read it back. */
 const isOwnDropIn = (file: string) => file.includes('vrfgen');
 
+/**
+ * The tree under the root, each folder listed and each path looked at once. Every unit is looked up in
+ * 13 folders, plus a drop-in folder per dash in its name: an intent naming thousands of units made
+ * millions of lstat() calls, nearly all for names a folder's listing already shows are not there.
+ */
+class Tree {
+  private readonly listings = new Map<string, Promise<ReadonlySet<string> | undefined>>();
+  private readonly stats = new Map<string, Promise<Stats | undefined>>();
+
+  constructor(readonly root: string) {}
+
+  /** lstat() of a root-relative path whose folder part has no links; undefined when nothing is there. */
+  async lstat(path: string): Promise<Stats | undefined> {
+    const names = await this.names(posix.dirname(path));
+    if (names && !names.has(posix.basename(path))) return undefined;
+    return memo(this.stats, path, () => lstat(join(this.root, path)).catch(absent(undefined)));
+  }
+
+  /** The names in a root-relative folder without links; undefined when it cannot be listed (then lstat() asks). */
+  names(dir: string): Promise<ReadonlySet<string> | undefined> {
+    return memo(this.listings, dir, () =>
+      readdir(join(this.root, dir)).then(
+        (n) => new Set(n),
+        () => undefined,
+      ),
+    );
+  }
+}
+
+function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  if (!cache.has(key)) cache.set(key, make());
+  return cache.get(key)!;
+}
+
 /** Read every unit in `names` (and the units their names alias) from the tree under `root`. */
 export async function readUnits(root: string, names: Iterable<string>): Promise<UnitFiles> {
   const out = new Map<string, UnitFile>();
+  const tree = new Tree(root);
   for (const name of new Set(names)) {
-    const unit = await readUnit(root, name);
+    const unit = await readUnit(tree, name);
     if (unit) out.set(name, unit);
   }
   return out;
 }
 
-async function readUnit(root: string, name: string): Promise<UnitFile | undefined> {
+async function readUnit(tree: Tree, name: string): Promise<UnitFile | undefined> {
+  const root = tree.root;
   const template = templateOf(name);
-  let found = await findFragment(root, name);
-  if (!found.path && !found.masked && template !== name) found = await findFragment(root, template);
+  let found = await findFragment(tree, name);
+  if (!found.path && !found.masked && template !== name) found = await findFragment(tree, template);
   const id = found.id && !found.id.includes('@.') ? found.id : name;
-  const dropIns = await findDropIns(root, [...new Set([name, id])]);
+  const dropIns = await findDropIns(tree, [...new Set([name, id])]);
   if (!found.path && !found.masked && dropIns.length === 0) return undefined;
   const settings: UnitSetting[] = [];
   for (const file of [...(found.path ? [found.path] : []), ...dropIns]) {
-    settings.push(...parseUnitFile(await readFile(join(root, file.real), 'utf8'), file.shown));
+    for (const s of parseUnitFile(await readFile(join(root, file.real), 'utf8'), file.shown)) settings.push(s); // no spread: a file may hold 100 000 lines
   }
   return {
     name,
@@ -89,7 +126,7 @@ async function readUnit(root: string, name: string): Promise<UnitFile | undefine
     masked: found.masked,
     dropIns: dropIns.map((d) => d.shown),
     settings,
-    enabled: await isEnabled(root, name),
+    enabled: await isEnabled(tree, name),
   };
 }
 
@@ -100,10 +137,10 @@ interface Located {
 }
 
 /** The first unit file called `name` on the search path, following alias symlinks inside the root. */
-async function findFragment(root: string, name: string): Promise<{ path?: Located; id?: string; masked: boolean }> {
+async function findFragment(tree: Tree, name: string): Promise<{ path?: Located; id?: string; masked: boolean }> {
   for (const dir of UNIT_PATH) {
     const shown = posix.join(dir, name);
-    const target = await fileInRoot(root, shown);
+    const target = await fileInRoot(tree, shown);
     if (target === undefined) continue;
     if (target === '/dev/null') return { masked: true };
     return { path: { shown, real: target }, id: basename(target), masked: false };
@@ -117,19 +154,19 @@ async function findFragment(root: string, name: string): Promise<{ path?: Locate
  * or an enablement link `-> /lib/systemd/system/ssh.socket`). Returns the real root-relative path of
  * what is there (file or folder), '/dev/null' for a mask, or undefined when nothing is.
  */
-async function realInRoot(root: string, path: string): Promise<string | undefined> {
+async function realInRoot(tree: Tree, path: string): Promise<string | undefined> {
   const todo = path.split('/').filter(Boolean);
   let real = '/';
   for (let hops = 0; todo.length > 0; ) {
     const next = posix.join(real, todo.shift()!);
-    const st = await lstat(join(root, next)).catch(absent(undefined));
+    const st = await tree.lstat(next);
     if (!st) return undefined;
     if (!st.isSymbolicLink()) {
       real = next;
       continue;
     }
     if (++hops > 40) return undefined; // ELOOP, as the kernel would say
-    const target = await readlink(join(root, next));
+    const target = await readlink(join(tree.root, next));
     if (target === '/dev/null' && todo.length === 0) return target;
     todo.unshift(...target.split('/').filter(Boolean));
     if (target.startsWith('/')) real = '/';
@@ -138,16 +175,16 @@ async function realInRoot(root: string, path: string): Promise<string | undefine
 }
 
 /** A regular file at `path` inside the root (links followed), '/dev/null' for a mask, or undefined. */
-async function fileInRoot(root: string, path: string): Promise<string | undefined> {
-  const real = await realInRoot(root, path);
+async function fileInRoot(tree: Tree, path: string): Promise<string | undefined> {
+  const real = await realInRoot(tree, path);
   if (real === undefined || real === '/dev/null') return real;
-  return (await lstat(join(root, real))).isFile() ? real : undefined;
+  return (await tree.lstat(real))?.isFile() ? real : undefined;
 }
 
 /** The names in a folder inside the root (links followed); none when it is not there. */
-async function listInRoot(root: string, path: string): Promise<string[]> {
-  const real = await realInRoot(root, path);
-  return real === undefined || real === '/dev/null' ? [] : readdir(join(root, real)).catch(absent<string[]>([]));
+async function listInRoot(tree: Tree, path: string): Promise<string[]> {
+  const real = await realInRoot(tree, path);
+  return real === undefined || real === '/dev/null' ? [] : [...((await tree.names(real)) ?? [])];
 }
 
 /**
@@ -155,15 +192,15 @@ async function listInRoot(root: string, path: string): Promise<string[]> {
  * the dash prefixes `foo-.service.d/` and the type-wide `service.d/`. Files with the same name: the one
  * in the folder with the highest priority wins; then all are applied sorted by file name.
  */
-async function findDropIns(root: string, names: readonly string[]): Promise<Located[]> {
+async function findDropIns(tree: Tree, names: readonly string[]): Promise<Located[]> {
   const folders = [...new Set(names.flatMap(dropInFolders))];
   const byName = new Map<string, Located>();
   for (const dir of UNIT_PATH) {
     for (const folder of folders) {
-      const entries = await listInRoot(root, posix.join(dir, folder));
+      const entries = await listInRoot(tree, posix.join(dir, folder));
       for (const f of entries.filter((e) => e.endsWith('.conf') && !isOwnDropIn(e)).sort()) {
         if (byName.has(f)) continue;
-        const real = await fileInRoot(root, posix.join(dir, folder, f));
+        const real = await fileInRoot(tree, posix.join(dir, folder, f));
         if (real && real !== '/dev/null') byName.set(f, { shown: posix.join(dir, folder, f), real });
         else byName.set(f, { shown: '', real: '' }); // masked by /dev/null: hides lower-priority namesakes
       }
@@ -189,11 +226,11 @@ function dropInFolders(name: string): string[] {
 }
 
 /** Linked from a `*.wants/` or `*.requires/` folder anywhere on the search path. */
-async function isEnabled(root: string, name: string): Promise<boolean> {
+async function isEnabled(tree: Tree, name: string): Promise<boolean> {
   for (const dir of UNIT_PATH) {
-    const entries = await listInRoot(root, dir);
+    const entries = await listInRoot(tree, dir);
     for (const e of entries.filter((x) => x.endsWith('.wants') || x.endsWith('.requires'))) {
-      if ((await listInRoot(root, posix.join(dir, e))).includes(name)) return true;
+      if ((await listInRoot(tree, posix.join(dir, e))).includes(name)) return true;
     }
   }
   return false;

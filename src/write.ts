@@ -1,5 +1,5 @@
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rmdir, unlink } from 'node:fs/promises';
-import { dirname, join, relative, resolve as resolvePath, sep } from 'node:path';
+import { basename, dirname, join, posix, resolve as resolvePath, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { error, warning, type Diagnostic } from './diagnostics.ts';
 import type { OutputFile } from './target.ts';
@@ -43,6 +43,23 @@ export interface Plan {
 const under = (root: string, path: string): string => join(root, path);
 
 /**
+ * The temporary file a write goes through, next to its target: `.NAME.vrfgen-RANDOM.tmp`. A writer
+ * killed between creating it and renaming it leaves it behind; no consumer reads it (every one
+ * reads only names with its own suffix, or skips dot files), and the next run removes it.
+ */
+const tempPath = (full: string): string => join(dirname(full), `.${basename(full)}.vrfgen-${randomBytes(6).toString('hex')}.tmp`);
+const TEMP = /^\..+\.vrfgen-[0-9a-f]{12}\.tmp$/;
+/** The glob of the temporary files of the files an owned glob matches. */
+const tempGlob = (pattern: string): string => pattern.replace(/[^/]+$/, (name) => `.${name}.vrfgen-*.tmp`);
+
+/** Targets build paths from checked names; anything else reaching the writer is a bug, not user input. */
+function assertPlainPath(path: string): void {
+  if (!path.startsWith('/') || posix.normalize(path) !== path || path.endsWith('/') || /[\u0000-\u001f]/.test(path)) {
+    throw new Error(`vrfgen bug: output path ${JSON.stringify(path)} is not a plain absolute path`);
+  }
+}
+
+/**
  * Compare the files a run produces with what is under `root`: what to create, update, remove
  * (owned files the intent no longer produces) or keep. Reads only; refuses foreign files.
  */
@@ -57,10 +74,13 @@ export async function planWrite(
   const changes: Change[] = [];
   const realRoot = await realpath(root).catch(() => root);
   const ids = await idsUnder(root, files, diagnostics);
+  const escapes = new Map<string, Promise<string | undefined>>(); // per folder: thousands of files share a few
+  const escapeOf = (dir: string) => escapes.get(dir) ?? escapes.set(dir, escapesRoot(root, realRoot, dir)).get(dir)!;
 
   for (const f of files) {
+    assertPlainPath(f.path);
     const full = under(root, f.path);
-    const escape = await escapesRoot(root, realRoot, dirname(full));
+    const escape = await escapeOf(dirname(full));
     if (escape) {
       diagnostics.push(error('write/outside-root', [], `${f.path}: ${escape} resolves outside the root; refusing to write through it`));
       continue;
@@ -82,15 +102,21 @@ export async function planWrite(
 
   const wanted = new Set(files.map((f) => f.path));
   const ownedDirs: string[] = [];
+  const remove = async (path: string, owned: (content: string) => boolean) => {
+    const existing = await readExisting(under(root, path));
+    if (!existing || existing === 'not-a-file' || !owned(existing.content)) return;
+    // A folder linked out of the root is refused for pruning as for writing: never touch what is outside.
+    const escape = await escapeOf(dirname(under(root, path)));
+    if (escape) diagnostics.push(error('write/outside-root', [], `${path}: ${escape} resolves outside the root; refusing to remove through it`));
+    else changes.push({ path, action: 'remove', mode: existing.mode, before: existing.content, beforeMode: existing.mode });
+  };
   for (const pattern of owns) {
     for (const path of await expandGlob(root, pattern, ownedDirs)) {
-      if (wanted.has(path)) continue;
-      const existing = await readExisting(under(root, path));
       // A file with vrfgen's name but not its header belongs to someone else: leave it be.
-      if (existing && existing !== 'not-a-file' && isOwned(existing.content)) {
-        changes.push({ path, action: 'remove', mode: existing.mode, before: existing.content, beforeMode: existing.mode });
-      }
+      if (!wanted.has(path)) await remove(path, isOwned);
     }
+    // What a killed writer left behind: its half-written temporary files, whatever they hold.
+    for (const path of await expandGlob(root, tempGlob(pattern), ownedDirs)) if (TEMP.test(basename(path))) await remove(path, () => true);
   }
   changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { plan: { root, changes, ownedDirs: [...new Set(ownedDirs)] }, diagnostics };
@@ -177,27 +203,37 @@ async function expandGlob(root: string, pattern: string, globDirs: string[]): Pr
 
 /**
  * Carry out a plan. Each file is written to a temporary file in the same folder, synced, and
- * renamed over the old one, then the folder is synced: a crash leaves the old file or the new one,
- * never half a file that stops the network from coming up.
+ * renamed over the old one: a crash or a kill leaves the old file or the new one, never half a file
+ * that stops the network from coming up. Every folder that changed (and the parent of every folder
+ * created) is synced once at the end, so the renames survive a power cut too.
  */
 export async function applyPlan(plan: Plan): Promise<void> {
-  for (const c of plan.changes) {
-    const full = under(plan.root, c.path);
-    if (c.action === 'create' || c.action === 'update') await atomicWrite(full, c.after!, c.mode, c.uid ?? OWNER.uid, c.gid ?? OWNER.gid);
-    else if (c.action === 'remove') {
-      await unlink(full);
-      await syncDir(dirname(full));
+  const changed = new Set<string>();
+  try {
+    for (const c of plan.changes) {
+      const full = under(plan.root, c.path);
+      if (c.action === 'create' || c.action === 'update') await atomicWrite(full, c.after!, c.mode, c.uid ?? OWNER.uid, c.gid ?? OWNER.gid, changed);
+      else if (c.action === 'remove') {
+        await unlink(full);
+        changed.add(dirname(full));
+      }
     }
-  }
-  for (const dir of plan.ownedDirs) {
-    await rmdir(under(plan.root, dir)).catch(() => undefined); // only succeeds when empty
+    for (const dir of plan.ownedDirs) {
+      const full = under(plan.root, dir);
+      // Only succeeds when empty.
+      if (await rmdir(full).then(() => true, () => false)) changed.add(dirname(full));
+    }
+  } finally {
+    for (const dir of changed) await syncDir(dir).catch(() => undefined); // a folder removed since has nothing to sync
   }
 }
 
-async function atomicWrite(full: string, content: string, mode: number, uid: number, gid: number): Promise<void> {
+async function atomicWrite(full: string, content: string, mode: number, uid: number, gid: number, changed: Set<string>): Promise<void> {
   const dir = dirname(full);
-  await mkdir(dir, { recursive: true, mode: 0o755 });
-  const tmp = join(dir, `.${relative(dir, full)}.vrfgen-${randomBytes(6).toString('hex')}.tmp`);
+  const made = await mkdir(dir, { recursive: true, mode: 0o755 });
+  // A new folder's own entry lives in its parent: every folder from the first one created down.
+  for (let d = dir; made !== undefined && d.length >= made.length; d = dirname(d)) changed.add(dirname(d));
+  const tmp = tempPath(full);
   const fh = await open(tmp, 'wx', mode);
   try {
     await fh.writeFile(content);
@@ -211,7 +247,7 @@ async function atomicWrite(full: string, content: string, mode: number, uid: num
   }
   await fh.close();
   await rename(tmp, full);
-  await syncDir(dir);
+  changed.add(dir);
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Bgp, BgpListen, BgpNeighbor, RemoteAs } from '../src/model.ts';
+import type { Bgp, BgpListen, BgpNeighbor, RemoteAs, Vrf } from '../src/model.ts';
 import type { Target } from '../src/target.ts';
 
 /**
@@ -77,6 +77,22 @@ function routerView(vrf: string, b: Bgp, globals: Globals) {
   };
 }
 
+/**
+ * FRR prints its BGP instances in the order it created them, and `import vrf X` creates X's instance
+ * when X has none yet (seen in a Debian 12 boot: `vrf blue` importing red printed blue, the default
+ * instance, then red). So each VRF comes by name, followed at once by the VRFs it imports: reading the
+ * file then creates the instances in the file's own order, and `show running-config` diffs cleanly.
+ */
+function creationOrder(routed: readonly Vrf[]): Vrf[] {
+  const byName = new Map(routed.map((v) => [v.name, v]));
+  const out = new Set<Vrf>();
+  for (const v of routed) {
+    out.add(v);
+    for (const name of v.bgp!.importVrfs) out.add(byName.get(name)!);
+  }
+  return [...out];
+}
+
 /** A neighbour or peer-group password, as FRR's grammar has it: the last word of its line. */
 const PASSWORD = /^( neighbor \S+ password )\S+$/gm;
 
@@ -106,12 +122,13 @@ export default {
     const routed = model.vrfs.filter((v) => v.bgp);
     if (routed.length === 0) return [];
     const globals: Globals = { prefixLists: [], routeMaps: [] };
-    const routers = routed.map((v) => routerView(v.name, v.bgp!, globals));
+    const routers = creationOrder(routed).map((v) => routerView(v.name, v.bgp!, globals));
     const d = model.bgpDefault;
     const all = [
-      ...routers,
-      // `import vrf` creates this instance itself; written out, the running config matches the file.
+      // `import vrf` creates this instance itself; written out (first, as FRR would create it), the
+      // running config matches the file.
       ...(d ? [{ vrf: null, asn: d.asn, routerId: d.routerId, groups: [], neighbors: [], listenLimit: null, family: null }] : []),
+      ...routers,
     ];
     if (routers.some((r) => r.family.policies.some((p) => p.name === ALLOW))) globals.routeMaps.push({ name: ALLOW, match: null });
     const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

@@ -58,7 +58,8 @@ export default {
     const [start, end] = model.platform.ifupdown2.vrfTableRange;
     const tables = model.vrfs.map((v) => v.table);
     const widen = tables.some((t) => t < start || t > end);
-    const globals = { 'vrf-table-id-start': Math.min(start, ...tables), 'vrf-table-id-end': Math.max(end, ...tables) };
+    // reduce, not Math.min(...tables): spreading thousands of arguments overflows the stack.
+    const globals = { 'vrf-table-id-start': tables.reduce((a, t) => Math.min(a, t), start), 'vrf-table-id-end': tables.reduce((a, t) => Math.max(a, t), end) };
     return [
       { path: INTERFACES_D_FILE, mode: 0o644, content: template('ifupdown2/interfaces.njk', { stanzas }) },
       ...(widen ? [{ path: POLICY, mode: 0o644, content: template('ifupdown2/policy.json.njk', { globals }) } satisfies OutputFile] : []),

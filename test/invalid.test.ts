@@ -30,7 +30,8 @@ describe.each(cases)('%s', (c) => {
 /**
  * Codes tested elsewhere: I/O and writer refusals (generate.test.ts), render-time warnings (golden
  * MANIFESTs), and the zod fallback for issue kinds this schema cannot produce. Target refusals and
- * the ifupdown include check: generate-stacks.test.ts and the classic-vlan-name MANIFEST.
+ * the ifupdown include check: generate-stacks.test.ts and the classic-vlan-name MANIFEST. An intent
+ * too large to commit: hostile.test.ts.
  */
 const TESTED_ELSEWHERE = new Set([
   'io/read',
@@ -41,6 +42,7 @@ const TESTED_ELSEWHERE = new Set([
   'schema/invalid',
   'generate/not-included',
   'ifupdown/vlan-name',
+  'intent/too-large',
   'write/unknown-owner', // frr.test.ts: a root tree without the frr user
 ]);
 

@@ -41,7 +41,7 @@ const u32 = (v: string) => (/^\d+$/.test(v) && Number(v) <= 0xffffffff ? String(
 
 const familyOf = (prefix: string) => (prefix.includes(':') ? 6 : 4);
 
-function routeFact(on: string, o: { table: string; type?: string; to: string; via?: string; dev?: string; metric?: string; onlink?: boolean }): string {
+export function routeFact(on: string, o: { table: string; type?: string; to: string; via?: string; dev?: string; metric?: string; onlink?: boolean }): string {
   const type = o.type ?? 'unicast';
   return [
     `route on ${on} table ${u32(o.table)} ipv${familyOf(o.to)} ${type} ${o.to}`,
@@ -55,7 +55,7 @@ function routeFact(on: string, o: { table: string; type?: string; to: string; vi
     .join(' ');
 }
 
-function ruleFacts(on: string, o: { table: string; family: (4 | 6)[]; from?: string; to?: string; iif?: string; oif?: string; priority?: string }): string[] {
+export function ruleFacts(on: string, o: { table: string; family: (4 | 6)[]; from?: string; to?: string; iif?: string; oif?: string; priority?: string }): string[] {
   return o.family.map((f) =>
     [`rule on ${on} table ${u32(o.table)} ipv${f}`, o.from && `from ${o.from}`, o.to && `to ${o.to}`, o.iif && `iif ${o.iif}`, o.oif && `oif ${o.oif}`, o.priority && `priority ${u32(o.priority)}`]
       .filter(Boolean)
@@ -79,6 +79,11 @@ export function networkdFacts(...dirs: string[]): string[] {
       } else if (!main.has(name)) main.set(name, readFileSync(p, 'utf8'));
     }
   }
+  return networkdFactsOf(main, dropIns);
+}
+
+/** The same from files in memory: `.netdev`/`.network` text by file name, and each file's drop-ins in order. */
+export function networkdFactsOf(main: ReadonlyMap<string, string>, dropIns: ReadonlyMap<string, readonly string[]>): string[] {
   const facts = new Set<string>();
   const vlanIds = new Map<string, string>();
   const vlanParents = new Map<string, string>();

@@ -17,6 +17,8 @@ export interface Finding {
   readonly status: Status;
   /** For lists: the observed items the intent does not mention. */
   readonly extra?: readonly string[];
+  /** A list the model describes rather than enumerates (Fact.allows): reports show it whole. */
+  readonly described?: true;
   /** For unknown: which probe, and what went wrong with it. */
   readonly unknown?: Unknown;
   readonly at?: Path;
@@ -43,8 +45,8 @@ export function compare(expected: readonly Fact[], observed: Observed): Finding[
       const allowed = new Set(f.value);
       // A list nobody reported is an empty one: the probe ran and found nothing.
       const got: readonly string[] = typeof actual === 'object' ? actual : actual === undefined ? [] : [String(actual)];
-      const extra = got.filter((item) => !allowed.has(item));
-      return { ...base, actual: got, status: extra.length ? 'extra' : 'ok', ...(extra.length ? { extra } : {}) };
+      const extra = got.filter((item) => !allowed.has(item) && !f.allows?.(item));
+      return { ...base, actual: got, status: extra.length ? 'extra' : 'ok', ...(extra.length ? { extra } : {}), ...(f.allows ? { described: true as const } : {}) };
     }
     if (actual === undefined) return { ...base, status: 'missing' };
     return { ...base, actual, status: actual === f.value ? 'ok' : 'drift' };

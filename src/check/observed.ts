@@ -1,9 +1,9 @@
 import type { Diagnostic } from '../diagnostics.ts';
-import type { Family } from '../ip.ts';
+import { contains, parseCidr, parseIp, type Family } from '../ip.ts';
 import type { OutputFile } from '../target.ts';
 import type { Change } from '../write.ts';
-import { keys, linkState, routeItem, routeValue, ruleSelector, type Value } from './facts.ts';
-import { parseAddresses, parseIdentify, parseLinks, parseRoutes, parseRules, parseSysctl, unitProperties, type Link } from './parse.ts';
+import { bgpSession, keys, linkState, routeItem, routeValue, ruleSelector, type Value } from './facts.ts';
+import { parseAddresses, parseBgpRoutes, parseBgpSummary, parseIdentify, parseLinks, parseRoutes, parseRules, parseSysctl, unitProperties, type Link } from './parse.ts';
 import { identifyFile, type Observation, type ProbeOutput, type ProbeResult } from './probes.ts';
 
 /** Why nothing is known: which probe, and what went wrong with it. */
@@ -36,6 +36,10 @@ function scopeOf(o: Observation): string {
       return `service ${o.unit} `;
     case 'vrf-identify':
       return keys.service(o.unit, 'vrf');
+    case 'bgp-summary':
+      return `bgp ${o.vrf} `;
+    case 'bgp-routes':
+      return `bgp ${o.vrf} `;
     default: {
       const never: never = o;
       return never;
@@ -122,12 +126,39 @@ export function observedFacts(results: readonly ProbeResult[]): Observed {
         case 'unit':
           unitFacts(o.unit, stdout, identify.get(o.unit), facts, unknown);
           break;
+        case 'bgp-summary':
+          bgpSummaryFacts(o.vrf, o.ranges, stdout, facts);
+          break;
+        case 'bgp-routes': {
+          const t = parseBgpRoutes(stdout);
+          facts.set(keys.bgp(o.vrf), `as ${t.as ?? '?'} router-id ${t.routerId ?? '?'}`);
+          for (const r of t.paths) {
+            const range = rangeOf(o.ranges, r.peer);
+            if (range) facts.add(keys.bgpListenAccepted(o.vrf, range), r.prefix);
+          }
+          break;
+        }
       }
     } catch (e) {
       unknown.set(scopeOf(o), { probe: probe.file, why: `unreadable output (${(e as Error).message})` });
     }
   }
   return { facts: facts.result(), unknown };
+}
+
+/** The listen range that holds `address`, if any (ranges never overlap: resolve-bgp.ts). */
+function rangeOf(ranges: readonly string[], address: string): string | undefined {
+  const ip = parseIp(address);
+  return ip && ranges.find((r) => contains(parseCidr(r)!, ip));
+}
+
+/** Each static peer's session state, and the sessions of the dynamic ones by listen range. */
+function bgpSummaryFacts(vrf: string, ranges: readonly string[], stdout: string, facts: FactSet): void {
+  for (const p of parseBgpSummary(stdout)) {
+    const range = p.dynamic ? rangeOf(ranges, p.address) : undefined;
+    if (range) facts.add(keys.bgpListenPeers(vrf, range), bgpSession(p.address, p.state, p.accepted));
+    else facts.set(keys.bgpPeer(vrf, p.address), p.state);
+  }
 }
 
 function linkFacts(links: readonly Link[], facts: FactSet): void {

@@ -212,3 +212,43 @@ export function parseIdentify(stdout: string): { pid: number; vrf: string } | un
   const m = stdout.match(/^(\d+)[ \t]*(\S*)\s*$/);
   return m ? { pid: Number(m[1]), vrf: m[2]! } : undefined;
 }
+
+const BgpPeerJson = z.looseObject({ state: text, dynamicPeer: flag, pfxRcd: count });
+/** FRR 8.4 nests the summary under the address family (`ipv4Unicast`), and prints `{}` for an instance without neighbours. */
+const BgpSummaryJson = z.looseObject({
+  ipv4Unicast: z.looseObject({ peers: z.record(z.string(), BgpPeerJson).catch({}) }).optional().catch(undefined),
+});
+
+export interface BgpPeer {
+  readonly address: string;
+  readonly state: string;
+  readonly dynamic: boolean;
+  /** Prefixes the peer sent that passed the inbound policy (FRR's PfxRcd). */
+  readonly accepted: number;
+}
+
+/** `vtysh -c 'show bgp vrf NAME summary json'`: the sessions, static and dynamic. */
+export function parseBgpSummary(stdout: string): BgpPeer[] {
+  const peers = BgpSummaryJson.parse(JSON.parse(stdout)).ipv4Unicast?.peers ?? {};
+  return Object.entries(peers).map(([address, p]) => ({ address, state: p.state ?? '?', dynamic: p.dynamicPeer ?? false, accepted: p.pfxRcd ?? 0 }));
+}
+
+const BgpPathJson = z.looseObject({ valid: flag, peerId: text });
+const BgpRoutesJson = z.looseObject({ localAS: count, routerId: text, routes: z.record(z.string(), z.array(BgpPathJson).catch([])).catch({}) });
+
+export interface BgpTable {
+  readonly as?: number;
+  readonly routerId?: string;
+  /** Each valid path: its prefix and the peer it came from (`(unspec)`: this router's own, or leaked). */
+  readonly paths: readonly { readonly prefix: string; readonly peer: string }[];
+}
+
+/** `vtysh -c 'show bgp vrf NAME ipv4 unicast json'`: the instance (printed even without neighbours) and its paths. */
+export function parseBgpRoutes(stdout: string): BgpTable {
+  const t = BgpRoutesJson.parse(JSON.parse(stdout));
+  const paths = Object.entries(t.routes).flatMap(([prefix, ps]) => {
+    const cidr = parseCidr(prefix);
+    return cidr ? ps.filter((p) => p.valid !== false).map((p) => ({ prefix: formatCidr(cidr), peer: p.peerId ?? '?' })) : [];
+  });
+  return { ...(t.localAS !== undefined ? { as: t.localAS } : {}), ...(t.routerId !== undefined ? { routerId: t.routerId } : {}), paths };
+}

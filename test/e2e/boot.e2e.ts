@@ -38,6 +38,7 @@ function probeBoot(): string | undefined {
 function commands(stack: Stack): string {
   return [
     'out=$1',
+    ...(stack.setup ? ['sh /e2e/setup.sh "$out" >"$out/setup.log" 2>&1; echo $? >"$out/setup.rc"'] : []),
     'sh /e2e/collect.sh "$out/state"',
     ...(stack.drift.length ? [...stack.drift.map((d) => d.command), 'sh /e2e/collect.sh "$out/drifted"'] : []),
     '',
@@ -63,11 +64,16 @@ describeWithFacility('real boot of Debian 12 under QEMU', probeBoot, () => {
     const dir = join(artifactsDir(), stack.name.replace(/[^a-z0-9]+/gi, '-'));
     rmSync(dir, { recursive: true, force: true }); // a previous run's, with VRFGEN_E2E_ARTIFACTS
     mkdirSync(dir, { recursive: true });
-    const staged = stage(INTENT, stack.targets, join(dir, 'root'), stack.before);
-    expect(staged.stderr, 'vrfgen generate warned').toBe('');
+    const intent = stack.intent ?? INTENT;
+    const staged = stage(intent, stack.targets, join(dir, 'root'), stack.before);
+    expect([...staged.stderr.matchAll(/^(?:\S+ )?(?:warning|error) ([a-z0-9-]+\/[a-z0-9-]+):/gm)].map((m) => m[1]).sort(), staged.stderr).toEqual([...(stack.warnings ?? [])].sort());
     stack.tamper?.edit(staged.root);
     const overlay = join(dir, 'overlay.tar');
-    pack(staged, { '/e2e/collect.sh': vrfgen('collect', INTENT, '--script').stdout, '/e2e/commands.sh': commands(stack) }, overlay);
+    pack(
+      staged,
+      { '/e2e/collect.sh': vrfgen('collect', intent, '--script').stdout, '/e2e/commands.sh': commands(stack), ...(stack.setup ? { '/e2e/setup.sh': stack.setup } : {}) },
+      overlay,
+    );
 
     const img = await image(stack.image);
     const booted = await boot({
@@ -80,12 +86,14 @@ describeWithFacility('real boot of Debian 12 under QEMU', probeBoot, () => {
     });
     const read = (f: string) => (existsSync(join(booted.out, f)) ? readFileSync(join(booted.out, f), 'utf8') : '');
     expect(read('commands.rc').trim(), read('commands.log')).toBe('0');
+    if (stack.setup) expect(read('setup.rc').trim(), read('setup.log')).toBe('0');
 
     // The verdict is vrfgen's own: `check --state` on what the guest collected, before and after the drift.
     const check = (state: string) => {
-      const r = vrfgen('check', INTENT, '--state', join(booted.out, state), '--json');
+      const r = vrfgen('check', intent, '--state', join(booted.out, state), '--json');
       const report = JSON.parse(r.stdout) as { exitCode: number; counts: Record<string, number>; findings: { item: string; status: string; expected: unknown; actual: unknown }[] };
-      return { code: r.code, counts: report.counts, wrong: report.findings.filter((f) => f.status !== 'ok') };
+      writeFileSync(join(dir, `check-${state}.json`), r.stdout);
+      return { code: r.code, counts: report.counts, findings: report.findings, wrong: report.findings.filter((f) => f.status !== 'ok') };
     };
     const journal = bootFindings(join(booted.out, 'boot'));
     const clean = check('state');
@@ -110,8 +118,10 @@ describeWithFacility('real boot of Debian 12 under QEMU', probeBoot, () => {
     }
     expect(formatFindings(journal)).toBe('');
     expect(clean.code, summary(clean)).toBe(0);
-    expect(drifted!.code, summary(drifted!)).toBe(1);
-    for (const d of stack.drift) expect(drifted!.wrong.map((f) => f.item), d.command).toContain(d.finding);
+    stack.verify?.(read, clean.findings);
+    if (!drifted) return;
+    expect(drifted.code, summary(drifted)).toBe(1);
+    for (const d of stack.drift) expect(drifted.wrong.map((f) => f.item), d.command).toContain(d.finding);
   });
 });
 

@@ -27,7 +27,8 @@ const IMAGE_FILES = join(import.meta.dirname, 'image');
 
 /**
  * The recipe. The kernel is Debian's (it ships vrf.ko, which
- * the development hosts' kernel lacks); netplan.io is in both variants for the netplan target.
+ * the development hosts' kernel lacks); netplan.io is in both variants for the netplan target, frr
+ * for the frr target (its service is masked in every other boot).
  */
 const RECIPE = {
   suite: 'bookworm',
@@ -38,7 +39,7 @@ const RECIPE = {
   ],
   packages: [
     'linux-image-amd64', 'initramfs-tools', 'zstd', 'busybox', 'kmod', 'systemd', 'systemd-sysv', 'udev', 'dbus',
-    'iproute2', 'netplan.io', 'openssh-server', 'procps',
+    'iproute2', 'netplan.io', 'openssh-server', 'procps', 'frr',
   ],
   variants: { ifupdown2: ['ifupdown2'], ifupdown: ['ifupdown'] } satisfies Record<Variant, string[]>,
   // Documentation and locales are never read in the guest; leaving them out saves a third.

@@ -1,0 +1,60 @@
+// The writer, in a process of its own, killed at a chosen point: `node writer.mjs INTENT ROOT TARGETS`
+// runs vrfgen's generate() with the file-system calls that change the tree counted (mkdir, open,
+// each write/chmod/sync/close of an opened file, rename, unlink, rmdir) and at call number KILL_AT
+// sends itself SIGKILL. A write it is killed at writes half of its data first, so a half-written
+// file is really on disk. With KILL_AT=0 it runs to the end and prints every call, one per line.
+// With MARK=1 it prints `writing` the moment it changes the tree first, so that a signal from outside
+// can be aimed at the writing rather than at Node's start.
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+
+const [intent, root, targets] = process.argv.slice(2);
+const killAt = Number(process.env.KILL_AT ?? 0);
+const calls = [];
+let writing = false; // reads before the first change are not kill points worth having
+
+function step(what, mutates) {
+  if (mutates && !writing && process.env.MARK === '1') fs.writeSync(1, 'writing\n');
+  if (mutates) writing = true;
+  if (!writing) return false;
+  calls.push(what);
+  return calls.length === killAt;
+}
+const die = () => {
+  process.kill(process.pid, 'SIGKILL');
+  for (;;); // SIGKILL to oneself is delivered before kill() returns; never go on
+};
+
+/** Count the calls on an opened file (close is an own property of each handle, not of its prototype). */
+function counted(fh) {
+  for (const name of ['writeFile', 'chmod', 'sync', 'close']) {
+    const real = fh[name].bind(fh);
+    fh[name] = async (...args) => {
+      if (step(name, false)) {
+        if (name === 'writeFile') await real(String(args[0]).slice(0, Math.floor(String(args[0]).length / 2)));
+        die();
+      }
+      return real(...args);
+    };
+  }
+  return fh;
+}
+
+const p = fs.promises;
+for (const name of ['mkdir', 'rename', 'unlink', 'rmdir', 'open']) {
+  const real = p[name];
+  p[name] = async (...args) => {
+    if (step(`${name} ${args[0]}`, name !== 'open' || args[1] === 'wx')) die();
+    const result = await real(...args);
+    return name === 'open' ? counted(result) : result;
+  };
+}
+syncBuiltinESMExports(); // the writer imports these by name from node:fs/promises
+
+const { generate } = await import('../../dist/src/index.js');
+const g = await generate(intent, { root, targets: targets.split(',') });
+if (!g.written) {
+  process.stderr.write(`not written: ${JSON.stringify(g.diagnostics)}\n`);
+  process.exit(1);
+}
+if (killAt === 0 && process.env.MARK !== '1') process.stdout.write(`${calls.join('\n')}\n`);
