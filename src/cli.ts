@@ -114,9 +114,8 @@ program
     process.stdout.write(`${JSON.stringify(intentJsonSchema(), null, 2)}\n`);
   });
 
-try {
-  await program.parseAsync();
-} catch (e) {
+// Not a top-level await: the bin is this file bundled as CommonJS (scripts/bundle.mjs).
+program.parseAsync().catch(async (e: unknown) => {
   if (e instanceof CommanderError) {
     // --help and --version end here too, with exit code 0.
     process.exitCode = e.exitCode === 0 ? 0 : 2;
@@ -130,4 +129,4 @@ try {
       process.exitCode = 3;
     }
   }
-}
+});

@@ -21,7 +21,8 @@ const V4_OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/; // no leading zeros: '01
 function parseV4(s: string): bigint | undefined {
   const parts = s.split('.');
   if (parts.length !== 4 || !parts.every((p) => V4_OCTET.test(p))) return undefined;
-  return parts.reduce((acc, p) => (acc << 8n) | BigInt(p), 0n);
+  // Summed as a Number (exact below 2^53), converted once: BigInt steps cost more than parsing.
+  return BigInt(parts.reduce((acc, p) => acc * 256 + Number(p), 0));
 }
 
 function parseV6(s: string): bigint | undefined {
@@ -68,8 +69,13 @@ export function parseCidr(s: string): Cidr | undefined {
   return { ...ip, length };
 }
 
-const mask = (f: Family, length: number): bigint =>
-  ((1n << BigInt(bits(f))) - 1n) ^ ((1n << BigInt(bits(f) - length)) - 1n);
+/** Every netmask, computed once: resolve and the checker ask for thousands. */
+const MASKS: Record<Family, readonly bigint[]> = {
+  4: Array.from({ length: 33 }, (_, l) => ((1n << 32n) - 1n) ^ ((1n << BigInt(32 - l)) - 1n)),
+  6: Array.from({ length: 129 }, (_, l) => ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - l)) - 1n)),
+};
+
+const mask = (f: Family, length: number): bigint => MASKS[f][length]!;
 
 /** The network part of a prefix (host bits cleared). */
 export const network = (c: Cidr): Cidr => ({ ...c, value: c.value & mask(c.family, c.length) });
@@ -90,7 +96,8 @@ export const isLinkLocal = (ip: Ip): boolean =>
 /** Canonical text: dotted quad, or RFC 5952 (lower case, longest zero run compressed). */
 export function formatIp(ip: Ip): string {
   if (ip.family === 4) {
-    return [24n, 16n, 8n, 0n].map((s) => String((ip.value >> s) & 0xffn)).join('.');
+    const v = Number(ip.value);
+    return `${Math.floor(v / 16777216)}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
   }
   const groups = Array.from({ length: 8 }, (_, i) => Number((ip.value >> BigInt(112 - 16 * i)) & 0xffffn));
   let best = { at: -1, len: 1 }; // RFC 5952: a single zero group is not compressed

@@ -1,9 +1,11 @@
-import { open } from 'node:fs/promises';
-import { isScalar, Lexer, LineCounter, parseDocument, Parser, visit, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, Parser, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { error, quoted, warning, type Diagnostic, type Path } from './diagnostics.ts';
+import { accepts, intentJsonSchemaFile } from './json-schema.ts';
+import { MAX_ALIASES, MAX_DEPTH, MAX_INTENT_BYTES, tooLarge } from './limits.ts';
+import { readPlainYaml } from './plain-yaml.ts';
 import { IntentSchema, type Intent } from './schema.ts';
-import { SourceMap } from './source.ts';
+import { SourceMap, type Located } from './source.ts';
 
 /** What the loader hands to resolve: the intent (as far as it is well-formed) and where things are. */
 export interface Loaded {
@@ -14,51 +16,27 @@ export interface Loaded {
   readonly source?: SourceMap;
 }
 
-/**
- * The largest intent vrfgen reads, in bytes. A real one is a few KB (100 VRFs of 20 members each is
- * about 100 KB); without a cap a 50 MB intent took 12 s and 1.8 GB to parse, a larger one exhausted
- * the heap, and /dev/zero never ended. Below the cap every stage is linear: the worst intent of
- * 1 MiB takes a few seconds and a few hundred MB.
- */
-export const MAX_INTENT_BYTES = 1024 * 1024;
+export { loadIntentFile } from './load-file.ts';
 
-/**
- * Deepest nesting of collections the loader accepts. An intent needs 6 (the root, vrfs, a vrf, its
- * services, one entry, its exec-start list); the YAML library builds documents recursively and runs
- * out of stack somewhere past 800 levels, at a depth that depends on the JIT's frames.
- */
-export const MAX_DEPTH = 32;
-
-/** Read and load an intent file; an unreadable file is one diagnostic (exit 2 in the CLI). */
-export async function loadIntentFile(file: string): Promise<Loaded> {
-  let bytes: Buffer;
-  try {
-    bytes = await readAtMost(file, MAX_INTENT_BYTES + 1);
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
-    return { diagnostics: [{ ...error('io/read', [], `cannot read intent: ${reason}`), pos: { file, line: 1, col: 1 } }] };
-  }
-  if (bytes.length > MAX_INTENT_BYTES) return { diagnostics: [tooLarge(file)] };
-  return loadIntent(bytes.toString('utf8'), file);
+/** Parse YAML with positions, check it against the schema, and report every problem with file:line:col. */
+export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
+  if (Buffer.byteLength(text, 'utf8') > MAX_INTENT_BYTES) return { diagnostics: [tooLarge(file)] };
+  // Intents in plain YAML are read without the library, which takes seconds for thousands of VRFs;
+  // everything else, and every YAML-level problem, is the library's (src/plain-yaml.ts).
+  const plain = readPlainYaml(text);
+  const read: LibraryRead = plain
+    ? { value: { js: plain.value }, diagnostics: [], source: new SourceMap(file, text, plain.root, plain.lineStarts) }
+    : readWithLibrary(text, file);
+  if (!read.value) return { diagnostics: read.diagnostics, source: read.source };
+  return checked(read.value.js, read.source, [...read.diagnostics]);
 }
 
-/** The first `limit` bytes of a file (all of it when shorter), so /dev/zero or a huge file cannot exhaust memory. */
-async function readAtMost(file: string, limit: number): Promise<Buffer> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(limit);
-    let got = 0;
-    for (let n = -1; n !== 0 && got < limit; got += n) n = (await fh.read(buf, got, limit - got, null)).bytesRead;
-    return buf.subarray(0, got);
-  } finally {
-    await fh.close();
-  }
+/** What the yaml library makes of a text: the value (absent when it cannot be trusted), positions, YAML-level problems. */
+export interface LibraryRead {
+  readonly value?: { readonly js: unknown };
+  readonly diagnostics: readonly Diagnostic[];
+  readonly source: SourceMap;
 }
-
-const tooLarge = (file: string): Diagnostic => ({
-  ...error('intent/too-large', [], `intent: larger than ${MAX_INTENT_BYTES} bytes (1 MiB), the most vrfgen reads; a real intent is a few KB`),
-  pos: { file, line: 1, col: 1 },
-});
 
 /**
  * Offset of the first collection nested deeper than MAX_DEPTH, if any. The CST parser keeps open
@@ -77,13 +55,12 @@ function tooDeep(text: string, lc: LineCounter): number | undefined {
   return undefined;
 }
 
-/** Parse YAML with positions, check it against the schema, and report every problem with file:line:col. */
-export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
-  if (Buffer.byteLength(text, 'utf8') > MAX_INTENT_BYTES) return { diagnostics: [tooLarge(file)] };
+/** Read any YAML with the library: the reference for the plain subset, and the reader of everything else. */
+export function readWithLibrary(text: string, file: string): LibraryRead {
   const deepLines = new LineCounter();
   const deep = tooDeep(text, deepLines);
   if (deep !== undefined) {
-    const source = new SourceMap(file, text, parseDocument(''), deepLines);
+    const source = new SourceMap(file, text, undefined, deepLines.lineStarts);
     return { diagnostics: [{ ...error('yaml/too-deep', [], `collections nest deeper than ${MAX_DEPTH} levels here; an intent needs at most 6`), pos: source.at(deep) }], source };
   }
   const lc = new LineCounter();
@@ -91,7 +68,8 @@ export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
   // quadratic in the size of one mapping (seconds for a few thousand VRFs). duplicateKeys() does the
   // same check in one pass with a set per mapping.
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false, strict: true });
-  const source = new SourceMap(file, text, doc, lc);
+  // Positions are kept, the Document is not: holding it for the whole run only made work for the GC.
+  const source = new SourceMap(file, text, located(doc.contents), lc.lineStarts);
   const diags: Diagnostic[] = [...doc.errors, ...doc.warnings].map((e) => ({
     ...(e.name === 'YAMLWarning' ? warning : error)(`yaml/${e.code.toLowerCase().replace(/_/g, '-')}`, [], e.message.split('\n')[0]!),
     pos: source.at(e.pos[0]),
@@ -111,15 +89,18 @@ export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
     diags.push({ ...error('yaml/alias-count', [], `more than ${MAX_ALIASES} aliases; vrfgen resolves at most ${MAX_ALIASES}`), pos: source.at(alias) });
     return { diagnostics: diags, source };
   }
-
-  let js: unknown;
   try {
-    js = doc.toJS({ maxAliasCount: 100 }); // an alias bomb stops here, not in memory
+    return { value: { js: doc.toJS({ maxAliasCount: 100 }) }, diagnostics: diags, source }; // an alias bomb stops here, not in memory
   } catch (e) {
     diags.push({ ...error('yaml/alias-count', [], (e as Error).message), pos: source.at(0) });
     return { diagnostics: diags, source };
   }
+}
 
+/** Check the document's value against the schema; `diags` are the YAML-level problems found so far. */
+function checked(js: unknown, source: SourceMap, diags: Diagnostic[]): Loaded {
+  // A value the JSON Schema accepts needs no zod: zod would return an equal copy (src/json-schema.ts).
+  if (accepts(intentJsonSchemaFile(), js)) return { intent: js as Intent, diagnostics: diags, source };
   const parsed = IntentSchema.safeParse(js);
   if (parsed.success) return { intent: parsed.data, diagnostics: diags, source };
 
@@ -127,13 +108,6 @@ export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
   for (const issue of parsed.error.issues) if (!looser.has(issue)) for (const d of fromIssue(issue, js)) diags.push(d);
   return { intent: wellFormedPart(js, parsed.error.issues), diagnostics: source.place(diags), source };
 }
-
-/**
- * The YAML library finds each alias's anchor by scanning every anchor and alias before it, so n
- * aliases cost n² steps (a 4 MiB file of them would run for hours); its own limit only counts how
- * often one anchor is used. Sharing a list of routes between VRFs needs a handful.
- */
-const MAX_ALIASES = 1000;
 
 /** Offset of the first alias past `limit`, if there are more. */
 function aliasPast(doc: Document, limit: number): number | undefined {
@@ -160,6 +134,30 @@ function complexKeys(doc: Document): number[] {
     },
   });
   return found;
+}
+
+/** Where each node of a yaml Document starts: map keys by their text (the first of duplicates), as SourceMap looks them up. */
+function located(node: unknown): Located | undefined {
+  if (!node) return undefined;
+  const start = (node as Node).range?.[0];
+  if (isMap(node)) {
+    const keys: string[] = [];
+    const keyAt: (number | undefined)[] = [];
+    const values: (Located | undefined)[] = [];
+    const seen = new Set<string>();
+    for (const p of node.items) {
+      const key = String(isScalar(p.key) ? p.key.value : p.key);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      keys.push(key);
+      keyAt.push(isScalar(p.key) ? p.key.range?.[0] : undefined);
+      values.push(located(p.value));
+    }
+    return { start, keys, keyAt, values };
+  }
+  if (isSeq(node)) return { start, items: node.items.map(located) };
+  // A scalar is its offset; a scalar without one (never seen) is treated as missing.
+  return isScalar(node) ? start : { start, items: [] };
 }
 
 /** Offsets of mapping keys that repeat an earlier key of the same mapping (compared as text, as in JS). */

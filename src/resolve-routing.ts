@@ -187,7 +187,8 @@ export function resolveRoutes(
 function compareRoutes(a: Route, b: Route): number {
   const pa = parseCidr(a.to)!;
   const pb = parseCidr(b.to)!;
-  return compareCidr(pa, pb) || (a.metric ?? -1) - (b.metric ?? -1) || a.type.localeCompare(b.type);
+  // Route types are lowercase ASCII words: code-unit order is localeCompare's, without ICU's collator.
+  return compareCidr(pa, pb) || (a.metric ?? -1) - (b.metric ?? -1) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
 }
 
 /**

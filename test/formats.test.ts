@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { generate } from '../src/index.ts';
-import { describeWithFacility, modeOf, probeCommand, read, ROOT, run, treeOf, vrfgen } from './helpers.ts';
+import { CLI, describeWithFacility, modeOf, probeCommand, read, ROOT, run, treeOf, vrfgen } from './helpers.ts';
 
 const EXAMPLE = join(ROOT, 'examples/mgmt-and-production.yaml');
 const TARGETS = 'networkd,sysctl,services';
@@ -26,7 +26,7 @@ function writtenTree(intent: string, targets: string): string {
 /** `vrfgen generate --format tar` as bytes (the helper's run() decodes stdout as text). */
 function tarball(intent: string, targets: string, env: Record<string, string> = {}): Buffer {
   const out = join(tmp(), 'vrfgen.tar');
-  const r = run('sh', ['-c', '"$0" "$@" > "$OUT"', process.execPath, join(ROOT, 'dist/src/cli.js'), 'generate', intent, '--target', targets, '--format', 'tar'], {
+  const r = run('sh', ['-c', '"$0" "$@" > "$OUT"', process.execPath, CLI, 'generate', intent, '--target', targets, '--format', 'tar'], {
     env: { ...env, OUT: out },
   });
   expect(r.stderr).toBe('');
@@ -146,7 +146,7 @@ describe('--format tar', () => {
     writeFileSync(file, mine);
     const listed = run('tar', ['--numeric-owner', '--utc', '-tvf', file]);
     expect(listed.stdout.split('\n').filter(Boolean).every((l) => / 0\/0 .* 2023-11-14 22:13 etc\//.test(l))).toBe(true);
-    const bad = run(process.execPath, [join(ROOT, 'dist/src/cli.js'), 'generate', EXAMPLE, '--format', 'tar'], { env: { SOURCE_DATE_EPOCH: 'yesterday' } });
+    const bad = run(process.execPath, [CLI, 'generate', EXAMPLE, '--format', 'tar'], { env: { SOURCE_DATE_EPOCH: 'yesterday' } });
     expect(bad.stderr).toBe("vrfgen: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC (at most 8589934591), not 'yesterday'\n");
     expect(bad.code).toBe(2);
   });

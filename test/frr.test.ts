@@ -8,7 +8,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { generate } from '../src/index.ts';
+import { formatDiagnostic } from '../src/diagnostics.ts';
+import { generate, validateText } from '../src/index.ts';
 import { ROOT, vrfgen } from './helpers.ts';
 
 const CASE = join(ROOT, 'test/golden/frr-route-server');
@@ -108,6 +109,25 @@ describe('secrets never show', () => {
     expect(g.files[0]!.content).toContain('password s3cret');
   });
 
+  test('in excerpts, whatever YAML spelling the key has', () => {
+    const spellings = [
+      `{address: 10.9.0.2, remote-as: internal, password: 's3''cret', password-file: x}`,
+      `{address: 10.9.0.2, remote-as: internal, password: "s3\\"cret", password-file: x}`,
+      `{address: 10.9.0.2, remote-as: internal, password: s3cret, password-file: x}`,
+      `address: 10.9.0.2\n          remote-as: internal\n          password: s3cret,x]y\n          password-file: x`,
+      `address: 10.9.0.2\n          remote-as: internal\n          password: |\n            s3cret\n            s3cret\n          password-file: x`,
+    ];
+    for (const n of spellings) {
+      const text = `version: 1\nvrfs:\n  red:\n    table: 100\n    interfaces: {vh: {addresses: [10.1.0.1/24]}}\n    bgp:\n      asn: 65000\n      router-id: 10.1.0.1\n      neighbors:\n        - ${n}\n`;
+      const v = validateText(text, 'intent.yaml');
+      const shown = v.diagnostics.map((d) => formatDiagnostic(d, v.source?.lines)).join('\n');
+      expect(shown, n).toContain('bgp/password-twice');
+      expect(shown.replace(/s3cret\.|password-file/g, ''), n).not.toMatch(/s3|cret/);
+      // Only the value: what follows it on the line is still shown.
+      expect(v.source!.lines.join('\n'), n).toContain('password-file: x');
+    }
+  });
+
   test('in diagnostics: inline keys are masked in excerpts, wrong types are not repeated', () => {
     const validate = (neighbor: string) => {
       const file = join(tmp(), 'intent.yaml');
@@ -121,9 +141,9 @@ describe('secrets never show', () => {
     // An unreachable peer, with the warning for the inline key: both excerpts show the line masked.
     const inline = validate('{address: 10.9.0.2, remote-as: internal, password: s3cret}');
     expect(inline).toContain('error bgp/peer-unreachable');
-    expect(inline.match(/password: \*{6}\}/g)).toHaveLength(2);
-    const wrongType = validate('{address: 10.1.0.3, remote-as: internal, password: [s3cret]}');
+    expect(inline.match(/password: \*{6}\}$/gm)).toHaveLength(2);
+    const wrongType = validate('{address: 10.1.0.3, remote-as: internal, password: [s3cret, s3cret2]}');
     expect(wrongType).toContain('got a value not shown here (a password)');
-    expect(wrongType).toContain('password: ********}');
+    expect(wrongType).toMatch(/password: \*{17}\}$/m);
   });
 });

@@ -9,7 +9,8 @@ import { unitsToRead } from '../src/service-facts.ts';
 import { readUnits, type UnitFiles } from '../src/units.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
-export const CLI = join(ROOT, 'dist/src/cli.js');
+/** The built CLI: the package's bin (the bundle scripts/bundle.mjs writes). */
+export const CLI = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { vrfgen: string } }).bin.vrfgen);
 
 /** Load and resolve an intent file the way the CLI does; diagnostics carry positions. */
 export const modelOf = (file: string) => validate(file);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { validateText } from '../src/index.ts';
-import { MAX_INTENT_BYTES } from '../src/load.ts';
+import { MAX_INTENT_BYTES } from '../src/limits.ts';
 import { CLI, treeOf } from './helpers.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'vrfgen-hostile-'));

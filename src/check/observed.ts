@@ -58,24 +58,31 @@ function failure(probe: string, out: ProbeOutput | undefined): Unknown | undefin
   return { probe, why: `exit ${out.code}${out.stderr ? `: ${out.stderr.split('\n')[0]}` : ''}` };
 }
 
-/** Collects facts; a key seen more than once (two rules, two routes) keeps every distinct value. */
+/**
+ * Collects facts; a key seen more than once (two rules, two routes) keeps every distinct value. A
+ * host with thousands of VRFs yields a hundred thousand facts, nearly all seen once: those stay a
+ * plain string until a second value comes, and lists grow in place.
+ */
 class FactSet {
-  private readonly values = new Map<string, Set<string> | number>();
+  private readonly values = new Map<string, Set<string> | string | number>();
   readonly lists = new Map<string, string[]>();
 
   set(key: string, value: string | number): void {
     const had = this.values.get(key);
     if (had instanceof Set && typeof value === 'string') had.add(value);
-    else this.values.set(key, typeof value === 'number' ? value : new Set([value]));
+    else if (typeof had === 'string' && typeof value === 'string' && had !== value) this.values.set(key, new Set([had, value]));
+    else if (typeof had !== 'string' || typeof value !== 'string') this.values.set(key, value);
   }
 
   add(key: string, item: string): void {
-    this.lists.set(key, [...(this.lists.get(key) ?? []), item]);
+    const list = this.lists.get(key);
+    if (list) list.push(item);
+    else this.lists.set(key, [item]);
   }
 
   result(): Map<string, Value> {
     const out = new Map<string, Value>();
-    for (const [k, v] of this.values) out.set(k, typeof v === 'number' ? v : [...v].sort().join(', '));
+    for (const [k, v] of this.values) out.set(k, v instanceof Set ? [...v].sort().join(', ') : v);
     for (const [k, v] of this.lists) out.set(k, [...new Set(v)].sort());
     return out;
   }

@@ -25,31 +25,31 @@ const die = () => {
   for (;;); // SIGKILL to oneself is delivered before kill() returns; never go on
 };
 
-/** Count the calls on an opened file (close is an own property of each handle, not of its prototype). */
-function counted(fh) {
-  for (const name of ['writeFile', 'chmod', 'sync', 'close']) {
-    const real = fh[name].bind(fh);
-    fh[name] = async (...args) => {
-      if (step(name, false)) {
-        if (name === 'writeFile') await real(String(args[0]).slice(0, Math.floor(String(args[0]).length / 2)));
-        die();
-      }
-      return real(...args);
-    };
-  }
-  return fh;
-}
-
-const p = fs.promises;
-for (const name of ['mkdir', 'rename', 'unlink', 'rmdir', 'open']) {
-  const real = p[name];
-  p[name] = async (...args) => {
-    if (step(`${name} ${args[0]}`, name !== 'open' || args[1] === 'wx')) die();
-    const result = await real(...args);
-    return name === 'open' ? counted(result) : result;
+// The writer uses node:fs's synchronous calls; each is replaced by one that counts it first.
+const hooks = {
+  mkdirSync: ['mkdir', () => true],
+  openSync: ['open', (args) => args[1] === 'wx'], // opening to read (a folder, to sync it) changes nothing
+  writeFileSync: ['writeFile', () => false],
+  fchmodSync: ['chmod', () => false],
+  fsyncSync: ['sync', () => false],
+  closeSync: ['close', () => false],
+  renameSync: ['rename', () => true],
+  unlinkSync: ['unlink', () => true],
+  rmdirSync: ['rmdir', () => true],
+};
+for (const [name, [kind, mutates]] of Object.entries(hooks)) {
+  const real = fs[name];
+  fs[name] = (...args) => {
+    const what = typeof args[0] === 'string' ? `${kind} ${args[0]}` : kind;
+    if (step(what, mutates(args))) {
+      // Killed in the middle of a write: half of the data is really on disk first.
+      if (kind === 'writeFile') real(args[0], String(args[1]).slice(0, Math.floor(String(args[1]).length / 2)));
+      die();
+    }
+    return real(...args);
   };
 }
-syncBuiltinESMExports(); // the writer imports these by name from node:fs/promises
+syncBuiltinESMExports(); // the writer imports these by name from node:fs
 
 const { generate } = await import('../../dist/src/index.js');
 const g = await generate(intent, { root, targets: targets.split(',') });
