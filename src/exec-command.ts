@@ -84,10 +84,14 @@ export function wordsOf(command: string): { readonly separator: boolean; readonl
     } else if (space(c)) {
       wordStart = true;
     } else {
-      // A lone ';' followed by nothing but more lone ';' ends the only command (systemd skips empty
-      // ones); with any other word after it, a second command starts.
+      // A lone ';' ends the command. systemd then reads the next one's first word unquoted, and
+      // skips it when that is ';' again (an empty command): only a word that is something else
+      // starts a second command.
       if (wordStart && c === ';' && (i + 1 === command.length || space(command[i + 1]))) {
-        if (command.slice(i + 1).split(/[ \t]+/).some((w) => w !== '' && w !== ';')) return { separator: true, balanced: true };
+        const rest = unquotedWords(command.slice(i + 1));
+        if (rest === undefined) return { separator: false, balanced: false };
+        if (rest.some((w) => w !== ';')) return { separator: true, balanced: true };
+        return { separator: false, balanced: true };
       }
       wordStart = false;
       if (c === '\\') i++;
@@ -95,4 +99,31 @@ export function wordsOf(command: string): { readonly separator: boolean; readonl
     }
   }
   return { separator: false, balanced: quote === undefined };
+}
+
+/**
+ * The words of a command line with their quotes taken off (`"";` is `;`), or undefined when a quote
+ * is left open. An escaped character keeps its backslash: systemd never reads `\;` as a lone ';'
+ * (as a command's first word it refuses it).
+ */
+function unquotedWords(text: string): string[] | undefined {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote === undefined && (c === ' ' || c === '\t')) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+      continue;
+    }
+    word ??= '';
+    if (c === '\\') word += c + (text[++i] ?? '');
+    else if (quote !== undefined && c === quote) quote = undefined;
+    else if (quote === undefined && (c === '"' || c === "'")) quote = c;
+    else word += c;
+  }
+  if (quote !== undefined) return undefined;
+  if (word !== undefined) words.push(word);
+  return words;
 }

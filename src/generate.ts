@@ -5,6 +5,7 @@ import { renderTargets, selectTargets } from './render.ts';
 import { unitsToRead } from './service-facts.ts';
 import type { FormatName } from './formats/index.ts';
 import type { Command, OutputFile, Target } from './target.ts';
+import { redactChange, redactor } from './redact.ts';
 import { readUnits } from './units.ts';
 import { validate, type Validated, type ValidateOptions } from './validate.ts';
 import { applyPlan, planWrite, type Change } from './write.ts';
@@ -37,11 +38,17 @@ export interface Generated extends Validated {
   readonly reload: readonly Command[];
   /** With a format other than 'tree': what it made of the files; absent when there are errors. */
   readonly output?: string | Uint8Array;
-  /** What changed (or, with dryRun, would change); empty when the intent or the write was refused. */
+  /** What changed (or, with dryRun, would change), secrets masked; empty when the intent or the write was refused. */
   readonly changes: readonly Change[];
   /** False when nothing was written: invalid intent, refused files, or dryRun. */
   readonly written: boolean;
 }
+
+/** What a run reports shows files, it does not install them: their secrets masked (src/redact.ts). */
+const shown = (changes: readonly Change[], chosen: readonly Target[]): Change[] => {
+  const redact = redactor(chosen);
+  return changes.map((c) => redactChange(c, redact));
+};
 
 /** validate → render → plan → write (or, with another format, → output). Nothing is written unless everything before succeeded. */
 export async function generate(file: string, opts: GenerateOptions = {}): Promise<Generated> {
@@ -66,7 +73,7 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
     const all = sortDiagnostics([...v.diagnostics, ...placed, ...unread]);
     if (hasErrors(all)) return { ...v, ...none, diagnostics: all, files, reload };
     const { formats } = await import('./formats/index.ts');
-    const output = formats[format].render({ source: v.model.source, files, reload, mtime: opts.mtime ?? 0 });
+    const output = formats[format].render({ source: v.model.source, files, reload, mtime: opts.mtime ?? 0, redact: redactor(chosen) });
     return { ...v, ...none, diagnostics: all, files, reload, output };
   }
   let planned;
@@ -83,10 +90,10 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
       await applyPlan(plan);
     } catch (e) {
       // Files written before the failure are complete (each is renamed into place whole).
-      return { ...v, diagnostics: [...all, ioError(e, 'write')], files, reload, changes: plan.changes, written: false };
+      return { ...v, diagnostics: [...all, ioError(e, 'write')], files, reload, changes: shown(plan.changes, chosen), written: false };
     }
   }
-  return { ...v, diagnostics: all, files, reload, changes: blocked ? [] : plan.changes, written: !blocked && !opts.dryRun };
+  return { ...v, diagnostics: all, files, reload, changes: blocked ? [] : shown(plan.changes, chosen), written: !blocked && !opts.dryRun };
 }
 
 /** A file written where its consumer never looks: ifupdown reads /etc/network/interfaces.d only through a `source` line. */

@@ -224,7 +224,7 @@ function valueAt(js: unknown, path: readonly PropertyKey[]): unknown {
   return path.reduce<unknown>((v, k) => (v === null || typeof v !== 'object' ? undefined : (v as Record<PropertyKey, unknown>)[k]), js);
 }
 
-function describe(v: unknown): string {
+function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
@@ -240,6 +240,8 @@ function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
   const path = issue.path as (string | number)[];
   const subject = dotted(path);
   const input = valueAt(js, path);
+  // A secret of the wrong type is still a secret: its value is never repeated (see maskSecrets, source.ts).
+  const describe = path.at(-1) === 'password' ? () => 'a value not shown here (a password)' : describeValue;
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((k) => error('schema/unknown-key', [...path, k], `${dotted([...path, k])}: unknown key '${cut(k)}'`, true));
   }

@@ -28,6 +28,9 @@ export interface Model {
   readonly sysctls: readonly Sysctl[];
   /** Links that carry VLAN members but are not members themselves; sorted by name. */
   readonly vlanParents: readonly VlanParent[];
+  /** FRR's BGP instance in the default VRF, which `import vrf` creates by itself when no config
+   *  names it; present when a VRF imports another, so the config says what FRR would add silently. */
+  readonly bgpDefault?: BgpDefault;
 }
 
 export interface Vrf {
@@ -42,6 +45,8 @@ export interface Vrf {
   readonly rules: readonly Rule[];
   /** systemd unit names, normalised (`ssh` → `ssh.service`), sorted. */
   readonly services: readonly Service[];
+  /** The VRF's BGP instance (frr target). */
+  readonly bgp?: Bgp;
   /** Podman bridge networks attached to this VRF; sorted by network name. */
   readonly containers: readonly ContainerNetwork[];
   readonly at: Path;
@@ -143,3 +148,68 @@ export interface VlanParent {
 
 /** Metric of the isolation routes: the kernel's advice (admin distance 255, metric 8192 in FRR terms). */
 export const ISOLATION_METRIC = 4278198272;
+
+/** `internal`: the local ASN; `external`: any other; or one ASN. */
+export type RemoteAs = number | 'internal' | 'external';
+
+/** A TCP MD5 key (RFC 2385). Only targets that must write it read `value`; `from` names it in messages. */
+export interface Secret {
+  readonly value: string;
+  /** The password-file as the intent gives it, or `inline`. */
+  readonly from: string;
+}
+
+export interface Bgp {
+  readonly asn: number;
+  /** IPv4 address text. */
+  readonly routerId: string;
+  /** Sorted by address. */
+  readonly neighbors: readonly BgpNeighbor[];
+  /** Sorted by range. */
+  readonly listen: readonly BgpListen[];
+  /** Most dynamic neighbours of the instance: the sum of the ranges' limits (a range without one
+   *  counts FRR's default, 100); absent when no range sets one. */
+  readonly listenLimit?: number;
+  /** Sorted. */
+  readonly redistribute: readonly ('connected' | 'static')[];
+  /**
+   * With `static`: the IPv4 prefixes of the VRF's own routes (not the isolation routes), sorted. The
+   * network stack installs them, so zebra sees them as kernel routes; only these are announced.
+   */
+  readonly staticRoutes: readonly string[];
+  /** Names of VRFs (each with a bgp section) whose BGP routes are leaked into this one; sorted. */
+  readonly importVrfs: readonly string[];
+  readonly at: Path;
+}
+
+export interface BgpNeighbor {
+  readonly address: string;
+  readonly remoteAs: RemoteAs;
+  /** True when the peer is in another AS: FRR then needs a policy in and out (ebgp-requires-policy). */
+  readonly external: boolean;
+  /** The member whose subnet holds the peer. */
+  readonly dev: string;
+  readonly password?: Secret;
+  readonly at: Path;
+}
+
+export interface BgpListen {
+  /** Canonical prefix. */
+  readonly range: string;
+  readonly remoteAs: RemoteAs;
+  readonly external: boolean;
+  /** The member whose subnet holds the range. */
+  readonly dev: string;
+  readonly password?: Secret;
+  /** Prefixes taken from these peers; without it every prefix is taken. */
+  readonly accept?: { readonly prefix: string; readonly minLength: number; readonly maxLength: number };
+  readonly limit?: number;
+  readonly at: Path;
+}
+
+export interface BgpDefault {
+  readonly asn: number;
+  readonly routerId: string;
+  /** The VRF it was taken from (the first that imports another). */
+  readonly from: string;
+}

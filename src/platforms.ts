@@ -22,6 +22,8 @@ export interface Platform {
   readonly ifupdown2: Ifupdown2Profile;
   /** Classic Debian ifupdown; no version-dependent behaviour matters to vrfgen (it has no VRF support at all). */
   readonly ifupdown: string;
+  /** FRRouting: the frr target's `frr version` line, which FRR writes into its running config. */
+  readonly frr: string;
 }
 
 export interface NetplanProfile {
@@ -149,7 +151,8 @@ const iproute2 = (version: string): Iproute2Profile => ({ version, shipsRtTables
 /*
  * Where the versions come from:
  * - debian-12, debian-13: `apt-cache policy` against bookworm and trixie (+ -updates, -security),
- *   network-manager, podman and netavark included.
+ *   network-manager, podman and netavark included; frr 8.4.4 is also what the frr target's consumer
+ *   test runs (`vtysh --dryrun`).
  * - ubuntu-22.04, ubuntu-24.04: the Ubuntu archive (jammy-updates, noble-updates) as published, not
  *   checked from here (only Debian's mirror is reachable). jammy released with netplan 0.104 (no VRFs
  *   at all) and was updated to 0.106.1; this profile assumes an updated system. jammy's podman 3.4
@@ -169,6 +172,7 @@ export const platforms = {
     netplan: netplan('0.106'),
     ifupdown2: ifupdown2('3.0.0'),
     ifupdown: '0.8.41',
+    frr: '8.4.4',
   },
   'debian-13': {
     summary: 'Debian 13 "trixie"',
@@ -181,6 +185,7 @@ export const platforms = {
     netplan: netplan('1.1.2'),
     ifupdown2: ifupdown2('3.0.0'),
     ifupdown: '0.8.44',
+    frr: '10.3',
   },
   'ubuntu-22.04': {
     summary: 'Ubuntu 22.04 LTS "jammy"',
@@ -193,6 +198,7 @@ export const platforms = {
     netplan: netplan('0.106.1'),
     ifupdown2: ifupdown2('3.0.0'),
     ifupdown: '0.8.36',
+    frr: '8.1',
   },
   'ubuntu-24.04': {
     summary: 'Ubuntu 24.04 LTS "noble"',
@@ -205,6 +211,7 @@ export const platforms = {
     netplan: netplan('1.0'),
     ifupdown2: ifupdown2('3.0.0'),
     ifupdown: '0.8.41',
+    frr: '8.4.4',
   },
   'systemd-260': {
     summary: 'any distribution with systemd 260 or newer',
@@ -217,6 +224,7 @@ export const platforms = {
     netplan: netplan('1.1.2'),
     ifupdown2: ifupdown2('3.0.0'),
     ifupdown: '0.8.44',
+    frr: '10.3',
   },
 } as const satisfies Record<string, Platform>;
 

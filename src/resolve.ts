@@ -3,6 +3,7 @@ import { error, hasErrors, printable, quoted, warning, type Diagnostic, type Pat
 import { execLineProblem } from './exec-command.ts';
 import { checkIfName, checkUnitName } from './names.ts';
 import { DEFAULT_PLATFORM, platforms, type PlatformName } from './platforms.ts';
+import { resolveBgp, resolveBgpLinks } from './resolve-bgp.ts';
 import { containerResolver } from './resolve-containers.ts';
 import { resolveAddresses, resolveRoutes, resolveRules } from './resolve-routing.ts';
 import type { Intent } from './schema.ts';
@@ -87,6 +88,7 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
     for (const a of addrs) addressesOf.set(a.member, addressesOf.get(a.member) ?? []).get(a.member)!.push(a.text);
     const { memberRoutes, vrfRoutes } = resolveRoutes(name, v, addrs, diags);
     const rules = resolveRules(name, v, diags);
+    const bgp = v.bgp && resolveBgp(name, v.bgp, addrs, [...vrfRoutes, ...[...memberRoutes.values()].flat()], { intentFile: opts.file }, diags);
     const containers = resolveContainers(name, v, addrs, diags);
 
     const services: Service[] = [];
@@ -128,13 +130,15 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
       routes: vrfRoutes,
       rules,
       services: services.sort((a, b) => a.unit.localeCompare(b.unit)),
+      ...(bgp ? { bgp } : {}),
       containers,
       at,
     });
   }
 
   const vlanParents = resolveVlanParents(intent, vlansOn, memberOf, diags);
-  const sysctls = resolveSysctls(intent, diags);
+  const { bgpDefault, forwarding } = resolveBgpLinks(vrfs, diags);
+  const sysctls = [...resolveSysctls(intent, diags), ...forwarding].sort((a, b) => a.key.localeCompare(b.key));
   if (hasErrors(diags)) return { diagnostics: diags };
 
   const platformName = opts.platform ?? intent.platform ?? DEFAULT_PLATFORM;
@@ -147,6 +151,7 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
       vrfs: vrfs.sort(byName),
       sysctls,
       vlanParents,
+      ...(bgpDefault ? { bgpDefault } : {}),
     },
     diagnostics: diags,
   };

@@ -73,6 +73,60 @@ const Container = z
     bridge: name('bridge interface netavark creates; default `br-` + network').optional(),
   })
   .meta({ description: 'a Podman bridge network whose bridge netavark enslaves to this VRF' });
+const RemoteAs = z
+  .union([z.enum(['internal', 'external']), z.number().int().min(1).max(U32)])
+  .meta({ description: '`internal` (the local ASN), `external` (any other), or an ASN' });
+
+/** Where a session's TCP MD5 key (RFC 2385) comes from; the key itself never reaches a diagnostic or a diff. */
+const secretKeys = {
+  'password-file': z
+    .string()
+    .optional()
+    .meta({ description: 'file holding the TCP MD5 password (one line); a relative path is relative to the intent file' }),
+  password: z.string().optional().meta({ description: 'the TCP MD5 password inline; accepted with a warning (prefer password-file)' }),
+};
+
+const BgpNeighbor = z
+  .strictObject({
+    address: z.string().meta({ description: 'IPv4 address of a static peer; a member subnet of this VRF must contain it' }),
+    'remote-as': RemoteAs,
+    ...secretKeys,
+  })
+  .meta({ description: 'a static BGP peer' });
+
+const BgpListen = z
+  .strictObject({
+    range: z.string().meta({ description: 'IPv4 prefix peers may connect from (dynamic neighbours); inside a member subnet of this VRF' }),
+    'remote-as': RemoteAs,
+    ...secretKeys,
+    accept: z
+      .strictObject({
+        prefix: z.string().meta({ description: 'the range announced prefixes must fall in' }),
+        'min-length': z.number().int().min(0).max(32),
+        'max-length': z.number().int().min(0).max(32),
+      })
+      .optional()
+      .meta({ description: 'take only prefixes inside `prefix` with a length from min-length to max-length; everything else is filtered' }),
+    limit: z.number().int().min(1).max(65535).optional().meta({ description: 'most dynamic neighbours at once (FRR counts them per VRF instance)' }),
+  })
+  .meta({ description: 'accept BGP sessions from a range of addresses: the route-server pattern' });
+
+const Bgp = z
+  .strictObject({
+    asn: z.number().int().min(1).max(U32).meta({ description: 'local AS number, 1-4294967294 (not 23456 or 65535)' }),
+    'router-id': z.string().meta({ description: 'BGP identifier, an IPv4 address' }),
+    neighbors: z.array(BgpNeighbor).optional(),
+    listen: z.array(BgpListen).optional(),
+    redistribute: z
+      .array(z.enum(['connected', 'static']))
+      .optional()
+      .meta({ description: "announce over BGP the member subnets (connected) and this VRF's own IPv4 routes (static)" }),
+    'import-vrfs': z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'route leaking: the BGP routes of these VRFs (which need a bgp section) are imported into this one' }),
+  })
+  .meta({ description: 'an FRRouting BGP instance in this VRF (the frr target)' });
 
 const Vrf = z
   .strictObject({
@@ -89,6 +143,7 @@ const Vrf = z
       .optional()
       .meta({ description: 'systemd units (.service or .socket) that must run inside this VRF' }),
     containers: z.array(Container).optional().meta({ description: 'Podman bridge networks attached to this VRF (netavark >= 1.8)' }),
+    bgp: Bgp.optional(),
   })
   .meta({ description: 'a VRF; the mapping key is its kernel device name' });
 
@@ -124,6 +179,7 @@ export type IntentRoute = z.infer<typeof Route>;
 export type IntentRule = z.infer<typeof Rule>;
 export type IntentService = z.infer<typeof Service>;
 export type IntentContainer = z.infer<typeof Container>;
+export type IntentBgp = z.infer<typeof Bgp>;
 
 /** The JSON Schema (draft 2020-12) of the intent, for editors and `vrfgen schema`. */
 export const intentJsonSchema = (): object => z.toJSONSchema(IntentSchema, { io: 'input' });

@@ -52,9 +52,9 @@ export class SourceMap {
     private readonly lineStarts: readonly number[],
   ) {}
 
-  /** The source lines, for excerpts under diagnostics; split only when asked for. */
+  /** The source lines, for excerpts under diagnostics (secrets masked); split only when asked for. */
   get lines(): readonly string[] {
-    return (this.split ??= this.text.split(/\r?\n/));
+    return (this.split ??= maskSecrets(this.text, this.root).split(/\r?\n/));
   }
 
   /** Position of the node at `path`: its key when asked (or when the value is a block), else its value. */
@@ -107,4 +107,77 @@ function findPair(node: Located | undefined, seg: string | number): { key?: numb
   }
   if (typeof seg === 'number') return seg in node.items ? { value: node.items[seg] } : undefined;
   return undefined;
+}
+
+/** Keys whose values are secrets (a BGP session's inline MD5 key): never echoed in an excerpt. */
+const SECRET_KEYS = new Set(['password']);
+
+/**
+ * The text with the value of every secret key replaced by `*`, lengths and line breaks kept so
+ * columns stay. Only where a value starts is known, so its end is found as YAML's grammar has it: a
+ * quoted value ends at its closing quote; a plain one inside a flow collection at `,`, `]` or `}`
+ * (which it cannot contain); anything else at the end of its line, and a value that goes on (a
+ * block scalar or collection) on every more-indented line after it. Never fewer characters than
+ * the value has.
+ */
+function maskSecrets(text: string, root: Located | undefined): string {
+  const starts: number[] = [];
+  const walk = (node: Located | undefined): void => {
+    if (node === undefined || typeof node === 'number') return;
+    if ('keys' in node) {
+      node.keys.forEach((k, i) => {
+        const at = startOf(node.values[i]);
+        if (SECRET_KEYS.has(k) && at !== undefined) starts.push(at);
+        else walk(node.values[i]);
+      });
+    } else node.items.forEach(walk);
+  };
+  walk(root);
+  if (starts.length === 0) return text;
+  const units = text.split('');
+  const isBreak = (i: number) => units[i] === '\n' || units[i] === '\r';
+  const maskTo = (from: number, end: (i: number) => boolean) => {
+    let i = from;
+    for (; i < units.length && !end(i); i++) if (!isBreak(i)) units[i] = '*';
+    return i;
+  };
+  for (const at of starts) {
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    const quote = text[at];
+    if (quote === '"' || quote === "'") {
+      // To the closing quote, over lines if need be: `\"` escapes in double quotes, `''` in single.
+      let i = at + 1;
+      while (i < text.length && !(text[i] === quote && !(quote === '"' && text[i - 1] === '\\') && !(quote === "'" && text[i + 1] === "'"))) i += quote === "'" && text[i] === "'" ? 2 : 1;
+      maskTo(at, (j) => j > i);
+      continue;
+    }
+    if (quote === '[' || quote === '{') {
+      // A flow collection (a secret of the wrong type): to its matching bracket, over lines if need be.
+      let depth = 0;
+      let i = at;
+      for (; i < text.length; i++) {
+        if (text[i] === '[' || text[i] === '{') depth++;
+        else if ((text[i] === ']' || text[i] === '}') && --depth === 0) break;
+      }
+      maskTo(at, (j) => j > i);
+      continue;
+    }
+    if (/[[{]/.test(text.slice(lineStart, at))) {
+      maskTo(at, (j) => isBreak(j) || /[,\]}]/.test(text[j]!));
+      continue;
+    }
+    const indent = /^[ -]*/.exec(text.slice(lineStart))![0].length;
+    let i = maskTo(at, isBreak);
+    // Continuation lines: more indented than the line the value starts on (or blank).
+    for (;;) {
+      const next = text.indexOf('\n', i) + 1;
+      if (next === 0 || next >= text.length) break;
+      const lead = /^ */.exec(text.slice(next))![0].length;
+      const blank = text[next + lead] === '\n' || text[next + lead] === '\r';
+      if (!blank && lead < indent) break;
+      if (!blank && lead === indent) break;
+      i = maskTo(next, isBreak);
+    }
+  }
+  return units.join('');
 }

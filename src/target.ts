@@ -13,6 +13,8 @@ export interface OutputFile {
   readonly mode: number;
   /** Always ends with '\n'; starts with the vrfgen header. */
   readonly content: string;
+  /** Who owns the file when not root:root (FRR's config is frr:frr); names, looked up under the root. */
+  readonly owner?: { readonly user: string; readonly group: string };
 }
 
 export interface RenderContext {
@@ -42,6 +44,11 @@ export interface Target {
    * when the target rendered files; gets exactly those.
    */
   reload(files: readonly OutputFile[]): readonly Command[];
+  /**
+   * The content of one of this target's files with its secrets masked, for everything that shows a
+   * file rather than installing it (the `--dry-run` diff, the JSON manifest). Absent: no secrets.
+   */
+  redact?(content: string): string;
   /** What this target does differently on a platform, one line each (`vrfgen targets --platform`). */
   platformNotes?(platform: Platform): readonly string[];
   /**

@@ -1,4 +1,5 @@
 import type { Target } from '../src/target.ts';
+import frr from './frr.ts';
 import ifupdown from './ifupdown.ts';
 import ifupdown2 from './ifupdown2.ts';
 import netavark from './netavark.ts';
@@ -9,7 +10,7 @@ import services from './services.ts';
 import sysctl from './sysctl.ts';
 
 /** Every target vrfgen knows. Adding one is a file in this folder and a line here. */
-export const targets = { networkd, netplan, ifupdown2, ifupdown, networkmanager, netavark, sysctl, services } satisfies Record<string, Target>;
+export const targets = { networkd, netplan, ifupdown2, ifupdown, networkmanager, netavark, sysctl, services, frr } satisfies Record<string, Target>;
 
 export type TargetName = keyof typeof targets;
 export const targetNames = Object.keys(targets) as TargetName[];

@@ -1,6 +1,7 @@
 import type { Target } from '../src/target.ts';
 
 /**
+ * The l3mdev keys the intent sets, and forwarding when a VRF runs BGP (resolve-bgp.ts).
  * sysctl.d files from all directories are applied sorted by name, the latest name winning. 90-
  * comes after the distribution's 50-* defaults but before Debian's 99-sysctl.conf link to
  * /etc/sysctl.conf, so an admin's /etc/sysctl.conf keeps the last word (documented in the README).
@@ -10,7 +11,7 @@ const PATH = '/etc/sysctl.d/90-vrfgen-l3mdev.conf';
 export default {
   name: 'sysctl',
   kind: 'system',
-  summary: 'net.ipv4.*_l3mdev_accept drop-in in /etc/sysctl.d',
+  summary: 'net.ipv4.*_l3mdev_accept drop-in in /etc/sysctl.d (with BGP, forwarding too)',
   owns: [PATH],
   // procps applies every sysctl.d folder in the order systemd-sysctl does, later names winning.
   reload: () => [['sysctl', '--system']],

@@ -80,7 +80,7 @@ describe.each(cases)('check case %s', (c) => {
 
 test('every capture is checked by a case named after it', () => {
   const captures = readdirSync(CAPTURES, { withFileTypes: true }).filter((d) => d.isDirectory());
-  expect(captures.length).toBe(8);
+  expect(captures.length).toBe(9);
   expect(captures.map((d) => d.name).filter((d) => !cases.includes(d))).toEqual([]);
 });
 

@@ -25,6 +25,7 @@ import { intentText } from './fuzz/intents.ts';
 import { ROOT } from './helpers.ts';
 import {
   fileProblems,
+  frrProblems,
   ifupdown2Problems,
   ifupdownProblems,
   netavarkProblems,
@@ -47,6 +48,7 @@ const checks: Record<keyof typeof targets, (model: Model, files: Parameters<type
   netavark: netavarkProblems,
   sysctl: sysctlProblems,
   services: servicesProblems,
+  frr: frrProblems,
 };
 
 /** A target's problems; a check that throws on what it reads reports that as one. */
@@ -58,7 +60,7 @@ function problemsOf(name: keyof typeof targets, model: Model, files: Parameters<
   }
 }
 
-const tally = { intents: 0, valid: 0, files: 0, yamlByLibrary: 0 };
+const tally = { intents: 0, valid: 0, files: 0, yamlByLibrary: 0, routed: 0 };
 
 test(`${RUNS} generated intents: diagnostics with positions, or outputs exactly as the model implies (seed ${SEED})`, async () => {
   // Nothing may go to stderr behind the diagnostics' back (the YAML library warns through Node).
@@ -80,6 +82,7 @@ test(`${RUNS} generated intents: diagnostics with positions, or outputs exactly 
       const ours = stringifyPlainYaml(doc);
       if (ours === undefined) tally.yamlByLibrary++;
       else expect(ours).toBe(stringify(doc, { lineWidth: 0 }));
+      if (v.model.vrfs.some((vrf) => vrf.bgp)) tally.routed++;
       for (const [name, target] of Object.entries(targets) as [keyof typeof targets, Target][]) {
         const { files, diagnostics } = renderTargets(v.model, [target]);
         tally.files += files.length;
@@ -91,9 +94,10 @@ test(`${RUNS} generated intents: diagnostics with positions, or outputs exactly 
   await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
   process.off('warning', onWarning);
   expect(warnings).toEqual([]);
-  console.log(`fuzz, seed ${SEED}: ${tally.intents} intents, ${tally.valid} resolved to a model, ${tally.files} files re-parsed, ${tally.yamlByLibrary} netplan documents left to the yaml library`);
+  console.log(`fuzz, seed ${SEED}: ${tally.intents} intents, ${tally.valid} resolved to a model (${tally.routed} with BGP), ${tally.files} files re-parsed, ${tally.yamlByLibrary} netplan documents left to the yaml library`);
   // The generator must reach the targets: a run where (almost) nothing resolves proves little.
   expect(tally.valid).toBeGreaterThan(RUNS / 5);
+  expect(tally.routed).toBeGreaterThan(RUNS / 100);
 }, 900_000);
 
 /** Each check, fed an output with one injected line, section, key or stanza, reports it: the oracle can fail. */
@@ -125,5 +129,20 @@ describe('the re-parse checks catch an injection', () => {
     const edited = files.map((f) => ({ ...f, content: f.content.replace(from, to) }));
     expect(edited.map((f) => f.content).join(''), 'the edit applies').not.toBe(files.map((f) => f.content).join(''));
     expect(problemsOf(name, v.model!, edited, diagnostics)).not.toEqual([]);
+  });
+
+  const routeServer = join(ROOT, 'test/golden/frr-route-server/intent.yaml');
+  test.each([
+    [' password s3cret\n', ' password s3cret\n neighbor 10.1.0.99 remote-as 65009\n'],
+    [' password s3cret\n', ' password s3 cret\n'],
+    ['  import vrf blue\n', '  import vrf blue\n  import vrf green\n'],
+    ['exit\n!\nip prefix-list', '!\nip prefix-list'],
+  ])('frr: %j', async (from, to) => {
+    const v = await validate(routeServer);
+    const { files, diagnostics } = renderTargets(v.model!, [targets.frr]);
+    expect(problemsOf('frr', v.model!, files, diagnostics)).toEqual([]);
+    const edited = files.map((f) => ({ ...f, content: f.content.replace(from, to) }));
+    expect(edited.map((f) => f.content).join(''), 'the edit applies').not.toBe(files.map((f) => f.content).join(''));
+    expect(problemsOf('frr', v.model!, edited, diagnostics)).not.toEqual([]);
   });
 });

@@ -180,8 +180,9 @@ describe('exit codes and usage errors', () => {
         'ifupdown        network  classic ifupdown stanzas in /etc/network/interfaces.d (ip commands; it has no VRF support)\n' +
         'networkmanager  network  NetworkManager keyfiles in /etc/NetworkManager/system-connections (VRF, members, VLAN trunks)\n' +
         'netavark        system   Podman bridge networks in /etc/containers/networks whose bridge netavark enslaves to a VRF (netavark >= 1.8)\n' +
-        'sysctl          system   net.ipv4.*_l3mdev_accept drop-in in /etc/sysctl.d\n' +
-        'services        system   systemd drop-ins that run the listed units inside their VRF\n',
+        'sysctl          system   net.ipv4.*_l3mdev_accept drop-in in /etc/sysctl.d (with BGP, forwarding too)\n' +
+        'services        system   systemd drop-ins that run the listed units inside their VRF\n' +
+        'frr             system   FRRouting: per-VRF BGP (static peers, listen ranges, route leaking) in /etc/frr/frr.conf\n',
     );
   });
 });

@@ -10,14 +10,16 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import type { OutputFile } from '../src/target.ts';
 import { targetNames } from '../targets/index.ts';
 import { goldenCases, modelOf, read, render, treeOf, unitsOf } from './helpers.ts';
 
 const update = process.env.VRFGEN_UPDATE_GOLDEN === '1';
 
-const manifest = (files: { path: string; mode: number }[], diags: { severity: string; code: string; message: string }[]) =>
+const manifest = (files: OutputFile[], diags: { severity: string; code: string; message: string }[]) =>
   [
-    ...files.map((f) => `${f.mode.toString(8).padStart(4, '0')} ${f.path}\n`),
+    // The owner only where a file names its own (root:root otherwise).
+    ...files.map((f) => `${f.mode.toString(8).padStart(4, '0')} ${f.path}${f.owner ? ` ${f.owner.user}:${f.owner.group}` : ''}\n`),
     ...diags.map((d) => `${d.severity} ${d.code}: ${d.message}\n`),
   ].join('');
 

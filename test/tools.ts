@@ -234,3 +234,25 @@ export function probePodmans(): string | undefined {
   const versions = podmans().map((p) => p.version);
   return versions.length < 2 ? `need Debian 12's and 13's podman (.ci/fetch-tools); found ${versions.join(', ') || 'none'}` : probeNamespaces();
 }
+
+export interface Vtysh {
+  readonly version: string;
+  /** `vtysh --dryrun -f FILE`: FRR's own parser on a config file, no daemon needed. */
+  dryRun(file: string): { code: number; stdout: string; stderr: string };
+}
+
+/** FRR's vtysh from the package .ci/fetch-tools unpacked (Debian 12's frr), with its libraries. */
+export function vtysh(): Vtysh | undefined {
+  const frr = cached('frr');
+  if (!frr) return undefined;
+  const lib = join(frr.root, 'usr/lib/x86_64-linux-gnu');
+  // An empty vtysh.conf in --config_dir silences "Can't open configuration file /etc/frr/vtysh.conf".
+  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-vtysh-'));
+  writeFileSync(join(dir, 'vtysh.conf'), '');
+  return {
+    version: frr.version,
+    dryRun: (file) => run(join(frr.root, 'usr/bin/vtysh'), ['--config_dir', dir, '--dryrun', '-f', file], { env: { LD_LIBRARY_PATH: `${lib}:${join(lib, 'frr')}` } }),
+  };
+}
+
+export const probeVtysh = () => (vtysh() ? undefined : `frr is not unpacked in ${TOOLS} (.ci/fetch-tools)`);

@@ -17,6 +17,8 @@ export interface Finding {
   readonly status: Status;
   /** For lists: the observed items the intent does not mention. */
   readonly extra?: readonly string[];
+  /** A list the model describes rather than enumerates (Fact.allows): reports show it whole. */
+  readonly described?: true;
   /** For unknown: which probe, and what went wrong with it. */
   readonly unknown?: Unknown;
   readonly at?: Path;
@@ -47,6 +49,7 @@ const found = (f: Fact, pos: SourcePos | undefined, status: Status, actual?: Val
   unknown,
   at: f.at,
   pos,
+  described: f.allows ? true : undefined,
 });
 
 /**
@@ -67,7 +70,7 @@ export function compare(expected: readonly Fact[], observed: Observed, locate?: 
       const allowed = new Set(f.value);
       // A list nobody reported is an empty one: the probe ran and found nothing.
       const got: readonly string[] = typeof actual === 'object' ? actual : actual === undefined ? [] : [String(actual)];
-      const extra = got.filter((item) => !allowed.has(item));
+      const extra = got.filter((item) => !allowed.has(item) && !f.allows?.(item));
       findings[i] = finding(extra.length ? 'extra' : 'ok', got, extra.length ? extra : undefined);
     } else if (actual === undefined) findings[i] = finding('missing');
     else findings[i] = finding(actual === f.value ? 'ok' : 'drift', actual);

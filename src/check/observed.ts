@@ -1,9 +1,9 @@
 import type { Diagnostic } from '../diagnostics.ts';
-import type { Family } from '../ip.ts';
+import { contains, parseCidr, parseIp, type Family } from '../ip.ts';
 import type { OutputFile } from '../target.ts';
 import type { Change } from '../write.ts';
-import { keys, linkState, routeItem, routeValue, ruleSelector, type Value } from './facts.ts';
-import { parseAddresses, parseIdentify, parseLinks, parseRoutes, parseRules, parseSysctl, unitProperties, type Link } from './parse.ts';
+import { bgpSession, keys, linkState, routeItem, routeValue, ruleSelector, type Value } from './facts.ts';
+import { parseAddresses, parseBgpRoutes, parseBgpSummary, parseIdentify, parseLinks, parseRoutes, parseRules, parseSysctl, unitProperties, type Link } from './parse.ts';
 import { identifyFile, type Observation, type ProbeOutput, type ProbeResult } from './probes.ts';
 
 /** Why nothing is known: which probe, and what went wrong with it. */
@@ -36,6 +36,10 @@ function scopeOf(o: Observation): string {
       return `service ${o.unit} `;
     case 'vrf-identify':
       return keys.service(o.unit, 'vrf');
+    case 'bgp-summary':
+      return `bgp ${o.vrf} `;
+    case 'bgp-routes':
+      return `bgp ${o.vrf} `;
     default: {
       const never: never = o;
       return never;
@@ -129,12 +133,39 @@ export function observedFacts(results: readonly ProbeResult[]): Observed {
         case 'unit':
           unitFacts(o.unit, stdout, identify.get(o.unit), facts, unknown);
           break;
+        case 'bgp-summary':
+          bgpSummaryFacts(o.vrf, o.ranges, stdout, facts);
+          break;
+        case 'bgp-routes': {
+          const t = parseBgpRoutes(stdout);
+          facts.set(keys.bgp(o.vrf), `as ${t.as ?? '?'} router-id ${t.routerId ?? '?'}`);
+          for (const r of t.paths) {
+            const range = rangeOf(o.ranges, r.peer);
+            if (range) facts.add(keys.bgpListenAccepted(o.vrf, range), r.prefix);
+          }
+          break;
+        }
       }
     } catch (e) {
       unknown.set(scopeOf(o), { probe: probe.file, why: `unreadable output (${(e as Error).message})` });
     }
   }
   return { facts: facts.result(), unknown };
+}
+
+/** The listen range that holds `address`, if any (ranges never overlap: resolve-bgp.ts). */
+function rangeOf(ranges: readonly string[], address: string): string | undefined {
+  const ip = parseIp(address);
+  return ip && ranges.find((r) => contains(parseCidr(r)!, ip));
+}
+
+/** Each static peer's session state, and the sessions of the dynamic ones by listen range. */
+function bgpSummaryFacts(vrf: string, ranges: readonly string[], stdout: string, facts: FactSet): void {
+  for (const p of parseBgpSummary(stdout)) {
+    const range = p.dynamic ? rangeOf(ranges, p.address) : undefined;
+    if (range) facts.add(keys.bgpListenPeers(vrf, range), bgpSession(p.address, p.state, p.accepted));
+    else facts.set(keys.bgpPeer(vrf, p.address), p.state);
+  }
 }
 
 function linkFacts(links: readonly Link[], facts: FactSet): void {
@@ -226,7 +257,11 @@ export function fileFacts(files: readonly OutputFile[], changes: readonly Change
   for (const f of files) {
     const c = byPath.get(f.path);
     if (c?.action === 'keep') facts.set(keys.file(f.path), 'as generated');
-    else if (c?.action === 'update') facts.set(keys.file(f.path), c.before === c.after ? `mode ${c.beforeMode!.toString(8).padStart(4, '0')}` : 'edited');
+    else if (c?.action === 'update') {
+      // Same content: the mode differs, or else the owner (a file with its own owner, src/write.ts).
+      const attrs = c.beforeMode === c.mode ? 'owner' : `mode ${c.beforeMode!.toString(8).padStart(4, '0')}`;
+      facts.set(keys.file(f.path), c.before === c.after ? attrs : 'edited');
+    }
     else if (!c) {
       // planWrite names the file first in each refusal it reports.
       const refusal = refusals.find((d) => d.message.startsWith(`${f.path}: `));

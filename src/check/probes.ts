@@ -14,7 +14,10 @@ export type Observation =
   | { readonly kind: 'rules'; readonly family: Family }
   | { readonly kind: 'sysctl' }
   | { readonly kind: 'unit'; readonly unit: string }
-  | { readonly kind: 'vrf-identify'; readonly unit: string; readonly pid: number };
+  | { readonly kind: 'vrf-identify'; readonly unit: string; readonly pid: number }
+  /** `ranges`: the VRF's listen ranges, under which dynamic neighbours and their prefixes are filed. */
+  | { readonly kind: 'bgp-summary'; readonly vrf: string; readonly ranges: readonly string[] }
+  | { readonly kind: 'bgp-routes'; readonly vrf: string; readonly ranges: readonly string[] };
 
 export interface Probe {
   /** File name in a state DIR (no directories); also how reports name the probe. */
@@ -72,6 +75,13 @@ export function probesFor(model: Model): Probe[] {
       .map((s) =>
         probe(`unit-${s.unit}.txt`, ['systemctl', 'show', ...UNIT_PROPERTIES.map((p) => `--property=${p}`), s.unit], { kind: 'unit', unit: s.unit }),
       ),
+    // FRR's view of each VRF's BGP: sessions per neighbour (summary) and the routes it accepted.
+    ...model.vrfs
+      .filter((v) => v.bgp)
+      .flatMap((v) => [
+        probe(`bgp-summary-${v.name}.json`, ['vtysh', '-c', `show bgp vrf ${v.name} summary json`], { kind: 'bgp-summary', vrf: v.name, ranges: v.bgp!.listen.map((l) => l.range) }),
+        probe(`bgp-routes-${v.name}.json`, ['vtysh', '-c', `show bgp vrf ${v.name} ipv4 unicast json`], { kind: 'bgp-routes', vrf: v.name, ranges: v.bgp!.listen.map((l) => l.range) }),
+      ]),
   ];
 }
 

@@ -1,16 +1,21 @@
 import { printable } from '../diagnostics.ts';
 import { exitCodeOf, type Finding, type Status } from './compare.ts';
-import type { Value } from './facts.ts';
 
 const STATUSES: readonly Status[] = ['ok', 'drift', 'missing', 'extra', 'unknown'];
 const VERDICT = { 0: 'match', 1: 'drift', 2: 'incomplete' } as const;
 
-/** A list reads as what it allows ("none" when empty); its actual side as the extras only. */
-const shown = (v: Value): string => (typeof v === 'object' ? (v.length ? 'no others' : 'none') : String(v));
+/** A list reads as what it allows ("none" when empty); its actual side as the extras only. A
+ *  described list (what a filter lets in, which sessions) reads as its description, and in full. */
+const shown = (f: Finding): string => {
+  const v = f.expected;
+  if (typeof v !== 'object') return String(v);
+  return f.described ? v.join(', ') : v.length ? 'no others' : 'none';
+};
 
 function actualOf(f: Finding): string {
   if (f.status === 'unknown') return `? ${f.unknown?.probe}`;
   if (f.status === 'missing' || f.actual === undefined) return 'absent';
+  if (f.described && typeof f.actual === 'object') return f.actual.join(', ') || 'none';
   if (typeof f.actual === 'object') return f.extra?.length ? f.extra.join(', ') : 'none';
   return String(f.actual);
 }
@@ -29,7 +34,7 @@ export function counts(findings: readonly Finding[]): Record<Status, number> {
 export function formatReport(findings: readonly Finding[]): string {
   const rows = [
     ['ITEM', 'EXPECTED', 'ACTUAL', 'STATUS', 'INTENT'],
-    ...findings.map((f) => [f.key, shown(f.expected), actualOf(f), f.status, f.pos ? `${f.pos.file}:${f.pos.line}` : '-'].map(printable)),
+    ...findings.map((f) => [f.key, shown(f), actualOf(f), f.status, f.pos ? `${f.pos.file}:${f.pos.line}` : '-'].map(printable)),
   ];
   const widths = rows[0]!.map((_, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), 0)); // no spread: findings may be 100 000
   const lines = rows.map((r) => r.map((cell, i) => (i < r.length - 1 ? cell.padEnd(widths[i]!) : cell)).join('  ').trimEnd());

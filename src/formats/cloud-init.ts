@@ -16,9 +16,12 @@ export default {
     const doc = new Document({
       write_files: files.map((f) => ({
         path: f.path,
-        owner: `${OWNER.user}:${OWNER.group}`,
+        owner: `${f.owner?.user ?? OWNER.user}:${f.owner?.group ?? OWNER.group}`,
         permissions: f.mode.toString(8).padStart(4, '0'),
         content: f.content,
+        // A user such as frr exists only once its package is installed, which the packages module does
+        // after the init stage writes files; deferred files are written in the final stage, before runcmd.
+        ...(f.owner ? { defer: true } : {}),
       })),
       runcmd: [],
     });

@@ -1,3 +1,4 @@
+import type { Redact } from '../redact.ts';
 import type { Command, OutputFile } from '../target.ts';
 import cloudInit from './cloud-init.ts';
 import json from './json.ts';
@@ -13,6 +14,8 @@ export interface Bundle {
   readonly reload: readonly Command[];
   /** Seconds since the epoch stamped on archive members (tar); see `generate --format tar`. */
   readonly mtime: number;
+  /** Masks a file's secrets, for formats that show files to people and logs (json). */
+  readonly redact?: Redact;
 }
 
 /** One way to hand the files to another tool instead of writing them under a root. Pure. */

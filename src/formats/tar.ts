@@ -4,7 +4,8 @@ import type { Format } from './index.ts';
 /**
  * A POSIX ustar archive of the root tree, for image builders (`tar -C IMAGE -xpf -`): one member per
  * file, paths relative to the root, modes as generated, owned by root:root (uid and gid 0, names
- * root). Only files: a folder member would reset the mode and mtime of /etc and its folders on
+ * root). A file with its own owner carries its names with ids 0: GNU tar, extracting as root, takes
+ * the names where the image knows them and falls back to the ids (root) where it does not. Only files: a folder member would reset the mode and mtime of /etc and its folders on
  * extraction; tar creates missing folders itself, as the writer does (0755 under the usual umask).
  * The bytes are deterministic: members sorted by path, and every mtime the bundle's (0, or
  * SOURCE_DATE_EPOCH) instead of the time of the run. They are what GNU tar writes for the same tree
@@ -23,7 +24,7 @@ export const MAX_MTIME = 0o77777777777;
 /** A ustar numeric field: zero-padded octal and a NUL, `width` bytes in all. */
 const octal = (n: number, width: number) => `${n.toString(8).padStart(width - 1, '0')}\0`;
 
-function header(name: string, prefix: string, mode: number, size: number, mtime: number, type: '0' | 'x'): Uint8Array {
+function header(name: string, prefix: string, mode: number, size: number, mtime: number, type: '0' | 'x', owner: { user: string; group: string } = OWNER): Uint8Array {
   const h = new Uint8Array(BLOCK);
   const put = (offset: number, text: string) => h.set(encoder.encode(text), offset);
   put(0, name);
@@ -36,8 +37,8 @@ function header(name: string, prefix: string, mode: number, size: number, mtime:
   put(156, type);
   put(257, 'ustar\0');
   put(263, '00');
-  put(265, OWNER.user);
-  put(297, OWNER.group);
+  put(265, owner.user);
+  put(297, owner.group);
   put(329, octal(0, 8));
   put(337, octal(0, 8));
   put(345, prefix);
@@ -86,7 +87,7 @@ export default {
         parts.push(header('././@PaxHeader', '', 0o644, pax.length, mtime, 'x'), padded(pax));
       }
       const { name, prefix } = fits ?? { name: path.slice(-100).replace(/^[^/]*\//, ''), prefix: '' };
-      parts.push(header(name, prefix, f.mode, data.length, mtime, '0'), padded(data));
+      parts.push(header(name, prefix, f.mode, data.length, mtime, '0', f.owner), padded(data));
     }
     parts.push(new Uint8Array(2 * BLOCK)); // end of archive: two zero blocks
     const length = parts.reduce((n, p) => n + p.length, 0);

@@ -65,6 +65,7 @@ function probeBoot(): string | undefined {
 function commands(stack: Stack): string {
   return [
     'out=$1',
+    ...(stack.setup ? ['sh /e2e/setup.sh "$out" >"$out/setup.log" 2>&1; echo $? >"$out/setup.rc"'] : []),
     'sh /e2e/collect.sh "$out/state"',
     ...(stack.extra ? [stack.extra] : []),
     ...(stack.drift.length ? [...stack.drift.map((d) => d.command), 'sh /e2e/collect.sh "$out/drifted"'] : []),
@@ -72,8 +73,9 @@ function commands(stack: Stack): string {
   ].join('\n');
 }
 
-/** The intent of a boot: test/e2e/intent.yaml, or a copy with the stack's additions in its folder. */
+/** The intent of a boot: its own file, test/e2e/intent.yaml, or a copy of that with the stack's additions in its folder. */
 function intentFor(stack: Stack, dir: string): string {
+  if (stack.intentFile) return stack.intentFile;
   if (!stack.intent) return INTENT;
   const doc = parseDocument(readFileSync(INTENT, 'utf8'));
   stack.intent(doc);
@@ -107,10 +109,18 @@ describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () =
     const platform = ['--platform', release];
     const intent = intentFor(stack, dir);
     const staged = stage(intent, stack.targets, join(dir, 'root'), stack.before, platform);
-    expect(staged.stderr, 'vrfgen generate warned').toBe('');
+    expect([...staged.stderr.matchAll(/^(?:\S+ )?(?:warning|error) ([a-z0-9-]+\/[a-z0-9-]+):/gm)].map((m) => m[1]).sort(), staged.stderr).toEqual([...(stack.warnings ?? [])].sort());
     stack.tamper?.edit(staged.root);
     const overlay = join(dir, 'overlay.tar');
-    pack(staged, { '/e2e/collect.sh': vrfgen('collect', intent, '--script', ...platform).stdout, '/e2e/commands.sh': commands(stack) }, overlay);
+    pack(
+      staged,
+      {
+        '/e2e/collect.sh': vrfgen('collect', intent, '--script', ...platform).stdout,
+        '/e2e/commands.sh': commands(stack),
+        ...(stack.setup ? { '/e2e/setup.sh': stack.setup } : {}),
+      },
+      overlay,
+    );
 
     const img = await image(release, stack.image);
     const booted = await withCore(() =>
@@ -128,12 +138,14 @@ describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () =
     );
     const read = (f: string) => (existsSync(join(booted.out, f)) ? readFileSync(join(booted.out, f), 'utf8') : '');
     expect(read('commands.rc').trim(), read('commands.log')).toBe('0');
+    if (stack.setup) expect(read('setup.rc').trim(), read('setup.log')).toBe('0');
 
     // The verdict is vrfgen's own: `check --state` on what the guest collected, before and after the drift.
     const check = (state: string) => {
       const r = vrfgen('check', intent, '--state', join(booted.out, state), '--json', ...platform);
       const report = JSON.parse(r.stdout) as { exitCode: number; counts: Record<string, number>; findings: { item: string; status: string; expected: unknown; actual: unknown }[] };
-      return { code: r.code, counts: report.counts, wrong: report.findings.filter((f) => f.status !== 'ok') };
+      writeFileSync(join(dir, `check-${state}.json`), r.stdout);
+      return { code: r.code, counts: report.counts, findings: report.findings, wrong: report.findings.filter((f) => f.status !== 'ok') };
     };
     const journal = bootFindings(join(booted.out, 'boot'));
     const facts = profileFacts(join(booted.out, 'boot'), platforms[release]);
@@ -163,8 +175,10 @@ describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () =
     expect(formatFindings(journal)).toBe('');
     expect(clean.code, summary(clean)).toBe(0);
     if (stack.extra) expect(containerFindings(join(booted.out, 'extra')), read('commands.log')).toEqual([]);
-    expect(drifted!.code, summary(drifted!)).toBe(1);
-    for (const d of stack.drift) expect(drifted!.wrong.map((f) => f.item), d.command).toContain(d.finding);
+    stack.verify?.(read, clean.findings);
+    if (!drifted) return;
+    expect(drifted.code, summary(drifted)).toBe(1);
+    for (const d of stack.drift) expect(drifted.wrong.map((f) => f.item), d.command).toContain(d.finding);
   });
 });
 

@@ -40,11 +40,11 @@ interface ReleaseRecipe {
 /**
  * Every image's packages, the same names on both releases. The kernel is Debian's (it ships
  * vrf.ko, which the development hosts' kernel lacks); netplan.io is in every variant for the
- * netplan target.
+ * netplan target, frr for the frr target (its service is masked in every other boot).
  */
 const PACKAGES = [
   'linux-image-amd64', 'initramfs-tools', 'zstd', 'busybox', 'kmod', 'systemd', 'systemd-sysv', 'udev', 'dbus',
-  'iproute2', 'netplan.io', 'openssh-server', 'procps',
+  'iproute2', 'netplan.io', 'openssh-server', 'procps', 'frr',
 ];
 
 /** The recipe of each release: its suites, its packages and those of each variant. */

@@ -37,10 +37,20 @@ export interface Stack {
    * exactly these findings (by key), proving the suite fails when the files are wrong.
    */
   readonly tamper?: { readonly edit: (root: string) => void; readonly findings: readonly string[] };
+  /** Another intent file than test/e2e/intent.yaml. */
+  readonly intentFile?: string;
+  /** A script run (with the results folder as $1) before the state is recorded. */
+  readonly setup?: string;
+  /** Warnings `vrfgen generate` must print for this stack's tree (codes), none other. */
+  readonly warnings?: readonly string[];
+  /** What this boot must show beyond a clean check: the files it wrote into the results folder, and `vrfgen check --json`'s findings. */
+  readonly verify?: (read: (file: string) => string, findings: readonly { item: string; status: string; actual?: unknown }[]) => void;
 }
 
-const IFUPDOWN_UNITS = ['networking.service', 'ifupdown-pre.service', 'ifupdown-wait-online.service'];
-const NETWORKD_UNITS = ['systemd-networkd.service', 'systemd-networkd.socket', 'systemd-networkd-wait-online.service'];
+/** FRR is in the image for the FRR boot; the other boots leave it off (its daemons would log into their journals). */
+const FRR_UNITS = ['frr.service'];
+const IFUPDOWN_UNITS = ['networking.service', 'ifupdown-pre.service', 'ifupdown-wait-online.service', ...FRR_UNITS];
+const NETWORKD_UNITS = ['systemd-networkd.service', 'systemd-networkd.socket', 'systemd-networkd-wait-online.service', ...FRR_UNITS];
 
 /** Drift for test/e2e/intent.yaml: a member out of its VRF, a route gone, a sysctl flipped, sshd outside its VRF. */
 const DRIFT: readonly Drift[] = [
@@ -85,6 +95,34 @@ ip -j route show table main >"$x/route-main.json" 2>&1
 podman rm -f -t 0 e2e >/dev/null 2>&1
 `;
 
+const FRR_DIR = join(import.meta.dirname, 'frr');
+
+/**
+ * The route server (test/e2e/frr): the appliance with the right key has a session and got its /32
+ * and in-range /29 accepted, the /24 and the /29 outside the filter are not; the appliance with the
+ * wrong key never gets a session; red's routes are leaked into blue's table.
+ */
+function verifyRouteServer(read: (file: string) => string, findings: readonly { item: string; status: string; actual?: unknown }[]): void {
+  const actual = (item: string) => findings.find((f) => f.item === item)?.actual;
+  const must = (ok: boolean, what: string) => {
+    if (!ok) throw new Error(`FRR boot: ${what}`);
+  };
+  must(JSON.stringify(actual('bgp red listen 10.1.0.0/25 peers')) === JSON.stringify(['10.1.0.2 Established, 2 accepted']), `the right key's session: ${JSON.stringify(actual('bgp red listen 10.1.0.0/25 peers'))}`);
+  must(JSON.stringify(actual('bgp red listen 10.1.0.0/25 accepted')) === JSON.stringify(['10.200.1.1/32', '10.200.3.8/29']), `accepted: ${JSON.stringify(actual('bgp red listen 10.1.0.0/25 accepted'))}`);
+  must(JSON.stringify(actual('bgp red listen 10.1.0.128/25 peers')) === '[]', `the wrong key's session: ${JSON.stringify(actual('bgp red listen 10.1.0.128/25 peers'))}`);
+  const bad = JSON.parse(read('bad-summary.json') || '{}') as { ipv4Unicast?: { peers?: Record<string, { state?: string }> } };
+  const badState = bad.ipv4Unicast?.peers?.['10.1.0.129']?.state;
+  must(badState !== undefined && badState !== 'Established', `the bad appliance's own view: ${badState}`);
+  // Leaking, as vrfgen collect recorded blue's table: red's subnets (connected), its static route
+  // (the kernel route redistributed through vrfgen-red-static) and the appliance's two prefixes.
+  const blue = JSON.parse(read('state/route-table200.json') || '[]') as { dst?: string; protocol?: string }[];
+  const leaked = blue.filter((r) => r.protocol === 'bgp').map((r) => r.dst).sort();
+  must(JSON.stringify(leaked) === JSON.stringify(['10.1.0.0/25', '10.1.0.128/25', '10.200.1.1', '10.200.3.8/29', '192.0.2.0/24']), `leaked into blue: ${JSON.stringify(leaked)}`);
+  // FRR's running config is vrfgen's file, line for line, but for what vtysh adds around it and the hostname.
+  const lines = (text: string) => text.split('\n').filter((l) => l && !/^(#|Building configuration|Current configuration:|hostname |end$)/.test(l)).join('\n').replace(/^!\n/, '');
+  must(lines(read('running-config.txt')) === lines(read('frr.conf')), `running config differs from frr.conf:\n${read('running-config.txt')}`);
+}
+
 export const STACKS: readonly Stack[] = [
   { name: 'networkd', image: 'ifupdown2', targets: ['networkd', ...WITH], mask: IFUPDOWN_UNITS, drift: DRIFT },
   {
@@ -118,5 +156,19 @@ export const STACKS: readonly Stack[] = [
       },
       findings: ['link mgmt table', 'journal'],
     },
+  },
+  {
+    // The overlay cannot carry the guest's frr user (it is not in the staged root) nor its daemons file.
+    name: 'frr route server',
+    image: 'ifupdown2',
+    // FRR 8.4 as the frr target's vtysh test checks it; Debian 13's FRR 10 is not booted.
+    releases: ['debian-12'],
+    intentFile: join(FRR_DIR, 'intent.yaml'),
+    targets: ['networkd', 'sysctl', 'frr'],
+    mask: IFUPDOWN_UNITS.filter((u) => !FRR_UNITS.includes(u)),
+    drift: [],
+    setup: readFileSync(join(FRR_DIR, 'peers.sh'), 'utf8'),
+    warnings: ['write/unknown-owner', 'generate/not-included'],
+    verify: verifyRouteServer,
   },
 ];

@@ -145,6 +145,46 @@ function vrf(rate: number, i: number) {
           ),
           { maxLength: 1 },
         ),
+        // Peers in member 0's or 1's subnet (or off them); inline keys, since a password-file would
+        // have to exist beside the generated intent.
+        // Rarely (undefined is left out by stringify): every bgp error drops the whole intent's model.
+        bgp: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.record(
+          {
+            asn: nums(fc.constantFrom(65000, 65000, 64512, 4200000000)),
+            'router-id': or(rate, fc.constantFrom(`10.${i}.0.1`, '192.0.2.1'), hostileString),
+            neighbors: fc.array(
+              fc.record(
+                {
+                  address: or(rate, fc.constantFrom(`10.${i}.0.2`, `10.${i}.1.2`), hostileString),
+                  'remote-as': or(rate, fc.constantFrom<unknown>('internal', 'external', 65001, 65000), hostileString),
+                  password: or(rate, fc.constantFrom('s3cret', 'k#!ey$', '%i;x'), hostileString),
+                },
+                { requiredKeys: ['address', 'remote-as'] },
+              ),
+              { maxLength: 1 },
+            ),
+            listen: fc.array(
+              fc.record(
+                {
+                  range: or(rate, fc.constantFrom(`10.${i}.0.0/25`, `10.${i}.0.128/25`, `10.${i}.1.0/24`), hostileString),
+                  'remote-as': or(rate, fc.constantFrom<unknown>('internal', 'external', 65002), hostileString),
+                  password: or(rate, fc.constantFrom('s3cret', 'k#!ey$'), hostileString),
+                  accept: fc
+                    .tuple(fc.constantFrom('10.200.0.0/16', '192.0.2.0/24', '0.0.0.0/0'), fc.constantFrom([29, 32], [24, 24], [16, 32], [30, 29]))
+                    .chain(([prefix, [min, max]]) =>
+                      fc.record({ prefix: or(rate, fc.constant(prefix), hostileString), 'min-length': nums(fc.constant(min!)), 'max-length': nums(fc.constant(max!)) }),
+                    ),
+                  limit: nums(fc.integer({ min: 1, max: 65535 })),
+                },
+                { requiredKeys: ['range', 'remote-as'] },
+              ),
+              { maxLength: 2 },
+            ),
+            redistribute: fc.subarray(['connected', 'static']),
+            'import-vrfs': fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray(['vrf0', 'vrf1', 'vrf2']) }),
+          },
+          { requiredKeys: ['asn', 'router-id'] },
+        ) }),
         // Distinct entries mostly (the same unit twice is one error, tested once is enough).
         services: fc.uniqueArray(service(rate, i), { maxLength: 2, selector: (x) => String(typeof x === 'object' && x !== null ? (x as { unit: unknown }).unit : x).replace(/\.service$/, '') }),
       },

@@ -123,3 +123,35 @@ export function keyfileIni(text: string): { sections: IniSection[]; errors: stri
   });
   return { sections, errors };
 }
+
+/**
+ * FRR's config as vtysh reads it: one command per line, a block opened by `router bgp`/`route-map`
+ * and closed by `exit`, an address-family inside one closed by `exit-address-family`. Each line is
+ * returned with the block it is in (`''` at the top level); a line no known command matches, or a
+ * block left open, is an error.
+ */
+const FRR_COMMANDS: readonly RegExp[] = [
+  /^frr version [0-9.]+$/, /^frr defaults traditional$/, /^service integrated-vtysh-config$/, /^!$/, /^ !$/,
+  /^router bgp \d+( vrf \S+)?$/, /^ bgp router-id \S+$/, /^ neighbor \S+ peer-group$/, /^ neighbor \S+ remote-as \S+$/,
+  /^ neighbor \S+ password \S+$/, /^ bgp listen limit \d+$/, /^ bgp listen range \S+ peer-group \S+$/,
+  /^ address-family ipv4 unicast$/, /^  redistribute (connected|kernel route-map \S+)$/,
+  /^  neighbor \S+ (prefix-list|route-map) \S+ (in|out)$/, /^  import vrf \S+$/, /^ exit-address-family$/, /^exit$/,
+  /^ip prefix-list \S+ seq \d+ (permit|deny) \S+( ge \d+)?( le \d+)?$/, /^route-map \S+ permit 10$/, /^ match ip address prefix-list \S+$/,
+];
+
+export function frrLines(text: string): { lines: { block: string; line: string }[]; errors: string[] } {
+  const lines: { block: string; line: string }[] = [];
+  const errors: string[] = [];
+  let block = '';
+  for (const [i, line] of text.split('\n').entries()) {
+    if (line === '' || line.startsWith('#')) continue;
+    if (!FRR_COMMANDS.some((re) => re.test(line))) errors.push(`frr.conf line ${i + 1}: no command reads ${JSON.stringify(line)}`);
+    if (/^(router bgp|route-map) /.test(line)) {
+      if (block) errors.push(`frr.conf line ${i + 1}: a block inside ${block}`);
+      block = line;
+    } else if (line === 'exit') block = '';
+    lines.push({ block, line });
+  }
+  if (block) errors.push(`frr.conf: ${block} is not closed`);
+  return { lines, errors };
+}
