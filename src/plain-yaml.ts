@@ -173,7 +173,6 @@ class Reader {
   /** A block mapping whose first key starts at offset `at` (on the current line), at column `col`. */
   private blockMap(at: number, col: number): Node {
     this.enter();
-    const t = this.text;
     const value: Record<string, unknown> = {};
     const keys: string[] = [];
     const keyAt: number[] = [];
