@@ -15,7 +15,7 @@ import { parseDocument } from 'yaml';
 import { describeWithFacility, probeCommand, ROOT, vrfgen } from '../helpers.ts';
 import { bootFindings, formatFindings, type Finding } from './boot-findings.ts';
 import { platforms } from '../../src/platforms.ts';
-import { image, releases, type Release } from './image.ts';
+import { image, releases } from './image.ts';
 import { pack, stage } from './overlay.ts';
 import { contradicted, formatFacts, profileFacts } from './profile-facts.ts';
 import { boot } from './qemu.ts';

@@ -132,7 +132,7 @@ export const STACKS: readonly Stack[] = [
     image: 'networkmanager',
     releases: ['debian-13'],
     targets: ['networkmanager', 'netavark', ...WITH],
-    mask: [...NETWORKD_UNITS, ...IFUPDOWN_UNITS],
+    mask: [...new Set([...NETWORKD_UNITS, ...IFUPDOWN_UNITS])], // both lists mask frr.service
     // NetworkManager attaches a port taken out of its VRF again at once (seen with 1.52.1): the
     // drifted state had eth2 back in production, so that drift does not last here.
     drift: DRIFT.filter((d) => !d.command.includes('nomaster')),
