@@ -1,9 +1,5 @@
 import type { Target } from './target.ts';
-import type { Change } from './write.ts';
-
-/** A path glob of Target.owns as a regular expression: `*` stays within one path segment. */
-const globRegExp = (glob: string): RegExp =>
-  new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+import { globRegExp, type Change } from './write.ts';
 
 /** Masks file content for showing: the secrets of whichever chosen target owns the path. */
 export type Redact = (path: string, content: string) => string;

@@ -260,6 +260,10 @@ function escapesRoot(root: string, realRoot: string, dir: string): string | unde
   return undefined;
 }
 
+/** A glob of Target.owns (or one segment of it) as a regular expression: `*` stays within one path segment. */
+export const globRegExp = (glob: string): RegExp =>
+  new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+
 /** Expand a glob whose `*` stays within one path segment; returns root-relative absolute paths. */
 function expandGlob(root: string, pattern: string, globDirs: string[], listings: Listings): string[] {
   let found = [''];
@@ -272,7 +276,7 @@ function expandGlob(root: string, pattern: string, globDirs: string[], listings:
         next.push(`${base}/${seg}`);
         continue;
       }
-      const re = new RegExp(`^${seg.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+      const re = globRegExp(seg);
       for (const e of listings.entries(under(root, base || '/')).values()) {
         if (!re.test(e.name) || (last ? !e.isFile() : !e.isDirectory())) continue;
         next.push(`${base}/${e.name}`);

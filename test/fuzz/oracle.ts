@@ -10,6 +10,7 @@ import type { Diagnostic } from '../../src/diagnostics.ts';
 import { wordsOf } from '../../src/exec-command.ts';
 import type { Model, Route, Rule } from '../../src/model.ts';
 import type { OutputFile } from '../../src/target.ts';
+import { globRegExp } from '../../src/write.ts';
 import { ipCommandFacts, networkdFactsOf, routeFact, ruleFacts } from '../network-facts.ts';
 import { frrLines, ifupdownStanzas, keyfileIni, sysctlConf, systemdIni, type IniSection } from './reparse.ts';
 
@@ -64,7 +65,7 @@ export function modelFacts(model: Model): string[] {
 /** Checks every output file shares: header, one line per line, a plain path the target owns. */
 export function fileProblems(model: Model, files: readonly OutputFile[], owns: readonly string[]): string[] {
   const out: string[] = [];
-  const ownRe = owns.map((g) => new RegExp(`^${g.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`));
+  const ownRe = owns.map((g) => globRegExp(g));
   for (const f of files) {
     if (!ownRe.some((re) => re.test(f.path))) out.push(`${f.path}: not a path the target owns`);
     if (f.path.split('/').some((seg) => seg === '..' || seg === '.') || /[\u0000-\u001f]/.test(f.path)) out.push(`${JSON.stringify(f.path)}: not a plain path`);
