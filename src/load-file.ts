@@ -3,7 +3,7 @@ import { error } from './diagnostics.ts';
 import { MAX_INTENT_BYTES, tooLarge } from './limits.ts';
 import { accepts, intentJsonSchemaFile } from './json-schema.ts';
 import type { Loaded } from './load.ts';
-import { readPlainYaml } from './plain-yaml.ts';
+import { readPlainValue, readPlainYaml } from './plain-yaml.ts';
 import type { Intent } from './schema.ts';
 import { SourceMap } from './source.ts';
 
@@ -14,9 +14,10 @@ import { SourceMap } from './source.ts';
  * either.
  */
 export function loadPlain(text: string, file: string): Loaded | undefined {
-  const plain = readPlainYaml(text);
+  const plain = readPlainValue(text);
   if (!plain || !accepts(intentJsonSchemaFile(), plain.value)) return undefined;
-  return { intent: plain.value as Intent, diagnostics: [], source: new SourceMap(file, text, plain.root, plain.lineStarts) };
+  // Positions only when a diagnostic is placed: the same reader, the same text, so the same nodes.
+  return { intent: plain.value as Intent, diagnostics: [], source: new SourceMap(file, text, () => readPlainYaml(text)!) };
 }
 
 /** Read and load an intent file; an unreadable file is one diagnostic (exit 2 in the CLI). */

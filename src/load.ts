@@ -25,7 +25,7 @@ export function loadIntent(text: string, file = 'intent.yaml'): Loaded {
   // everything else, and every YAML-level problem, is the library's (src/plain-yaml.ts).
   const plain = readPlainYaml(text);
   const read: LibraryRead = plain
-    ? { value: { js: plain.value }, diagnostics: [], source: new SourceMap(file, text, plain.root, plain.lineStarts) }
+    ? { value: { js: plain.value }, diagnostics: [], source: new SourceMap(file, text, plain) }
     : readWithLibrary(text, file);
   if (!read.value) return { diagnostics: read.diagnostics, source: read.source };
   return checked(read.value.js, read.source, [...read.diagnostics]);
@@ -60,7 +60,7 @@ export function readWithLibrary(text: string, file: string): LibraryRead {
   const deepLines = new LineCounter();
   const deep = tooDeep(text, deepLines);
   if (deep !== undefined) {
-    const source = new SourceMap(file, text, undefined, deepLines.lineStarts);
+    const source = new SourceMap(file, text, { root: undefined, lineStarts: deepLines.lineStarts });
     return { diagnostics: [{ ...error('yaml/too-deep', [], `collections nest deeper than ${MAX_DEPTH} levels here; an intent needs at most 6`), pos: source.at(deep) }], source };
   }
   const lc = new LineCounter();
@@ -69,7 +69,7 @@ export function readWithLibrary(text: string, file: string): LibraryRead {
   // same check in one pass with a set per mapping.
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false, strict: true });
   // Positions are kept, the Document is not: holding it for the whole run only made work for the GC.
-  const source = new SourceMap(file, text, located(doc.contents), lc.lineStarts);
+  const source = new SourceMap(file, text, { root: located(doc.contents), lineStarts: lc.lineStarts });
   const diags: Diagnostic[] = [...doc.errors, ...doc.warnings].map((e) => ({
     ...(e.name === 'YAMLWarning' ? warning : error)(`yaml/${e.code.toLowerCase().replace(/_/g, '-')}`, [], e.message.split('\n')[0]!),
     pos: source.at(e.pos[0]),

@@ -12,6 +12,9 @@ const IFNAMSIZ = 15; // IFNAMSIZ - 1: the kernel stores a terminating NUL
 /** `lo` cannot be enslaved; `all` and `default` collide with the conf/all and conf/default sysctl folders. */
 const RESERVED = new Set(['lo', 'all', 'default']);
 
+/** No problem: shared, never pushed to (callers spread it). */
+const NONE: readonly Diagnostic[] = Object.freeze([]);
+
 /** The first character outside `allowed`, quoted, with its code point when it is not ASCII: a Cyrillic е looks like an e. */
 export function firstBad(s: string, allowed: RegExp): string {
   const c = [...s].find((ch) => !allowed.test(ch)) ?? s[0]!;
@@ -20,7 +23,9 @@ export function firstBad(s: string, allowed: RegExp): string {
 }
 
 /** Problems with an interface name, for `what` (e.g. "vrf", "member", "vlan parent"). */
-export function checkIfName(name: string, path: Path, what: string, atKey = true): Diagnostic[] {
+export function checkIfName(name: string, path: Path, what: string, atKey = true): readonly Diagnostic[] {
+  // The common case first, and nothing built for it: resolve checks every name of thousands of VRFs.
+  if (IFNAME.test(name) && name.length <= IFNAMSIZ && !RESERVED.has(name)) return NONE;
   const shown = quoted(name);
   if (name === '') return [error('name/empty', path, `${what} name is empty`, atKey)];
   if (!IFNAME.test(name)) {
@@ -31,7 +36,7 @@ export function checkIfName(name: string, path: Path, what: string, atKey = true
     return [error('name/too-long', path, `${what} ${shown}: interface names are at most ${IFNAMSIZ} bytes (this one has ${Buffer.byteLength(name)})`, atKey)];
   }
   if (RESERVED.has(name)) return [error('name/reserved', path, `${what} ${shown}: the name is reserved by the kernel`, atKey)];
-  return [];
+  return NONE;
 }
 
 /** systemd unit names vrfgen can bind: no escapes, no specifiers, .service (default) or .socket. */

@@ -81,6 +81,8 @@ class Reader {
   /** Lines with content: not blank and not only a comment. */
   private readonly lines: Line[] = [];
   private i = 0;
+  /** Where nothing is recorded when `positions` is off. */
+  private static readonly NOWHERE: LocatedMap = { start: 0, keys: [], keyAt: [], values: [] };
   /** Collections open around the current one: past MAX_DEPTH the library reports it (yaml/too-deep), and recursion stays bounded. */
   private depth = 0;
 
@@ -88,7 +90,11 @@ class Reader {
     if (++this.depth > MAX_DEPTH) outside();
   }
 
-  constructor(private readonly text: string) {
+  /** `positions`: record where every node is (for a SourceMap); off, only the value is built. */
+  constructor(
+    private readonly text: string,
+    private readonly positions: boolean,
+  ) {
     let start = 0;
     while (start <= text.length) {
       let end = text.indexOf('\n', start);
@@ -195,12 +201,14 @@ class Reader {
       if (Object.hasOwn(value, key.text) || key.text === '__proto__' || key.text === '<<') outside();
       const v = this.blockValue(line, key.end + 1, col, true);
       value[key.text] = v.value;
-      keys.push(key.text);
-      keyAt.push(keyStart);
-      values.push(v.at);
+      if (this.positions) {
+        keys.push(key.text);
+        keyAt.push(keyStart);
+        values.push(v.at);
+      }
     }
     this.depth--;
-    return { value, at: { start: at, keys: exact(keys), keyAt: exact(keyAt), values: exact(values) } satisfies LocatedMap };
+    return { value, at: this.positions ? ({ start: at, keys: exact(keys), keyAt: exact(keyAt), values: exact(values) } satisfies LocatedMap) : Reader.NOWHERE };
   }
 
   /** A block sequence whose entries are at column `col`, starting on the current line. */
@@ -227,10 +235,11 @@ class Reader {
         item = this.blockValue(line, dash + 1, col, false);
       }
       value.push(item.value);
-      items.push(item.at);
+      if (this.positions) items.push(item.at);
     }
     this.depth--;
-    return { value: exact(value), at: { start: start ?? outside(), items: exact(items) } };
+    if (start === undefined) outside();
+    return { value: exact(value), at: this.positions ? { start, items: exact(items) } : Reader.NOWHERE };
   }
 
   /** Does a mapping key (a scalar followed by `: ` or a final `:`) start at `at`? */
@@ -327,7 +336,7 @@ class Reader {
       return {
         node: {
           value: isMap ? value : exact(value as unknown[]),
-          at: isMap ? { start: at, keys: exact(keys), keyAt: exact(keyAt), values: exact(values) } : { start: at, items: exact(values) },
+          at: !this.positions ? Reader.NOWHERE : isMap ? { start: at, keys: exact(keys), keyAt: exact(keyAt), values: exact(values) } : { start: at, items: exact(values) },
         },
         end,
       };
@@ -341,15 +350,17 @@ class Reader {
         if (t[key.end] !== ':' || t[key.end + 1] !== ' ') outside();
         const v = this.flowValue(line, this.skipSpaces(key.end + 1, line.end), true);
         (value as Record<string, unknown>)[key.value as string] = v.node.value;
-        keys.push(key.value as string);
-        keyAt.push(p);
-        values.push(v.node.at);
+        if (this.positions) {
+          keys.push(key.value as string);
+          keyAt.push(p);
+          values.push(v.node.at);
+        }
         p = v.end;
       } else {
         const v = this.flowValue(line, p, false);
         if (t[v.end] === ':') outside(); // a single-pair mapping inside a sequence
         (value as unknown[]).push(v.node.value);
-        values.push(v.node.at);
+        if (this.positions) values.push(v.node.at);
         p = v.end;
       }
       p = this.skipSpaces(p, line.end);
@@ -402,12 +413,26 @@ class Reader {
 
 /** The intent's value and positions, or undefined when the text is not in the plain subset. */
 export function readPlainYaml(text: string): PlainYaml | undefined {
+  const read = readWith(text, true);
+  if (!read) return undefined;
+  const lineStarts = [0];
+  for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) lineStarts.push(p + 1);
+  return { value: read.value, root: read.at, lineStarts };
+}
+
+/**
+ * The intent's value alone, or undefined outside the plain subset (exactly when readPlainYaml is).
+ * A valid intent never needs a position, and recording them was a third of what the reader
+ * allocates; src/load-file.ts reads the text again with positions when a diagnostic is placed.
+ */
+export function readPlainValue(text: string): { readonly value: unknown } | undefined {
+  return readWith(text, false);
+}
+
+function readWith(text: string, positions: boolean): Node | undefined {
   if (UNUSUAL.test(text)) return undefined;
   try {
-    const { value, at } = new Reader(text).document();
-    const lineStarts = [0];
-    for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) lineStarts.push(p + 1);
-    return { value, root: at, lineStarts };
+    return new Reader(text, positions).document();
   } catch (e) {
     if (e instanceof Outside) return undefined;
     throw e;

@@ -76,7 +76,9 @@ export function parsePrefix(text: string, at: Path, what: string, diags: Diagnos
   return cidr;
 }
 
-const ZERO = (family: Family): Cidr => ({ family, value: 0n, length: 0 });
+const ZERO: Record<Family, Cidr> = { 4: { family: 4, value: 0n, length: 0 }, 6: { family: 6, value: 0n, length: 0 } };
+/** The default prefixes as printed: every VRF's isolation routes name them. */
+const ANY: Record<Family, string> = { 4: formatCidr(ZERO[4]), 6: formatCidr(ZERO[6]) };
 
 /**
  * Routes of one VRF: each gets the VRF's table and, if unicast, the member that carries it (the one
@@ -93,17 +95,20 @@ export function resolveRoutes(
   const memberRoutes = new Map<string, Route[]>();
   const vrfRoutes: Route[] = [];
   const seen = new Map<string, Path>();
+  /** Each route's parsed destination, for sorting without parsing it again. */
+  const dest = new Map<Route, Cidr>();
   const subnets = new PrefixIndex<MemberAddress>();
   for (const a of addrs) subnets.add(a.cidr, a);
   const subject = (i: number) => `vrf '${vrf}' route ${i}`;
 
-  const add = (r: Route, what: string) => {
+  const add = (r: Route, to: Cidr, what: string) => {
     const key = `${r.to} metric ${r.metric ?? '-'}`;
     if (seen.has(key)) {
       diags.push(error('route/duplicate', r.at, `${what}: another route to ${r.to} with the same metric is already in table ${r.table}`));
       return;
     }
     seen.set(key, r.at);
+    dest.set(r, to);
     if (r.dev) memberRoutes.set(r.dev, memberRoutes.get(r.dev) ?? []).get(r.dev)!.push(r);
     else vrfRoutes.push(r);
   };
@@ -113,7 +118,7 @@ export function resolveRoutes(
     // that misses falls through to the next rules (and the main table), breaking isolation.
     for (const family of [4, 6] as const) {
       const at: Path = v.isolate === undefined ? ['vrfs', vrf] : ['vrfs', vrf, 'isolate'];
-      add({ to: formatCidr(ZERO(family)), family, type: 'unreachable', metric: ISOLATION_METRIC, onlink: false, table: v.table, isolation: true, at }, `vrf '${vrf}' isolation`);
+      add({ to: ANY[family], family, type: 'unreachable', metric: ISOLATION_METRIC, onlink: false, table: v.table, isolation: true, at }, ZERO[family], `vrf '${vrf}' isolation`);
     }
   }
 
@@ -130,7 +135,7 @@ export function resolveRoutes(
     }
     let to: Cidr | undefined;
     if (r.to === 'default') {
-      if (via) to = ZERO(via.family);
+      if (via) to = ZERO[via.family];
       else if (r.via === undefined) diags.push(error('route/default-needs-family', [...at, 'to'], `${what}: 'default' without a gateway is ambiguous; write 0.0.0.0/0 or ::/0`));
     } else {
       to = parsePrefix(r.to, [...at, 'to'], what, diags);
@@ -175,20 +180,16 @@ export function resolveRoutes(
         isolation: false,
         at,
       },
+      to,
       what,
     );
   });
 
-  const sort = (rs: Route[]) => rs.sort(compareRoutes);
-  for (const rs of memberRoutes.values()) sort(rs);
-  return { memberRoutes, vrfRoutes: sort(vrfRoutes) };
-}
-
-function compareRoutes(a: Route, b: Route): number {
-  const pa = parseCidr(a.to)!;
-  const pb = parseCidr(b.to)!;
   // Route types are lowercase ASCII words: code-unit order is localeCompare's, without ICU's collator.
-  return compareCidr(pa, pb) || (a.metric ?? -1) - (b.metric ?? -1) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
+  const compare = (a: Route, b: Route): number =>
+    compareCidr(dest.get(a)!, dest.get(b)!) || (a.metric ?? -1) - (b.metric ?? -1) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
+  for (const rs of memberRoutes.values()) rs.sort(compare);
+  return { memberRoutes, vrfRoutes: vrfRoutes.sort(compare) };
 }
 
 /**

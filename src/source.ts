@@ -8,6 +8,12 @@ import type { Diagnostic, Path, SourcePos } from './diagnostics.ts';
  */
 export type Located = number | LocatedMap | LocatedSeq;
 
+/** Where the nodes and lines of a text start. */
+export interface Positions {
+  readonly root: Located | undefined;
+  readonly lineStarts: readonly number[];
+}
+
 export interface LocatedMap {
   /** Offset of the mapping's first character (for a block mapping, of its first key). */
   readonly start: number | undefined;
@@ -43,23 +49,27 @@ function entryOf(map: LocatedMap, key: string): number {
  */
 export class SourceMap {
   private split?: readonly string[];
+  private known?: Positions;
 
   constructor(
     readonly file: string,
     private readonly text: string,
-    private readonly root: Located | undefined,
-    /** Offsets at which lines start (yaml's LineCounter.lineStarts). */
-    private readonly lineStarts: readonly number[],
+    /** Where nodes and lines start, or how to find out when first asked (a valid intent never is). */
+    private readonly where: Positions | (() => Positions),
   ) {}
+
+  private get positions(): Positions {
+    return (this.known ??= typeof this.where === 'function' ? this.where() : this.where);
+  }
 
   /** The source lines, for excerpts under diagnostics (secrets masked); split only when asked for. */
   get lines(): readonly string[] {
-    return (this.split ??= maskSecrets(this.text, this.root).split(/\r?\n/));
+    return (this.split ??= maskSecrets(this.text, this.positions.root).split(/\r?\n/));
   }
 
   /** Position of the node at `path`: its key when asked (or when the value is a block), else its value. */
   locate(path: Path, atKey = false): SourcePos {
-    let node = this.root;
+    let node = this.positions.root;
     let keyAt: number | undefined;
     let offset = startOf(node) ?? 0;
     for (const seg of path) {
@@ -77,7 +87,7 @@ export class SourceMap {
 
   /** 1-based line and column of an offset, as yaml's LineCounter.linePos gives them. */
   at(offset: number): SourcePos {
-    const starts = this.lineStarts;
+    const starts = this.positions.lineStarts;
     let low = 0;
     let high = starts.length;
     while (low < high) {

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { contains, formatCidr, formatIp, hasHostBits, overlaps, parseCidr, parseIp } from '../src/ip.ts';
+import { PrefixIndex } from '../src/prefix-index.ts';
 
 describe('parseIp/formatIp: canonical text', () => {
   test.each([
@@ -38,5 +40,34 @@ describe('prefixes', () => {
     expect(overlaps(parseCidr('10.0.0.0/24')!, parseCidr('10.0.0.128/25')!)).toBe(true);
     expect(overlaps(parseCidr('10.0.0.0/25')!, parseCidr('10.0.0.128/25')!)).toBe(false);
     expect(formatCidr(parseCidr('2001:DB8::1/64')!)).toBe('2001:db8::1/64');
+  });
+});
+
+describe('PrefixIndex: the earliest added prefix that overlaps, as comparing with each one finds it', () => {
+  // Few distinct networks and lengths, so overlaps are common; both families; lists shorter and
+  // longer than the index's linear-scan threshold, lookups interleaved with additions.
+  const prefix = fc
+    .tuple(fc.constantFrom<4 | 6>(4, 6), fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 8 }))
+    .map(([family, net, extra]) => {
+      const length = Math.min(extra + (family === 4 ? 24 : 120), family === 4 ? 32 : 128);
+      const shift = BigInt((family === 4 ? 32 : 128) - 8);
+      return { family, value: BigInt(net) << (shift - 4n), length };
+    });
+  test('random sequences of additions and lookups', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), prefix), { maxLength: 60, size: 'max' }), (steps) => {
+        const index = new PrefixIndex<number>();
+        const added: { cidr: (typeof steps)[number][1]; id: number }[] = [];
+        steps.forEach(([isAdd, cidr], id) => {
+          const want = added.find((a) => overlaps(a.cidr, cidr))?.id;
+          expect(index.overlapping(cidr)).toBe(want);
+          if (isAdd) {
+            index.add(cidr, id);
+            added.push({ cidr, id });
+          }
+        });
+      }),
+      { numRuns: 2000, seed: 8 },
+    );
   });
 });

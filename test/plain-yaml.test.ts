@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Path } from '../src/diagnostics.ts';
 import { readWithLibrary } from '../src/load.ts';
-import { readPlainYaml, type PlainYaml } from '../src/plain-yaml.ts';
+import { readPlainValue, readPlainYaml, type PlainYaml } from '../src/plain-yaml.ts';
 import { SourceMap, type LocatedMap } from '../src/source.ts';
 import { ROOT } from './helpers.ts';
 import { random } from './random.ts';
@@ -33,13 +33,19 @@ function paths(value: unknown, at: Path = []): Path[] {
 /** Which reader read `text`; throws when the plain reader accepted it and disagrees with the library. */
 function agree(text: string, reader: (text: string) => PlainYaml | undefined = readPlainYaml): 'plain' | 'library' {
   const plain = reader(text);
+  // The reader without positions (what a valid intent is loaded with) reads exactly the same texts to the same value.
+  const bare = readPlainValue(text);
+  if (reader === readPlainYaml) {
+    expect(bare === undefined, text).toBe(plain === undefined);
+    expect(bare?.value, text).toStrictEqual(plain?.value);
+  }
   if (!plain) return 'library';
   const lib = readWithLibrary(text, 'f.yaml');
   expect(lib.diagnostics, text).toEqual([]);
   expect(lib.value, text).toBeDefined();
   expect(plain.value, text).toEqual(lib.value!.js);
   expect(JSON.stringify(plain.value), text).toBe(JSON.stringify(lib.value!.js));
-  const fast = new SourceMap('f.yaml', text, plain.root, plain.lineStarts);
+  const fast = new SourceMap('f.yaml', text, plain);
   for (const p of paths(lib.value!.js)) {
     for (const atKey of [false, true]) expect(fast.locate(p, atKey), `${JSON.stringify(p)} ${atKey ? 'key' : 'value'} in ${JSON.stringify(text)}`).toEqual(lib.source.locate(p, atKey));
   }
