@@ -1,5 +1,6 @@
 import { wantsColour } from './colour.ts';
 import { diagnosticJson, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
+import { MAX_SHOWN_DIAGNOSTICS } from './limits.ts';
 import { platformNames, platforms, type PlatformName } from './platforms.ts';
 import { TargetSelectionError } from './render.ts';
 import type { FormatName } from './formats/index.ts';
@@ -37,12 +38,17 @@ interface Quiet {
 /** Print diagnostics (stderr as text, or stdout as JSON) and choose the exit code. */
 function report(v: Validated & { diagnostics: readonly Diagnostic[] }, o: Quiet & { json?: boolean }, extra: object = {}): number {
   const diags = v.diagnostics;
-  const shown = o.quiet ? diags.filter((d) => d.severity === 'error') : diags;
+  const all = o.quiet ? diags.filter((d) => d.severity === 'error') : diags;
+  // The first ones by position; past that a reader mends and runs again, and printing 100 000 of
+  // them with excerpts took more memory than finding them.
+  const shown = all.slice(0, MAX_SHOWN_DIAGNOSTICS);
+  const omitted = all.length - shown.length;
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ ok: !hasErrors(diags), diagnostics: diags.map(diagnosticJson), ...extra }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ok: !hasErrors(diags), diagnostics: shown.map(diagnosticJson), ...(omitted ? { omitted } : {}), ...extra }, null, 2)}\n`);
   } else if (shown.length) {
     const colour = wantsColour(process.stderr);
-    process.stderr.write(`${shown.map((d) => formatDiagnostic(d, v.source?.lines, colour)).join('\n')}\n`);
+    const more = omitted ? `\n… and ${omitted} more (${all.filter((d) => d.severity === 'error').length} errors and ${all.filter((d) => d.severity === 'warning').length} warnings in all); vrfgen shows the first ${MAX_SHOWN_DIAGNOSTICS}` : '';
+    process.stderr.write(`${shown.map((d) => formatDiagnostic(d, v.source?.lines, colour)).join('\n')}${more}\n`);
   }
   if (diags.some((d) => d.code.startsWith('io/'))) return 2;
   return hasErrors(diags) ? 1 : 0;

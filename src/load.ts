@@ -2,9 +2,9 @@ import { isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, Parser, visi
 import type { z } from 'zod';
 import { error, quoted, warning, type Diagnostic, type Path } from './diagnostics.ts';
 import { accepts, intentJsonSchemaFile } from './json-schema.ts';
-import { MAX_ALIASES, MAX_DEPTH, MAX_INTENT_BYTES, tooLarge } from './limits.ts';
+import { MAX_ALIASES, MAX_BROKEN_ENTRIES, MAX_DEPTH, MAX_INTENT_BYTES, tooLarge } from './limits.ts';
 import { readPlainYaml } from './plain-yaml.ts';
-import { IntentSchema, type Intent } from './schema.ts';
+import { ENTRY_SCHEMAS, IntentSchema, type Intent } from './schema.ts';
 import { SourceMap, type Located } from './source.ts';
 
 /** What the loader hands to resolve: the intent (as far as it is well-formed) and where things are. */
@@ -101,12 +101,45 @@ export function readWithLibrary(text: string, file: string): LibraryRead {
 function checked(js: unknown, source: SourceMap, diags: Diagnostic[]): Loaded {
   // A value the JSON Schema accepts needs no zod: zod would return an equal copy (src/json-schema.ts).
   if (accepts(intentJsonSchemaFile(), js)) return { intent: js as Intent, diagnostics: diags, source };
-  const parsed = IntentSchema.safeParse(js);
-  if (parsed.success) return { intent: parsed.data, diagnostics: diags, source };
+  const bounded = boundBroken(js);
+  for (const d of bounded.diagnostics) diags.push(d);
+  const parsed = IntentSchema.safeParse(bounded.js);
+  if (parsed.success) return { intent: parsed.data, diagnostics: source.place(diags), source };
 
   const looser = looserBounds(parsed.error.issues);
-  for (const issue of parsed.error.issues) if (!looser.has(issue)) for (const d of fromIssue(issue, js)) diags.push(d);
-  return { intent: wellFormedPart(js, parsed.error.issues), diagnostics: source.place(diags), source };
+  for (const issue of parsed.error.issues) if (!looser.has(issue)) for (const d of fromIssue(issue, bounded.js)) diags.push(d);
+  return { intent: wellFormedPart(bounded.js, parsed.error.issues), diagnostics: source.place(diags), source };
+}
+
+/**
+ * The document with each section of named entries cut to its first MAX_BROKEN_ENTRIES broken ones:
+ * zod describes those; the rest are counted in one diagnostic and left out, as every broken entry
+ * is. The JSON Schema's quick check picks the entries to look at; zod has the last word on each
+ * entry left out, so a sound entry is never dropped.
+ */
+function boundBroken(js: unknown): { js: unknown; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  if (!isObject(js)) return { js, diagnostics };
+  let copy: Record<string, unknown> | undefined;
+  const properties = intentJsonSchemaFile().properties as Record<string, { additionalProperties: unknown }>;
+  for (const [section, schema] of Object.entries(ENTRY_SCHEMAS)) {
+    const entries = js[section];
+    if (!isObject(entries)) continue;
+    const quick = properties[section]!.additionalProperties;
+    let broken = 0;
+    const left = new Set<string>();
+    for (const [name, entry] of Object.entries(entries)) {
+      if (!accepts(quick, entry) && ++broken > MAX_BROKEN_ENTRIES && !schema.safeParse(entry).success) left.add(name);
+    }
+    if (left.size === 0) continue;
+    copy ??= { ...js };
+    copy[section] = Object.fromEntries(Object.entries(entries).filter(([name]) => !left.has(name)));
+    const [first] = left;
+    diagnostics.push(
+      error('intent/too-many-problems', [section, first!], `${section}: ${left.size} more entries with problems, from '${cut(first!)}' on, are left out undescribed; vrfgen describes the first ${MAX_BROKEN_ENTRIES}: mend those and validate again`, true),
+    );
+  }
+  return { js: copy ?? js, diagnostics };
 }
 
 /** Offset of the first alias past `limit`, if there are more. */

@@ -173,6 +173,9 @@ export const IntentSchema = z
   })
   .meta({ title: 'vrfgen intent', description: 'Linux VRFs to persist, format version 1' });
 
+/** The sections of named entries, and the schema of one entry of each. */
+export const ENTRY_SCHEMAS = { vrfs: Vrf, 'vlan-parents': VlanParent } as const;
+
 export type Intent = z.infer<typeof IntentSchema>;
 export type IntentVrf = z.infer<typeof Vrf>;
 export type IntentRoute = z.infer<typeof Route>;
