@@ -69,7 +69,10 @@ function main(): void {
   const work = mkdtempSync(join(base, 'vrfgen-bench-'));
   const load = { before: loadavg().map((l) => l.toFixed(2)).join(' '), after: '' };
 
-  const vrfgen = (...args: string[]) => [process.execPath, CLI, ...args];
+  // The bin as users run it: executed, so that its #! line (and the node flags there) applies, with
+  // this node first on PATH for `env` to find.
+  process.env.PATH = `${dirname(process.execPath)}:${process.env.PATH ?? ''}`;
+  const vrfgen = (...args: string[]) => [CLI, ...args];
   const fresh = (dir: string, files: Record<string, string> = {}) => () => {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
