@@ -1,12 +1,7 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env node
 /**
  * The command line: option parsing only. Each command loads its code when it runs, so
  * `vrfgen validate` never pays for the template engine.
- *
- * The young generation is held to 2 MB a half (the line above; V8 sizes the heap before any script
- * runs, so only a flag can): left to grow to 16 MB, it was a quarter of the peak memory of a run
- * over thousands of VRFs, for no measurable CPU (bench/notes.md). `env -S` splits the line
- * (coreutils 8.30+); run as `node vrfgen.cjs`, the default applies.
  *
  * Exit codes: 0 ok · 1 invalid intent, refused write, or drift found by check · 2 usage or I/O error,
  * or (check) not everything could be checked · 3 internal bug.
