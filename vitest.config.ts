@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // Compiles the templates as the build does, so no test renders through stale ones.
+    globalSetup: ['test/setup-templates.ts'],
   },
 });

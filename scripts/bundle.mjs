@@ -8,10 +8,15 @@
 // a command first needs them (a valid intent needs none of the three to be validated), instead of
 // making every start parse their 1.2 MB of source.
 import { build } from 'esbuild';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// The templates, compiled to JavaScript once here rather than on every run (src/template-compile.ts).
+const { compiledTemplates } = await import(join(root, 'dist/src/template-compile.js'));
+writeFileSync(join(root, 'dist/templates.cjs'), compiledTemplates(join(root, 'templates')));
 
 await build({
   absWorkingDir: root,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as Nunjucks from 'nunjucks';
@@ -11,40 +10,25 @@ import { stringifyPlainYaml } from './plain-yaml-stringify.ts';
 const require = createRequire(import.meta.url);
 
 /**
- * The one nunjucks environment. Templates do layout only; views are built in TypeScript.
- * autoescape is off (these are not HTML files) and undefined values throw, so a view that lacks a
- * field fails loudly in tests instead of printing an empty value.
+ * The options nunjucks compiles into a template (src/template-compile.ts): how blocks are laid out,
+ * and that an undefined value throws, so a view that lacks a field fails loudly in tests instead of
+ * printing an empty value.
+ */
+export const COMPILE_OPTIONS = { trimBlocks: true, lstripBlocks: true, throwOnUndefined: true } as const;
+
+/**
+ * The one nunjucks environment: the slim runtime over the templates compiled at build time
+ * (dist/templates.cjs, see src/template-compile.ts). Templates do layout only; views are built in
+ * TypeScript. autoescape is off: these are not HTML files.
  */
 let env: Nunjucks.Environment | undefined;
 
-/** `{% include "NAME" %}`, with the indentation before it and the newline after it (what lstripBlocks and trimBlocks remove). */
-const INCLUDE = /(?:^[ \t]*)?\{%\s*include\s+"([^"]+)"\s*%\}\n?/gm;
-
-/**
- * A template's source with the templates it includes written into it. nunjucks runs every include
- * as a render of its own (template lookup, context copy, callback chain), which was half of the
- * rendering time of the networkd target at 4000 VRFs: every file includes the header. Written in,
- * an include renders to the same bytes, as the golden tests check. The included templates are
- * partials without `set`, blocks or macros, so nothing leaks into the template that includes them.
- */
-function inlined(dir: string, name: string, seen: readonly string[] = []): string {
-  if (seen.includes(name)) throw new Error(`vrfgen bug: templates include each other: ${[...seen, name].join(' → ')}`);
-  const src = readFileSync(join(dir, name), 'utf8');
-  if (seen.length && /\{%-?\s*(set|block|macro|extends|import|from)\b/.test(src)) throw new Error(`vrfgen bug: included template ${name} is not a plain partial`);
-  return src.replace(INCLUDE, (_, inc: string) => inlined(dir, inc, [...seen, name]));
-}
-
 function environment(): Nunjucks.Environment {
   if (env) return env;
-  const nunjucks = require('nunjucks') as typeof Nunjucks;
-  const dir = join(packageRoot(), 'templates');
-  const loader: Nunjucks.ILoader = { getSource: (name) => ({ src: inlined(dir, name), path: join(dir, name), noCache: false }) };
-  env = new nunjucks.Environment(loader, {
-    autoescape: false,
-    throwOnUndefined: true,
-    trimBlocks: true,
-    lstripBlocks: true,
-  });
+  const nunjucks = require('nunjucks/browser/nunjucks-slim') as typeof Nunjucks;
+  // An object of templates by name, which @types/nunjucks types as a list.
+  const compiled = require(join(packageRoot(), 'dist/templates.cjs')) as never;
+  env = new nunjucks.Environment(new nunjucks.PrecompiledLoader(compiled), { ...COMPILE_OPTIONS, autoescape: false });
   // YAML is serialised from a view object, never indented by hand in a template: by the library, or
   // for the plain shapes of vrfgen's views by a writer held to it byte for byte (src/plain-yaml-stringify.ts).
   env.addFilter('yaml', (value: unknown) => (stringifyPlainYaml(value) ?? (require('yaml') as typeof Yaml).stringify(value, { lineWidth: 0 })).trimEnd());
