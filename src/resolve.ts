@@ -138,7 +138,9 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
 
   const vlanParents = resolveVlanParents(intent, vlansOn, memberOf, diags);
   const { bgpDefault, forwarding } = resolveBgpLinks(vrfs, diags);
-  const sysctls = [...resolveSysctls(intent, diags), ...forwarding].sort((a, b) => a.key.localeCompare(b.key));
+  // Code-unit order: for these lowercase ASCII keys it is localeCompare's order, without starting
+  // ICU's collator (7 ms, a tenth of a small `vrfgen generate`).
+  const sysctls = [...resolveSysctls(intent, diags), ...forwarding].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   if (hasErrors(diags)) return { diagnostics: diags };
 
   const platformName = opts.platform ?? intent.platform ?? DEFAULT_PLATFORM;
@@ -202,8 +204,5 @@ function resolveSysctls(intent: Intent, diags: Diagnostic[]): Sysctl[] {
         );
       }
       return { key: `net.ipv4.${k}`, value: on ? 1 : 0, at };
-    })
-    // Code-unit order: for these lowercase ASCII keys it is localeCompare's order, without starting
-    // ICU's collator (15 ms of a `vrfgen validate`).
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    });
 }
