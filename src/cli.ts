@@ -102,7 +102,7 @@ program
   .addHelpText('after', examples('vrfgen targets', 'vrfgen targets --platform debian-12'))
   .action(async (o: { platform?: string }) => {
     const { runTargets } = await import('./commands.ts');
-    process.exitCode = runTargets(o);
+    process.exitCode = await runTargets(o);
   });
 
 program

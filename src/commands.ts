@@ -2,11 +2,9 @@ import { wantsColour } from './colour.ts';
 import { diagnosticJson, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { MAX_SHOWN_DIAGNOSTICS } from './limits.ts';
 import { platformNames, platforms, type PlatformName } from './platforms.ts';
-import { TargetSelectionError } from './render.ts';
 import type { FormatName } from './formats/index.ts';
-import type { Target } from './target.ts';
+import { TargetSelectionError, type Target } from './target.ts';
 import type { Validated } from './validate.ts';
-import { targets } from '../targets/index.ts';
 
 // Each command loads the modules it runs when it runs: `validate` never loads the renderer or the
 // checker, and no command loads the yaml library or zod unless the intent needs them.
@@ -152,7 +150,8 @@ export async function runCollect(file: string, dir: string | undefined, o: Quiet
   return code;
 }
 
-export function runTargets(o: { platform?: string } = {}): number {
+export async function runTargets(o: { platform?: string } = {}): Promise<number> {
+  const { targets } = await import('../targets/index.ts');
   const name = platformOf(o.platform);
   const width = Math.max(...Object.keys(targets).map((n) => n.length));
   if (name) process.stdout.write(`platform ${name}: ${platforms[name].summary}\n`);

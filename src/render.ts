@@ -1,12 +1,10 @@
 import { targets, type TargetName } from '../targets/index.ts';
 import { warning, type Diagnostic } from './diagnostics.ts';
 import type { Model } from './model.ts';
-import type { Command, OutputFile, Target } from './target.ts';
+import { TargetSelectionError, type Command, type OutputFile, type Target } from './target.ts';
 import { renderTemplate } from './templates.ts';
 import type { UnitFiles } from './units.ts';
 
-/** Why a `--target` list cannot be used; a usage error (exit 2), not an intent problem. */
-export class TargetSelectionError extends Error {}
 
 /**
  * Resolve a `--target` list. Without one: networkd plus every system target. Network targets are

@@ -3,6 +3,9 @@ import type { Model } from './model.ts';
 import type { UnitFiles } from './units.ts';
 import type { Platform } from './platforms.ts';
 
+/** Why a `--target` list cannot be used; a usage error (exit 2), not an intent problem. */
+export class TargetSelectionError extends Error {}
+
 /** One command as an argument vector, e.g. `['networkctl', 'reload']`; run without a shell. */
 export type Command = readonly string[];
 
