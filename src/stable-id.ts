@@ -1,9 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 
 /**
  * Identifiers that other tools require to be unique and that vrfgen derives from names, so the same
  * intent always gives the same bytes (golden files, idempotent writes) and no state is kept.
  */
+
+/** node:crypto, loaded when a target first needs an id: loading it took 9 ms of every `generate`. */
+let crypto: typeof import('node:crypto') | undefined;
+const createHash = (algorithm: string) => (crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash(algorithm);
 
 /** vrfgen's namespace for name-based UUIDs (a random v4 UUID, fixed once). */
 const NAMESPACE = Buffer.from('6f1d1c0a9b2e4e5fa0c37d2b8e64f1a5', 'hex');
