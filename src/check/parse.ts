@@ -66,26 +66,44 @@ function entries(stdout: string): Json[] {
   return json.filter(isObject);
 }
 
+/*
+ * The readers build each entry as one object literal, absent fields undefined: a spread per optional
+ * field cost an object each, for 8001 links and 36000 routes at 4000 VRFs.
+ */
+
 export function parseLinks(stdout: string): Link[] {
   const links: Link[] = [];
   for (const l of entries(stdout)) {
     const name = text(l.ifname);
     if (name === undefined) continue;
     const info = isObject(l.linkinfo) ? l.linkinfo : undefined;
-    const kind = text(info?.info_kind);
+    const kind = text(info?.info_kind) || undefined;
     const data = isObject(info?.info_data) ? info.info_data : undefined;
-    const table = count(data?.table);
-    const master = text(l.master);
     links.push({
       name,
       flags: strings(l.flags) ?? [],
-      ...(kind ? { kind } : {}),
-      ...(kind === 'vrf' && table !== undefined ? { table } : {}),
-      ...(master ? { master } : {}),
-      ...(kind === 'vlan' ? { vlan: { parent: text(l.link), id: count(data?.id) } } : {}),
+      kind,
+      table: kind === 'vrf' ? count(data?.table) : undefined,
+      master: text(l.master) || undefined,
+      vlan: kind === 'vlan' ? { parent: text(l.link), id: count(data?.id) } : undefined,
     });
   }
   return links;
+}
+
+/**
+ * ip prints IPv4 canonically: a dotted quad without leading zeros, and a length without, is kept
+ * as printed instead of being parsed and printed again (what formatCidr would give is the same text).
+ */
+const V4 = '(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const CANONICAL_V4 = new RegExp(`^${V4}$`);
+const CANONICAL_V4_CIDR = new RegExp(`^${V4}/(?:3[0-2]|[12]?\\d)$`);
+
+/** `local/length` as canonical text, or undefined when it is not an address. */
+function addressCidr(local: string, length: number): string | undefined {
+  if (length <= 32 && CANONICAL_V4.test(local)) return `${local}/${length}`;
+  const cidr = parseCidr(`${local}/${length}`);
+  return cidr && formatCidr(cidr);
 }
 
 export function parseAddresses(stdout: string): Address[] {
@@ -97,8 +115,8 @@ export function parseAddresses(stdout: string): Address[] {
     for (const a of l.addr_info as Json[]) {
       const local = text(a.local);
       const length = count(a.prefixlen);
-      const cidr = local !== undefined && length !== undefined ? parseCidr(`${local}/${length}`) : undefined;
-      if (cidr) addresses.push({ link, cidr: formatCidr(cidr), state: flag(a.dadfailed) ? 'dadfailed' : flag(a.tentative) ? 'tentative' : 'present' });
+      const cidr = local !== undefined && length !== undefined ? addressCidr(local, length) : undefined;
+      if (cidr) addresses.push({ link, cidr, state: flag(a.dadfailed) ? 'dadfailed' : flag(a.tentative) ? 'tentative' : 'present' });
     }
   }
   return addresses;
@@ -123,6 +141,8 @@ function remembered(key: string, make: () => string): string {
 /** `default`, a prefix, or a host address without a length (ip prints /32 and /128 routes so). */
 function prefix(dst: string, family: Family): string {
   if (dst === 'default') return family === 4 ? '0.0.0.0/0' : '::/0';
+  if (CANONICAL_V4_CIDR.test(dst)) return dst;
+  if (CANONICAL_V4.test(dst)) return `${dst}/32`;
   return remembered(`p ${dst}`, () => {
     const cidr = parseCidr(dst.includes('/') ? dst : `${dst}/${parseIp(dst)?.family === 6 ? 128 : 32}`);
     return cidr ? formatCidr(cidr) : dst;
@@ -130,26 +150,31 @@ function prefix(dst: string, family: Family): string {
 }
 
 const canonicalIp = (s: string): string =>
-  remembered(`a ${s}`, () => {
-    const ip = parseIp(s);
-    return ip ? formatIp(ip) : s;
-  });
+  CANONICAL_V4.test(s)
+    ? s
+    : remembered(`a ${s}`, () => {
+        const ip = parseIp(s);
+        return ip ? formatIp(ip) : s;
+      });
 
-/** Routes of one table and family; ip omits `type` for unicast and `metric` when it is 0. */
-export function parseRoutes(stdout: string, family: Family): RouteEntry[] {
+/**
+ * Routes of one table and family; ip omits `type` for unicast and `metric` when it is 0. `skip`:
+ * types the caller does not want, dropped before their addresses are read.
+ */
+export function parseRoutes(stdout: string, family: Family, skip?: ReadonlySet<string>): RouteEntry[] {
   const routes: RouteEntry[] = [];
   for (const r of entries(stdout)) {
     const dst = text(r.dst);
     if (dst === undefined) continue;
+    const type = text(r.type) ?? 'unicast';
+    if (skip?.has(type)) continue;
     const via = text(r.gateway);
-    const dev = text(r.dev);
-    const protocol = text(r.protocol);
     routes.push({
-      type: text(r.type) ?? 'unicast',
+      type,
       to: prefix(dst, family),
-      ...(via ? { via: canonicalIp(via) } : {}),
-      ...(dev ? { dev } : {}),
-      ...(protocol ? { protocol } : {}),
+      via: via ? canonicalIp(via) : undefined,
+      dev: text(r.dev) || undefined,
+      protocol: text(r.protocol) || undefined,
       metric: count(r.metric) ?? 0,
       multipath: Array.isArray(r.nexthops),
     });
