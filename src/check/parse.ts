@@ -1,4 +1,5 @@
-import { bits, formatCidr, formatIp, parseCidr, parseIp, type Family } from '../ip.ts';
+import { bits, formatCidr, parseCidr, parseIp, type Family } from '../ip.ts';
+import { addressCidr, canonicalIp, routePrefix } from './canonical.ts';
 
 /**
  * Readers for what the probes print. `ip -j` output is external input whose fields vary between
@@ -91,21 +92,6 @@ export function parseLinks(stdout: string): Link[] {
   return links;
 }
 
-/**
- * ip prints IPv4 canonically: a dotted quad without leading zeros, and a length without, is kept
- * as printed instead of being parsed and printed again (what formatCidr would give is the same text).
- */
-const V4 = '(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const CANONICAL_V4 = new RegExp(`^${V4}$`);
-const CANONICAL_V4_CIDR = new RegExp(`^${V4}/(?:3[0-2]|[12]?\\d)$`);
-
-/** `local/length` as canonical text, or undefined when it is not an address. */
-function addressCidr(local: string, length: number): string | undefined {
-  if (length <= 32 && CANONICAL_V4.test(local)) return `${local}/${length}`;
-  const cidr = parseCidr(`${local}/${length}`);
-  return cidr && formatCidr(cidr);
-}
-
 export function parseAddresses(stdout: string): Address[] {
   const addresses: Address[] = [];
   for (const l of entries(stdout)) {
@@ -123,41 +109,6 @@ export function parseAddresses(stdout: string): Address[] {
 }
 
 /**
- * Canonical text for what ip prints, remembered: every VRF table of a host repeats the same IPv6
- * link-local and multicast prefixes, and parsing IPv6 goes through BigInt. Bounded, as it is fed by
- * the host's output.
- */
-const canonical = new Map<string, string>();
-function remembered(key: string, make: () => string): string {
-  let text = canonical.get(key);
-  if (text === undefined) {
-    text = make();
-    if (canonical.size > 100_000) canonical.clear();
-    canonical.set(key, text);
-  }
-  return text;
-}
-
-/** `default`, a prefix, or a host address without a length (ip prints /32 and /128 routes so). */
-function prefix(dst: string, family: Family): string {
-  if (dst === 'default') return family === 4 ? '0.0.0.0/0' : '::/0';
-  if (CANONICAL_V4_CIDR.test(dst)) return dst;
-  if (CANONICAL_V4.test(dst)) return `${dst}/32`;
-  return remembered(`p ${dst}`, () => {
-    const cidr = parseCidr(dst.includes('/') ? dst : `${dst}/${parseIp(dst)?.family === 6 ? 128 : 32}`);
-    return cidr ? formatCidr(cidr) : dst;
-  });
-}
-
-const canonicalIp = (s: string): string =>
-  CANONICAL_V4.test(s)
-    ? s
-    : remembered(`a ${s}`, () => {
-        const ip = parseIp(s);
-        return ip ? formatIp(ip) : s;
-      });
-
-/**
  * Routes of one table and family; ip omits `type` for unicast and `metric` when it is 0. `skip`:
  * types the caller does not want, dropped before their addresses are read.
  */
@@ -171,7 +122,7 @@ export function parseRoutes(stdout: string, family: Family, skip?: ReadonlySet<s
     const via = text(r.gateway);
     routes.push({
       type,
-      to: prefix(dst, family),
+      to: routePrefix(dst, family),
       via: via ? canonicalIp(via) : undefined,
       dev: text(r.dev) || undefined,
       protocol: text(r.protocol) || undefined,
