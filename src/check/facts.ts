@@ -77,11 +77,18 @@ export interface ExpectOptions {
   readonly files?: readonly OutputFile[];
 }
 
-const familiesOf = (addresses: readonly string[], routes: readonly Route[]): Family[] =>
-  ([4, 6] as const).filter((f) => addresses.some((a) => parseCidr(a)?.family === f) || routes.some((r) => r.family === f));
+/** The model's addresses are canonical text (model.ts): only IPv6 has a colon. */
+const familyOf = (cidr: string): Family => (cidr.includes(':') ? 6 : 4);
 
-const byDestination = (a: Route, b: Route): number =>
-  a.family - b.family || compareCidr(parseCidr(a.to)!, parseCidr(b.to)!) || (a.metric ?? -1) - (b.metric ?? -1);
+const familiesOf = (addresses: readonly string[], routes: readonly Route[]): Family[] =>
+  ([4, 6] as const).filter((f) => addresses.some((a) => familyOf(a) === f) || routes.some((r) => r.family === f));
+
+/** Routes by family, destination and metric; each destination parsed once (most are the defaults). */
+function byDestination(routes: Route[]): Route[] {
+  if (routes.length < 2) return routes;
+  const parsed = new Map(routes.map((r) => [r.to, parseCidr(r.to)!]));
+  return routes.sort((a, b) => a.family - b.family || compareCidr(parsed.get(a.to)!, parsed.get(b.to)!) || (a.metric ?? -1) - (b.metric ?? -1));
+}
 
 /** What the model says the host should look like, VRF by VRF, in the model's order. */
 export function expectedFacts(model: Model, opts: ExpectOptions = {}): Fact[] {
@@ -104,7 +111,7 @@ export function expectedFacts(model: Model, opts: ExpectOptions = {}): Fact[] {
       for (const f of familiesOf(m.addresses, m.routes)) expect(keys.routesVia(f, 'main', m.name), [], m.at);
     }
 
-    const routes = [...vrf.routes, ...vrf.members.flatMap((m) => m.routes)].sort(byDestination);
+    const routes = byDestination([...vrf.routes, ...vrf.members.flatMap((m) => m.routes)]);
     const metric = (r: Route) => r.metric ?? DEFAULT_METRIC[r.family];
     for (const r of routes) expect(keys.route(r.family, r.table, r.to, metric(r)), routeValue(r.type, r.via, r.dev), r.at);
     if (opts.strict) {
