@@ -1,5 +1,5 @@
 import type { Path } from '../diagnostics.ts';
-import { compareCidr, contains, parseCidr, type Family } from '../ip.ts';
+import { compareCidr, contains, parseCidr, type Cidr, type Family } from '../ip.ts';
 import type { Bgp, Model, Route } from '../model.ts';
 import type { OutputFile } from '../target.ts';
 
@@ -83,17 +83,22 @@ const familyOf = (cidr: string): Family => (cidr.includes(':') ? 6 : 4);
 const familiesOf = (addresses: readonly string[], routes: readonly Route[]): Family[] =>
   ([4, 6] as const).filter((f) => addresses.some((a) => familyOf(a) === f) || routes.some((r) => r.family === f));
 
-/** Routes by family, destination and metric; each destination parsed once (most are the defaults). */
-function byDestination(routes: Route[]): Route[] {
+/** Routes by family, destination and metric; `parsed` remembers each destination (most are the defaults). */
+function byDestination(routes: Route[], parsed: Map<string, Cidr>): Route[] {
   if (routes.length < 2) return routes;
-  const parsed = new Map(routes.map((r) => [r.to, parseCidr(r.to)!]));
-  return routes.sort((a, b) => a.family - b.family || compareCidr(parsed.get(a.to)!, parsed.get(b.to)!) || (a.metric ?? -1) - (b.metric ?? -1));
+  const cidr = (to: string) => {
+    let c = parsed.get(to);
+    if (c === undefined) parsed.set(to, (c = parseCidr(to)!));
+    return c;
+  };
+  return routes.sort((a, b) => a.family - b.family || compareCidr(cidr(a.to), cidr(b.to)) || (a.metric ?? -1) - (b.metric ?? -1));
 }
 
 /** What the model says the host should look like, VRF by VRF, in the model's order. */
 export function expectedFacts(model: Model, opts: ExpectOptions = {}): Fact[] {
   const facts: Fact[] = [];
   const expect = (key: string, value: Value, at?: Path) => facts.push({ key, value, ...(at ? { at } : {}) });
+  const destinations = new Map<string, Cidr>();
 
   for (const vrf of model.vrfs) {
     expect(keys.link(vrf.name, 'kind'), 'vrf', vrf.at);
@@ -111,7 +116,7 @@ export function expectedFacts(model: Model, opts: ExpectOptions = {}): Fact[] {
       for (const f of familiesOf(m.addresses, m.routes)) expect(keys.routesVia(f, 'main', m.name), [], m.at);
     }
 
-    const routes = byDestination([...vrf.routes, ...vrf.members.flatMap((m) => m.routes)]);
+    const routes = byDestination([...vrf.routes, ...vrf.members.flatMap((m) => m.routes)], destinations);
     const metric = (r: Route) => r.metric ?? DEFAULT_METRIC[r.family];
     for (const r of routes) expect(keys.route(r.family, r.table, r.to, metric(r)), routeValue(r.type, r.via, r.dev), r.at);
     if (opts.strict) {
