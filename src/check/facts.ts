@@ -97,7 +97,7 @@ function byDestination(routes: Route[], parsed: Map<string, Cidr>): Route[] {
 /** What the model says the host should look like, VRF by VRF, in the model's order. */
 export function expectedFacts(model: Model, opts: ExpectOptions = {}): Fact[] {
   const facts: Fact[] = [];
-  const expect = (key: string, value: Value, at?: Path) => facts.push({ key, value, ...(at ? { at } : {}) });
+  const expect = (key: string, value: Value, at?: Path) => facts.push(at ? { key, value, at } : { key, value });
   const destinations = new Map<string, Cidr>();
 
   for (const vrf of model.vrfs) {
