@@ -85,11 +85,12 @@ class FactSet {
     else this.lists.set(key, [item]);
   }
 
+  /** The facts, made from the values in place (a second map of 40000 entries was a copy); the set is spent. */
   result(): Map<string, Value> {
-    const out = new Map<string, Value>();
-    for (const [k, v] of this.values) out.set(k, v instanceof Set ? [...v].sort().join(', ') : v);
+    const out = this.values as Map<string, Value | Set<string>>;
+    for (const [k, v] of out) if (v instanceof Set) out.set(k, [...v].sort().join(', '));
     for (const [k, v] of this.lists) out.set(k, [...new Set(v)].sort());
-    return out;
+    return out as Map<string, Value>;
   }
 }
 

@@ -64,7 +64,7 @@ export interface RuleEntry {
 function entries(stdout: string): Json[] {
   const json: unknown = JSON.parse(stdout);
   if (!Array.isArray(json)) throw new Error('not a JSON array');
-  return json.filter(isObject);
+  return json.every(isObject) ? json : json.filter(isObject);
 }
 
 /*
