@@ -43,11 +43,12 @@ const BATCH = 64;
 /** Run `probes`, BATCH at a time, and hand each result to `take` in the probes' order. */
 async function runAll(probes: readonly Probe[], run: Run, take: (r: ProbeResult) => void): Promise<void> {
   for (let i = 0; i < probes.length; i += BATCH) {
-    const batch = await Promise.all(probes.slice(i, i + BATCH).map(async (probe): Promise<ProbeResult> => {
-      const output = await run(probe);
-      return output ? { probe, output } : { probe };
-    }));
-    for (const r of batch) take(r);
+    const batch = probes.slice(i, i + BATCH);
+    const outputs = await Promise.all(batch.map((probe) => run(probe)));
+    batch.forEach((probe, j) => {
+      const output = outputs[j];
+      take(output ? { probe, output } : { probe });
+    });
   }
 }
 
