@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stored, type Probe, type ProbeOutput, type ProbeResult, type Run } from './probes.ts';
@@ -33,27 +33,20 @@ export const liveRun: Run = (p) =>
 /**
  * Reads whole files, one after another, into one buffer kept between calls: a state of 4000 VRFs
  * is 16000 files of a few hundred bytes, and readFileSync allocates a buffer for each after a stat.
- * A file that fills the buffer (links.json: 5 MB) is read on into one of its own.
+ * A file that fills the buffer (links.json: 5 MB) is read again by readFileSync as text, which
+ * frees its bytes at once; a buffer of that size lived until the garbage collector came.
  */
 function wholeFileReader(): (path: string) => string {
   const shared = Buffer.allocUnsafe(1 << 16);
   return (path) => {
     const fd = openSync(path, 'r');
+    let len = 0;
     try {
-      let len = 0;
       for (let n; len < shared.length && (n = readSync(fd, shared, len, shared.length - len, null)) > 0; ) len += n;
-      if (len < shared.length) return shared.toString('utf8', 0, len);
-      // One buffer of the file's size (a second, to join two, was 5 MB more for links.json).
-      let whole = Buffer.allocUnsafe(Math.max(fstatSync(fd).size + 1, 2 * len));
-      shared.copy(whole);
-      for (let n; (n = readSync(fd, whole, len, whole.length - len, null)) > 0; ) {
-        len += n;
-        if (len === whole.length) whole = Buffer.concat([whole, Buffer.allocUnsafe(whole.length)]);
-      }
-      return whole.toString('utf8', 0, len);
     } finally {
       closeSync(fd);
     }
+    return len < shared.length ? shared.toString('utf8', 0, len) : readFileSync(path, 'utf8');
   };
 }
 
