@@ -97,7 +97,7 @@ export async function checkModel(model: Model, source: SourceMap | undefined, ta
   const tree = root !== undefined ? await treeFacts(model, targets, root) : undefined;
   const expected = expectedFacts(model, { strict: opts.strict, ...(tree ? { files: tree.files } : {}) });
   // Only what is expected is kept of what the host shows: nothing else is ever looked up.
-  const collector = new FactCollector(new Set(expected.map((f) => f.key)));
+  const collector = new FactCollector(expected.map((f) => f.key));
   await observeInto(model, opts.run ?? (opts.state !== undefined ? stateRun(opts.state) : liveRun), collector);
   const observed = collector.finish();
   if (tree) {

@@ -58,28 +58,37 @@ function failure(probe: string, out: ProbeOutput | undefined): Unknown | undefin
   return { probe, why: `exit ${out.code}${out.stderr ? `: ${out.stderr.split('\n')[0]}` : ''}` };
 }
 
+/** A wanted key under which nothing has been seen yet. */
+const UNSEEN = Symbol('unseen');
+
 /**
  * Collects facts; a key seen more than once (two rules, two routes) keeps every distinct value. A
  * host with thousands of VRFs yields a hundred thousand facts, nearly all seen once: those stay a
  * plain string until a second value comes, and lists grow in place. Given the keys the check will
  * look up (`wanted`), it keeps only those: the rest of what a host shows is "don't care" (facts.ts).
+ * The wanted keys are the value map's first entries, so one lookup tells both whether a key is
+ * wanted and what it holds.
  */
 class FactSet {
-  private readonly values = new Map<string, Set<string> | string | number>();
+  private readonly values = new Map<string, Set<string> | string | number | typeof UNSEEN>();
   readonly lists = new Map<string, string[]>();
+  private readonly filtered: boolean;
 
-  constructor(private readonly wanted?: ReadonlySet<string>) {}
+  constructor(wanted?: Iterable<string>) {
+    this.filtered = wanted !== undefined;
+    if (wanted) for (const key of wanted) this.values.set(key, UNSEEN);
+  }
 
   set(key: string, value: string | number): void {
-    if (this.wanted && !this.wanted.has(key)) return;
     const had = this.values.get(key);
+    if (had === undefined && this.filtered) return;
     if (had instanceof Set && typeof value === 'string') had.add(value);
     else if (typeof had === 'string' && typeof value === 'string' && had !== value) this.values.set(key, new Set([had, value]));
     else if (typeof had !== 'string' || typeof value !== 'string') this.values.set(key, value);
   }
 
   add(key: string, item: string): void {
-    if (this.wanted && !this.wanted.has(key)) return;
+    if (this.filtered && !this.values.has(key)) return;
     const list = this.lists.get(key);
     if (list) list.push(item);
     else this.lists.set(key, [item]);
@@ -87,8 +96,11 @@ class FactSet {
 
   /** The facts, made from the values in place (a second map of 40000 entries was a copy); the set is spent. */
   result(): Map<string, Value> {
-    const out = this.values as Map<string, Value | Set<string>>;
-    for (const [k, v] of out) if (v instanceof Set) out.set(k, [...v].sort().join(', '));
+    const out = this.values as Map<string, Value | Set<string> | typeof UNSEEN>;
+    for (const [k, v] of out) {
+      if (v === UNSEEN) out.delete(k);
+      else if (v instanceof Set) out.set(k, [...v].sort().join(', '));
+    }
     for (const [k, v] of this.lists) out.set(k, [...new Set(v)].sort());
     return out as Map<string, Value>;
   }
@@ -111,7 +123,7 @@ export class FactCollector {
   private readonly later: ProbeResult[] = [];
 
   /** `wanted`: the only keys that will be looked up; without it, every fact is kept. */
-  constructor(wanted?: ReadonlySet<string>) {
+  constructor(wanted?: Iterable<string>) {
     this.facts = new FactSet(wanted);
   }
 
