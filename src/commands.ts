@@ -121,13 +121,13 @@ export async function runCheck(
   o: Quiet & { state?: string; root?: string; target?: string[]; strict?: boolean; json?: boolean; platform?: string },
 ): Promise<number> {
   const { check } = await import('./check/intent-file.ts');
-  const { formatReport, reportJson } = await import('./check/report.ts');
+  const { writeReport, reportJson } = await import('./check/report.ts');
   const c = await asUsage(check(file, { state: o.state, root: o.root, targets: o.target, strict: o.strict, platform: platformOf(o.platform) }));
   // Nothing was compared when the intent is invalid or the state or root cannot be read.
   const compared = c.model !== undefined && !c.diagnostics.some((d) => d.code.startsWith('io/'));
   // The JSON form only when asked for: 40000 objects for the findings of 4000 VRFs otherwise thrown away.
   report(c, o, compared && o.json ? reportJson(c.findings) : {});
-  if (!o.json && compared) process.stdout.write(formatReport(c.findings));
+  if (!o.json && compared) writeReport(c.findings, (text) => process.stdout.write(text));
   return c.exitCode;
 }
 

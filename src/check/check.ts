@@ -8,8 +8,8 @@ import { unitsToRead } from '../service-facts.ts';
 import { readUnits } from '../units.ts';
 import { planWrite } from '../write.ts';
 import { compare, exitCodeOf, type Finding } from './compare.ts';
-import { expectedFacts } from './facts.ts';
-import { fileFacts, observedFacts, type Observed } from './observed.ts';
+import { expectedFacts, type Value } from './facts.ts';
+import { FactCollector, fileFacts, type Unknown } from './observed.ts';
 import { followUps, probesFor, type Probe, type ProbeResult, type Run } from './probes.ts';
 import { liveRun, stateRun, writeState } from './state.ts';
 
@@ -33,15 +33,38 @@ export interface CheckResult {
   readonly exitCode: 0 | 1 | 2;
 }
 
+/**
+ * How many probes run at once: a live check starts that many commands together, a check of a
+ * state DIR holds that many outputs before folding them into facts (a state of 4000 VRFs is 16000
+ * files; holding them all doubled the check's peak memory).
+ */
+const BATCH = 64;
+
+/** Run `probes`, BATCH at a time, and hand each result to `take` in the probes' order. */
+async function runAll(probes: readonly Probe[], run: Run, take: (r: ProbeResult) => void): Promise<void> {
+  for (let i = 0; i < probes.length; i += BATCH) {
+    const batch = probes.slice(i, i + BATCH);
+    const outputs = await Promise.all(batch.map((probe) => run(probe)));
+    batch.forEach((probe, j) => {
+      const output = outputs[j];
+      take(output ? { probe, output } : { probe });
+    });
+  }
+}
+
 /** Run every probe, then the ones that need an earlier answer (the VRF of a service's MainPID). */
 export async function observe(model: Model, run: Run): Promise<ProbeResult[]> {
-  const all = async (probes: readonly Probe[]) =>
-    Promise.all(probes.map(async (probe): Promise<ProbeResult> => {
-      const output = await run(probe);
-      return output ? { probe, output } : { probe };
-    }));
-  const first = await all(probesFor(model));
-  return [...first, ...(await all(followUps(first)))];
+  const first: ProbeResult[] = [];
+  await runAll(probesFor(model), run, (r) => first.push(r));
+  const second: ProbeResult[] = [];
+  await runAll(followUps(first), run, (r) => second.push(r));
+  return [...first, ...second];
+}
+
+/** The same probes, each output folded into `collector` as it comes and then dropped. */
+async function observeInto(model: Model, run: Run, collector: FactCollector): Promise<void> {
+  await runAll(probesFor(model), run, (r) => collector.take(r));
+  await runAll(followUps(collector.units()), run, (r) => collector.take(r));
 }
 
 async function unreadableDir(dir: string, what: string): Promise<Diagnostic | undefined> {
@@ -50,16 +73,16 @@ async function unreadableDir(dir: string, what: string): Promise<Diagnostic | un
   return st.isDirectory() ? undefined : error('io/read', [], `cannot read ${what} ${dir}: not a directory`);
 }
 
-/** The vrfgen files of `targets` under `root`, as facts taken from the writer's own plan. */
-async function treeFacts(model: Model, targets: readonly Target[], root: string, observed: Observed): Promise<{ files: OutputFile[]; observed: Observed }> {
+/** The vrfgen files of `targets` under `root`, as facts taken from the writer's own plan (or why not). */
+async function treeFacts(model: Model, targets: readonly Target[], root: string): Promise<{ files: OutputFile[]; facts: Map<string, Value>; unknown?: Unknown }> {
   let files: OutputFile[] = [];
   try {
     // The same inputs as `generate --root`: the services target's drop-ins depend on the unit files there.
     files = renderTargets(model, targets, await readUnits(root, unitsToRead(model))).files;
     const { plan, diagnostics } = await planWrite(files, targets.flatMap((t) => t.owns), root);
-    return { files, observed: { ...observed, facts: new Map([...observed.facts, ...fileFacts(files, plan.changes, diagnostics)]) } };
+    return { files, facts: fileFacts(files, plan.changes, diagnostics) };
   } catch (e) {
-    return { files, observed: { ...observed, unknown: new Map([...observed.unknown, ['file ', { probe: root, why: (e as Error).message }]]) } };
+    return { files, facts: new Map(), unknown: { probe: root, why: (e as Error).message } };
   }
 }
 
@@ -71,11 +94,17 @@ export async function checkModel(model: Model, source: SourceMap | undefined, ta
   ).filter((d): d is Diagnostic => d !== undefined);
   if (stop.length) return { findings: [], diagnostics: stop, exitCode: 2 };
 
-  const run = opts.run ?? (opts.state !== undefined ? stateRun(opts.state) : liveRun);
-  let observed = observedFacts(await observe(model, run));
-  let files: OutputFile[] | undefined;
-  if (root !== undefined) ({ files, observed } = await treeFacts(model, targets, root, observed));
-  const findings = compare(expectedFacts(model, { strict: opts.strict, ...(files ? { files } : {}) }), observed, source && ((at) => source.locate(at)));
+  const tree = root !== undefined ? await treeFacts(model, targets, root) : undefined;
+  const expected = expectedFacts(model, { strict: opts.strict, ...(tree ? { files: tree.files } : {}) });
+  // Only what is expected is kept of what the host shows: nothing else is ever looked up.
+  const collector = new FactCollector(expected.map((f) => f.key));
+  await observeInto(model, opts.run ?? (opts.state !== undefined ? stateRun(opts.state) : liveRun), collector);
+  const observed = collector.finish();
+  if (tree) {
+    for (const [k, v] of tree.facts) observed.facts.set(k, v);
+    if (tree.unknown) observed.unknown.set('file ', tree.unknown);
+  }
+  const findings = compare(expected, observed, source && ((at) => source.locate(at)));
   return { findings, diagnostics: [], exitCode: exitCodeOf(findings) };
 }
 

@@ -62,18 +62,17 @@ export function compare(expected: readonly Fact[], observed: Observed, locate?: 
   for (let i = 0; i < expected.length; i++) {
     const f = expected[i]!;
     const pos = f.at && locate ? locate(f.at) : undefined;
-    const finding = (status: Status, actual?: Value, extra?: readonly string[], unknown?: Unknown) => found(f, pos, status, actual, extra, unknown);
     const unknown = unknownReason(observed, f.key);
     const actual = unknown === undefined ? observed.facts.get(f.key) : undefined;
-    if (unknown !== undefined) findings[i] = finding('unknown', undefined, undefined, unknown);
+    if (unknown !== undefined) findings[i] = found(f, pos, 'unknown', undefined, undefined, unknown);
     else if (typeof f.value === 'object') {
-      const allowed = new Set(f.value);
       // A list nobody reported is an empty one: the probe ran and found nothing.
       const got: readonly string[] = typeof actual === 'object' ? actual : actual === undefined ? [] : [String(actual)];
-      const extra = got.filter((item) => !allowed.has(item) && !f.allows?.(item));
-      findings[i] = finding(extra.length ? 'extra' : 'ok', got, extra.length ? extra : undefined);
-    } else if (actual === undefined) findings[i] = finding('missing');
-    else findings[i] = finding(actual === f.value ? 'ok' : 'drift', actual);
+      const allowed = got.length ? new Set(f.value) : undefined;
+      const extra = got.filter((item) => !allowed!.has(item) && !f.allows?.(item));
+      findings[i] = found(f, pos, extra.length ? 'extra' : 'ok', got, extra.length ? extra : undefined);
+    } else if (actual === undefined) findings[i] = found(f, pos, 'missing');
+    else findings[i] = found(f, pos, actual === f.value ? 'ok' : 'drift', actual);
   }
   return findings;
 }

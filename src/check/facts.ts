@@ -1,5 +1,5 @@
 import type { Path } from '../diagnostics.ts';
-import { compareCidr, contains, parseCidr, type Family } from '../ip.ts';
+import { compareCidr, contains, parseCidr, type Cidr, type Family } from '../ip.ts';
 import type { Bgp, Model, Route } from '../model.ts';
 import type { OutputFile } from '../target.ts';
 
@@ -77,16 +77,28 @@ export interface ExpectOptions {
   readonly files?: readonly OutputFile[];
 }
 
-const familiesOf = (addresses: readonly string[], routes: readonly Route[]): Family[] =>
-  ([4, 6] as const).filter((f) => addresses.some((a) => parseCidr(a)?.family === f) || routes.some((r) => r.family === f));
+/** The model's addresses are canonical text (model.ts): only IPv6 has a colon. */
+const familyOf = (cidr: string): Family => (cidr.includes(':') ? 6 : 4);
 
-const byDestination = (a: Route, b: Route): number =>
-  a.family - b.family || compareCidr(parseCidr(a.to)!, parseCidr(b.to)!) || (a.metric ?? -1) - (b.metric ?? -1);
+const familiesOf = (addresses: readonly string[], routes: readonly Route[]): Family[] =>
+  ([4, 6] as const).filter((f) => addresses.some((a) => familyOf(a) === f) || routes.some((r) => r.family === f));
+
+/** Routes by family, destination and metric; `parsed` remembers each destination (most are the defaults). */
+function byDestination(routes: Route[], parsed: Map<string, Cidr>): Route[] {
+  if (routes.length < 2) return routes;
+  const cidr = (to: string) => {
+    let c = parsed.get(to);
+    if (c === undefined) parsed.set(to, (c = parseCidr(to)!));
+    return c;
+  };
+  return routes.sort((a, b) => a.family - b.family || compareCidr(cidr(a.to), cidr(b.to)) || (a.metric ?? -1) - (b.metric ?? -1));
+}
 
 /** What the model says the host should look like, VRF by VRF, in the model's order. */
 export function expectedFacts(model: Model, opts: ExpectOptions = {}): Fact[] {
   const facts: Fact[] = [];
-  const expect = (key: string, value: Value, at?: Path) => facts.push({ key, value, ...(at ? { at } : {}) });
+  const expect = (key: string, value: Value, at?: Path) => facts.push(at ? { key, value, at } : { key, value });
+  const destinations = new Map<string, Cidr>();
 
   for (const vrf of model.vrfs) {
     expect(keys.link(vrf.name, 'kind'), 'vrf', vrf.at);
@@ -104,7 +116,7 @@ export function expectedFacts(model: Model, opts: ExpectOptions = {}): Fact[] {
       for (const f of familiesOf(m.addresses, m.routes)) expect(keys.routesVia(f, 'main', m.name), [], m.at);
     }
 
-    const routes = [...vrf.routes, ...vrf.members.flatMap((m) => m.routes)].sort(byDestination);
+    const routes = byDestination([...vrf.routes, ...vrf.members.flatMap((m) => m.routes)], destinations);
     const metric = (r: Route) => r.metric ?? DEFAULT_METRIC[r.family];
     for (const r of routes) expect(keys.route(r.family, r.table, r.to, metric(r)), routeValue(r.type, r.via, r.dev), r.at);
     if (opts.strict) {

@@ -58,63 +58,109 @@ function failure(probe: string, out: ProbeOutput | undefined): Unknown | undefin
   return { probe, why: `exit ${out.code}${out.stderr ? `: ${out.stderr.split('\n')[0]}` : ''}` };
 }
 
+/** A wanted key under which nothing has been seen yet. */
+const UNSEEN = Symbol('unseen');
+
 /**
  * Collects facts; a key seen more than once (two rules, two routes) keeps every distinct value. A
  * host with thousands of VRFs yields a hundred thousand facts, nearly all seen once: those stay a
- * plain string until a second value comes, and lists grow in place.
+ * plain string until a second value comes, and lists grow in place. Given the keys the check will
+ * look up (`wanted`), it keeps only those: the rest of what a host shows is "don't care" (facts.ts).
+ * The wanted keys are the value map's first entries, so one lookup tells both whether a key is
+ * wanted and what it holds.
  */
 class FactSet {
-  private readonly values = new Map<string, Set<string> | string | number>();
+  private readonly values = new Map<string, Set<string> | string | number | typeof UNSEEN>();
   readonly lists = new Map<string, string[]>();
+  private readonly filtered: boolean;
+
+  constructor(wanted?: Iterable<string>) {
+    this.filtered = wanted !== undefined;
+    if (wanted) for (const key of wanted) this.values.set(key, UNSEEN);
+  }
 
   set(key: string, value: string | number): void {
     const had = this.values.get(key);
+    if (had === undefined && this.filtered) return;
     if (had instanceof Set && typeof value === 'string') had.add(value);
     else if (typeof had === 'string' && typeof value === 'string' && had !== value) this.values.set(key, new Set([had, value]));
     else if (typeof had !== 'string' || typeof value !== 'string') this.values.set(key, value);
   }
 
   add(key: string, item: string): void {
+    if (this.filtered && !this.values.has(key)) return;
     const list = this.lists.get(key);
     if (list) list.push(item);
     else this.lists.set(key, [item]);
   }
 
+  /** The facts, made from the values in place (a second map of 40000 entries was a copy); the set is spent. */
   result(): Map<string, Value> {
-    const out = new Map<string, Value>();
-    for (const [k, v] of this.values) out.set(k, v instanceof Set ? [...v].sort().join(', ') : v);
+    const out = this.values as Map<string, Value | Set<string> | typeof UNSEEN>;
+    for (const [k, v] of out) {
+      if (v === UNSEEN) out.delete(k);
+      else if (v instanceof Set) out.set(k, [...v].sort().join(', '));
+    }
     for (const [k, v] of this.lists) out.set(k, [...new Set(v)].sort());
-    return out;
+    return out as Map<string, Value>;
   }
 }
 
 /** Rule tables print as numbers or as rt_tables names: the built-in ones, or (ifupdown2) a VRF's own name. */
 const RT_TABLES: Record<string, number> = { default: 253, main: 254, local: 255 };
 
-/** Turn probe outputs into facts. What a failed probe would have said is unknown, never ok or drift. */
-export function observedFacts(results: readonly ProbeResult[]): Observed {
-  const facts = new FactSet();
-  const unknown = new Map<string, Unknown>();
-  const links: Link[] = [];
-  const identify = new Map(results.flatMap((r) => (r.probe.observes.kind === 'vrf-identify' ? [[r.probe.observes.unit, r] as const] : [])));
+/**
+ * Turns probe outputs into facts, one result at a time, so that a check can drop each output once
+ * it is read (a state of 4000 VRFs is 16000 files). Rules wait for the links (they may name their
+ * table after a VRF), and units for their `ip vrf identify` answer: those few are kept until
+ * finish(). What a failed probe would have said is unknown, never ok or drift.
+ */
+export class FactCollector {
+  private readonly facts: FactSet;
+  private readonly unknown = new Map<string, Unknown>();
+  /** The table of each VRF among the links, for rules that name theirs. */
+  private readonly vrfTables = new Map<string, number>();
+  private readonly later: ProbeResult[] = [];
 
-  // Links first: rules may name their table after a VRF.
-  const ordered = [...results].sort((a, b) => Number(b.probe.observes.kind === 'links') - Number(a.probe.observes.kind === 'links'));
-  for (const { probe, output } of ordered) {
+  /** `wanted`: the only keys that will be looked up; without it, every fact is kept. */
+  constructor(wanted?: Iterable<string>) {
+    this.facts = new FactSet(wanted);
+  }
+
+  take(result: ProbeResult): void {
+    const kind = result.probe.observes.kind;
+    if (kind === 'rules' || kind === 'unit' || kind === 'vrf-identify') this.later.push(result);
+    else this.read(result);
+  }
+
+  /** The unit results taken so far: the follow-up probes need their MainPIDs (probes.ts). */
+  units(): ProbeResult[] {
+    return this.later.filter((r) => r.probe.observes.kind === 'unit');
+  }
+
+  finish(): { facts: Map<string, Value>; unknown: Map<string, Unknown> } {
+    const identify = new Map(this.later.flatMap((r) => (r.probe.observes.kind === 'vrf-identify' ? [[r.probe.observes.unit, r] as const] : [])));
+    for (const r of this.later) if (r.probe.observes.kind !== 'vrf-identify') this.read(r, identify);
+    return { facts: this.facts.result(), unknown: this.unknown };
+  }
+
+  private read({ probe, output }: ProbeResult, identify?: ReadonlyMap<string, ProbeResult>): void {
+    const { facts, unknown } = this;
     const o = probe.observes;
-    if (o.kind === 'vrf-identify') continue; // read with its unit
     const why = output && isMissingTable(o, output) ? undefined : failure(probe.file, output);
     if (why !== undefined) {
       unknown.set(scopeOf(o), why);
-      continue;
+      return;
     }
     const stdout = output!.code === 0 ? output!.stdout : '[]';
     try {
       switch (o.kind) {
-        case 'links':
-          links.push(...parseLinks(stdout));
+        case 'links': {
+          const links = parseLinks(stdout);
+          for (const l of links) if (l.kind === 'vrf' && l.table !== undefined) this.vrfTables.set(l.name, l.table);
           linkFacts(links, facts);
           break;
+        }
         case 'addresses':
           for (const a of parseAddresses(stdout)) {
             facts.set(keys.address(a.link, a.cidr), a.state);
@@ -125,14 +171,16 @@ export function observedFacts(results: readonly ProbeResult[]): Observed {
           routeFacts(stdout, o.family, o.table, facts);
           break;
         case 'rules':
-          ruleFacts(stdout, o.family, links, facts);
+          ruleFacts(stdout, o.family, this.vrfTables, facts);
           break;
         case 'sysctl':
           for (const [k, v] of parseSysctl(stdout)) facts.set(keys.sysctl(k), /^-?\d+$/.test(v) ? Number(v) : v);
           break;
         case 'unit':
-          unitFacts(o.unit, stdout, identify.get(o.unit), facts, unknown);
+          unitFacts(o.unit, stdout, identify?.get(o.unit), facts, unknown);
           break;
+        case 'vrf-identify':
+          break; // read with its unit
         case 'bgp-summary':
           bgpSummaryFacts(o.vrf, o.ranges, stdout, facts);
           break;
@@ -150,7 +198,13 @@ export function observedFacts(results: readonly ProbeResult[]): Observed {
       unknown.set(scopeOf(o), { probe: probe.file, why: `unreadable output (${(e as Error).message})` });
     }
   }
-  return { facts: facts.result(), unknown };
+}
+
+/** Turn probe outputs into facts: every fact the host shows. */
+export function observedFacts(results: readonly ProbeResult[]): Observed {
+  const collector = new FactCollector();
+  for (const r of results) collector.take(r);
+  return collector.finish();
 }
 
 /** The listen range that holds `address`, if any (ranges never overlap: resolve-bgp.ts). */
@@ -183,8 +237,7 @@ function linkFacts(links: readonly Link[], facts: FactSet): void {
 const ADDRESS_ROUTE_TYPES = new Set(['local', 'broadcast', 'multicast', 'anycast']);
 
 function routeFacts(stdout: string, family: Family, table: number | 'main', facts: FactSet): void {
-  for (const r of parseRoutes(stdout, family)) {
-    if (ADDRESS_ROUTE_TYPES.has(r.type)) continue;
+  for (const r of parseRoutes(stdout, family, ADDRESS_ROUTE_TYPES)) {
     const value = r.multipath ? 'multipath' : routeValue(r.type, r.via, r.type === 'unicast' ? r.dev : undefined);
     facts.set(keys.route(family, table, r.to, r.metric), value);
     // The prefix route of an address (proto kernel, no gateway) is the kernel's, not anyone's config.
@@ -195,8 +248,7 @@ function routeFacts(stdout: string, family: Family, table: number | 'main', fact
   }
 }
 
-function ruleFacts(stdout: string, family: Family, links: readonly Link[], facts: FactSet): void {
-  const vrfTables = new Map(links.filter((l) => l.kind === 'vrf' && l.table !== undefined).map((l) => [l.name, l.table!]));
+function ruleFacts(stdout: string, family: Family, vrfTables: ReadonlyMap<string, number>, facts: FactSet): void {
   const tableOf = (t: string) => (/^\d+$/.test(t) ? Number(t) : RT_TABLES[t] ?? vrfTables.get(t) ?? t);
   for (const r of parseRules(stdout)) {
     if (r.l3mdev) {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stored, type Probe, type ProbeOutput, type ProbeResult, type Run } from './probes.ts';
@@ -31,6 +31,26 @@ export const liveRun: Run = (p) =>
   });
 
 /**
+ * Reads whole files, one after another, into one buffer kept between calls: a state of 4000 VRFs
+ * is 16000 files of a few hundred bytes, and readFileSync allocates a buffer for each after a stat.
+ * A file that fills the buffer (links.json: 5 MB) is read again by readFileSync as text, which
+ * frees its bytes at once; a buffer of that size lived until the garbage collector came.
+ */
+function wholeFileReader(): (path: string) => string {
+  const shared = Buffer.allocUnsafe(1 << 16);
+  return (path) => {
+    const fd = openSync(path, 'r');
+    let len = 0;
+    try {
+      for (let n; len < shared.length && (n = readSync(fd, shared, len, shared.length - len, null)) > 0; ) len += n;
+    } finally {
+      closeSync(fd);
+    }
+    return len < shared.length ? shared.toString('utf8', 0, len) : readFileSync(path, 'utf8');
+  };
+}
+
+/**
  * Read probe outputs from a state DIR instead of running them. The folder is listed once and only
  * the files in it are read, one after another: a state of 4000 VRFs holds 16000 probe files, and
  * reading them all at once ran out of file descriptors (EMFILE), while asking for every absent
@@ -38,12 +58,14 @@ export const liveRun: Run = (p) =>
  */
 export function stateRun(dir: string): Run {
   let listed: ReadonlySet<string> | undefined;
+  const readFile = wholeFileReader();
   return async (p: Probe): Promise<ProbeOutput | undefined> => {
-    const at = (suffix: string) => join(dir, `${p.file}${suffix}`);
     try {
       listed ??= new Set(readdirSync(dir));
-      const read = (suffix: string) => (listed!.has(`${p.file}${suffix}`) ? readFileSync(at(suffix), 'utf8') : undefined);
-      const [stdout, rc, stderr] = ['', '.rc', '.err'].map(read);
+      const read = (suffix: string) => (listed!.has(`${p.file}${suffix}`) ? readFile(join(dir, `${p.file}${suffix}`)) : undefined);
+      const stdout = read('');
+      const rc = read('.rc');
+      const stderr = read('.err');
       if (stdout === undefined && rc === undefined) return undefined;
       const code = rc !== undefined && /^\s*\d+\s*$/.test(rc) ? Number(rc) : null;
       return { code, stdout: stdout ?? '', stderr: stderr ?? '' };
