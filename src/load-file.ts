@@ -13,15 +13,21 @@ import { SourceMap } from './source.ts';
  * library and zod, which this module never loads: `vrfgen validate` of a valid intent runs without
  * either.
  */
-export function loadPlain(text: string, file: string): Loaded | undefined {
-  const plain = readPlainValue(text);
+export function loadPlain(text: string, file: string, positions = false): Loaded | undefined {
+  const withPositions = positions ? readPlainYaml(text) : undefined;
+  const plain = withPositions ?? (positions ? undefined : readPlainValue(text));
   if (!plain || !accepts(intentJsonSchemaFile(), plain.value)) return undefined;
-  // Positions only when a diagnostic is placed: the same reader, the same text, so the same nodes.
-  return { intent: plain.value as Intent, diagnostics: [], source: new SourceMap(file, text, () => readPlainYaml(text)!) };
+  // Without positions now, the text is read again when a diagnostic is placed: the same reader,
+  // the same text, so the same nodes.
+  return { intent: plain.value as Intent, diagnostics: [], source: new SourceMap(file, text, withPositions ?? (() => readPlainYaml(text)!)) };
 }
 
-/** Read and load an intent file; an unreadable file is one diagnostic (exit 2 in the CLI). */
-export async function loadIntentFile(file: string): Promise<Loaded> {
+/**
+ * Read and load an intent file; an unreadable file is one diagnostic (exit 2 in the CLI).
+ * `positions`: read where every node is up front, for a caller that places a position on every
+ * result (check does, on each finding); otherwise only a diagnostic makes the loader find them.
+ */
+export async function loadIntentFile(file: string, { positions = false } = {}): Promise<Loaded> {
   let bytes: Buffer;
   try {
     bytes = readAtMost(file, MAX_INTENT_BYTES + 1);
@@ -31,7 +37,7 @@ export async function loadIntentFile(file: string): Promise<Loaded> {
   }
   if (bytes.length > MAX_INTENT_BYTES) return { diagnostics: [tooLarge(file)] };
   const text = bytes.toString('utf8');
-  return loadPlain(text, file) ?? (await import('./load.ts')).loadIntent(text, file);
+  return loadPlain(text, file, positions) ?? (await import('./load.ts')).loadIntent(text, file);
 }
 
 /**

@@ -2,7 +2,8 @@ import { renderCollectScript } from './script.ts';
 import { checkModel, collectModel, type CheckResult, type CheckSettings } from './check.ts';
 import type { ProbeResult } from './probes.ts';
 import { selectTargets } from '../render.ts';
-import { validate, type Validated, type ValidateOptions } from '../validate.ts';
+import { loadIntentFile } from '../load-file.ts';
+import { validate, validated, type Validated, type ValidateOptions } from '../validate.ts';
 
 export interface CheckOptions extends ValidateOptions, CheckSettings {
   /** Targets whose files are compared when a root is checked; default as for generate. */
@@ -14,7 +15,8 @@ export interface Checked extends Validated, CheckResult {}
 /** Check this host (or a state DIR collected from one) against an intent, item by item. */
 export async function check(file: string, opts: CheckOptions = {}): Promise<Checked> {
   const chosen = selectTargets(opts.targets); // throws TargetSelectionError before any reading
-  const v = await validate(file, opts);
+  // Every finding is placed, so positions are read with the intent, not by a second reading.
+  const v = validated(await loadIntentFile(file, { positions: true }), file, opts);
   if (!v.model) return { ...v, findings: [], exitCode: 2 };
   const r = await checkModel(v.model, v.source, chosen, opts);
   return { ...v, ...r, diagnostics: [...v.diagnostics, ...r.diagnostics] };
