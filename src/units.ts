@@ -70,6 +70,10 @@ const isOwnDropIn = (file: string) => file.includes('vrfgen');
 class Tree {
   private readonly listings = new Map<string, Promise<ReadonlySet<string> | undefined>>();
   private readonly stats = new Map<string, Promise<Stats | undefined>>();
+  /** Folders walked so far (realInRoot). */
+  readonly walks = new Map<string, Promise<Walk | undefined>>();
+  /** The names in each search-path folder, links followed (mayHold); undefined: cannot be listed. */
+  readonly folders = new Map<string, Promise<ReadonlySet<string> | undefined>>();
 
   constructor(readonly root: string) {}
 
@@ -139,6 +143,7 @@ interface Located {
 /** The first unit file called `name` on the search path, following alias symlinks inside the root. */
 async function findFragment(tree: Tree, name: string): Promise<{ path?: Located; id?: string; masked: boolean }> {
   for (const dir of UNIT_PATH) {
+    if (!(await mayHold(tree, dir, name))) continue;
     const shown = posix.join(dir, name);
     const target = await fileInRoot(tree, shown);
     if (target === undefined) continue;
@@ -153,11 +158,40 @@ async function findFragment(tree: Tree, name: string): Promise<{ path?: Located;
  * absolute target is inside the root, not on the machine running vrfgen (an image's `/lib -> /usr/lib`
  * or an enablement link `-> /lib/systemd/system/ssh.socket`). Returns the real root-relative path of
  * what is there (file or folder), '/dev/null' for a mask, or undefined when nothing is.
+ *
+ * The folder part is walked once per folder (Tree.walked): every unit looks in the same thirteen
+ * search-path folders, and walking each path from `/` again cost 250 µs a service.
  */
 async function realInRoot(tree: Tree, path: string): Promise<string | undefined> {
-  const todo = path.split('/').filter(Boolean);
-  let real = '/';
-  for (let hops = 0; todo.length > 0; ) {
+  const dir = posix.dirname(path);
+  if (dir === path) return '/';
+  const at = await walked(tree, dir);
+  const end = at && (await follow(tree, at, [posix.basename(path)], true));
+  return typeof end === 'object' ? end.real : end;
+}
+
+/** Where walking a folder's components leaves off: its real path and the links followed on the way. */
+interface Walk {
+  readonly real: string;
+  readonly hops: number;
+}
+
+function walked(tree: Tree, dir: string): Promise<Walk | undefined> {
+  if (dir === '/') return Promise.resolve({ real: '/', hops: 0 });
+  return memo(tree.walks, dir, async () => {
+    const at = await walked(tree, posix.dirname(dir));
+    const end = at && (await follow(tree, at, [posix.basename(dir)], false));
+    return typeof end === 'object' ? end : undefined;
+  });
+}
+
+/**
+ * Walk `todo` from `at`. `last`: these are the path's last components, where a link to /dev/null
+ * is a mask (the real path '/dev/null'); anywhere else the walk goes on into /dev/null.
+ */
+async function follow(tree: Tree, at: Walk, todo: string[], last: boolean): Promise<Walk | '/dev/null' | undefined> {
+  let { real, hops } = at;
+  while (todo.length > 0) {
     const next = posix.join(real, todo.shift()!);
     const st = await tree.lstat(next);
     if (!st) return undefined;
@@ -167,11 +201,25 @@ async function realInRoot(tree: Tree, path: string): Promise<string | undefined>
     }
     if (++hops > 40) return undefined; // ELOOP, as the kernel would say
     const target = await readlink(join(tree.root, next));
-    if (target === '/dev/null' && todo.length === 0) return target;
+    if (last && target === '/dev/null' && todo.length === 0) return '/dev/null';
     todo.unshift(...target.split('/').filter(Boolean));
     if (target.startsWith('/')) real = '/';
   }
-  return real;
+  return { real, hops };
+}
+
+/**
+ * Whether a search-path folder may hold `name`: false only when its listing (links followed) says
+ * it does not. Every unit asks the thirteen folders for its file and five drop-in folders, and
+ * building and walking each of those paths cost 250 µs a service; the answer is almost always no.
+ */
+async function mayHold(tree: Tree, dir: string, name: string): Promise<boolean> {
+  const names = await memo(tree.folders, dir, async () => {
+    const real = await realInRoot(tree, dir);
+    // A folder linked to /dev/null is walked into like any path: no shortcut for it.
+    return real === undefined ? new Set<string>() : real === '/dev/null' ? undefined : tree.names(real);
+  });
+  return names === undefined || names.has(name);
 }
 
 /** A regular file at `path` inside the root (links followed), '/dev/null' for a mask, or undefined. */
@@ -197,6 +245,7 @@ async function findDropIns(tree: Tree, names: readonly string[]): Promise<Locate
   const byName = new Map<string, Located>();
   for (const dir of UNIT_PATH) {
     for (const folder of folders) {
+      if (!(await mayHold(tree, dir, folder))) continue;
       const entries = await listInRoot(tree, posix.join(dir, folder));
       for (const f of entries.filter((e) => e.endsWith('.conf') && !isOwnDropIn(e)).sort()) {
         if (byName.has(f)) continue;
