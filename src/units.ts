@@ -72,8 +72,6 @@ class Tree {
   private readonly stats = new Map<string, Promise<Stats | undefined>>();
   /** Folders walked so far (realInRoot). */
   readonly walks = new Map<string, Promise<Walk | undefined>>();
-  /** The names in each search-path folder, links followed (mayHold); undefined: cannot be listed. */
-  readonly folders = new Map<string, Promise<ReadonlySet<string> | undefined>>();
 
   constructor(readonly root: string) {}
 
@@ -214,11 +212,10 @@ async function follow(tree: Tree, at: Walk, todo: string[], last: boolean): Prom
  * building and walking each of those paths cost 250 µs a service; the answer is almost always no.
  */
 async function mayHold(tree: Tree, dir: string, name: string): Promise<boolean> {
-  const names = await memo(tree.folders, dir, async () => {
-    const real = await realInRoot(tree, dir);
-    // A folder linked to /dev/null is walked into like any path: no shortcut for it.
-    return real === undefined ? new Set<string>() : real === '/dev/null' ? undefined : tree.names(real);
-  });
+  // Exactly the first steps of realInRoot(dir/name): the folder walked (memoised), then its listing.
+  const at = await walked(tree, dir);
+  if (!at) return false;
+  const names = await tree.names(at.real);
   return names === undefined || names.has(name);
 }
 

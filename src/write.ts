@@ -106,14 +106,12 @@ const TEMP = /^\..+\.vrfgen-[0-9a-f]{12}\.tmp$/;
 const tempGlob = (pattern: string): string => pattern.replace(/[^/]+$/, (name) => `.${name}.vrfgen-*.tmp`);
 
 /**
- * Temporary names with a random part. It only has to differ from names that exist (open's `wx`
+ * A temporary name with a random part. It only has to differ from names that exist (open's `wx`
  * refuses one that does, and a killed run's file is removed by the next run) and between runs that
  * overlap: 48 bits of Math.random are plenty. node:crypto took 9 ms to load, a tenth of a small
  * `vrfgen generate`.
  */
-function tempNames(): (full: string) => string {
-  return (full) => join(dirname(full), `.${basename(full)}.vrfgen-${Math.floor(Math.random() * 2 ** 48).toString(16).padStart(12, '0')}.tmp`);
-}
+const tempPath = (full: string): string => join(dirname(full), `.${basename(full)}.vrfgen-${Math.floor(Math.random() * 2 ** 48).toString(16).padStart(12, '0')}.tmp`);
 
 /** Targets build paths from checked names; anything else reaching the writer is a bug, not user input. */
 function assertPlainPath(path: string): void {
@@ -295,7 +293,6 @@ function expandGlob(root: string, pattern: string, globDirs: string[], listings:
 export async function applyPlan(plan: Plan): Promise<void> {
   const changed = new Set<string>();
   const made = new Set<string>();
-  const tempPath = tempNames();
   const asRoot = process.getuid?.() === 0;
   try {
     for (const c of plan.changes) {
