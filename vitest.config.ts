@@ -5,6 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     // Compiles the templates as the build does, so no test renders through stale ones.
-    globalSetup: ['test/setup-templates.ts'],
+    globalSetup: ['test/support/setup-templates.ts'],
   },
 });

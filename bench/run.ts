@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { MAX_INTENT_BYTES } from '../src/limits.ts';
+import { MAX_INTENT_BYTES } from '../src/intent/limits.ts';
 import { targetNames } from '../targets/index.ts';
 import { measure, summarise, TIME, type Command, type Sample, type Summary } from './measure.ts';
 import { syntheticIntent, syntheticState } from './synthetic.ts';
@@ -113,7 +113,7 @@ function main(): void {
     const bytes = Buffer.byteLength(text);
     if (bytes > MAX_INTENT_BYTES) {
       // vrfgen would only say intent/too-large: measuring that is not measuring vrfgen at this size.
-      console.error(`N=${n}: NOT MEASURED, the synthetic intent is ${bytes} bytes, over vrfgen's intent cap of ${MAX_INTENT_BYTES} (src/limits.ts)`);
+      console.error(`N=${n}: NOT MEASURED, the synthetic intent is ${bytes} bytes, over vrfgen's intent cap of ${MAX_INTENT_BYTES} (src/intent/limits.ts)`);
       refused.push({ n, bytes });
       continue;
     }
@@ -189,7 +189,7 @@ interface Context {
   readonly netplanVersion?: string | undefined;
   readonly base: string;
   readonly load: { before: string; after: string };
-  /** Sizes whose synthetic intent vrfgen refuses as too large (src/limits.ts). */
+  /** Sizes whose synthetic intent vrfgen refuses as too large (src/intent/limits.ts). */
   readonly refused: readonly { n: number; bytes: number }[];
 }
 
@@ -252,7 +252,7 @@ function report(rows: readonly { name: string; n?: number; anchor?: boolean; sum
     goals.push(['check --state at 4000 VRFs ≤ 0.4 s', `${ms(c.wall)} ms`, c.wall <= 400]);
   }
   for (const { n, bytes } of ctx.refused) {
-    goals.push([`N = ${n}`, `not measured: its intent is ${(bytes / 2 ** 20).toFixed(2)} MiB, over vrfgen's ${MAX_INTENT_BYTES / 2 ** 20} MiB intent cap (src/limits.ts)`, undefined]);
+    goals.push([`N = ${n}`, `not measured: its intent is ${(bytes / 2 ** 20).toFixed(2)} MiB, over vrfgen's ${MAX_INTENT_BYTES / 2 ** 20} MiB intent cap (src/intent/limits.ts)`, undefined]);
   }
   out.push('## Goals', '');
   line('goal', 'measured', 'met');

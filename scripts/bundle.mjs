@@ -14,13 +14,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-// The templates, compiled to JavaScript once here rather than on every run (src/template-compile.ts).
-const { compiledTemplates } = await import(join(root, 'dist/src/template-compile.js'));
+// The templates, compiled to JavaScript once here rather than on every run (src/render/template-compile.ts).
+const { compiledTemplates } = await import(join(root, 'dist/src/render/template-compile.js'));
 writeFileSync(join(root, 'dist/templates.cjs'), compiledTemplates(join(root, 'templates')));
 
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli.ts'],
+  entryPoints: ['src/cli/cli.ts'],
   outfile: 'dist/vrfgen.cjs',
   bundle: true,
   platform: 'node',

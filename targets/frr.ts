@@ -1,5 +1,5 @@
-import type { Bgp, BgpListen, BgpNeighbor, RemoteAs, Vrf } from '../src/model.ts';
-import type { Target } from '../src/target.ts';
+import type { Bgp, BgpListen, BgpNeighbor, RemoteAs, Vrf } from '../src/model/model.ts';
+import type { Target } from '../src/render/target.ts';
 
 /**
  * FRR reads one integrated file (`service integrated-vtysh-config`, Debian's default): vrfgen owns

@@ -1,6 +1,6 @@
-import type { Member, Model, Vrf } from '../src/model.ts';
-import type { OutputFile, Target } from '../src/target.ts';
-import { INTERFACES, INTERFACES_D_FILE, ipRoute, ruleDown, ruleUp, sources } from './ifupdown-common.ts';
+import type { Member, Model, Vrf } from '../src/model/model.ts';
+import type { OutputFile, Target } from '../src/render/target.ts';
+import { INTERFACES, INTERFACES_D_FILE, ipRoute, ruleDown, ruleUp, sources } from './ifupdown/stanzas.ts';
 
 /**
  * ifupdown2 refuses `vrf-table` outside its reserved range (1001–5000 in 3.0) and then creates no

@@ -1,12 +1,12 @@
-import type { Target } from '../src/target.ts';
+import type { Target } from '../src/render/target.ts';
 import frr from './frr.ts';
-import ifupdown from './ifupdown.ts';
+import ifupdown from './ifupdown/index.ts';
 import ifupdown2 from './ifupdown2.ts';
 import netavark from './netavark.ts';
 import netplan from './netplan.ts';
 import networkmanager from './networkmanager.ts';
-import networkd from './networkd.ts';
-import services from './services.ts';
+import networkd from './networkd/index.ts';
+import services from './services/index.ts';
 import sysctl from './sysctl.ts';
 
 /** Every target vrfgen knows. Adding one is a file in this folder and a line here. */

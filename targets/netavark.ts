@@ -1,7 +1,7 @@
-import { error } from '../src/diagnostics.ts';
-import type { ContainersProfile } from '../src/platforms.ts';
-import { hexIdFromName } from '../src/stable-id.ts';
-import type { OutputFile, Target } from '../src/target.ts';
+import { error } from '../src/diagnostics/diagnostics.ts';
+import type { ContainersProfile } from '../src/platforms/platforms.ts';
+import { hexIdFromName } from '../src/render/stable-id.ts';
+import type { OutputFile, Target } from '../src/render/target.ts';
 
 /**
  * Podman reads every `<name>.json` here as the network `<name>` (the name must equal the file name).

@@ -1,7 +1,7 @@
-import type { Member, Model, Route, Rule, VlanParent, Vrf } from '../src/model.ts';
-import type { NetplanProfile } from '../src/platforms.ts';
-import type { OutputFile, Target } from '../src/target.ts';
-import { routeView, ruleView } from './networkd.ts';
+import type { Member, Model, Route, Rule, VlanParent, Vrf } from '../src/model/model.ts';
+import type { NetplanProfile } from '../src/platforms/platforms.ts';
+import type { OutputFile, Target } from '../src/render/target.ts';
+import { routeView, ruleView } from './networkd/index.ts';
 
 /**
  * netplan merges /{lib,etc,run}/netplan/*.yaml in file-name order, later files amending or
@@ -116,7 +116,7 @@ const trunk = (p: VlanParent): [string, object][] =>
 
 /**
  * The YAML document and the drop-ins of a model. Exported so that the YAML writer's differential
- * test (test/plain-yaml-stringify.test.ts) and the property tests see exactly the document rendered.
+ * test (test/intent/plain-yaml-stringify.test.ts) and the property tests see exactly the document rendered.
  */
 export function netplanDocument(model: Model) {
   const np = model.platform.netplan;

@@ -1,9 +1,9 @@
-import { error, warning, type Diagnostic } from '../src/diagnostics.ts';
-import type { Family } from '../src/ip.ts';
-import type { Member, Model, Route, Rule, VlanParent, Vrf } from '../src/model.ts';
-import type { NetworkManagerProfile } from '../src/platforms.ts';
-import { uuidFromName } from '../src/stable-id.ts';
-import type { OutputFile, Target } from '../src/target.ts';
+import { error, warning, type Diagnostic } from '../src/diagnostics/diagnostics.ts';
+import type { Family } from '../src/model/ip.ts';
+import type { Member, Model, Route, Rule, VlanParent, Vrf } from '../src/model/model.ts';
+import type { NetworkManagerProfile } from '../src/platforms/platforms.ts';
+import { uuidFromName } from '../src/render/stable-id.ts';
+import type { OutputFile, Target } from '../src/render/target.ts';
 
 /**
  * NetworkManager's keyfile plugin reads every `*.nmconnection` here, and ignores a file that is not

@@ -1,4 +1,4 @@
-import type { Target } from '../src/target.ts';
+import type { Target } from '../src/render/target.ts';
 
 /**
  * The l3mdev keys the intent sets, and forwarding when a VRF runs BGP (resolve-bgp.ts).

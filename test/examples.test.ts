@@ -1,7 +1,7 @@
 /** Every shipped example validates clean through the CLI (their rendered trees are golden cases). */
 import { relative } from 'node:path';
 import { expect, test } from 'vitest';
-import { exampleIntents, ROOT, vrfgen } from './helpers.ts';
+import { exampleIntents, ROOT, vrfgen } from './support/helpers.ts';
 
 const examples = exampleIntents().map((e) => relative(ROOT, e.intent));
 

@@ -1,10 +1,10 @@
 /**
  * Property tests over the intent language (fast-check): thousands of generated intents, most of them
- * plausible, many hostile in some field or damaged as text (test/fuzz/intents.ts). For every one:
+ * plausible, many hostile in some field or damaged as text (test/support/fuzz/intents.ts). For every one:
  * loading and resolving never throws — it gives diagnostics, each with a position, or a model — and
  * for a model, every target renders without throwing, and each output re-parsed the way its consumer
  * reads it holds exactly the sections, keys, YAML structure and facts the model implies, whatever the
- * strings contained (test/fuzz/oracle.ts).
+ * strings contained (test/support/fuzz/oracle.ts).
  *
  * 10 000 intents per run by default (VRFGEN_FUZZ_RUNS to change it). The seed differs per run and is
  * printed with any failure, with the shrunk counterexample: VRFGEN_FUZZ_SEED=<seed> repeats the run.
@@ -12,17 +12,17 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { hasErrors } from '../src/diagnostics.ts';
+import { hasErrors } from '../src/diagnostics/diagnostics.ts';
 import { validate, validateText } from '../src/index.ts';
-import type { Model } from '../src/model.ts';
-import { renderTargets } from '../src/render.ts';
-import type { Target } from '../src/target.ts';
+import type { Model } from '../src/model/model.ts';
+import { renderTargets } from '../src/render/render.ts';
+import type { Target } from '../src/render/target.ts';
 import { stringify } from 'yaml';
-import { stringifyPlainYaml } from '../src/plain-yaml-stringify.ts';
+import { stringifyPlainYaml } from '../src/intent/plain-yaml-stringify.ts';
 import { targets } from '../targets/index.ts';
 import { netplanDocument } from '../targets/netplan.ts';
-import { intentText } from './fuzz/intents.ts';
-import { ROOT } from './helpers.ts';
+import { intentText } from './support/fuzz/intents.ts';
+import { ROOT } from './support/helpers.ts';
 import {
   fileProblems,
   frrProblems,
@@ -34,7 +34,7 @@ import {
   networkmanagerProblems,
   servicesProblems,
   sysctlProblems,
-} from './fuzz/oracle.ts';
+} from './support/fuzz/oracle.ts';
 
 const RUNS = Number(process.env.VRFGEN_FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.VRFGEN_FUZZ_SEED ?? Date.now() % 2 ** 31);

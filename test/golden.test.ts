@@ -5,14 +5,14 @@
  * may hold a `root/` tree: the unit files the services target reads, as `generate --root` would.
  * A target added to the registry makes every case fail until its expectations are committed.
  * VRFGEN_UPDATE_GOLDEN=1 rewrites expectations — review every byte against the real consumers
- * (test/consumers.test.ts runs them on these trees) before committing.
+ * (test/consumers/networkd-sysctl.test.ts runs them on these trees) before committing.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { OutputFile } from '../src/target.ts';
+import type { OutputFile } from '../src/render/target.ts';
 import { targetNames } from '../targets/index.ts';
-import { goldenCases, modelOf, read, render, treeOf, unitsOf } from './helpers.ts';
+import { goldenCases, modelOf, read, render, treeOf, unitsOf } from './support/helpers.ts';
 
 const update = process.env.VRFGEN_UPDATE_GOLDEN === '1';
 

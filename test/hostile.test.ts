@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { validateText } from '../src/index.ts';
-import { MAX_BROKEN_ENTRIES, MAX_INTENT_BYTES, MAX_SHOWN_DIAGNOSTICS } from '../src/limits.ts';
-import { CLI, treeOf } from './helpers.ts';
+import { MAX_BROKEN_ENTRIES, MAX_INTENT_BYTES, MAX_SHOWN_DIAGNOSTICS } from '../src/intent/limits.ts';
+import { CLI, treeOf } from './support/helpers.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'vrfgen-hostile-'));
 
@@ -108,7 +108,7 @@ describe(`the costliest ${MAX_INTENT_BYTES / 1024 / 1024} MiB intents finish in 
     expect(r.stderr).not.toMatch(/internal error|heap out of memory|Maximum call stack/);
     expect(r.code).toBe(code);
     expect(treeOf(join(dir, 'root'))).toEqual([]);
-    // Described one by one up to a bound (src/limits.ts), then counted.
+    // Described one by one up to a bound (src/intent/limits.ts), then counted.
     if (what.includes('unknown key')) expect(r.stderr).toMatch(new RegExp(`error intent/too-many-problems: vrfs: \\d{5} more entries with problems, from 'v${MAX_BROKEN_ENTRIES}' on`));
     const shown = r.stderr.split('\n').filter((l) => / (error|warning) [a-z0-9-]+\/[a-z0-9-]+: /.test(l)).length;
     expect(shown).toBeLessThanOrEqual(MAX_SHOWN_DIAGNOSTICS);

@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { formatDiagnostic } from '../src/diagnostics.ts';
+import { formatDiagnostic } from '../src/diagnostics/diagnostics.ts';
 import { validateText } from '../src/index.ts';
-import { ROOT, run, CLI } from './helpers.ts';
+import { ROOT, run, CLI } from './support/helpers.ts';
 
 const DIR = join(ROOT, 'test/invalid');
 const cases = readdirSync(DIR).sort();
@@ -45,7 +45,7 @@ const TESTED_ELSEWHERE = new Set([
   'intent/too-large',
   'intent/too-many-problems', // hostile.test.ts: 85 000 VRFs with an unknown key each
   // Render-time: the containers-on-debian-12 and ipv6-onlink-rules MANIFESTs, the other targets'
-  // MANIFESTs in the container cases, and the property tests' oracle (test/fuzz/oracle.ts).
+  // MANIFESTs in the container cases, and the property tests' oracle (test/support/fuzz/oracle.ts).
   'netavark/vrf-unsupported',
   'networkmanager/rule-without-priority',
   'networkmanager/address-less-routes',

@@ -1,12 +1,12 @@
-import { formatCidr, formatIp, parseCidr, parseIp, type Family } from '../ip.ts';
+import { formatCidr, formatIp, parseCidr, parseIp, type Family } from '../model/ip.ts';
 
 /**
- * Canonical text (src/ip.ts: dotted quad, RFC 5952) for the addresses and prefixes ip prints. ip
+ * Canonical text (src/model/ip.ts: dotted quad, RFC 5952) for the addresses and prefixes ip prints. ip
  * prints them canonically already, so text that is canonical is kept as printed and only the rest
  * is parsed and printed again: a state of 4000 VRFs holds 12000 addresses and 8000 prefixes, nearly
  * all different (one /24 and one link-local address per link), and parsing IPv6 goes through BigInt.
  * Each shortcut answers "canonical" only for text formatIp/formatCidr would give back unchanged
- * (test/check-parse.test.ts holds them to ip.ts on random addresses).
+ * (test/check/parse.test.ts holds them to ip.ts on random addresses).
  */
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';

@@ -1,4 +1,4 @@
-import type { Path, SourcePos } from '../diagnostics.ts';
+import type { Path, SourcePos } from '../diagnostics/diagnostics.ts';
 import type { Fact, Value } from './facts.ts';
 import type { Observed, Unknown } from './observed.ts';
 

@@ -1,7 +1,7 @@
-import type { Path } from '../diagnostics.ts';
-import { compareCidr, contains, parseCidr, type Cidr, type Family } from '../ip.ts';
-import type { Bgp, Model, Route } from '../model.ts';
-import type { OutputFile } from '../target.ts';
+import type { Path } from '../diagnostics/diagnostics.ts';
+import { compareCidr, contains, parseCidr, type Cidr, type Family } from '../model/ip.ts';
+import type { Bgp, Model, Route } from '../model/model.ts';
+import type { OutputFile } from '../render/target.ts';
 
 /**
  * The checker's one vocabulary. The model (what should be) and the probe outputs (what is) both

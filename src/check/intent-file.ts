@@ -1,9 +1,9 @@
 import { renderCollectScript } from './script.ts';
 import { checkModel, collectModel, type CheckResult, type CheckSettings } from './check.ts';
 import type { ProbeResult } from './probes.ts';
-import { selectTargets } from '../render.ts';
-import { loadIntentFile } from '../load-file.ts';
-import { validate, validated, type Validated, type ValidateOptions } from '../validate.ts';
+import { selectTargets } from '../render/render.ts';
+import { loadIntentFile } from '../intent/load-file.ts';
+import { validate, validated, type Validated, type ValidateOptions } from '../pipeline/validate.ts';
 
 export interface CheckOptions extends ValidateOptions, CheckSettings {
   /** Targets whose files are compared when a root is checked; default as for generate. */

@@ -1,7 +1,7 @@
-import type { Diagnostic } from '../diagnostics.ts';
-import { contains, parseCidr, parseIp, type Family } from '../ip.ts';
-import type { OutputFile } from '../target.ts';
-import type { Change } from '../write.ts';
+import type { Diagnostic } from '../diagnostics/diagnostics.ts';
+import { contains, parseCidr, parseIp, type Family } from '../model/ip.ts';
+import type { OutputFile } from '../render/target.ts';
+import type { Change } from '../output/write.ts';
 import { bgpSession, keys, linkState, routeItem, routeValue, ruleSelector, type Value } from './facts.ts';
 import { parseAddresses, parseBgpRoutes, parseBgpSummary, parseIdentify, parseLinks, parseRoutes, parseRules, parseSysctl, unitProperties, type Link } from './parse.ts';
 import { identifyFile, type Observation, type ProbeOutput, type ProbeResult } from './probes.ts';
@@ -310,7 +310,7 @@ export function fileFacts(files: readonly OutputFile[], changes: readonly Change
     const c = byPath.get(f.path);
     if (c?.action === 'keep') facts.set(keys.file(f.path), 'as generated');
     else if (c?.action === 'update') {
-      // Same content: the mode differs, or else the owner (a file with its own owner, src/write.ts).
+      // Same content: the mode differs, or else the owner (a file with its own owner, src/output/write.ts).
       const attrs = c.beforeMode === c.mode ? 'owner' : `mode ${c.beforeMode!.toString(8).padStart(4, '0')}`;
       facts.set(keys.file(f.path), c.before === c.after ? attrs : 'edited');
     }

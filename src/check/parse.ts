@@ -1,4 +1,4 @@
-import { bits, formatCidr, parseCidr, parseIp, type Family } from '../ip.ts';
+import { bits, formatCidr, parseCidr, parseIp, type Family } from '../model/ip.ts';
 import { addressCidr, canonicalIp, routePrefix } from './canonical.ts';
 
 /**
@@ -7,7 +7,7 @@ import { addressCidr, canonicalIp, routePrefix } from './canonical.ts';
  * only when non-zero), so the readers are loose: they pick the fields the checker uses, ignore every
  * other key, and turn a field of the wrong shape into "absent" rather than failing. Hand-written
  * guards rather than a schema library: a zod parse per link, address and route was a quarter of
- * `check --state` at 4000 VRFs (8001 links, 36000 routes); test/check-parse.test.ts holds the guards
+ * `check --state` at 4000 VRFs (8001 links, 36000 routes); test/check/parse.test.ts holds the guards
  * to the zod schemas they replace, on the real captures and on damaged entries.
  */
 type Json = Readonly<Record<string, unknown>>;

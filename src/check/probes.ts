@@ -1,5 +1,5 @@
-import type { Family } from '../ip.ts';
-import type { Model } from '../model.ts';
+import type { Family } from '../model/ip.ts';
+import type { Model } from '../model/model.ts';
 import { unitProperties } from './parse.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { printable } from '../diagnostics.ts';
+import { printable } from '../diagnostics/diagnostics.ts';
 import { exitCodeOf, type Finding, type Status } from './compare.ts';
 
 const STATUSES: readonly Status[] = ['ok', 'drift', 'missing', 'extra', 'unknown'];

@@ -1,5 +1,5 @@
-import type { Model } from '../model.ts';
-import { renderTemplate } from '../templates.ts';
+import type { Model } from '../model/model.ts';
+import { renderTemplate } from '../render/templates.ts';
 import { identifyFile, probesFor } from './probes.ts';
 import { PROBE_PATH } from './state.ts';
 

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { ROOT, vrfgen } from '../helpers.ts';
+import { ROOT, vrfgen } from '../support/helpers.ts';
 import { bootFindings, formatFindings } from './boot-findings.ts';
 import { STACKS } from './stacks.ts';
 

@@ -12,9 +12,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, test } from 'vitest';
 import { parseDocument } from 'yaml';
-import { describeWithFacility, probeCommand, ROOT, vrfgen } from '../helpers.ts';
+import { describeWithFacility, probeCommand, ROOT, vrfgen } from '../support/helpers.ts';
 import { bootFindings, formatFindings, type Finding } from './boot-findings.ts';
-import { platforms } from '../../src/platforms.ts';
+import { platforms } from '../../src/platforms/platforms.ts';
 import { image, releases } from './image.ts';
 import { pack, stage } from './overlay.ts';
 import { contradicted, formatFacts, profileFacts } from './profile-facts.ts';
@@ -166,7 +166,7 @@ describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () =
     });
 
     expect(facts.length, 'the guest recorded no versions').toBeGreaterThan(0);
-    expect(formatFacts(contradicted(facts)), 'src/platforms.ts against the boot').toBe('');
+    expect(formatFacts(contradicted(facts)), 'src/platforms/platforms.ts against the boot').toBe('');
     if (stack.tamper) {
       const items = [...(journal.length ? ['journal'] : []), ...clean.wrong.map((f) => f.item)];
       expect(items.sort(), summary(clean)).toEqual([...stack.tamper.findings].sort());

@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { treeOf } from '../helpers.ts';
+import { treeOf } from '../support/helpers.ts';
 
-/** The releases booted, named as their vrfgen platform profiles (src/platforms.ts). */
+/** The releases booted, named as their vrfgen platform profiles (src/platforms/platforms.ts). */
 export type Release = 'debian-12' | 'debian-13';
 export type Variant = 'ifupdown2' | 'ifupdown' | 'networkmanager';
 

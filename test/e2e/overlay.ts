@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { treeOf, vrfgen } from '../helpers.ts';
+import { treeOf, vrfgen } from '../support/helpers.ts';
 
 /** Files every boot gets: the runner unit and script (see guest/). */
 const GUEST_FILES = join(import.meta.dirname, 'guest');

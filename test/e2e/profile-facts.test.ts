@@ -1,13 +1,13 @@
 /**
  * The platform profiles of the booted releases, pinned to what real boots recorded
  * (test/e2e/captures/versions/<release>-<image>/: `dpkg-query -W` and `uname -r` in the guest):
- * `npm test` fails when src/platforms.ts drifts from what Debian 12 and 13 really ship.
+ * `npm test` fails when src/platforms/platforms.ts drifts from what Debian 12 and 13 really ship.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { platforms, type Platform } from '../../src/platforms.ts';
-import { ROOT } from '../helpers.ts';
+import { platforms, type Platform } from '../../src/platforms/platforms.ts';
+import { ROOT } from '../support/helpers.ts';
 import { releases } from './image.ts';
 import { STACKS } from './stacks.ts';
 import { contradicted, formatFacts, profileFacts, upstream } from './profile-facts.ts';

@@ -1,11 +1,11 @@
 /**
- * The platform profile (src/platforms.ts) held against a booted release: the versions the guest
+ * The platform profile (src/platforms/platforms.ts) held against a booted release: the versions the guest
  * really runs (`dpkg-query -W` and `uname -r`, recorded by the runner in `boot/`) must be the ones
  * the profile assumes, since vrfgen's version-dependent choices are derived from them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Platform } from '../../src/platforms.ts';
+import type { Platform } from '../../src/platforms/platforms.ts';
 
 export interface ProfileFact {
   /** `profile.field`, e.g. `netplan.version`. */

@@ -1,0 +1,215 @@
+import type { Path } from '../diagnostics/diagnostics.ts';
+import type { Family } from './ip.ts';
+import type { Platform, PlatformName } from '../platforms/platforms.ts';
+
+/**
+ * The resolved model: what the system should look like. Every default is applied, every list is
+ * sorted, every cross-reference is checked, and every address is canonical text. Targets only
+ * translate it; they never look at the intent.
+ *
+ * ```yaml
+ * vrfs:
+ *   mgmt:
+ *     table: 10
+ *     interfaces: {eth1: {addresses: [10.10.0.1/24]}}
+ *     routes: [{to: default, via: 10.10.0.254}]
+ * ```
+ * resolves to one Vrf `mgmt` (table 10) with member `eth1` carrying the route
+ * `0.0.0.0/0 via 10.10.0.254 table 10`, and two isolation routes on the VRF itself.
+ */
+export interface Model {
+  /** Intent file name (no directories), for file headers and reports. */
+  readonly source: string;
+  readonly platformName: PlatformName;
+  readonly platform: Platform;
+  /** Sorted by name. */
+  readonly vrfs: readonly Vrf[];
+  /** Sorted by key; only the keys the intent sets. */
+  readonly sysctls: readonly Sysctl[];
+  /** Links that carry VLAN members but are not members themselves; sorted by name. */
+  readonly vlanParents: readonly VlanParent[];
+  /** FRR's BGP instance in the default VRF, which `import vrf` creates by itself when no config
+   *  names it; present when a VRF imports another, so the config says what FRR would add silently. */
+  readonly bgpDefault?: BgpDefault;
+}
+
+export interface Vrf {
+  readonly name: string;
+  readonly table: number;
+  readonly isolate: boolean;
+  /** Sorted by name. */
+  readonly members: readonly Member[];
+  /** Routes that are not bound to a member (blackhole/unreachable/prohibit, isolation); sorted. */
+  readonly routes: readonly Route[];
+  /** Sorted by priority, then selectors. */
+  readonly rules: readonly Rule[];
+  /** systemd unit names, normalised (`ssh` → `ssh.service`), sorted. */
+  readonly services: readonly Service[];
+  /** The VRF's BGP instance (frr target). */
+  readonly bgp?: Bgp;
+  /** Podman bridge networks attached to this VRF; sorted by network name. */
+  readonly containers: readonly ContainerNetwork[];
+  readonly at: Path;
+}
+
+/**
+ * A Podman bridge network whose bridge netavark enslaves to the VRF. Its subnet is a member subnet
+ * of the VRF in effect: the bridge carries the gateway address, the containers sit behind it.
+ *
+ * ```yaml
+ * containers: [{network: rednet, subnet: 10.77.1.0/24}]
+ * ```
+ * resolves to bridge `br-rednet` with gateway 10.77.1.1 in VRF `red`.
+ */
+export interface ContainerNetwork {
+  /** Podman's network name, also its file name. */
+  readonly network: string;
+  readonly vrf: string;
+  /** Canonical prefix. */
+  readonly subnet: string;
+  readonly family: Family;
+  /** The bridge's address (no prefix length). */
+  readonly gateway: string;
+  /** Interface name of the bridge netavark creates. */
+  readonly bridge: string;
+  readonly at: Path;
+}
+
+export interface Member {
+  readonly name: string;
+  readonly vrf: string;
+  readonly vlan?: { readonly parent: string; readonly id: number };
+  /** Canonical CIDR text, sorted (IPv4 first). */
+  readonly addresses: readonly string[];
+  /** Routes whose next hop is on this member; sorted. */
+  readonly routes: readonly Route[];
+  /** Names of VLAN members created on this member, sorted. */
+  readonly vlans: readonly string[];
+  readonly at: Path;
+}
+
+export type RouteType = 'unicast' | 'blackhole' | 'unreachable' | 'prohibit';
+
+export interface Route {
+  /** Canonical destination prefix, e.g. `0.0.0.0/0`, `2001:db8::/64`. */
+  readonly to: string;
+  readonly family: Family;
+  readonly type: RouteType;
+  readonly via?: string;
+  /** The member the route is bound to (unicast routes only). */
+  readonly dev?: string;
+  readonly metric?: number;
+  readonly onlink: boolean;
+  /** Always the VRF's table (adopted in resolve). */
+  readonly table: number;
+  /** True for the routes `isolate` adds. */
+  readonly isolation: boolean;
+  readonly at: Path;
+}
+
+export interface Rule {
+  readonly from?: string;
+  readonly to?: string;
+  readonly iif?: string;
+  readonly oif?: string;
+  readonly priority?: number;
+  /** 4 or 6 when a prefix fixes it; 'both' for interface-only selectors. */
+  readonly family: Family | 'both';
+  readonly table: number;
+  readonly at: Path;
+}
+
+export interface Service {
+  readonly unit: string;
+  /** What kind of unit: a service runs the processes, a socket holds listeners PID 1 creates. */
+  readonly kind: 'service' | 'socket';
+  readonly vrf: string;
+  /** The unit's ExecStart= lines as the intent gives them (checked: one line each, known
+   *  specifiers); absent when the intent leaves them to the unit file or vrfgen's table. */
+  readonly execStart?: readonly string[];
+  readonly at: Path;
+}
+
+export interface Sysctl {
+  /** Full key, e.g. `net.ipv4.tcp_l3mdev_accept`. */
+  readonly key: string;
+  readonly value: 0 | 1;
+  readonly at: Path;
+}
+
+export interface VlanParent {
+  readonly name: string;
+  /** VLAN member names created on this parent, sorted. */
+  readonly vlans: readonly string[];
+  /** The foreign .network file that configures this parent, if the intent names one. */
+  readonly networkdFile?: string;
+  readonly at: Path;
+}
+
+/** Metric of the isolation routes: the kernel's advice (admin distance 255, metric 8192 in FRR terms). */
+export const ISOLATION_METRIC = 4278198272;
+
+/** `internal`: the local ASN; `external`: any other; or one ASN. */
+export type RemoteAs = number | 'internal' | 'external';
+
+/** A TCP MD5 key (RFC 2385). Only targets that must write it read `value`; `from` names it in messages. */
+export interface Secret {
+  readonly value: string;
+  /** The password-file as the intent gives it, or `inline`. */
+  readonly from: string;
+}
+
+export interface Bgp {
+  readonly asn: number;
+  /** IPv4 address text. */
+  readonly routerId: string;
+  /** Sorted by address. */
+  readonly neighbors: readonly BgpNeighbor[];
+  /** Sorted by range. */
+  readonly listen: readonly BgpListen[];
+  /** Most dynamic neighbours of the instance: the sum of the ranges' limits (a range without one
+   *  counts FRR's default, 100); absent when no range sets one. */
+  readonly listenLimit?: number;
+  /** Sorted. */
+  readonly redistribute: readonly ('connected' | 'static')[];
+  /**
+   * With `static`: the IPv4 prefixes of the VRF's own routes (not the isolation routes), sorted. The
+   * network stack installs them, so zebra sees them as kernel routes; only these are announced.
+   */
+  readonly staticRoutes: readonly string[];
+  /** Names of VRFs (each with a bgp section) whose BGP routes are leaked into this one; sorted. */
+  readonly importVrfs: readonly string[];
+  readonly at: Path;
+}
+
+export interface BgpNeighbor {
+  readonly address: string;
+  readonly remoteAs: RemoteAs;
+  /** True when the peer is in another AS: FRR then needs a policy in and out (ebgp-requires-policy). */
+  readonly external: boolean;
+  /** The member whose subnet holds the peer. */
+  readonly dev: string;
+  readonly password?: Secret;
+  readonly at: Path;
+}
+
+export interface BgpListen {
+  /** Canonical prefix. */
+  readonly range: string;
+  readonly remoteAs: RemoteAs;
+  readonly external: boolean;
+  /** The member whose subnet holds the range. */
+  readonly dev: string;
+  readonly password?: Secret;
+  /** Prefixes taken from these peers; without it every prefix is taken. */
+  readonly accept?: { readonly prefix: string; readonly minLength: number; readonly maxLength: number };
+  readonly limit?: number;
+  readonly at: Path;
+}
+
+export interface BgpDefault {
+  readonly asn: number;
+  readonly routerId: string;
+  /** The VRF it was taken from (the first that imports another). */
+  readonly from: string;
+}

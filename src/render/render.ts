@@ -1,0 +1,69 @@
+import { targets, type TargetName } from '../../targets/index.ts';
+import { warning, type Diagnostic } from '../diagnostics/diagnostics.ts';
+import type { Model } from '../model/model.ts';
+import { TargetSelectionError, type Command, type OutputFile, type Target } from './target.ts';
+import { renderTemplate } from './templates.ts';
+import type { UnitFiles } from '../systemd/read-units.ts';
+
+
+/**
+ * Resolve a `--target` list. Without one: networkd plus every system target. Network targets are
+ * alternative ways to persist the same links, so two of them in one run would fight over the links.
+ */
+export function selectTargets(names?: readonly string[]): Target[] {
+  const wanted = names ?? ['networkd', ...Object.values(targets).filter((t) => t.kind === 'system').map((t) => t.name)];
+  const unknown = wanted.filter((n) => !Object.hasOwn(targets, n));
+  if (unknown.length) {
+    throw new TargetSelectionError(`unknown target ${unknown.map((n) => `'${n}'`).join(', ')}; known: ${Object.keys(targets).join(', ')}`);
+  }
+  const chosen = [...new Set(wanted)].map((n) => targets[n as TargetName] as Target);
+  const network = chosen.filter((t) => t.kind === 'network');
+  if (network.length > 1) {
+    throw new TargetSelectionError(`choose one network-stack target per run, not ${network.map((t) => t.name).join(' and ')}`);
+  }
+  return chosen;
+}
+
+/**
+ * Render each target; files come back sorted by path so every later step is deterministic. `units`
+ * are the unit files read under the root beforehand (src/systemd/read-units.ts), for targets that bind services.
+ * `reload` holds each target's commands for a running system, in registry order (network stacks
+ * before the services bound to their VRFs), whatever order `chosen` has.
+ */
+export function renderTargets(
+  model: Model,
+  chosen: readonly Target[],
+  units: UnitFiles = new Map(),
+): { files: OutputFile[]; diagnostics: Diagnostic[]; reload: Command[] } {
+  const diagnostics: Diagnostic[] = [];
+  const ctx = {
+    template: (name: string, view: object) => renderTemplate(name, view, model.source),
+    report: (d: Diagnostic) => diagnostics.push(d),
+    units,
+  };
+  const rendered = chosen.map((t) => ({ t, files: t.render(model, ctx) }));
+  const files = rendered.flatMap((r) => r.files);
+  const order = Object.keys(targets);
+  const reload = rendered
+    .filter((r) => r.files.length > 0)
+    .sort((a, b) => order.indexOf(a.t.name) - order.indexOf(b.t.name))
+    .flatMap((r) => r.t.reload(r.files));
+  if (!chosen.some((t) => t.name === 'services')) {
+    // Say so rather than drop the binding silently: the units would keep running outside their VRF.
+    for (const s of model.vrfs.flatMap((v) => v.services)) {
+      diagnostics.push(warning('generate/service-not-bound', s.at, `vrf '${s.vrf}': service '${s.unit}' is not bound by this run (no services target chosen)`));
+    }
+  }
+  if (!chosen.some((t) => t.name === 'netavark')) {
+    // Likewise: the containers would start on a bridge outside their VRF.
+    for (const c of model.vrfs.flatMap((v) => v.containers)) {
+      diagnostics.push(warning('generate/containers-not-attached', c.at, `vrf '${c.vrf}': container network '${c.network}' is not written by this run (no netavark target chosen)`));
+    }
+  }
+  const paths = new Set<string>();
+  for (const f of files) {
+    if (paths.has(f.path)) throw new Error(`vrfgen bug: two outputs for ${f.path}`);
+    paths.add(f.path);
+  }
+  return { files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), diagnostics, reload };
+}

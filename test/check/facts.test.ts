@@ -1,0 +1,199 @@
+/**
+ * The fact vocabulary: expectedFacts() of a shipped example, and observedFacts() on probe outputs
+ * the captured boots do not cover. The JSON samples are what iproute2 6.1 printed on this
+ * project's development machine (in a network namespace) or lines of the captured boots, except
+ * the VLAN link (this kernel has no 8021q; the sample has the fields iproute2 prints for one) and
+ * the systemd ≥ 260 property (documented, backends §9).
+ */
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { compare } from '../../src/check/compare.ts';
+import { expectedFacts } from '../../src/check/facts.ts';
+import { observedFacts } from '../../src/check/observed.ts';
+import type { Observation, ProbeOutput, ProbeResult } from '../../src/check/probes.ts';
+import { ROOT, modelOf } from '../support/helpers.ts';
+
+test('expectedFacts: every item the shipped mgmt-and-production example implies', async () => {
+  const { model } = await modelOf(join(ROOT, 'examples/mgmt-and-production.yaml'));
+  expect(expectedFacts(model!).map((f) => [f.key, f.value])).toEqual([
+    ['link mgmt kind', 'vrf'],
+    ['link mgmt table', 10],
+    ['link mgmt state', 'up'],
+    ['link eth1 master', 'mgmt'],
+    ['link eth1 state', 'up'],
+    ['addr eth1 10.10.0.1/24', 'present'],
+    ['addr eth1 2001:db8:10::1/64', 'present'],
+    ['route4 main dev eth1', []],
+    ['route6 main dev eth1', []],
+    ['route4 10 0.0.0.0/0 metric 0', 'via 10.10.0.254 dev eth1'],
+    ['route4 10 0.0.0.0/0 metric 4278198272', 'unreachable'],
+    ['route6 10 ::/0 metric 1024', 'via 2001:db8:10::fe dev eth1'],
+    ['route6 10 ::/0 metric 4278198272', 'unreachable'],
+    ['service ssh.service state', 'active'],
+    ['service ssh.service vrf', 'mgmt'],
+    ['link production kind', 'vrf'],
+    ['link production table', 20],
+    ['link production state', 'up'],
+    ['link eth0.100 master', 'production'],
+    ['link eth0.100 state', 'up'],
+    ['link eth0.100 vlan', 'eth0 id 100'],
+    ['addr eth0.100 192.0.2.1/24', 'present'],
+    ['addr eth0.100 2001:db8:100::1/64', 'present'],
+    ['route4 main dev eth0.100', []],
+    ['route6 main dev eth0.100', []],
+    ['link eth2 master', 'production'],
+    ['link eth2 state', 'up'],
+    ['addr eth2 10.20.0.1/24', 'present'],
+    ['route4 main dev eth2', []],
+    ['route4 20 0.0.0.0/0 metric 0', 'via 10.20.0.254 dev eth2'],
+    ['route4 20 0.0.0.0/0 metric 4278198272', 'unreachable'],
+    ['route4 20 198.51.100.0/24 metric 50', 'via 192.0.2.254 dev eth0.100'],
+    ['route4 20 203.0.113.0/24 metric 0', 'blackhole'],
+    ['route6 20 ::/0 metric 4278198272', 'unreachable'],
+    ['rule4 from 192.0.2.0/24 pref 100', 'table 20'],
+    ['link eth0 state', 'up'],
+    ['rule4 l3mdev', 'pref 1000'],
+    ['rule6 l3mdev', 'pref 1000'],
+    ['sysctl net.ipv4.raw_l3mdev_accept', 1],
+    ['sysctl net.ipv4.tcp_l3mdev_accept', 0],
+    ['sysctl net.ipv4.udp_l3mdev_accept', 0],
+  ]);
+});
+
+const ok = (stdout: string): ProbeOutput => ({ code: 0, stdout, stderr: '' });
+const result = (file: string, observes: Observation, output?: ProbeOutput, label?: string): ProbeResult => ({
+  probe: { file, argv: [], observes, ...(label ? { label } : {}) },
+  ...(output ? { output } : {}),
+});
+
+const VRF_LINKS = '[{"ifindex":5,"ifname":"mgmt","flags":["NOARP","MASTER","UP","LOWER_UP"],"linkinfo":{"info_kind":"vrf","info_data":{"table":10}}}]';
+
+describe('observedFacts', () => {
+  test('rules: prefixes with srclen/dstlen, host sources, interfaces, and table names (ifupdown2 names tables after VRFs)', () => {
+    const rules =
+      '[{"priority":0,"src":"all","table":"local"},{"priority":98,"src":"all","oif":"a0","table":"10"},' +
+      '{"priority":100,"src":"192.0.2.0","srclen":24,"table":"10"},{"priority":32765,"src":"1.2.3.4","table":"mgmt"},' +
+      '{"priority":200,"src":"all","dst":"2001:db8::","dstlen":32,"table":"10"},{"priority":300,"src":"all","fwmark":"0x1","table":"main"},' +
+      '{"priority":1000,"src":"all","l3mdev":null}]';
+    const { facts } = observedFacts([result('links.json', { kind: 'links' }, ok(VRF_LINKS)), result('rule.json', { kind: 'rules', family: 4 }, ok(rules))]);
+    const rule = Object.fromEntries([...facts].filter(([k]) => k.startsWith('rule4')));
+    expect(rule).toEqual({
+      'rule4 oif a0': 'table 10',
+      'rule4 oif a0 pref 98': 'table 10',
+      'rule4 from 192.0.2.0/24': 'table 10',
+      'rule4 from 192.0.2.0/24 pref 100': 'table 10',
+      'rule4 from 1.2.3.4/32': 'table 10',
+      'rule4 from 1.2.3.4/32 pref 32765': 'table 10',
+      'rule4 to 2001:db8::/32': 'table 10',
+      'rule4 to 2001:db8::/32 pref 200': 'table 10',
+      // a selector vrfgen never writes keeps the rule from matching an intent rule
+      'rule4 fwmark=0x1': 'table 254',
+      'rule4 fwmark=0x1 pref 300': 'table 254',
+      'rule4 l3mdev': 'pref 1000',
+    });
+  });
+
+  test('routes: host destinations, the IPv6 unreachable default on lo, types; address routes are not listed', () => {
+    const v6 = '[{"dst":"default","gateway":"2001:db8::fe","dev":"a0","metric":1024,"flags":[],"pref":"medium"},{"type":"unreachable","dst":"default","dev":"lo","metric":4278198272,"flags":[],"pref":"medium"},{"dst":"fe80::/64","dev":"a0","protocol":"kernel","metric":256,"flags":[],"pref":"medium"}]';
+    const v4 = '[{"dst":"10.9.9.9","gateway":"10.1.0.254","dev":"a0","flags":[]},{"type":"prohibit","dst":"203.0.114.0/24","flags":[]},{"type":"local","dst":"10.1.0.1","dev":"a0","protocol":"kernel","scope":"host","prefsrc":"10.1.0.1","flags":[]}]';
+    const { facts } = observedFacts([
+      result('route6-table10.json', { kind: 'routes', family: 6, table: 10 }, ok(v6)),
+      result('route-table10.json', { kind: 'routes', family: 4, table: 10 }, ok(v4)),
+    ]);
+    expect(Object.fromEntries(facts)).toEqual({
+      'route6 10 ::/0 metric 1024': 'via 2001:db8::fe dev a0',
+      'route6 10 ::/0 metric 4278198272': 'unreachable',
+      'route6 10 fe80::/64 metric 256': 'dev a0',
+      'route6 10 *': ['::/0 metric 1024 via 2001:db8::fe dev a0', '::/0 metric 4278198272 unreachable'],
+      'route6 10 dev a0': ['::/0 metric 1024 via 2001:db8::fe dev a0'],
+      'route4 10 10.9.9.9/32 metric 0': 'via 10.1.0.254 dev a0',
+      'route4 10 203.0.114.0/24 metric 0': 'prohibit',
+      'route4 10 *': ['10.9.9.9/32 metric 0 via 10.1.0.254 dev a0', '203.0.114.0/24 metric 0 prohibit'],
+      'route4 10 dev a0': ['10.9.9.9/32 metric 0 via 10.1.0.254 dev a0'],
+    });
+  });
+
+  test('links: a VLAN member enslaved to a VRF; a link without carrier', () => {
+    const links =
+      '[{"ifindex":7,"link":"eth0","ifname":"eth0.100","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"master":"production",' +
+      '"linkinfo":{"info_kind":"vlan","info_data":{"protocol":"802.1Q","id":100},"info_slave_kind":"vrf","info_slave_data":{"table":20}}},' +
+      '{"ifindex":2,"ifname":"eth0","flags":["BROADCAST","MULTICAST","UP"]}]';
+    const { facts } = observedFacts([result('links.json', { kind: 'links' }, ok(links))]);
+    expect(Object.fromEntries(facts)).toEqual({
+      'link eth0.100 kind': 'vlan',
+      'link eth0.100 state': 'up',
+      'link eth0.100 master': 'production',
+      'link eth0.100 vlan': 'eth0 id 100',
+      'link production members': ['eth0.100'],
+      'link eth0 kind': 'none',
+      'link eth0 state': 'up (no carrier)',
+      'link eth0 master': 'none',
+      'link eth0 vlan': 'none',
+    });
+  });
+
+  test('a table that does not exist is empty (iproute2 6.1 exits 2 and prints a lone "["), not unknown', () => {
+    const missing = { code: 2, stdout: '[', stderr: 'Error: ipv4: FIB table does not exist.\nDump terminated\n' };
+    const o = observedFacts([result('route-table10.json', { kind: 'routes', family: 4, table: 10 }, missing)]);
+    expect(o.unknown.size).toBe(0);
+    expect(compare([{ key: 'route4 10 0.0.0.0/0 metric 0', value: 'via 10.10.0.254 dev eth1' }], o)[0]!.status).toBe('missing');
+  });
+
+  test('failed, missing or unreadable probes make their keys unknown, with the reason', () => {
+    const o = observedFacts([
+      result('links.json', { kind: 'links' }, ok('[{},{},{},{}]')), // iproute2 6.1: one {} per link a filter rejected
+      result('addr.json', { kind: 'addresses' }, ok('{"not": "a list"}')),
+      result('rule.json', { kind: 'rules', family: 4 }, { code: 1, stdout: '', stderr: 'Error: something\nmore\n' }),
+      result('sysctl-l3mdev.txt', { kind: 'sysctl' }),
+      result('rule6.json', { kind: 'rules', family: 6 }, { code: null, stdout: '[]', stderr: '' }),
+    ]);
+    expect(o.facts.size).toBe(0);
+    expect(Object.fromEntries(o.unknown)).toEqual({
+      'addr ': { probe: 'addr.json', why: 'unreadable output (not a JSON array)' },
+      'rule4 ': { probe: 'rule.json', why: 'exit 1: Error: something' },
+      'sysctl ': { probe: 'sysctl-l3mdev.txt', why: 'not collected' },
+      'rule6 ': { probe: 'rule6.json', why: 'no exit status recorded' },
+    });
+    const findings = compare(
+      [
+        { key: 'link mgmt kind', value: 'vrf' },
+        { key: 'addr eth1 10.0.0.1/24', value: 'present' },
+        { key: 'rule4 l3mdev', value: 'pref 1000' },
+        { key: 'addr eth1 *', value: [] },
+      ],
+      o,
+    );
+    expect(findings.map((f) => f.status)).toEqual(['missing', 'unknown', 'unknown', 'unknown']);
+  });
+
+  describe('services', () => {
+    const unit = (stdout: string, identify?: ProbeOutput) => [
+      result('unit-ssh.service.txt', { kind: 'unit', unit: 'ssh.service' }, ok(stdout)),
+      ...(identify ? [result('vrf-identify-ssh.service.txt', { kind: 'vrf-identify', unit: 'ssh.service', pid: 311 }, identify, '311')] : []),
+    ];
+    const vrfOf = (results: ProbeResult[]) => {
+      const o = observedFacts(results);
+      return o.facts.get('service ssh.service vrf') ?? o.unknown.get('service ssh.service vrf')?.why;
+    };
+    const RUNNING = 'LoadState=loaded\nActiveState=active\nSubState=running\nMainPID=311\n';
+
+    test('the VRF of the MainPID, as ip vrf identify answers for that PID', () => {
+      expect(vrfOf(unit(RUNNING, ok('311 mgmt\n')))).toBe('mgmt');
+      expect(vrfOf(unit(RUNNING, ok('311 \n')))).toBe('none');
+      expect(vrfOf(unit(RUNNING, ok('312 mgmt\n')))).toBe('answers for PID 312, but MainPID is 311');
+      expect(vrfOf(unit(RUNNING))).toBe('not collected');
+    });
+
+    test('systemd ≥ 260: BindNetworkInterface= binds without a VRF cgroup, so identify finds none', () => {
+      expect(vrfOf(unit(`${RUNNING}BindNetworkInterface=mgmt\n`, ok('311 \n')))).toBe('mgmt');
+    });
+
+    test('a socket unit is bound by BindToDevice=; a unit that does not exist says so', () => {
+      const socket = observedFacts([result('unit-sshd-mgmt.socket.txt', { kind: 'unit', unit: 'sshd-mgmt.socket' }, ok('LoadState=loaded\nActiveState=active\nSubState=listening\nBindToDevice=mgmt\n'))]);
+      expect(socket.facts.get('service sshd-mgmt.socket vrf')).toBe('mgmt');
+      const o = observedFacts(unit('LoadState=not-found\nActiveState=inactive\nSubState=dead\nMainPID=0\n'));
+      expect(o.facts.get('service ssh.service state')).toBe('inactive (not-found)');
+      expect(o.facts.get('service ssh.service vrf')).toBe('none (not running)');
+    });
+  });
+});
