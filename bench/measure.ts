@@ -36,7 +36,8 @@ export function measure(cmd: Command, scratch: string): Sample {
   if (r.error) throw r.error;
   const result = { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   if (cmd.verify) cmd.verify(result);
-  else if (result.code !== 0) throw new Error(`${cmd.argv.join(' ')} exited ${result.code}: ${result.stderr.slice(0, 2000)}`);
+  else if (result.code !== 0)
+    throw new Error(`${cmd.argv.join(' ')} exited ${result.code}: ${result.stderr.slice(0, 2000)}`);
   // time(1) prints "Command exited with non-zero status N" first when the command fails.
   const [user, sys, rss] = readFileSync(out, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
   rmSync(dir, { recursive: true });

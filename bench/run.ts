@@ -17,7 +17,10 @@ import { syntheticIntent, syntheticState } from './synthetic.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 /** The package's bin: what `npx vrfgen` runs. */
-const CLI = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { vrfgen: string } }).bin.vrfgen);
+const CLI = join(
+  ROOT,
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { vrfgen: string } }).bin.vrfgen,
+);
 const EXAMPLE = join(ROOT, 'examples/mgmt-and-production.yaml');
 const NETPLAN = '/usr/sbin/netplan';
 /** The generator `netplan generate` runs (and systemd runs at boot): C, no Python start-up. */
@@ -41,7 +44,10 @@ function ensurePackage(pkg: string, file: string): boolean {
   console.error(`installing ${pkg} (${file} is missing)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
-  spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300', pkg], { stdio: 'inherit', env });
+  spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300', pkg], {
+    stdio: 'inherit',
+    env,
+  });
   return existsSync(file);
 }
 
@@ -50,7 +56,8 @@ function fsTypeOf(path: string): string {
   let best = { at: '', type: '?' };
   for (const line of readFileSync('/proc/self/mounts', 'utf8').split('\n')) {
     const [, at, type] = line.split(' ');
-    if (at && type && (path === at || path.startsWith(at === '/' ? '/' : `${at}/`)) && at.length > best.at.length) best = { at, type };
+    if (at && type && (path === at || path.startsWith(at === '/' ? '/' : `${at}/`)) && at.length > best.at.length)
+      best = { at, type };
   }
   return best.type;
 }
@@ -68,22 +75,30 @@ function main(): void {
   const base = process.env.VRFGEN_BENCH_TMPFS ?? '/dev/shm';
   if (fsTypeOf(base) !== 'tmpfs') throw new Error(`${base} is not a tmpfs; set VRFGEN_BENCH_TMPFS to a tmpfs folder`);
   const work = mkdtempSync(join(base, 'vrfgen-bench-'));
-  const load = { before: loadavg().map((l) => l.toFixed(2)).join(' '), after: '' };
+  const load = {
+    before: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+    after: '',
+  };
 
   // The bin as users run it: executed, so that its #! line (and the node flags there) applies, with
   // this node first on PATH for `env` to find.
   process.env.PATH = `${dirname(process.execPath)}:${process.env.PATH ?? ''}`;
   const vrfgen = (...args: string[]) => [CLI, ...args];
-  const fresh = (dir: string, files: Record<string, string> = {}) => () => {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    for (const [p, content] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, p)), { recursive: true });
-      writeFileSync(join(dir, p), content);
-    }
-  };
+  const fresh =
+    (dir: string, files: Record<string, string> = {}) =>
+    () => {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      for (const [p, content] of Object.entries(files)) {
+        mkdirSync(dirname(join(dir, p)), { recursive: true });
+        writeFileSync(join(dir, p), content);
+      }
+    };
   const exitZero = (what: string, quiet: boolean) => (r: { code: number; stderr: string }) => {
-    if (r.code !== 0 || (quiet && r.stderr !== '')) throw new Error(`${what}: exit ${r.code}\n${r.stderr.slice(0, 2000)}`);
+    if (r.code !== 0 || (quiet && r.stderr !== ''))
+      throw new Error(`${what}: exit ${r.code}\n${r.stderr.slice(0, 2000)}`);
   };
   // ifupdown reads vrfgen's file through Debian's default include line.
   const interfaces = { 'etc/network/interfaces': 'source /etc/network/interfaces.d/*\n' };
@@ -105,7 +120,14 @@ function main(): void {
   add({ name: 'node -e 0', cmd: { argv: [process.execPath, '-e', '0'] } });
   add({ name: 'validate (2 VRFs)', cmd: { argv: vrfgen('validate', EXAMPLE), verify: exitZero('validate', true) } });
   const small = join(work, 'example-root');
-  add({ name: 'generate (2 VRFs)', cmd: { argv: vrfgen('generate', EXAMPLE, '--root', small), prepare: fresh(small), verify: exitZero('generate', true) } });
+  add({
+    name: 'generate (2 VRFs)',
+    cmd: {
+      argv: vrfgen('generate', EXAMPLE, '--root', small),
+      prepare: fresh(small),
+      verify: exitZero('generate', true),
+    },
+  });
 
   const refused: { n: number; bytes: number }[] = [];
   for (const n of SIZES) {
@@ -113,7 +135,9 @@ function main(): void {
     const bytes = Buffer.byteLength(text);
     if (bytes > MAX_INTENT_BYTES) {
       // vrfgen would only say intent/too-large: measuring that is not measuring vrfgen at this size.
-      console.error(`N=${n}: NOT MEASURED, the synthetic intent is ${bytes} bytes, over vrfgen's intent cap of ${MAX_INTENT_BYTES} (src/intent/limits.ts)`);
+      console.error(
+        `N=${n}: NOT MEASURED, the synthetic intent is ${bytes} bytes, over vrfgen's intent cap of ${MAX_INTENT_BYTES} (src/intent/limits.ts)`,
+      );
       refused.push({ n, bytes });
       continue;
     }
@@ -131,11 +155,19 @@ function main(): void {
       add({
         name: `generate -t ${t}`,
         n,
-        cmd: { argv: vrfgen('generate', intent, '--target', t, '--root', root, '--quiet'), prepare: fresh(root, t.startsWith('ifupdown') ? interfaces : {}), verify: exitZero(`generate ${t} n=${n}`, true) },
+        cmd: {
+          argv: vrfgen('generate', intent, '--target', t, '--root', root, '--quiet'),
+          prepare: fresh(root, t.startsWith('ifupdown') ? interfaces : {}),
+          verify: exitZero(`generate ${t} n=${n}`, true),
+        },
         files: () => countFiles(root) - (t.startsWith('ifupdown') ? 1 : 0),
       });
     }
-    add({ name: 'check --state', n, cmd: { argv: vrfgen('check', intent, '--state', state), verify: exitZero(`check n=${n}`, false) } });
+    add({
+      name: 'check --state',
+      n,
+      cmd: { argv: vrfgen('check', intent, '--state', state), verify: exitZero(`check n=${n}`, false) },
+    });
 
     if (anchor) {
       // netplan reads vrfgen's own netplan YAML for this N; its output goes to ROOT/run.
@@ -146,8 +178,18 @@ function main(): void {
         fresh(root, { 'etc/netplan/90-vrfgen.yaml': readFileSync(yaml, 'utf8') })();
         spawnSync('chmod', ['600', join(root, 'etc/netplan/90-vrfgen.yaml')]);
       };
-      add({ name: 'netplan generate', n, anchor: true, cmd: { argv: [NETPLAN, 'generate', '--root-dir', root], prepare, verify: exitZero(`netplan n=${n}`, true) }, files: () => countFiles(join(root, 'run')) });
-      add({ name: `${NETPLAN_C} (C only)`, n, cmd: { argv: [NETPLAN_C, '--root-dir', root], prepare, verify: exitZero(`netplan C n=${n}`, true) } });
+      add({
+        name: 'netplan generate',
+        n,
+        anchor: true,
+        cmd: { argv: [NETPLAN, 'generate', '--root-dir', root], prepare, verify: exitZero(`netplan n=${n}`, true) },
+        files: () => countFiles(join(root, 'run')),
+      });
+      add({
+        name: `${NETPLAN_C} (C only)`,
+        n,
+        cmd: { argv: [NETPLAN_C, '--root-dir', root], prepare, verify: exitZero(`netplan C n=${n}`, true) },
+      });
     }
   }
 
@@ -166,7 +208,9 @@ function main(): void {
     for (let i = 0; i < runs; i++) for (const r of group) r.samples.push(measure(r.cmd, work));
     for (const r of group) r.summary = summarise(r.samples);
   }
-  load.after = loadavg().map((l) => l.toFixed(2)).join(' ');
+  load.after = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   rmSync(work, { recursive: true, force: true });
 
   const md = report(rows, { anchor, netplanVersion, base, load, refused });
@@ -193,11 +237,17 @@ interface Context {
   readonly refused: readonly { n: number; bytes: number }[];
 }
 
-function report(rows: readonly { name: string; n?: number; anchor?: boolean; summary?: Summary; fileCount?: number }[], ctx: Context): string {
+function report(
+  rows: readonly { name: string; n?: number; anchor?: boolean; summary?: Summary; fileCount?: number }[],
+  ctx: Context,
+): string {
   const s = (name: string, n?: number) => rows.find((r) => r.name === name && r.n === n)?.summary;
   const sizes = [...new Set(rows.flatMap((r) => (r.n === undefined ? [] : [r.n])))];
-  const vrfgenRows = (n: number) => rows.filter((r) => r.n === n && (r.name.startsWith('generate') || r.name.startsWith('check')));
-  const generateNames = [...new Set(rows.filter((r) => r.n !== undefined && r.name.startsWith('generate')).map((r) => r.name))];
+  const vrfgenRows = (n: number) =>
+    rows.filter((r) => r.n === n && (r.name.startsWith('generate') || r.name.startsWith('check')));
+  const generateNames = [
+    ...new Set(rows.filter((r) => r.n !== undefined && r.name.startsWith('generate')).map((r) => r.name)),
+  ];
   const anchorAt = (n: number) => rows.find((r) => r.n === n && r.anchor)?.summary;
   const out: string[] = [];
   const line = (...cells: string[]) => out.push(`| ${cells.join(' | ')} |`);
@@ -223,36 +273,69 @@ function report(rows: readonly { name: string; n?: number; anchor?: boolean; sum
   const goals: [string, string, boolean | undefined][] = [];
   const node0 = s('node -e 0');
   if (at(4000) && anchorAt(4000)) {
-    const worst = vrfgenRows(4000).filter((r) => r.name.startsWith('generate')).map((r) => ({ name: r.name, x: r.summary!.wall / anchorAt(4000)!.wall })).sort((a, b) => b.x - a.x)[0]!;
-    goals.push(['every target, 4000 VRFs: vrfgen / netplan ≤ 1.0', `worst ${ratio(worst.x)} (${worst.name})`, worst.x <= 1]);
+    const worst = vrfgenRows(4000)
+      .filter((r) => r.name.startsWith('generate'))
+      .map((r) => ({ name: r.name, x: r.summary!.wall / anchorAt(4000)!.wall }))
+      .sort((a, b) => b.x - a.x)[0]!;
+    goals.push([
+      'every target, 4000 VRFs: vrfgen / netplan ≤ 1.0',
+      `worst ${ratio(worst.x)} (${worst.name})`,
+      worst.x <= 1,
+    ]);
     const c = s(`${NETPLAN_C} (C only)`, 4000);
     if (c) {
-      const worstC = vrfgenRows(4000).filter((r) => r.name.startsWith('generate')).map((r) => ({ name: r.name, x: r.summary!.wall / c.wall })).sort((a, b) => b.x - a.x)[0]!;
-      goals.push(['the same against the C generator alone', `worst ${ratio(worstC.x)} (${worstC.name})`, worstC.x <= 1]);
+      const worstC = vrfgenRows(4000)
+        .filter((r) => r.name.startsWith('generate'))
+        .map((r) => ({ name: r.name, x: r.summary!.wall / c.wall }))
+        .sort((a, b) => b.x - a.x)[0]!;
+      goals.push([
+        'the same against the C generator alone',
+        `worst ${ratio(worstC.x)} (${worstC.name})`,
+        worstC.x <= 1,
+      ]);
     }
   }
   if (at(8000) && anchorAt(8000)) {
-    const worst = vrfgenRows(8000).filter((r) => r.name.startsWith('generate')).map((r) => ({ name: r.name, x: r.summary!.wall / anchorAt(8000)!.wall })).sort((a, b) => b.x - a.x)[0]!;
-    goals.push(['every target, 8000 VRFs: well below netplan (read as ≤ 0.75)', `worst ${ratio(worst.x)} (${worst.name})`, worst.x <= 0.75]);
+    const worst = vrfgenRows(8000)
+      .filter((r) => r.name.startsWith('generate'))
+      .map((r) => ({ name: r.name, x: r.summary!.wall / anchorAt(8000)!.wall }))
+      .sort((a, b) => b.x - a.x)[0]!;
+    goals.push([
+      'every target, 8000 VRFs: well below netplan (read as ≤ 0.75)',
+      `worst ${ratio(worst.x)} (${worst.name})`,
+      worst.x <= 0.75,
+    ]);
   }
   if (at(4000) && at(8000)) {
-    const worst = vrfgenRows(8000).map((r) => ({ name: r.name, x: r.summary!.wall / s(r.name, 4000)!.wall })).sort((a, b) => b.x - a.x)[0]!;
+    const worst = vrfgenRows(8000)
+      .map((r) => ({ name: r.name, x: r.summary!.wall / s(r.name, 4000)!.wall }))
+      .sort((a, b) => b.x - a.x)[0]!;
     goals.push(['growth 4000 → 8000 ≤ 2.1×', `worst ${ratio(worst.x)}× (${worst.name})`, worst.x <= 2.1]);
   }
   if (at(4000)) {
-    const worst = vrfgenRows(4000).map((r) => ({ name: r.name, x: r.summary!.rss })).sort((a, b) => b.x - a.x)[0]!;
+    const worst = vrfgenRows(4000)
+      .map((r) => ({ name: r.name, x: r.summary!.rss }))
+      .sort((a, b) => b.x - a.x)[0]!;
     goals.push(['peak RSS at 4000 VRFs ≤ 100 MB', `worst ${mb(worst.x)} MiB (${worst.name})`, worst.x <= 100]);
   }
   for (const name of ['validate (2 VRFs)', 'generate (2 VRFs)']) {
     const x = s(name)!.wall / node0!.wall;
-    goals.push([`${name.replace(' (2 VRFs)', '')} of a 2-VRF intent ≤ 1.5 × \`node -e 0\``, `${ratio(x)}× (${ms(s(name)!.wall)} ms vs ${ms(node0!.wall)} ms)`, x <= 1.5]);
+    goals.push([
+      `${name.replace(' (2 VRFs)', '')} of a 2-VRF intent ≤ 1.5 × \`node -e 0\``,
+      `${ratio(x)}× (${ms(s(name)!.wall)} ms vs ${ms(node0!.wall)} ms)`,
+      x <= 1.5,
+    ]);
   }
   if (at(4000)) {
     const c = s('check --state', 4000)!;
     goals.push(['check --state at 4000 VRFs ≤ 0.4 s', `${ms(c.wall)} ms`, c.wall <= 400]);
   }
   for (const { n, bytes } of ctx.refused) {
-    goals.push([`N = ${n}`, `not measured: its intent is ${(bytes / 2 ** 20).toFixed(2)} MiB, over vrfgen's ${MAX_INTENT_BYTES / 2 ** 20} MiB intent cap (src/intent/limits.ts)`, undefined]);
+    goals.push([
+      `N = ${n}`,
+      `not measured: its intent is ${(bytes / 2 ** 20).toFixed(2)} MiB, over vrfgen's ${MAX_INTENT_BYTES / 2 ** 20} MiB intent cap (src/intent/limits.ts)`,
+      undefined,
+    ]);
   }
   out.push('## Goals', '');
   line('goal', 'measured', 'met');
@@ -284,7 +367,16 @@ function report(rows: readonly { name: string; n?: number; anchor?: boolean; sum
       const x = r.summary!;
       const isVrfgen = r.name.startsWith('generate') || r.name.startsWith('check');
       const files = r.fileCount === undefined ? '' : String(r.fileCount);
-      line(String(n), r.anchor ? `**${r.name}**` : r.name, files, ms(x.wall), ms(x.cpu), mb(x.rss), isVrfgen && a ? ratio(x.wall / a.wall) : '', isVrfgen && c ? ratio(x.wall / c.wall) : '');
+      line(
+        String(n),
+        r.anchor ? `**${r.name}**` : r.name,
+        files,
+        ms(x.wall),
+        ms(x.cpu),
+        mb(x.rss),
+        isVrfgen && a ? ratio(x.wall / a.wall) : '',
+        isVrfgen && c ? ratio(x.wall / c.wall) : '',
+      );
     }
   }
   out.push('');
@@ -299,11 +391,18 @@ function report(rows: readonly { name: string; n?: number; anchor?: boolean; sum
   const pairs = sizes.slice(1).map((n, i) => [sizes[i]!, n] as const);
   line('command', ...pairs.map(([a, b]) => `${a} → ${b}`));
   line('---', ...pairs.map(() => '---:'));
-  for (const name of [...generateNames, 'check --state', ...(ctx.anchor ? ['netplan generate', `${NETPLAN_C} (C only)`] : [])]) {
-    line(name, ...pairs.map(([a, b]) => {
-      const [x, y] = [s(name, a), s(name, b)];
-      return x && y ? ratio((y.wall / x.wall) ** (1 / Math.log2(b / a))) : '';
-    }));
+  for (const name of [
+    ...generateNames,
+    'check --state',
+    ...(ctx.anchor ? ['netplan generate', `${NETPLAN_C} (C only)`] : []),
+  ]) {
+    line(
+      name,
+      ...pairs.map(([a, b]) => {
+        const [x, y] = [s(name, a), s(name, b)];
+        return x && y ? ratio((y.wall / x.wall) ** (1 / Math.log2(b / a))) : '';
+      }),
+    );
   }
   out.push('');
   return `${out.join('\n')}\n`;

@@ -22,7 +22,14 @@ function tenant(i: number): Tenant {
   const k = i + 1;
   const trunk = `eth${Math.floor(i / PER_TRUNK)}`;
   const vlan = (i % PER_TRUNK) + 1;
-  return { vrf: `tenant-${String(k).padStart(4, '0')}`, table: 1000 + k, trunk, vlan, member: `${trunk}.${vlan}`, net: `10.${k >> 8}.${k & 255}` };
+  return {
+    vrf: `tenant-${String(k).padStart(4, '0')}`,
+    table: 1000 + k,
+    trunk,
+    vlan,
+    member: `${trunk}.${vlan}`,
+    net: `10.${k >> 8}.${k & 255}`,
+  };
 }
 
 const tenants = (n: number): Tenant[] => Array.from({ length: n }, (_, i) => tenant(i));
@@ -30,7 +37,12 @@ const trunks = (n: number): string[] => [...new Set(tenants(n).map((t) => t.trun
 
 /** The intent, written the way a person (or an Ansible template) would. */
 export function syntheticIntent(n: number): string {
-  const lines = ['# Synthetic benchmark intent: one VRF per VLAN tenant.', 'version: 1', 'platform: debian-12', 'vrfs:'];
+  const lines = [
+    '# Synthetic benchmark intent: one VRF per VLAN tenant.',
+    'version: 1',
+    'platform: debian-12',
+    'vrfs:',
+  ];
   for (const t of tenants(n)) {
     lines.push(
       `  ${t.vrf}:`,
@@ -48,7 +60,8 @@ export function syntheticIntent(n: number): string {
 }
 
 /** A MAC address for link number `n`, locally administered. */
-const mac = (n: number) => `52:54:00:${[n >> 16, (n >> 8) & 255, n & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+const mac = (n: number) =>
+  `52:54:00:${[n >> 16, (n >> 8) & 255, n & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
 
 /** The EUI-64 link-local address the kernel derives from `mac`. */
 function linkLocal(n: number): string {
@@ -117,25 +130,63 @@ export function syntheticState(n: number): Map<string, string> {
       ifindex: 1,
       ifname: 'lo',
       addr_info: [
-        { family: 'inet', local: '127.0.0.1', prefixlen: 8, scope: 'host', label: 'lo', valid_life_time: 4294967295, preferred_life_time: 4294967295 },
-        { family: 'inet6', local: '::1', prefixlen: 128, scope: 'host', valid_life_time: 4294967295, preferred_life_time: 4294967295 },
+        {
+          family: 'inet',
+          local: '127.0.0.1',
+          prefixlen: 8,
+          scope: 'host',
+          label: 'lo',
+          valid_life_time: 4294967295,
+          preferred_life_time: 4294967295,
+        },
+        {
+          family: 'inet6',
+          local: '::1',
+          prefixlen: 128,
+          scope: 'host',
+          valid_life_time: 4294967295,
+          preferred_life_time: 4294967295,
+        },
       ],
     },
   ];
-  const v6ll = (i: number) => ({ family: 'inet6', local: linkLocal(i), prefixlen: 64, scope: 'link', valid_life_time: 4294967295, preferred_life_time: 4294967295 });
+  const v6ll = (i: number) => ({
+    family: 'inet6',
+    local: linkLocal(i),
+    prefixlen: 64,
+    scope: 'link',
+    valid_life_time: 4294967295,
+    preferred_life_time: 4294967295,
+  });
   const trunkIndex = new Map<string, number>();
   for (const name of trunks(n)) {
     trunkIndex.set(name, index);
-    links.push({ ...linkBase(index, name, ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], {}), qdisc: 'fq_codel', parentbus: 'virtio', parentdev: `virtio${index}` });
+    links.push({
+      ...linkBase(index, name, ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], {}),
+      qdisc: 'fq_codel',
+      parentbus: 'virtio',
+      parentdev: `virtio${index}`,
+    });
     addrs.push({ ifindex: index, ifname: name, addr_info: [v6ll(index)] });
     index++;
   }
-  const route6main = trunks(n).map((name) => ({ dst: 'fe80::/64', dev: name, protocol: 'kernel', metric: 256, flags: [], pref: 'medium' }));
+  const route6main = trunks(n).map((name) => ({
+    dst: 'fe80::/64',
+    dev: name,
+    protocol: 'kernel',
+    metric: 256,
+    flags: [],
+    pref: 'medium',
+  }));
 
   for (const t of ts) {
     const vrfIndex = index++;
     const memberIndex = index++;
-    links.push({ ...linkBase(vrfIndex, t.vrf, ['NOARP', 'MASTER', 'UP', 'LOWER_UP'], {}), mtu: 65575, linkinfo: { info_kind: 'vrf', info_data: { table: t.table } } });
+    links.push({
+      ...linkBase(vrfIndex, t.vrf, ['NOARP', 'MASTER', 'UP', 'LOWER_UP'], {}),
+      mtu: 65575,
+      linkinfo: { info_kind: 'vrf', info_data: { table: t.table } },
+    });
     links.push({
       ...linkBase(memberIndex, t.member, ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], { master: t.vrf }),
       link: t.trunk,
@@ -152,7 +203,16 @@ export function syntheticState(n: number): Map<string, string> {
       link: t.trunk,
       ifname: t.member,
       addr_info: [
-        { family: 'inet', local: `${t.net}.1`, prefixlen: 24, broadcast: `${t.net}.255`, scope: 'global', label: t.member, valid_life_time: 4294967295, preferred_life_time: 4294967295 },
+        {
+          family: 'inet',
+          local: `${t.net}.1`,
+          prefixlen: 24,
+          broadcast: `${t.net}.255`,
+          scope: 'global',
+          label: t.member,
+          valid_life_time: 4294967295,
+          preferred_life_time: 4294967295,
+        },
         v6ll(memberIndex),
       ],
     });
@@ -162,8 +222,24 @@ export function syntheticState(n: number): Map<string, string> {
         { dst: 'default', gateway: `${t.net}.254`, dev: t.member, protocol: 'static', flags: [] },
         { type: 'unreachable', dst: 'default', metric: 4278198272, flags: [] },
         { dst: `${t.net}.0/24`, dev: t.member, protocol: 'kernel', scope: 'link', prefsrc: `${t.net}.1`, flags: [] },
-        { type: 'local', dst: `${t.net}.1`, dev: t.member, protocol: 'kernel', scope: 'host', prefsrc: `${t.net}.1`, flags: [] },
-        { type: 'broadcast', dst: `${t.net}.255`, dev: t.member, protocol: 'kernel', scope: 'link', prefsrc: `${t.net}.1`, flags: [] },
+        {
+          type: 'local',
+          dst: `${t.net}.1`,
+          dev: t.member,
+          protocol: 'kernel',
+          scope: 'host',
+          prefsrc: `${t.net}.1`,
+          flags: [],
+        },
+        {
+          type: 'broadcast',
+          dst: `${t.net}.255`,
+          dev: t.member,
+          protocol: 'kernel',
+          scope: 'link',
+          prefsrc: `${t.net}.1`,
+          flags: [],
+        },
       ]),
     );
     put(
@@ -171,27 +247,52 @@ export function syntheticState(n: number): Map<string, string> {
       json([
         { type: 'unreachable', dst: 'default', dev: 'lo', metric: 4278198272, flags: [], pref: 'medium' },
         { dst: 'fe80::/64', dev: t.member, protocol: 'kernel', metric: 256, flags: [], pref: 'medium' },
-        { type: 'local', dst: linkLocal(memberIndex), dev: t.member, protocol: 'kernel', metric: 0, flags: [], pref: 'medium' },
-        { type: 'multicast', dst: 'ff00::/8', dev: t.member, protocol: 'kernel', metric: 256, flags: [], pref: 'medium' },
+        {
+          type: 'local',
+          dst: linkLocal(memberIndex),
+          dev: t.member,
+          protocol: 'kernel',
+          metric: 0,
+          flags: [],
+          pref: 'medium',
+        },
+        {
+          type: 'multicast',
+          dst: 'ff00::/8',
+          dev: t.member,
+          protocol: 'kernel',
+          metric: 256,
+          flags: [],
+          pref: 'medium',
+        },
       ]),
     );
   }
 
   put('links.json', json(links));
   put('addr.json', json(addrs));
-  put('rule.json', json([
-    { priority: 0, src: 'all', table: 'local' },
-    { priority: 1000, src: 'all', l3mdev: null },
-    { priority: 32766, src: 'all', table: 'main' },
-    { priority: 32767, src: 'all', table: 'default' },
-  ]));
-  put('rule6.json', json([
-    { priority: 0, src: 'all', table: 'local' },
-    { priority: 1000, src: 'all', l3mdev: null },
-    { priority: 32766, src: 'all', table: 'main' },
-  ]));
+  put(
+    'rule.json',
+    json([
+      { priority: 0, src: 'all', table: 'local' },
+      { priority: 1000, src: 'all', l3mdev: null },
+      { priority: 32766, src: 'all', table: 'main' },
+      { priority: 32767, src: 'all', table: 'default' },
+    ]),
+  );
+  put(
+    'rule6.json',
+    json([
+      { priority: 0, src: 'all', table: 'local' },
+      { priority: 1000, src: 'all', l3mdev: null },
+      { priority: 32766, src: 'all', table: 'main' },
+    ]),
+  );
   put('route-main.json', json([]));
   put('route6-main.json', json(route6main));
-  put('sysctl-l3mdev.txt', 'net.ipv4.raw_l3mdev_accept = 1\nnet.ipv4.tcp_l3mdev_accept = 0\nnet.ipv4.udp_l3mdev_accept = 0\n');
+  put(
+    'sysctl-l3mdev.txt',
+    'net.ipv4.raw_l3mdev_accept = 1\nnet.ipv4.tcp_l3mdev_accept = 0\nnet.ipv4.udp_l3mdev_accept = 0\n',
+  );
   return files;
 }

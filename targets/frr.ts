@@ -21,7 +21,14 @@ const remoteAs = (r: RemoteAs): string => String(r);
 /** `accept:` as prefix-list bounds: FRR wants `len < ge <= le`, so a bound equal to the length is left out. */
 function acceptRule(a: NonNullable<BgpListen['accept']>): string {
   const len = Number(a.prefix.split('/')[1]);
-  return ['permit', a.prefix, a.minLength > len ? `ge ${a.minLength}` : '', a.maxLength > len ? `le ${a.maxLength}` : ''].filter(Boolean).join(' ');
+  return [
+    'permit',
+    a.prefix,
+    a.minLength > len ? `ge ${a.minLength}` : '',
+    a.maxLength > len ? `le ${a.maxLength}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 interface Globals {
@@ -39,7 +46,9 @@ function redistributeView(vrf: string, b: Bgp, globals: Globals): string[] {
   const lines: string[] = [];
   if (b.redistribute.includes('static') && b.staticRoutes.length) {
     const name = `vrfgen-${vrf}-static`;
-    b.staticRoutes.forEach((prefix, i) => globals.prefixLists.push({ name, seq: (i + 1) * 10, rule: `permit ${prefix}` }));
+    b.staticRoutes.forEach((prefix, i) =>
+      globals.prefixLists.push({ name, seq: (i + 1) * 10, rule: `permit ${prefix}` }),
+    );
     globals.routeMaps.push({ name, match: `ip address prefix-list ${name}` });
     lines.push(`kernel route-map ${name}`);
   }
@@ -62,7 +71,15 @@ function routerView(vrf: string, b: Bgp, globals: Globals) {
     return { name, range: l.range, remoteAs: remoteAs(l.remoteAs), password: l.password?.value ?? null };
   });
   const neighbors = b.neighbors.map((n: BgpNeighbor) => {
-    if (n.external) policies.push(...(['in', 'out'] as const).map((direction) => ({ peer: n.address, kind: 'route-map' as const, name: ALLOW, direction })));
+    if (n.external)
+      policies.push(
+        ...(['in', 'out'] as const).map((direction) => ({
+          peer: n.address,
+          kind: 'route-map' as const,
+          name: ALLOW,
+          direction,
+        })),
+      );
     return { address: n.address, remoteAs: remoteAs(n.remoteAs), password: n.password?.value ?? null };
   });
   return {
@@ -127,10 +144,13 @@ export default {
     const all = [
       // `import vrf` creates this instance itself; written out (first, as FRR would create it), the
       // running config matches the file.
-      ...(d ? [{ vrf: null, asn: d.asn, routerId: d.routerId, groups: [], neighbors: [], listenLimit: null, family: null }] : []),
+      ...(d
+        ? [{ vrf: null, asn: d.asn, routerId: d.routerId, groups: [], neighbors: [], listenLimit: null, family: null }]
+        : []),
       ...routers,
     ];
-    if (routers.some((r) => r.family.policies.some((p) => p.name === ALLOW))) globals.routeMaps.push({ name: ALLOW, match: null });
+    if (routers.some((r) => r.family.policies.some((p) => p.name === ALLOW)))
+      globals.routeMaps.push({ name: ALLOW, match: null });
     const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     return [
       {

@@ -66,11 +66,24 @@ export default {
     const tables = model.vrfs.map((v) => v.table);
     const widen = tables.some((t) => t < start || t > end);
     // reduce, not Math.min(...tables): spreading thousands of arguments overflows the stack.
-    const globals = { 'vrf-table-id-start': tables.reduce((a, t) => Math.min(a, t), start), 'vrf-table-id-end': tables.reduce((a, t) => Math.max(a, t), end) };
+    const globals = {
+      'vrf-table-id-start': tables.reduce((a, t) => Math.min(a, t), start),
+      'vrf-table-id-end': tables.reduce((a, t) => Math.max(a, t), end),
+    };
     return [
       { path: INTERFACES_D_FILE, mode: 0o644, content: template('ifupdown2/interfaces.njk', { stanzas }) },
-      ...(widen ? [{ path: POLICY, mode: 0o644, content: template('ifupdown2/policy.json.njk', { globals }) } satisfies OutputFile] : []),
-      ...(model.platform.iproute2.shipsRtTablesDir ? [] : [{ path: RT_TABLES_D, mode: 0o644, content: template('ifupdown2/rt_tables.conf.njk', {}) }]),
+      ...(widen
+        ? [
+            {
+              path: POLICY,
+              mode: 0o644,
+              content: template('ifupdown2/policy.json.njk', { globals }),
+            } satisfies OutputFile,
+          ]
+        : []),
+      ...(model.platform.iproute2.shipsRtTablesDir
+        ? []
+        : [{ path: RT_TABLES_D, mode: 0o644, content: template('ifupdown2/rt_tables.conf.njk', {}) }]),
     ];
   },
   platformNotes({ ifupdown2: p, iproute2 }) {
@@ -78,7 +91,9 @@ export default {
       `ifupdown2 ${p.version}: tables outside ${p.vrfTableRange.join('–')} get a policy file that widens the range`,
       ...(iproute2.shipsRtTablesDir
         ? []
-        : [`iproute2 ${iproute2.version} ships no /etc/iproute2/rt_tables.d, where ifupdown2 must write its VRF map: ${RT_TABLES_D} makes the folder exist (ifupdown2 PR #348)`]),
+        : [
+            `iproute2 ${iproute2.version} ships no /etc/iproute2/rt_tables.d, where ifupdown2 must write its VRF map: ${RT_TABLES_D} makes the folder exist (ifupdown2 PR #348)`,
+          ]),
     ];
   },
   includedBy: {

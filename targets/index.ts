@@ -10,7 +10,17 @@ import services from './services/index.ts';
 import sysctl from './sysctl.ts';
 
 /** Every target vrfgen knows. Adding one is a file in this folder and a line here. */
-export const targets = { networkd, netplan, ifupdown2, ifupdown, networkmanager, netavark, sysctl, services, frr } satisfies Record<string, Target>;
+export const targets = {
+  networkd,
+  netplan,
+  ifupdown2,
+  ifupdown,
+  networkmanager,
+  netavark,
+  sysctl,
+  services,
+  frr,
+} satisfies Record<string, Target>;
 
 export type TargetName = keyof typeof targets;
 export const targetNames = Object.keys(targets) as TargetName[];

@@ -24,7 +24,8 @@ const why = (platform: string, c: ContainersProfile): string =>
 export default {
   name: 'netavark',
   kind: 'system',
-  summary: 'Podman bridge networks in /etc/containers/networks whose bridge netavark enslaves to a VRF (netavark >= 1.8)',
+  summary:
+    'Podman bridge networks in /etc/containers/networks whose bridge netavark enslaves to a VRF (netavark >= 1.8)',
   owns: [`${DIR}/*.json`],
   // netavark enslaves the bridge when it creates it, as the first container on the network starts;
   // nothing reloads a bridge that exists already (restart its containers), so no command here.
@@ -33,28 +34,37 @@ export default {
     const c = model.platform.containers;
     const networks = model.vrfs.flatMap((v) => v.containers);
     if (!c.netavarkVrf) {
-      for (const n of networks) report(error('netavark/vrf-unsupported', n.at, `vrf '${n.vrf}' container network '${n.network}': ${why(model.platformName, c)}; use a platform with netavark >= 1.8 (debian-13)`));
+      for (const n of networks)
+        report(
+          error(
+            'netavark/vrf-unsupported',
+            n.at,
+            `vrf '${n.vrf}' container network '${n.network}': ${why(model.platformName, c)}; use a platform with netavark >= 1.8 (debian-13)`,
+          ),
+        );
       return [];
     }
-    return networks.map(
-      (n): OutputFile => ({
-        path: `${DIR}/${n.network}.json`,
-        // As podman writes them; they hold nothing secret.
-        mode: 0o644,
-        content: template('netavark/network.json.njk', {
-          name: n.network,
-          id: hexIdFromName(`netavark/${n.network}`),
-          bridge: n.bridge,
-          created: CREATED,
-          subnet: n.subnet,
-          gateway: n.gateway,
-          ipv6: n.family === 6,
-          vrf: n.vrf,
-        }),
+    return networks.map((n): OutputFile => ({
+      path: `${DIR}/${n.network}.json`,
+      // As podman writes them; they hold nothing secret.
+      mode: 0o644,
+      content: template('netavark/network.json.njk', {
+        name: n.network,
+        id: hexIdFromName(`netavark/${n.network}`),
+        bridge: n.bridge,
+        created: CREATED,
+        subnet: n.subnet,
+        gateway: n.gateway,
+        ipv6: n.family === 6,
+        vrf: n.vrf,
       }),
-    );
+    }));
   },
   platformNotes({ containers: c }) {
-    return [c.netavarkVrf ? `netavark ${c.netavark}: bridges join their VRF (options.vrf)` : `podman ${c.podman}, netavark ${c.netavark ?? 'none (CNI)'}: container networks in a VRF are refused`];
+    return [
+      c.netavarkVrf
+        ? `netavark ${c.netavark}: bridges join their VRF (options.vrf)`
+        : `podman ${c.podman}, netavark ${c.netavark ?? 'none (CNI)'}: container networks in a VRF are refused`,
+    ];
   },
 } satisfies Target;

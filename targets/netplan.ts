@@ -112,7 +112,14 @@ function vrf(v: Vrf, np: NetplanProfile): Placed {
  * the networkd target's trunk: up, no addresses, no IPv6 link-local or RA.
  */
 const trunk = (p: VlanParent): [string, object][] =>
-  p.networkdFile ? [] : [[p.name, { renderer: 'networkd', 'link-local': [], 'accept-ra': false, 'ignore-carrier': true, optional: true }]];
+  p.networkdFile
+    ? []
+    : [
+        [
+          p.name,
+          { renderer: 'networkd', 'link-local': [], 'accept-ra': false, 'ignore-carrier': true, optional: true },
+        ],
+      ];
 
 /**
  * The YAML document and the drop-ins of a model. Exported so that the YAML writer's differential
@@ -122,7 +129,10 @@ export function netplanDocument(model: Model) {
   const np = model.platform.netplan;
   const members = model.vrfs.flatMap((v) => v.members.map((m) => [m, member(m, np)] as const));
   const vrfs = model.vrfs.map((v) => [v, vrf(v, np)] as const);
-  const ethernets = [...members.filter(([m]) => !m.vlan).map(([m, p]) => [m.name, p.yaml] as [string, object]), ...model.vlanParents.flatMap(trunk)];
+  const ethernets = [
+    ...members.filter(([m]) => !m.vlan).map(([m, p]) => [m.name, p.yaml] as [string, object]),
+    ...model.vlanParents.flatMap(trunk),
+  ];
   const vlans = members.filter(([m]) => m.vlan).map(([m, p]) => [m.name, p.yaml] as [string, object]);
   const byName = (a: [string, object], b: [string, object]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
   const network = {
@@ -147,13 +157,16 @@ export default {
     const { yaml, dropIns } = netplanDocument(model);
     return [
       { path: PATH, mode: 0o600, content: template('netplan/vrfgen.yaml.njk', { network: yaml }) },
-      ...dropIns.map(
-        (d): OutputFile => ({
-          path: dropInPath(d.id),
-          mode: 0o644,
-          content: template('netplan/routes.conf.njk', { name: d.id, version: np.version, routes: d.routes.map(routeView), rules: d.rules.map(ruleView) }),
+      ...dropIns.map((d): OutputFile => ({
+        path: dropInPath(d.id),
+        mode: 0o644,
+        content: template('netplan/routes.conf.njk', {
+          name: d.id,
+          version: np.version,
+          routes: d.routes.map(routeView),
+          rules: d.rules.map(ruleView),
         }),
-      ),
+      })),
     ];
   },
   platformNotes({ netplan: np }) {
@@ -165,8 +178,16 @@ export default {
         ? `netplan ${np.version}: metrics above ${np.maxMetric} come out negative (LP #2023681, fixed in 0.107); such routes, the isolation routes among them, go into networkd drop-ins`
         : `netplan ${np.version}: isolation routes (metric 4278198272) in the YAML`,
       `tables and rule priorities above ${np.maxTable}, and rules on iif/oif (no netplan key), go into networkd drop-ins`,
-      ...(np.warnsOnRuleWithoutPriority ? [`netplan ${np.version}: warns about rules without a priority; those go into networkd drop-ins (in intent order)`] : []),
-      ...(np.vrfLinkLocalOff ? [`netplan ${np.version}: VRFs get link-local: [] so its systemd-networkd-wait-online drop-in waits for their carrier, not for a link-local address they never get (LP #2060311)`] : []),
+      ...(np.warnsOnRuleWithoutPriority
+        ? [
+            `netplan ${np.version}: warns about rules without a priority; those go into networkd drop-ins (in intent order)`,
+          ]
+        : []),
+      ...(np.vrfLinkLocalOff
+        ? [
+            `netplan ${np.version}: VRFs get link-local: [] so its systemd-networkd-wait-online drop-in waits for their carrier, not for a link-local address they never get (LP #2060311)`,
+          ]
+        : []),
     ];
   },
 } satisfies Target;

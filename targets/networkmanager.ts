@@ -27,8 +27,17 @@ const ANY: Record<Family, string> = { 4: '0.0.0.0', 6: '::' };
 function routeKeys(routes: readonly Route[]): Keys {
   return routes.flatMap((r, i): Keys => {
     const n = i + 1;
-    const value = r.metric !== undefined ? `${r.to},${r.via ?? ANY[r.family]},${r.metric}` : r.via !== undefined ? `${r.to},${r.via}` : r.to;
-    const options = [...(r.onlink ? ['onlink=true'] : []), `table=${r.table}`, ...(r.type !== 'unicast' ? [`type=${r.type}`] : [])];
+    const value =
+      r.metric !== undefined
+        ? `${r.to},${r.via ?? ANY[r.family]},${r.metric}`
+        : r.via !== undefined
+          ? `${r.to},${r.via}`
+          : r.to;
+    const options = [
+      ...(r.onlink ? ['onlink=true'] : []),
+      `table=${r.table}`,
+      ...(r.type !== 'unicast' ? [`type=${r.type}`] : []),
+    ];
     return [
       [`route${n}`, value],
       [`route${n}_options`, options.join(',')],
@@ -46,12 +55,25 @@ const ruleKeys = (family: Family, rules: readonly Rule[]): Keys =>
     .map((r, i) => {
       // NM spells a rule on interfaces only with the family's any-prefix; the kernel matches the same.
       const from = r.from ?? (r.to === undefined ? `${ANY[family]}/0` : undefined);
-      const words = [`priority ${r.priority}`, from && `from ${from}`, r.to && `to ${r.to}`, r.iif && `iif ${r.iif}`, r.oif && `oif ${r.oif}`, `table ${r.table}`];
+      const words = [
+        `priority ${r.priority}`,
+        from && `from ${from}`,
+        r.to && `to ${r.to}`,
+        r.iif && `iif ${r.iif}`,
+        r.oif && `oif ${r.oif}`,
+        `table ${r.table}`,
+      ];
       return [`routing-rule${i + 1}`, words.filter(Boolean).join(' ')];
     });
 
 /** One [ipv4]/[ipv6] section: keys in the order NM writes them, so `nmcli` re-emits the same file. */
-function ipSection(family: Family, method: string, addresses: readonly string[], routes: readonly Route[], rules: readonly Rule[]): Section {
+function ipSection(
+  family: Family,
+  method: string,
+  addresses: readonly string[],
+  routes: readonly Route[],
+  rules: readonly Rule[],
+): Section {
   const mine = (a: string) => (a.includes(':') ? 6 : 4) === family;
   return {
     name: `ipv${family}`,
@@ -62,7 +84,10 @@ function ipSection(family: Family, method: string, addresses: readonly string[],
       // otherwise use its per-device-type default, e.g. 100 for ethernet).
       ['route-metric', KERNEL_METRIC[family]],
       ...routeKeys(routes.filter((r) => r.family === family)),
-      ...ruleKeys(family, rules.filter((r) => r.family === family || r.family === 'both')),
+      ...ruleKeys(
+        family,
+        rules.filter((r) => r.family === family || r.family === 'both'),
+      ),
     ],
   };
 }
@@ -80,7 +105,12 @@ function connection(name: string, type: string, nm: NetworkManagerProfile, vrf?:
         ? ([
             ['master', vrf],
             ['slave-type', 'vrf'],
-            ...(nm.controllerKeys ? [['controller', vrf], ['port-type', 'vrf']] : []),
+            ...(nm.controllerKeys
+              ? [
+                  ['controller', vrf],
+                  ['port-type', 'vrf'],
+                ]
+              : []),
           ] as Keys)
         : []),
     ],
@@ -94,7 +124,8 @@ const routesIn = (family: Family, routes: readonly Route[]) => routes.some((r) =
  * the family has a route (NM 1.52: "method 'manual' requires at least an address or a route"), else
  * `disabled`, as nmcli's own VRF profiles have it (see unsupported()).
  */
-const addressless = (nm: NetworkManagerProfile, routes: readonly Route[], family: Family) => (nm.manualWithoutAddresses && routesIn(family, routes) ? 'manual' : 'disabled');
+const addressless = (nm: NetworkManagerProfile, routes: readonly Route[], family: Family) =>
+  nm.manualWithoutAddresses && routesIn(family, routes) ? 'manual' : 'disabled';
 
 /**
  * The VRF device has no addresses. Its routes (isolation, blackhole/unreachable/prohibit) and the
@@ -122,7 +153,18 @@ function memberProfile(m: Member, nm: NetworkManagerProfile): Section[] {
     connection(m.name, m.vlan ? 'vlan' : 'ethernet', nm, m.vrf),
     { name: 'ethernet', keys: [] },
     // flags=1 (REORDER_HEADERS) is NM's default; it writes it, so the file is written as NM would.
-    ...(m.vlan ? [{ name: 'vlan', keys: [['flags', 1], ['id', m.vlan.id], ['parent', m.vlan.parent]] as Keys }] : []),
+    ...(m.vlan
+      ? [
+          {
+            name: 'vlan',
+            keys: [
+              ['flags', 1],
+              ['id', m.vlan.id],
+              ['parent', m.vlan.parent],
+            ] as Keys,
+          },
+        ]
+      : []),
     ipSection(4, has(4) ? 'manual' : addressless(nm, m.routes, 4), m.addresses, m.routes, []),
     ipSection(6, has(6) ? 'manual' : 'link-local', m.addresses, m.routes, []),
     { name: 'proxy', keys: [] },
@@ -144,7 +186,9 @@ const trunkProfile = (p: VlanParent, nm: NetworkManagerProfile): Section[] => [
 
 /** Why an address-less family with routes or rules stays `disabled` on this NM. */
 const whyDisabled = (nm: NetworkManagerProfile) =>
-  nm.manualWithoutAddresses ? `NetworkManager ${nm.version} takes method=manual without an address only with a route` : `NetworkManager ${nm.version} takes method=manual only with an address before 1.46`;
+  nm.manualWithoutAddresses
+    ? `NetworkManager ${nm.version} takes method=manual without an address only with a route`
+    : `NetworkManager ${nm.version} takes method=manual only with an address before 1.46`;
 
 /**
  * What NM cannot express: a routing rule without a priority (the keyfile reader drops it without a
@@ -154,19 +198,38 @@ const whyDisabled = (nm: NetworkManagerProfile) =>
 function unsupported(model: Model): Diagnostic[] {
   const nm = model.platform.networkManager;
   const stuck = (routes: readonly Route[], rules: readonly Rule[], family: Family) =>
-    addressless(nm, routes, family) === 'disabled' && (routesIn(family, routes) || rules.some((r) => r.family === family || r.family === 'both'));
+    addressless(nm, routes, family) === 'disabled' &&
+    (routesIn(family, routes) || rules.some((r) => r.family === family || r.family === 'both'));
   return model.vrfs.flatMap((v) => {
     const families = ([4, 6] as const).filter((f) => stuck(v.routes, v.rules, f));
     return [
       ...v.rules
         .filter((r) => r.priority === undefined)
-        .map((r) => error('networkmanager/rule-without-priority', r.at, `vrf '${v.name}': NetworkManager needs a priority for every routing rule and ignores one without; set priority`)),
+        .map((r) =>
+          error(
+            'networkmanager/rule-without-priority',
+            r.at,
+            `vrf '${v.name}': NetworkManager needs a priority for every routing rule and ignores one without; set priority`,
+          ),
+        ),
       ...(families.length
-        ? [warning('networkmanager/address-less-routes', v.at, `vrf '${v.name}': the VRF profile's ${families.map((f) => `IPv${f}`).join(' and ')} routes and rules sit in a disabled section (${whyDisabled(nm)}), which NM may not apply; check the host with vrfgen check`)]
+        ? [
+            warning(
+              'networkmanager/address-less-routes',
+              v.at,
+              `vrf '${v.name}': the VRF profile's ${families.map((f) => `IPv${f}`).join(' and ')} routes and rules sit in a disabled section (${whyDisabled(nm)}), which NM may not apply; check the host with vrfgen check`,
+            ),
+          ]
         : []),
       ...v.members
         .filter((m) => !m.addresses.some((a) => !a.includes(':')) && stuck(m.routes, [], 4))
-        .map((m) => warning('networkmanager/address-less-routes', m.at, `member '${m.name}': its IPv4 routes sit in a disabled section (${whyDisabled(nm)}), which NM may not apply; check the host with vrfgen check`)),
+        .map((m) =>
+          warning(
+            'networkmanager/address-less-routes',
+            m.at,
+            `member '${m.name}': its IPv4 routes sit in a disabled section (${whyDisabled(nm)}), which NM may not apply; check the host with vrfgen check`,
+          ),
+        ),
     ];
   });
 }
@@ -180,12 +243,9 @@ export default {
   // that need them (files come sorted by path, which would put eth1 before its VRF mgmt).
   reload: (files) => [
     ['nmcli', 'connection', 'reload'],
-    ...[...files.filter((f) => !/^master=/m.test(f.content)), ...files.filter((f) => /^master=/m.test(f.content))].map((f) => [
-      'nmcli',
-      'connection',
-      'up',
-      f.path.slice(DIR.length + 1, -'.nmconnection'.length),
-    ]),
+    ...[...files.filter((f) => !/^master=/m.test(f.content)), ...files.filter((f) => /^master=/m.test(f.content))].map(
+      (f) => ['nmcli', 'connection', 'up', f.path.slice(DIR.length + 1, -'.nmconnection'.length)],
+    ),
   ],
   render(model, { template, report }) {
     const nm = model.platform.networkManager;
@@ -196,7 +256,10 @@ export default {
       content: template('networkmanager/profile.nmconnection.njk', { sections }),
     });
     return [
-      ...model.vrfs.flatMap((v) => [file(v.name, vrfProfile(v, nm)), ...v.members.map((m) => file(m.name, memberProfile(m, nm)))]),
+      ...model.vrfs.flatMap((v) => [
+        file(v.name, vrfProfile(v, nm)),
+        ...v.members.map((m) => file(m.name, memberProfile(m, nm))),
+      ]),
       ...model.vlanParents.filter((p) => !p.networkdFile).map((p) => file(p.name, trunkProfile(p, nm))),
     ];
   },

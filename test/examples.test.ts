@@ -5,7 +5,7 @@ import { exampleIntents, ROOT, vrfgen } from './support/helpers.ts';
 
 const examples = exampleIntents().map((e) => relative(ROOT, e.intent));
 
-test('there are examples, the tools\' ones among them', () => {
+test("there are examples, the tools' ones among them", () => {
   expect(examples.length).toBeGreaterThanOrEqual(2);
   expect(examples).toEqual(expect.arrayContaining(['examples/ansible/intent.yaml', 'examples/cloud-init/intent.yaml']));
 });

@@ -39,7 +39,14 @@ import {
 const RUNS = Number(process.env.VRFGEN_FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.VRFGEN_FUZZ_SEED ?? Date.now() % 2 ** 31);
 
-const checks: Record<keyof typeof targets, (model: Model, files: Parameters<typeof networkdProblems>[1], diags: Parameters<typeof servicesProblems>[2]) => string[]> = {
+const checks: Record<
+  keyof typeof targets,
+  (
+    model: Model,
+    files: Parameters<typeof networkdProblems>[1],
+    diags: Parameters<typeof servicesProblems>[2],
+  ) => string[]
+> = {
   networkd: networkdProblems,
   netplan: netplanProblems,
   ifupdown2: ifupdown2Problems,
@@ -52,7 +59,12 @@ const checks: Record<keyof typeof targets, (model: Model, files: Parameters<type
 };
 
 /** A target's problems; a check that throws on what it reads reports that as one. */
-function problemsOf(name: keyof typeof targets, model: Model, files: Parameters<typeof networkdProblems>[1], diags: Parameters<typeof servicesProblems>[2]): string[] {
+function problemsOf(
+  name: keyof typeof targets,
+  model: Model,
+  files: Parameters<typeof networkdProblems>[1],
+  diags: Parameters<typeof servicesProblems>[2],
+): string[] {
   try {
     return [...fileProblems(model, files, targets[name].owns), ...checks[name](model, files, diags)];
   } catch (e) {
@@ -94,7 +106,9 @@ test(`${RUNS} generated intents: diagnostics with positions, or outputs exactly 
   await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
   process.off('warning', onWarning);
   expect(warnings).toEqual([]);
-  console.log(`fuzz, seed ${SEED}: ${tally.intents} intents, ${tally.valid} resolved to a model (${tally.routed} with BGP), ${tally.files} files re-parsed, ${tally.yamlByLibrary} netplan documents left to the yaml library`);
+  console.log(
+    `fuzz, seed ${SEED}: ${tally.intents} intents, ${tally.valid} resolved to a model (${tally.routed} with BGP), ${tally.files} files re-parsed, ${tally.yamlByLibrary} netplan documents left to the yaml library`,
+  );
   // The generator must reach the targets: a run where (almost) nothing resolves proves little.
   expect(tally.valid).toBeGreaterThan(RUNS / 5);
   expect(tally.routed).toBeGreaterThan(RUNS / 100);
@@ -113,8 +127,16 @@ describe('the re-parse checks catch an injection', () => {
     ['ifupdown2', 'vrf-table 10\n', 'vrf-table 10\n\nauto evil\niface evil\n    address 10.66.0.1/24\n'],
     ['ifupdown', 'up ip addr replace 10.10.0.1/24 dev eth1\n', 'up ip addr replace 10.10.0.1/24 dev eth1 \\\n'],
     ['sysctl', 'net.ipv4.raw_l3mdev_accept = 1\n', 'net.ipv4.raw_l3mdev_accept = 1\nnet.ipv4.ip_forward = 1\n'],
-    ['services', 'ExecStart=/sbin/ip vrf exec mgmt /usr/sbin/sshd -D $SSHD_OPTS\n', 'ExecStart=/sbin/ip vrf exec mgmt /usr/sbin/sshd -D $SSHD_OPTS ; /bin/sh\n'],
-    ['services', 'BindsTo=sys-subsystem-net-devices-mgmt.device\n', 'BindsTo=sys-subsystem-net-devices-mgmt.device\n[Install]\nWantedBy=multi-user.target\n'],
+    [
+      'services',
+      'ExecStart=/sbin/ip vrf exec mgmt /usr/sbin/sshd -D $SSHD_OPTS\n',
+      'ExecStart=/sbin/ip vrf exec mgmt /usr/sbin/sshd -D $SSHD_OPTS ; /bin/sh\n',
+    ],
+    [
+      'services',
+      'BindsTo=sys-subsystem-net-devices-mgmt.device\n',
+      'BindsTo=sys-subsystem-net-devices-mgmt.device\n[Install]\nWantedBy=multi-user.target\n',
+    ],
     ['networkmanager', 'interface-name=eth2\n', 'interface-name=eth2\n[ipv4]\naddress1=10.66.0.1/24\n'],
     ['networkmanager', 'method=manual\n', 'method=manual\naddress9=10.66.0.1/24\n'],
     ['networkmanager', 'table=20\n', 'table=20\ntable=30\n'],

@@ -19,7 +19,9 @@ const update = process.env.VRFGEN_UPDATE_GOLDEN === '1';
 const manifest = (files: OutputFile[], diags: { severity: string; code: string; message: string }[]) =>
   [
     // The owner only where a file names its own (root:root otherwise).
-    ...files.map((f) => `${f.mode.toString(8).padStart(4, '0')} ${f.path}${f.owner ? ` ${f.owner.user}:${f.owner.group}` : ''}\n`),
+    ...files.map(
+      (f) => `${f.mode.toString(8).padStart(4, '0')} ${f.path}${f.owner ? ` ${f.owner.user}:${f.owner.group}` : ''}\n`,
+    ),
     ...diags.map((d) => `${d.severity} ${d.code}: ${d.message}\n`),
   ].join('');
 

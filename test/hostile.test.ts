@@ -16,16 +16,26 @@ import { CLI, treeOf } from './support/helpers.ts';
 const tmp = () => mkdtempSync(join(tmpdir(), 'vrfgen-hostile-'));
 
 /** The CLI with a capped heap; resolves with its exit status, output, and wall time. */
-function capped(heapMB: number, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function capped(
+  heapMB: number,
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [`--max-old-space-size=${heapMB}`, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [`--max-old-space-size=${heapMB}`, CLI, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     p.stdout.on('data', (b: Buffer) => out.push(b));
     p.stderr.on('data', (b: Buffer) => err.push(b));
     p.on('close', (code) =>
-      resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), ms: Number((process.hrtime.bigint() - started) / 1_000_000n) }),
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+        ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
+      }),
     );
   });
 }
@@ -49,7 +59,12 @@ const tooLarge = (file: string) =>
 
 describe(`intents larger than ${MAX_INTENT_BYTES / 1024 / 1024} MiB are refused before parsing`, () => {
   test('a 50 MB intent: one line, in 64 MB of heap', async () => {
-    const file = intentOf(join(tmp(), 'big.yaml'), 50 * 1024 * 1024, 'version: 1\nvrfs:\n', (i) => `  v${i}: {table: ${i + 1}, interfaces: {e${i}: {addresses: [${ip(i)}/32]}}}\n`);
+    const file = intentOf(
+      join(tmp(), 'big.yaml'),
+      50 * 1024 * 1024,
+      'version: 1\nvrfs:\n',
+      (i) => `  v${i}: {table: ${i + 1}, interfaces: {e${i}: {addresses: [${ip(i)}/32]}}}\n`,
+    );
     const r = await capped(64, ['validate', file]);
     console.log(`50 MB intent refused in ${r.ms} ms`);
     expect(r.stderr).toBe(tooLarge(file));
@@ -76,7 +91,9 @@ describe(`intents larger than ${MAX_INTENT_BYTES / 1024 / 1024} MiB are refused 
     const refused = await capped(128, ['validate', over]);
     expect(refused.stderr).toBe(tooLarge(over));
     // Counted in bytes, not characters: 'é' is two.
-    expect(validateText(`${head}${'é'.repeat(MAX_INTENT_BYTES / 2)}\n`, 'x.yaml').diagnostics.map((d) => d.code)).toEqual(['intent/too-large']);
+    expect(
+      validateText(`${head}${'é'.repeat(MAX_INTENT_BYTES / 2)}\n`, 'x.yaml').diagnostics.map((d) => d.code),
+    ).toEqual(['intent/too-large']);
   });
 });
 
@@ -87,16 +104,60 @@ describe(`intents larger than ${MAX_INTENT_BYTES / 1024 / 1024} MiB are refused 
  * four ran for minutes or overflowed the stack (`push(...list)`).
  */
 const worst: [string, string[], number, (file: string) => string][] = [
-  ['85 000 VRFs with an unknown key each', ['validate'], 1, (f) => intentOf(f, MAX_INTENT_BYTES, 'version: 1\nvrfs:\n', (i) => `  v${i}: {tabel: ${i + 1000}}\n`)],
+  [
+    '85 000 VRFs with an unknown key each',
+    ['validate'],
+    1,
+    (f) => intentOf(f, MAX_INTENT_BYTES, 'version: 1\nvrfs:\n', (i) => `  v${i}: {tabel: ${i + 1000}}\n`),
+  ],
   [
     '60 000 members of one VRF, gateway in the last',
     ['validate'],
     0,
-    (f) => intentOf(f, MAX_INTENT_BYTES, `version: 1\nvrfs:\n  a:\n    table: 10\n    routes: [{to: default, via: 10.255.255.254}]\n    interfaces:\n      last: {addresses: [10.255.255.1/24]}\n`, (i) => `      m${i}: {addresses: [${ip(i + 1)}/32]}\n`),
+    (f) =>
+      intentOf(
+        f,
+        MAX_INTENT_BYTES,
+        `version: 1\nvrfs:\n  a:\n    table: 10\n    routes: [{to: default, via: 10.255.255.254}]\n    interfaces:\n      last: {addresses: [10.255.255.1/24]}\n`,
+        (i) => `      m${i}: {addresses: [${ip(i + 1)}/32]}\n`,
+      ),
   ],
-  ['40 000 VLANs on one parent', ['validate'], 1, (f) => intentOf(f, MAX_INTENT_BYTES, 'version: 1\nvrfs:\n  a:\n    table: 10\n    interfaces:\n', (i) => `      v${i}: {vlan: {parent: eth0, id: ${(i % 4094) + 1}}}\n`)],
-  ['80 000 services looked up in the unit search path', ['generate', '--target', 'services', '--dry-run'], 1, (f) => intentOf(f, MAX_INTENT_BYTES, 'version: 1\nvrfs:\n  a:\n    table: 10\n    services:\n', (i) => `      - u${i}-a-b-c.service\n`)],
-  ['34 000 VRFs rendered as 68 000 networkd files', ['generate', '--target', 'networkd', '--dry-run', '--json'], 0, (f) => intentOf(f, MAX_INTENT_BYTES, 'version: 1\nvrfs:\n', (i) => `  v${i}:\n    table: ${i + 1000}\n    interfaces:\n      e${i}: {addresses: [${ip(i)}/32]}\n`)],
+  [
+    '40 000 VLANs on one parent',
+    ['validate'],
+    1,
+    (f) =>
+      intentOf(
+        f,
+        MAX_INTENT_BYTES,
+        'version: 1\nvrfs:\n  a:\n    table: 10\n    interfaces:\n',
+        (i) => `      v${i}: {vlan: {parent: eth0, id: ${(i % 4094) + 1}}}\n`,
+      ),
+  ],
+  [
+    '80 000 services looked up in the unit search path',
+    ['generate', '--target', 'services', '--dry-run'],
+    1,
+    (f) =>
+      intentOf(
+        f,
+        MAX_INTENT_BYTES,
+        'version: 1\nvrfs:\n  a:\n    table: 10\n    services:\n',
+        (i) => `      - u${i}-a-b-c.service\n`,
+      ),
+  ],
+  [
+    '34 000 VRFs rendered as 68 000 networkd files',
+    ['generate', '--target', 'networkd', '--dry-run', '--json'],
+    0,
+    (f) =>
+      intentOf(
+        f,
+        MAX_INTENT_BYTES,
+        'version: 1\nvrfs:\n',
+        (i) => `  v${i}:\n    table: ${i + 1000}\n    interfaces:\n      e${i}: {addresses: [${ip(i)}/32]}\n`,
+      ),
+  ],
 ];
 
 describe(`the costliest ${MAX_INTENT_BYTES / 1024 / 1024} MiB intents finish in 256 MB of heap`, () => {
@@ -109,12 +170,21 @@ describe(`the costliest ${MAX_INTENT_BYTES / 1024 / 1024} MiB intents finish in 
     expect(r.code).toBe(code);
     expect(treeOf(join(dir, 'root'))).toEqual([]);
     // Described one by one up to a bound (src/intent/limits.ts), then counted.
-    if (what.includes('unknown key')) expect(r.stderr).toMatch(new RegExp(`error intent/too-many-problems: vrfs: \\d{5} more entries with problems, from 'v${MAX_BROKEN_ENTRIES}' on`));
+    if (what.includes('unknown key'))
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `error intent/too-many-problems: vrfs: \\d{5} more entries with problems, from 'v${MAX_BROKEN_ENTRIES}' on`,
+        ),
+      );
     const shown = r.stderr.split('\n').filter((l) => / (error|warning) [a-z0-9-]+\/[a-z0-9-]+: /.test(l)).length;
     expect(shown).toBeLessThanOrEqual(MAX_SHOWN_DIAGNOSTICS);
     if (what.includes('VLANs')) {
       expect(shown).toBe(MAX_SHOWN_DIAGNOSTICS);
-      expect(r.stderr).toMatch(new RegExp(`\n… and \\d+ more \\(\\d+ errors and 0 warnings in all\\); vrfgen shows the first ${MAX_SHOWN_DIAGNOSTICS}\n$`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `\n… and \\d+ more \\(\\d+ errors and 0 warnings in all\\); vrfgen shows the first ${MAX_SHOWN_DIAGNOSTICS}\n$`,
+        ),
+      );
     }
   });
 });
@@ -130,7 +200,9 @@ describe('the intent file name', () => {
     expect(r.code).toBe(0);
     const net = join(root, 'etc/systemd/network');
     for (const f of readdirSync(net)) {
-      expect(readFileSync(join(net, f), 'utf8').split('\n')[0], f).toBe('# Generated by vrfgen from a?[Route]?b.yaml. Do not edit: vrfgen overwrites this file.');
+      expect(readFileSync(join(net, f), 'utf8').split('\n')[0], f).toBe(
+        '# Generated by vrfgen from a?[Route]?b.yaml. Do not edit: vrfgen overwrites this file.',
+      );
     }
   });
 
@@ -138,6 +210,8 @@ describe('the intent file name', () => {
     const file = join(tmp(), 'x\u001b[2Jy.yaml');
     writeFileSync(file, 'version: 2\nvrfs: {}\n');
     const r = await capped(128, ['validate', file]);
-    expect(r.stderr.split('\n')[0]).toBe(`${file.replace('\u001b', '?')}:1:10: error intent/unsupported-version: version: number 2 is not supported; this vrfgen reads version 1`);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `${file.replace('\u001b', '?')}:1:10: error intent/unsupported-version: version: number 2 is not supported; this vrfgen reads version 1`,
+    );
   });
 });

@@ -59,10 +59,14 @@ test('every diagnostic code in the source has a case', () => {
       .filter((f) => f.endsWith('.ts'))
       .map((f) => readFileSync(join(ROOT, d, f), 'utf8')),
   );
-  const codes = new Set(sources.flatMap((s) => [...s.matchAll(/\b(?:error|warning)\('([a-z0-9-]+\/[a-z0-9-]+)'/g)].map((m) => m[1]!)));
+  const codes = new Set(
+    sources.flatMap((s) => [...s.matchAll(/\b(?:error|warning)\('([a-z0-9-]+\/[a-z0-9-]+)'/g)].map((m) => m[1]!)),
+  );
   expect(codes.size).toBeGreaterThan(40);
   // Codes only the services target can find (they need unit files) have their cases in test/services.
-  const services = readdirSync(join(ROOT, 'test/services')).map((c) => readFileSync(join(ROOT, 'test/services', c, 'diagnostics.txt'), 'utf8'));
+  const services = readdirSync(join(ROOT, 'test/services')).map((c) =>
+    readFileSync(join(ROOT, 'test/services', c, 'diagnostics.txt'), 'utf8'),
+  );
   const all = [...cases.map(expected), ...services].join('');
   const missing = [...codes].filter((code) => !TESTED_ELSEWHERE.has(code) && !all.includes(` ${code}: `));
   expect(missing).toEqual([]);

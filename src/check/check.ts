@@ -74,12 +74,20 @@ async function unreadableDir(dir: string, what: string): Promise<Diagnostic | un
 }
 
 /** The vrfgen files of `targets` under `root`, as facts taken from the writer's own plan (or why not). */
-async function treeFacts(model: Model, targets: readonly Target[], root: string): Promise<{ files: OutputFile[]; facts: Map<string, Value>; unknown?: Unknown }> {
+async function treeFacts(
+  model: Model,
+  targets: readonly Target[],
+  root: string,
+): Promise<{ files: OutputFile[]; facts: Map<string, Value>; unknown?: Unknown }> {
   let files: OutputFile[] = [];
   try {
     // The same inputs as `generate --root`: the services target's drop-ins depend on the unit files there.
     files = renderTargets(model, targets, await readUnits(root, unitsToRead(model))).files;
-    const { plan, diagnostics } = await planWrite(files, targets.flatMap((t) => t.owns), root);
+    const { plan, diagnostics } = await planWrite(
+      files,
+      targets.flatMap((t) => t.owns),
+      root,
+    );
     return { files, facts: fileFacts(files, plan.changes, diagnostics) };
   } catch (e) {
     return { files, facts: new Map(), unknown: { probe: root, why: (e as Error).message } };
@@ -87,10 +95,18 @@ async function treeFacts(model: Model, targets: readonly Target[], root: string)
 }
 
 /** Compare the host (or a collected state) with a valid model. */
-export async function checkModel(model: Model, source: SourceMap | undefined, targets: readonly Target[], opts: CheckSettings): Promise<CheckResult> {
+export async function checkModel(
+  model: Model,
+  source: SourceMap | undefined,
+  targets: readonly Target[],
+  opts: CheckSettings,
+): Promise<CheckResult> {
   const root = opts.root ?? (opts.state === undefined ? '/' : undefined);
   const stop = (
-    await Promise.all([opts.state !== undefined ? unreadableDir(opts.state, 'state') : undefined, root !== undefined ? unreadableDir(root, 'root') : undefined])
+    await Promise.all([
+      opts.state !== undefined ? unreadableDir(opts.state, 'state') : undefined,
+      root !== undefined ? unreadableDir(root, 'root') : undefined,
+    ])
   ).filter((d): d is Diagnostic => d !== undefined);
   if (stop.length) return { findings: [], diagnostics: stop, exitCode: 2 };
 
@@ -109,11 +125,18 @@ export async function checkModel(model: Model, source: SourceMap | undefined, ta
 }
 
 /** Run the probes on this host and store their raw outputs in `dir` (the state layout). */
-export async function collectModel(model: Model, dir: string): Promise<{ results: ProbeResult[]; written: string[]; diagnostics: Diagnostic[] }> {
+export async function collectModel(
+  model: Model,
+  dir: string,
+): Promise<{ results: ProbeResult[]; written: string[]; diagnostics: Diagnostic[] }> {
   const results = await observe(model, liveRun);
   try {
     return { results, written: await writeState(dir, results), diagnostics: [] };
   } catch (e) {
-    return { results, written: [], diagnostics: [error('io/write', [], `cannot write state ${dir}: ${(e as Error).message}`)] };
+    return {
+      results,
+      written: [],
+      diagnostics: [error('io/write', [], `cannot write state ${dir}: ${(e as Error).message}`)],
+    };
   }
 }

@@ -40,7 +40,14 @@ function unknownReason(observed: Observed, key: string): Unknown | undefined {
   return best;
 }
 
-const found = (f: Fact, pos: SourcePos | undefined, status: Status, actual?: Value, extra?: readonly string[], unknown?: Unknown): Finding => ({
+const found = (
+  f: Fact,
+  pos: SourcePos | undefined,
+  status: Status,
+  actual?: Value,
+  extra?: readonly string[],
+  unknown?: Unknown,
+): Finding => ({
   key: f.key,
   expected: f.value,
   actual,
@@ -57,7 +64,11 @@ const found = (f: Fact, pos: SourcePos | undefined, status: Status, actual?: Val
  * finding is built once, with every field (absent ones undefined), so that 40000 of them share one
  * shape: spreading a base into a new object per status was a third of the comparison's time.
  */
-export function compare(expected: readonly Fact[], observed: Observed, locate?: (at: Path) => SourcePos | undefined): Finding[] {
+export function compare(
+  expected: readonly Fact[],
+  observed: Observed,
+  locate?: (at: Path) => SourcePos | undefined,
+): Finding[] {
   const findings = new Array<Finding>(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const f = expected[i]!;

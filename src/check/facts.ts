@@ -29,13 +29,15 @@ export const keys = {
   address: (link: string, cidr: string) => `addr ${link} ${cidr}`,
   /** Every address on a link. */
   addresses: (link: string) => `addr ${link} *`,
-  route: (family: Family, table: number | 'main', to: string, metric: number) => `route${family} ${table} ${to} metric ${metric}`,
+  route: (family: Family, table: number | 'main', to: string, metric: number) =>
+    `route${family} ${table} ${to} metric ${metric}`,
   /** Every route of a table that the kernel did not derive from an address. */
   routes: (family: Family, table: number | 'main') => `route${family} ${table} *`,
   /** The same, only those through one link. */
   routesVia: (family: Family, table: number | 'main', dev: string) => `route${family} ${table} dev ${dev}`,
   l3mdev: (family: Family) => `rule${family} l3mdev`,
-  rule: (family: Family, selector: string, priority?: number) => `rule${family} ${selector}${priority === undefined ? '' : ` pref ${priority}`}`,
+  rule: (family: Family, selector: string, priority?: number) =>
+    `rule${family} ${selector}${priority === undefined ? '' : ` pref ${priority}`}`,
   sysctl: (key: string) => `sysctl ${key}`,
   service: (unit: string, attr: 'state' | 'vrf') => `service ${unit} ${attr}`,
   /** A VRF's BGP instance as FRR runs it: `as N router-id A`. */
@@ -64,8 +66,13 @@ export const routeValue = (type: string, via?: string, dev?: string): string =>
 export const routeItem = (to: string, metric: number, value: string): string => `${to} metric ${metric} ${value}`;
 
 /** A rule's selectors in a fixed order; `other` for those vrfgen never writes. */
-export const ruleSelector = (r: { from?: string; to?: string; iif?: string; oif?: string }, other: readonly string[] = []): string =>
-  [r.from && `from ${r.from}`, r.to && `to ${r.to}`, r.iif && `iif ${r.iif}`, r.oif && `oif ${r.oif}`, ...other].filter(Boolean).join(' ');
+export const ruleSelector = (
+  r: { from?: string; to?: string; iif?: string; oif?: string },
+  other: readonly string[] = [],
+): string =>
+  [r.from && `from ${r.from}`, r.to && `to ${r.to}`, r.iif && `iif ${r.iif}`, r.oif && `oif ${r.oif}`, ...other]
+    .filter(Boolean)
+    .join(' ');
 
 export const linkState = (flags: readonly string[]): string =>
   flags.includes('UP') ? (flags.includes('LOWER_UP') ? 'up' : 'up (no carrier)') : 'down';
@@ -91,7 +98,9 @@ function byDestination(routes: Route[], parsed: Map<string, Cidr>): Route[] {
     if (c === undefined) parsed.set(to, (c = parseCidr(to)!));
     return c;
   };
-  return routes.sort((a, b) => a.family - b.family || compareCidr(cidr(a.to), cidr(b.to)) || (a.metric ?? -1) - (b.metric ?? -1));
+  return routes.sort(
+    (a, b) => a.family - b.family || compareCidr(cidr(a.to), cidr(b.to)) || (a.metric ?? -1) - (b.metric ?? -1),
+  );
 }
 
 /** What the model says the host should look like, VRF by VRF, in the model's order. */
@@ -104,7 +113,12 @@ export function expectedFacts(model: Model, opts: ExpectOptions = {}): Fact[] {
     expect(keys.link(vrf.name, 'kind'), 'vrf', vrf.at);
     expect(keys.link(vrf.name, 'table'), vrf.table, [...vrf.at, 'table']);
     expect(keys.link(vrf.name, 'state'), 'up', vrf.at);
-    if (opts.strict) expect(keys.link(vrf.name, 'members'), vrf.members.map((m) => m.name), vrf.at);
+    if (opts.strict)
+      expect(
+        keys.link(vrf.name, 'members'),
+        vrf.members.map((m) => m.name),
+        vrf.at,
+      );
 
     for (const m of vrf.members) {
       expect(keys.link(m.name, 'master'), vrf.name, m.at);
@@ -118,10 +132,13 @@ export function expectedFacts(model: Model, opts: ExpectOptions = {}): Fact[] {
 
     const routes = byDestination([...vrf.routes, ...vrf.members.flatMap((m) => m.routes)], destinations);
     const metric = (r: Route) => r.metric ?? DEFAULT_METRIC[r.family];
-    for (const r of routes) expect(keys.route(r.family, r.table, r.to, metric(r)), routeValue(r.type, r.via, r.dev), r.at);
+    for (const r of routes)
+      expect(keys.route(r.family, r.table, r.to, metric(r)), routeValue(r.type, r.via, r.dev), r.at);
     if (opts.strict) {
       for (const f of [4, 6] as const) {
-        const items = routes.filter((r) => r.family === f).map((r) => routeItem(r.to, metric(r), routeValue(r.type, r.via, r.dev)));
+        const items = routes
+          .filter((r) => r.family === f)
+          .map((r) => routeItem(r.to, metric(r), routeValue(r.type, r.via, r.dev)));
         expect(keys.routes(f, vrf.table), items.sort(), [...vrf.at, 'routes']);
       }
     }
@@ -148,16 +165,21 @@ export function expectedFacts(model: Model, opts: ExpectOptions = {}): Fact[] {
   for (const v of model.vrfs) if (v.bgp) facts.push(...bgpFacts(v.name, v.bgp));
   if (opts.files) {
     for (const f of opts.files) expect(keys.file(f.path), 'as generated');
-    expect(keys.files(), opts.files.map((f) => f.path));
+    expect(
+      keys.files(),
+      opts.files.map((f) => f.path),
+    );
   }
   return facts;
 }
 
 /** A dynamic neighbour's session as a list item: `ADDR STATE, N accepted`. */
-export const bgpSession = (address: string, state: string, accepted: number): string => `${address} ${state}, ${accepted} accepted`;
+export const bgpSession = (address: string, state: string, accepted: number): string =>
+  `${address} ${state}, ${accepted} accepted`;
 
 /** What FRR shows for a prefix filter: `PREFIX ge MIN le MAX`. */
-const acceptText = (a: NonNullable<Bgp['listen'][number]['accept']>) => `${a.prefix} ge ${a.minLength} le ${a.maxLength}`;
+const acceptText = (a: NonNullable<Bgp['listen'][number]['accept']>) =>
+  `${a.prefix} ge ${a.minLength} le ${a.maxLength}`;
 
 /**
  * One VRF's BGP: the instance; each static peer Established; every dynamic neighbour of a listen
@@ -168,7 +190,12 @@ function bgpFacts(vrf: string, b: Bgp): Fact[] {
   const facts: Fact[] = [{ key: keys.bgp(vrf), value: `as ${b.asn} router-id ${b.routerId}`, at: b.at }];
   for (const n of b.neighbors) facts.push({ key: keys.bgpPeer(vrf, n.address), value: 'Established', at: n.at });
   for (const l of b.listen) {
-    facts.push({ key: keys.bgpListenPeers(vrf, l.range), value: ['every one Established'], allows: (item) => / Established, \d+ accepted$/.test(item), at: l.at });
+    facts.push({
+      key: keys.bgpListenPeers(vrf, l.range),
+      value: ['every one Established'],
+      allows: (item) => / Established, \d+ accepted$/.test(item),
+      at: l.at,
+    });
     const a = l.accept;
     if (!a) continue;
     const range = parseCidr(a.prefix)!;
@@ -177,7 +204,13 @@ function bgpFacts(vrf: string, b: Bgp): Fact[] {
       value: [acceptText(a)],
       allows: (item) => {
         const p = parseCidr(item);
-        return p !== undefined && p.family === range.family && p.length >= a.minLength && p.length <= a.maxLength && contains(range, p);
+        return (
+          p !== undefined &&
+          p.family === range.family &&
+          p.length >= a.minLength &&
+          p.length <= a.maxLength &&
+          contains(range, p)
+        );
       },
       at: [...l.at, 'accept'],
     });

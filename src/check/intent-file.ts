@@ -23,7 +23,11 @@ export async function check(file: string, opts: CheckOptions = {}): Promise<Chec
 }
 
 /** Run the probes `check` needs on this host and store their raw outputs in `dir`. */
-export async function collect(file: string, dir: string, opts: ValidateOptions = {}): Promise<Validated & { results: readonly ProbeResult[]; written: readonly string[] }> {
+export async function collect(
+  file: string,
+  dir: string,
+  opts: ValidateOptions = {},
+): Promise<Validated & { results: readonly ProbeResult[]; written: readonly string[] }> {
   const v = await validate(file, opts);
   if (!v.model) return { ...v, results: [], written: [] };
   const r = await collectModel(v.model, dir);
@@ -31,7 +35,10 @@ export async function collect(file: string, dir: string, opts: ValidateOptions =
 }
 
 /** The same probes as a POSIX sh script (iproute2, procps and systemctl only), for hosts without Node. */
-export async function collectScript(file: string, opts: ValidateOptions = {}): Promise<Validated & { script?: string }> {
+export async function collectScript(
+  file: string,
+  opts: ValidateOptions = {},
+): Promise<Validated & { script?: string }> {
   const v = await validate(file, opts);
   return v.model ? { ...v, script: renderCollectScript(v.model) } : v;
 }

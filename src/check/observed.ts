@@ -3,7 +3,18 @@ import { contains, parseCidr, parseIp, type Family } from '../model/ip.ts';
 import type { OutputFile } from '../render/target.ts';
 import type { Change } from '../output/write.ts';
 import { bgpSession, keys, linkState, routeItem, routeValue, ruleSelector, type Value } from './facts.ts';
-import { parseAddresses, parseBgpRoutes, parseBgpSummary, parseIdentify, parseLinks, parseRoutes, parseRules, parseSysctl, unitProperties, type Link } from './parse.ts';
+import {
+  parseAddresses,
+  parseBgpRoutes,
+  parseBgpSummary,
+  parseIdentify,
+  parseLinks,
+  parseRoutes,
+  parseRules,
+  parseSysctl,
+  unitProperties,
+  type Link,
+} from './parse.ts';
 import { identifyFile, type Observation, type ProbeOutput, type ProbeResult } from './probes.ts';
 
 /** Why nothing is known: which probe, and what went wrong with it. */
@@ -48,7 +59,8 @@ function scopeOf(o: Observation): string {
 }
 
 /** iproute2 ≥ 6.1 exits 2 for a table that has no route at all: that is an answer (empty), not a failure. */
-const isMissingTable = (o: Observation, out: ProbeOutput) => o.kind === 'routes' && out.code === 2 && /FIB table does not exist/.test(out.stderr);
+const isMissingTable = (o: Observation, out: ProbeOutput) =>
+  o.kind === 'routes' && out.code === 2 && /FIB table does not exist/.test(out.stderr);
 
 /** Why a probe's output cannot be used, or undefined when it can. */
 function failure(probe: string, out: ProbeOutput | undefined): Unknown | undefined {
@@ -83,7 +95,8 @@ class FactSet {
     const had = this.values.get(key);
     if (had === undefined && this.filtered) return;
     if (had instanceof Set && typeof value === 'string') had.add(value);
-    else if (typeof had === 'string' && typeof value === 'string' && had !== value) this.values.set(key, new Set([had, value]));
+    else if (typeof had === 'string' && typeof value === 'string' && had !== value)
+      this.values.set(key, new Set([had, value]));
     else if (typeof had !== 'string' || typeof value !== 'string') this.values.set(key, value);
   }
 
@@ -139,7 +152,11 @@ export class FactCollector {
   }
 
   finish(): { facts: Map<string, Value>; unknown: Map<string, Unknown> } {
-    const identify = new Map(this.later.flatMap((r) => (r.probe.observes.kind === 'vrf-identify' ? [[r.probe.observes.unit, r] as const] : [])));
+    const identify = new Map(
+      this.later.flatMap((r) =>
+        r.probe.observes.kind === 'vrf-identify' ? [[r.probe.observes.unit, r] as const] : [],
+      ),
+    );
     for (const r of this.later) if (r.probe.observes.kind !== 'vrf-identify') this.read(r, identify);
     return { facts: this.facts.result(), unknown: this.unknown };
   }
@@ -249,7 +266,7 @@ function routeFacts(stdout: string, family: Family, table: number | 'main', fact
 }
 
 function ruleFacts(stdout: string, family: Family, vrfTables: ReadonlyMap<string, number>, facts: FactSet): void {
-  const tableOf = (t: string) => (/^\d+$/.test(t) ? Number(t) : RT_TABLES[t] ?? vrfTables.get(t) ?? t);
+  const tableOf = (t: string) => (/^\d+$/.test(t) ? Number(t) : (RT_TABLES[t] ?? vrfTables.get(t) ?? t));
   for (const r of parseRules(stdout)) {
     if (r.l3mdev) {
       facts.set(keys.l3mdev(family), `pref ${r.priority ?? '?'}`);
@@ -268,7 +285,13 @@ function ruleFacts(stdout: string, family: Family, vrfTables: ReadonlyMap<string
  * MainPID, else its BindNetworkInterface= (systemd ≥ 260, which identify cannot see). A socket
  * unit is bound by BindToDevice=.
  */
-function unitFacts(unit: string, stdout: string, identified: ProbeResult | undefined, facts: FactSet, unknown: Map<string, Unknown>): void {
+function unitFacts(
+  unit: string,
+  stdout: string,
+  identified: ProbeResult | undefined,
+  facts: FactSet,
+  unknown: Map<string, Unknown>,
+): void {
   const props = unitProperties(stdout);
   const active = props.get('ActiveState');
   if (!active) throw new Error('no ActiveState');
@@ -292,18 +315,26 @@ function unitFacts(unit: string, stdout: string, identified: ProbeResult | undef
   const answer = why === undefined ? parseIdentify(identified!.output!.stdout) : undefined;
   if (why !== undefined) unknown.set(vrfKey, why);
   else if (!answer) unknown.set(vrfKey, { probe: file, why: 'unreadable output' });
-  else if (answer.pid !== pid) unknown.set(vrfKey, { probe: file, why: `answers for PID ${answer.pid}, but MainPID is ${pid}` });
+  else if (answer.pid !== pid)
+    unknown.set(vrfKey, { probe: file, why: `answers for PID ${answer.pid}, but MainPID is ${pid}` });
   else facts.set(vrfKey, answer.vrf || bound || 'none');
 }
 
-const REFUSED: Record<string, string> = { 'write/foreign-file': 'not written by vrfgen', 'write/outside-root': 'behind a link out of the root' };
+const REFUSED: Record<string, string> = {
+  'write/foreign-file': 'not written by vrfgen',
+  'write/outside-root': 'behind a link out of the root',
+};
 
 /**
  * The tree, as the writer's own plan sees it (no second comparison): a file vrfgen would keep is
  * as generated; one it would update was edited (or only its mode changed); one it would create is
  * missing; one it would remove is stale; one it refuses to touch belongs to someone else.
  */
-export function fileFacts(files: readonly OutputFile[], changes: readonly Change[], refusals: readonly Diagnostic[]): Map<string, Value> {
+export function fileFacts(
+  files: readonly OutputFile[],
+  changes: readonly Change[],
+  refusals: readonly Diagnostic[],
+): Map<string, Value> {
   const facts = new Map<string, Value>();
   const byPath = new Map(changes.map((c) => [c.path, c]));
   for (const f of files) {
@@ -313,13 +344,18 @@ export function fileFacts(files: readonly OutputFile[], changes: readonly Change
       // Same content: the mode differs, or else the owner (a file with its own owner, src/output/write.ts).
       const attrs = c.beforeMode === c.mode ? 'owner' : `mode ${c.beforeMode!.toString(8).padStart(4, '0')}`;
       facts.set(keys.file(f.path), c.before === c.after ? attrs : 'edited');
-    }
-    else if (!c) {
+    } else if (!c) {
       // planWrite names the file first in each refusal it reports.
       const refusal = refusals.find((d) => d.message.startsWith(`${f.path}: `));
       facts.set(keys.file(f.path), REFUSED[refusal?.code ?? ''] ?? 'unreadable');
     }
   }
-  facts.set(keys.files(), changes.filter((c) => c.action !== 'create').map((c) => c.path).sort());
+  facts.set(
+    keys.files(),
+    changes
+      .filter((c) => c.action !== 'create')
+      .map((c) => c.path)
+      .sort(),
+  );
   return facts;
 }

@@ -15,9 +15,16 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 /** A non-negative integer, or its decimal text (ip prints some numbers as strings). */
 const count = (v: unknown): number | undefined =>
-  typeof v === 'number' ? (Number.isSafeInteger(v) && v >= 0 ? v : undefined) : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+  typeof v === 'number'
+    ? Number.isSafeInteger(v) && v >= 0
+      ? v
+      : undefined
+    : typeof v === 'string' && /^\d+$/.test(v)
+      ? Number(v)
+      : undefined;
 const flag = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
-const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+const strings = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 
 export interface Link {
   readonly name: string;
@@ -102,7 +109,12 @@ export function parseAddresses(stdout: string): Address[] {
       const local = text(a.local);
       const length = count(a.prefixlen);
       const cidr = local !== undefined && length !== undefined ? addressCidr(local, length) : undefined;
-      if (cidr) addresses.push({ link, cidr, state: flag(a.dadfailed) ? 'dadfailed' : flag(a.tentative) ? 'tentative' : 'present' });
+      if (cidr)
+        addresses.push({
+          link,
+          cidr,
+          state: flag(a.dadfailed) ? 'dadfailed' : flag(a.tentative) ? 'tentative' : 'present',
+        });
     }
   }
   return addresses;
@@ -134,7 +146,19 @@ export function parseRoutes(stdout: string, family: Family, skip?: ReadonlySet<s
 }
 
 /** The keys a rule's selectors and lookup are read from; the rest is kept as `other`. */
-const RULE_KEYS = new Set(['priority', 'src', 'srclen', 'dst', 'dstlen', 'iif', 'oif', 'table', 'l3mdev', 'protocol', 'flags']);
+const RULE_KEYS = new Set([
+  'priority',
+  'src',
+  'srclen',
+  'dst',
+  'dstlen',
+  'iif',
+  'oif',
+  'table',
+  'l3mdev',
+  'protocol',
+  'flags',
+]);
 
 /** ip prints `srclen` only when the prefix is not a single host. */
 const ruleSide = (addr: string | undefined, len: number | undefined): string | undefined => {
@@ -214,7 +238,16 @@ export function parseBgpSummary(stdout: string): BgpPeer[] {
   const v4 = object(stdout).ipv4Unicast;
   const peers = isObject(v4) && isObject(v4.peers) ? v4.peers : {};
   return Object.entries(peers).flatMap(([address, p]) =>
-    isObject(p) ? [{ address, state: text(p.state) ?? '?', dynamic: flag(p.dynamicPeer) ?? false, accepted: count(p.pfxRcd) ?? 0 }] : [],
+    isObject(p)
+      ? [
+          {
+            address,
+            state: text(p.state) ?? '?',
+            dynamic: flag(p.dynamicPeer) ?? false,
+            accepted: count(p.pfxRcd) ?? 0,
+          },
+        ]
+      : [],
   );
 }
 
@@ -232,7 +265,9 @@ export function parseBgpRoutes(stdout: string): BgpTable {
   const paths = Object.entries(routes).flatMap(([prefix, ps]) => {
     const cidr = parseCidr(prefix);
     if (!cidr || !Array.isArray(ps)) return [];
-    return ps.filter((p) => isObject(p) && flag(p.valid) !== false).map((p: Json) => ({ prefix: formatCidr(cidr), peer: text(p.peerId) ?? '?' }));
+    return ps
+      .filter((p) => isObject(p) && flag(p.valid) !== false)
+      .map((p: Json) => ({ prefix: formatCidr(cidr), peer: text(p.peerId) ?? '?' }));
   });
   const as = count(t.localAS);
   const routerId = text(t.routerId);

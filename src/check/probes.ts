@@ -69,18 +69,31 @@ export function probesFor(model: Model): Probe[] {
     probe('rule.json', ['ip', '-j', 'rule', 'show'], { kind: 'rules', family: 4 }),
     probe('rule6.json', ['ip', '-j', '-6', 'rule', 'show'], { kind: 'rules', family: 6 }),
     ...tables.flatMap((t) => [routes(4, t), routes(6, t)]),
-    ...(model.sysctls.length ? [probe('sysctl-l3mdev.txt', ['sysctl', ...model.sysctls.map((s) => s.key)], { kind: 'sysctl' })] : []),
+    ...(model.sysctls.length
+      ? [probe('sysctl-l3mdev.txt', ['sysctl', ...model.sysctls.map((s) => s.key)], { kind: 'sysctl' })]
+      : []),
     ...model.vrfs
       .flatMap((v) => v.services)
       .map((s) =>
-        probe(`unit-${s.unit}.txt`, ['systemctl', 'show', ...UNIT_PROPERTIES.map((p) => `--property=${p}`), s.unit], { kind: 'unit', unit: s.unit }),
+        probe(`unit-${s.unit}.txt`, ['systemctl', 'show', ...UNIT_PROPERTIES.map((p) => `--property=${p}`), s.unit], {
+          kind: 'unit',
+          unit: s.unit,
+        }),
       ),
     // FRR's view of each VRF's BGP: sessions per neighbour (summary) and the routes it accepted.
     ...model.vrfs
       .filter((v) => v.bgp)
       .flatMap((v) => [
-        probe(`bgp-summary-${v.name}.json`, ['vtysh', '-c', `show bgp vrf ${v.name} summary json`], { kind: 'bgp-summary', vrf: v.name, ranges: v.bgp!.listen.map((l) => l.range) }),
-        probe(`bgp-routes-${v.name}.json`, ['vtysh', '-c', `show bgp vrf ${v.name} ipv4 unicast json`], { kind: 'bgp-routes', vrf: v.name, ranges: v.bgp!.listen.map((l) => l.range) }),
+        probe(`bgp-summary-${v.name}.json`, ['vtysh', '-c', `show bgp vrf ${v.name} summary json`], {
+          kind: 'bgp-summary',
+          vrf: v.name,
+          ranges: v.bgp!.listen.map((l) => l.range),
+        }),
+        probe(`bgp-routes-${v.name}.json`, ['vtysh', '-c', `show bgp vrf ${v.name} ipv4 unicast json`], {
+          kind: 'bgp-routes',
+          vrf: v.name,
+          ranges: v.bgp!.listen.map((l) => l.range),
+        }),
       ]),
   ];
 }
@@ -94,7 +107,16 @@ export function followUps(results: readonly ProbeResult[]): Probe[] {
     if (p.observes.kind !== 'unit' || output?.code !== 0) return [];
     const pid = Number(unitProperties(output.stdout).get('MainPID'));
     if (!Number.isInteger(pid) || pid <= 0) return [];
-    return [{ ...probe(identifyFile(p.observes.unit), ['ip', 'vrf', 'identify', String(pid)], { kind: 'vrf-identify', unit: p.observes.unit, pid }), label: String(pid) }];
+    return [
+      {
+        ...probe(identifyFile(p.observes.unit), ['ip', 'vrf', 'identify', String(pid)], {
+          kind: 'vrf-identify',
+          unit: p.observes.unit,
+          pid,
+        }),
+        label: String(pid),
+      },
+    ];
   });
 }
 

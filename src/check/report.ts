@@ -36,7 +36,13 @@ const pad = (n: number): string => (n <= SPACES.length ? SPACES.slice(0, n) : ' 
 
 /** The cells of a finding's row, column by column; `file` shows a position's file (all are in the intent). */
 function columns(file: (name: string) => string): readonly ((f: Finding) => string)[] {
-  return [(f) => cell(f.key), (f) => cell(shown(f)), (f) => cell(actualOf(f)), (f) => f.status, (f) => (f.pos ? `${file(f.pos.file)}:${f.pos.line}` : '-')];
+  return [
+    (f) => cell(f.key),
+    (f) => cell(shown(f)),
+    (f) => cell(actualOf(f)),
+    (f) => f.status,
+    (f) => (f.pos ? `${file(f.pos.file)}:${f.pos.line}` : '-'),
+  ];
 }
 
 /**
@@ -52,7 +58,8 @@ export function writeReport(findings: readonly Finding[], write: (text: string) 
   let shownName = '';
   const column = columns((file) => (file === name ? shownName : (shownName = cell((name = file)))));
   const widths = HEADER.map((h) => h.length);
-  for (const f of findings) for (let c = 0; c < column.length; c++) widths[c] = Math.max(widths[c]!, column[c]!(f).length);
+  for (const f of findings)
+    for (let c = 0; c < column.length; c++) widths[c] = Math.max(widths[c]!, column[c]!(f).length);
   const last = column.length - 1;
   const line = (text: (c: number) => string) => {
     let out = '';
@@ -75,7 +82,10 @@ export function writeReport(findings: readonly Finding[], write: (text: string) 
   for (const f of findings) if (f.unknown) why.set(f.unknown.probe, f.unknown.why);
   const notes = [...why].map(([probe, reason]) => `${printable(`? ${probe}: ${reason}`)}\n`).join('');
   const n = counts(findings);
-  const summary = STATUSES.filter((s) => n[s] > 0).map((s) => `${n[s]} ${s}`).join(', ') || 'nothing to check';
+  const summary =
+    STATUSES.filter((s) => n[s] > 0)
+      .map((s) => `${n[s]} ${s}`)
+      .join(', ') || 'nothing to check';
   write(`${chunk}\n${notes && `${notes}\n`}${VERDICT[exitCodeOf(findings)]}: ${summary}\n`);
 }
 

@@ -19,7 +19,9 @@ export function renderCollectScript(model: Model): string {
       path: PROBE_PATH,
       probes: probes.map((p) => ({ file: quote(p.file), command: p.argv.map(quote).join(' ') })),
       // followUps() in sh: `ip vrf identify` of each running service's MainPID.
-      identify: probes.flatMap((p) => (p.observes.kind === 'unit' ? [{ file: quote(identifyFile(p.observes.unit)), unitFile: quote(p.file) }] : [])),
+      identify: probes.flatMap((p) =>
+        p.observes.kind === 'unit' ? [{ file: quote(identifyFile(p.observes.unit)), unitFile: quote(p.file) }] : [],
+      ),
     },
     model.source,
   );

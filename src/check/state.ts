@@ -18,16 +18,22 @@ export const liveRun: Run = (p) =>
   new Promise((resolve) => {
     // Never an empty PATH element: that would mean the current directory.
     const env = { ...process.env, LC_ALL: 'C', PATH: [PROBE_PATH, process.env.PATH].filter(Boolean).join(':') };
-    execFile(p.argv[0]!, p.argv.slice(1), { env, encoding: 'utf8', maxBuffer: 256 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
-      let code: number | null = 0;
-      if (err) {
-        const why = err as NodeJS.ErrnoException & { code?: unknown; killed?: boolean };
-        if (typeof why.code === 'number') code = why.code;
-        else if (why.code === 'ENOENT') [code, stderr] = [127, `${p.argv[0]}: not found`]; // what sh says, with sh's status
-        else [code, stderr] = [null, `${stderr}\n${why.killed ? 'timed out' : why.message}`];
-      }
-      resolve(stored(p, { code, stdout, stderr }));
-    });
+    execFile(
+      p.argv[0]!,
+      p.argv.slice(1),
+      { env, encoding: 'utf8', maxBuffer: 256 << 20, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        let code: number | null = 0;
+        if (err) {
+          const why = err as NodeJS.ErrnoException & { code?: unknown; killed?: boolean };
+          if (typeof why.code === 'number') code = why.code;
+          else if (why.code === 'ENOENT')
+            [code, stderr] = [127, `${p.argv[0]}: not found`]; // what sh says, with sh's status
+          else [code, stderr] = [null, `${stderr}\n${why.killed ? 'timed out' : why.message}`];
+        }
+        resolve(stored(p, { code, stdout, stderr }));
+      },
+    );
   });
 
 /**
@@ -42,7 +48,7 @@ function wholeFileReader(): (path: string) => string {
     const fd = openSync(path, 'r');
     let len = 0;
     try {
-      for (let n; len < shared.length && (n = readSync(fd, shared, len, shared.length - len, null)) > 0; ) len += n;
+      for (let n; len < shared.length && (n = readSync(fd, shared, len, shared.length - len, null)) > 0;) len += n;
     } finally {
       closeSync(fd);
     }
@@ -62,7 +68,8 @@ export function stateRun(dir: string): Run {
   return async (p: Probe): Promise<ProbeOutput | undefined> => {
     try {
       listed ??= new Set(readdirSync(dir));
-      const read = (suffix: string) => (listed!.has(`${p.file}${suffix}`) ? readFile(join(dir, `${p.file}${suffix}`)) : undefined);
+      const read = (suffix: string) =>
+        listed!.has(`${p.file}${suffix}`) ? readFile(join(dir, `${p.file}${suffix}`)) : undefined;
       const stdout = read('');
       const rc = read('.rc');
       const stderr = read('.err');

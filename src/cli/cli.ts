@@ -21,13 +21,20 @@ const program = new Command('vrfgen')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-const platformOption = () => new Option('--platform <name>', 'platform profile (overrides the intent\'s platform:)');
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const platformOption = () => new Option('--platform <name>', "platform profile (overrides the intent's platform:)");
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const quiet = () => program.opts<{ quiet?: boolean }>().quiet;
 /** The "Examples:" block every command's --help ends with; test/cli/cli.test.ts runs each line. */
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
-program.addHelpText('after', examples('vrfgen validate mgmt.yaml', 'vrfgen generate mgmt.yaml --root /mnt/image', 'vrfgen check mgmt.yaml'));
+program.addHelpText(
+  'after',
+  examples('vrfgen validate mgmt.yaml', 'vrfgen generate mgmt.yaml --root /mnt/image', 'vrfgen check mgmt.yaml'),
+);
 
 program
   .command('validate')
@@ -35,7 +42,10 @@ program
   .argument('<intent>', 'intent YAML file')
   .option('--json', 'print diagnostics as JSON on stdout')
   .addOption(platformOption())
-  .addHelpText('after', examples('vrfgen validate mgmt.yaml', 'vrfgen validate mgmt.yaml --platform ubuntu-24.04 --json'))
+  .addHelpText(
+    'after',
+    examples('vrfgen validate mgmt.yaml', 'vrfgen validate mgmt.yaml --platform ubuntu-24.04 --json'),
+  )
   .action(async (intent: string, o: { json?: boolean; platform?: string }) => {
     const { runValidate } = await import('./commands.ts');
     process.exitCode = await runValidate(intent, { ...o, quiet: quiet() });
@@ -46,8 +56,15 @@ program
   .description('write the persistent configuration files for the chosen targets, or hand them over in another format')
   .argument('<intent>', 'intent YAML file')
   .option('-t, --target <list>', 'comma-separated targets (default: networkd and every system target)', list)
-  .option('--root <dir>', 'root of the tree to write into (default: /); with --format, the tree whose unit files are read (default: none)')
-  .option('--format <format>', 'tree: write under --root; json: a manifest for Ansible; cloud-init: #cloud-config user-data; tar: an archive of the tree (the last three on stdout)', 'tree')
+  .option(
+    '--root <dir>',
+    'root of the tree to write into (default: /); with --format, the tree whose unit files are read (default: none)',
+  )
+  .option(
+    '--format <format>',
+    'tree: write under --root; json: a manifest for Ansible; cloud-init: #cloud-config user-data; tar: an archive of the tree (the last three on stdout)',
+    'tree',
+  )
   .option('--dry-run', 'write nothing; print a unified diff of what would change')
   .option('--force', 'overwrite files at vrfgen paths that vrfgen did not write')
   .option('--json', 'print diagnostics as JSON on stdout')
@@ -61,26 +78,52 @@ program
       'vrfgen generate mgmt.yaml --format tar | tar -C /mnt/image -xpf -',
     ),
   )
-  .action(async (intent: string, o: { target?: string[]; root?: string; format: string; dryRun?: boolean; force?: boolean; json?: boolean; platform?: string }) => {
-    const { runGenerate } = await import('./commands.ts');
-    process.exitCode = await runGenerate(intent, { ...o, quiet: quiet() });
-  });
+  .action(
+    async (
+      intent: string,
+      o: {
+        target?: string[];
+        root?: string;
+        format: string;
+        dryRun?: boolean;
+        force?: boolean;
+        json?: boolean;
+        platform?: string;
+      },
+    ) => {
+      const { runGenerate } = await import('./commands.ts');
+      process.exitCode = await runGenerate(intent, { ...o, quiet: quiet() });
+    },
+  );
 
 program
   .command('check')
-  .description('check this host, or a state collected from one, against the intent: exit 0 match, 1 drift, 2 could not check')
+  .description(
+    'check this host, or a state collected from one, against the intent: exit 0 match, 1 drift, 2 could not check',
+  )
   .argument('<intent>', 'intent YAML file')
-  .option('--state <dir>', 'read the probe outputs from DIR (written by `vrfgen collect` or its --script) instead of probing this host')
-  .option('--root <dir>', "compare vrfgen's files under DIR (default: / on a live check; not compared with --state unless given)")
+  .option(
+    '--state <dir>',
+    'read the probe outputs from DIR (written by `vrfgen collect` or its --script) instead of probing this host',
+  )
+  .option(
+    '--root <dir>',
+    "compare vrfgen's files under DIR (default: / on a live check; not compared with --state unless given)",
+  )
   .option('-t, --target <list>', 'targets whose files are compared (default: networkd and every system target)', list)
   .option('--strict', 'also report members, addresses and routes inside the VRFs that the intent does not mention')
   .option('--json', 'print the findings as JSON on stdout')
   .addOption(platformOption())
   .addHelpText('after', examples('vrfgen check mgmt.yaml', 'vrfgen check mgmt.yaml --state host1-state --json'))
-  .action(async (intent: string, o: { state?: string; root?: string; target?: string[]; strict?: boolean; json?: boolean; platform?: string }) => {
-    const { runCheck } = await import('./commands.ts');
-    process.exitCode = await runCheck(intent, { ...o, quiet: quiet() });
-  });
+  .action(
+    async (
+      intent: string,
+      o: { state?: string; root?: string; target?: string[]; strict?: boolean; json?: boolean; platform?: string },
+    ) => {
+      const { runCheck } = await import('./commands.ts');
+      process.exitCode = await runCheck(intent, { ...o, quiet: quiet() });
+    },
+  );
 
 program
   .command('collect')
@@ -89,7 +132,10 @@ program
   .argument('[dir]', 'folder to write the outputs to')
   .option('--script', 'print a sh script (iproute2, procps and systemctl only) that writes the same DIR')
   .addOption(platformOption())
-  .addHelpText('after', examples('vrfgen collect mgmt.yaml host1-state', 'vrfgen collect mgmt.yaml --script > collect.sh'))
+  .addHelpText(
+    'after',
+    examples('vrfgen collect mgmt.yaml host1-state', 'vrfgen collect mgmt.yaml --script > collect.sh'),
+  )
   .action(async (intent: string, dir: string | undefined, o: { script?: boolean; platform?: string }) => {
     const { runCollect } = await import('./commands.ts');
     process.exitCode = await runCollect(intent, dir, { ...o, quiet: quiet() });
@@ -125,7 +171,9 @@ program.parseAsync().catch(async (e: unknown) => {
       process.stderr.write(`vrfgen: ${e.message}\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`vrfgen: internal error — this is a bug, please report it with the intent that caused it:\n${(e as Error)?.stack ?? String(e)}\n`);
+      process.stderr.write(
+        `vrfgen: internal error — this is a bug, please report it with the intent that caused it:\n${(e as Error)?.stack ?? String(e)}\n`,
+      );
       process.exitCode = 3;
     }
   }

@@ -14,7 +14,8 @@ export class UsageError extends Error {}
 
 function platformOf(name?: string): PlatformName | undefined {
   if (name === undefined) return undefined;
-  if (!(platformNames as string[]).includes(name)) throw new UsageError(`unknown platform '${name}'; known: ${platformNames.join(', ')}`);
+  if (!(platformNames as string[]).includes(name))
+    throw new UsageError(`unknown platform '${name}'; known: ${platformNames.join(', ')}`);
   return name as PlatformName;
 }
 
@@ -34,7 +35,11 @@ interface Quiet {
 }
 
 /** Print diagnostics (stderr as text, or stdout as JSON) and choose the exit code. */
-function report(v: Validated & { diagnostics: readonly Diagnostic[] }, o: Quiet & { json?: boolean }, extra: object = {}): number {
+function report(
+  v: Validated & { diagnostics: readonly Diagnostic[] },
+  o: Quiet & { json?: boolean },
+  extra: object = {},
+): number {
   const diags = v.diagnostics;
   const all = o.quiet ? diags.filter((d) => d.severity === 'error') : diags;
   // The first ones by position; past that a reader mends and runs again, and printing 100 000 of
@@ -42,10 +47,14 @@ function report(v: Validated & { diagnostics: readonly Diagnostic[] }, o: Quiet 
   const shown = all.slice(0, MAX_SHOWN_DIAGNOSTICS);
   const omitted = all.length - shown.length;
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ ok: !hasErrors(diags), diagnostics: shown.map(diagnosticJson), ...(omitted ? { omitted } : {}), ...extra }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ok: !hasErrors(diags), diagnostics: shown.map(diagnosticJson), ...(omitted ? { omitted } : {}), ...extra }, null, 2)}\n`,
+    );
   } else if (shown.length) {
     const colour = wantsColour(process.stderr);
-    const more = omitted ? `\n… and ${omitted} more (${all.filter((d) => d.severity === 'error').length} errors and ${all.filter((d) => d.severity === 'warning').length} warnings in all); vrfgen shows the first ${MAX_SHOWN_DIAGNOSTICS}` : '';
+    const more = omitted
+      ? `\n… and ${omitted} more (${all.filter((d) => d.severity === 'error').length} errors and ${all.filter((d) => d.severity === 'warning').length} warnings in all); vrfgen shows the first ${MAX_SHOWN_DIAGNOSTICS}`
+      : '';
     process.stderr.write(`${shown.map((d) => formatDiagnostic(d, v.source?.lines, colour)).join('\n')}${more}\n`);
   }
   if (diags.some((d) => d.code.startsWith('io/'))) return 2;
@@ -58,7 +67,9 @@ export async function runValidate(file: string, o: Quiet & { json?: boolean; pla
   const code = report(v, o);
   if (code === 0 && !o.json && !o.quiet && v.model) {
     const members = v.model.vrfs.reduce((n, vrf) => n + vrf.members.length, 0);
-    process.stdout.write(`${file}: valid (${v.model.vrfs.length} vrfs, ${members} members, platform ${v.model.platformName})\n`);
+    process.stdout.write(
+      `${file}: valid (${v.model.vrfs.length} vrfs, ${members} members, platform ${v.model.platformName})\n`,
+    );
   }
   return code;
 }
@@ -78,23 +89,48 @@ async function mtimeOf(env: NodeJS.ProcessEnv): Promise<number> {
   const { MAX_MTIME } = await import('../output/formats/tar.ts');
   const v = env.SOURCE_DATE_EPOCH;
   if (v === undefined || v === '') return 0;
-  if (!/^\d+$/.test(v) || Number(v) > MAX_MTIME) throw new UsageError(`SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC (at most ${MAX_MTIME}), not '${v}'`);
+  if (!/^\d+$/.test(v) || Number(v) > MAX_MTIME)
+    throw new UsageError(
+      `SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC (at most ${MAX_MTIME}), not '${v}'`,
+    );
   return Number(v);
 }
 
 export async function runGenerate(
   file: string,
-  o: Quiet & { target?: string[]; root?: string; format: string; dryRun?: boolean; force?: boolean; json?: boolean; platform?: string },
+  o: Quiet & {
+    target?: string[];
+    root?: string;
+    format: string;
+    dryRun?: boolean;
+    force?: boolean;
+    json?: boolean;
+    platform?: string;
+  },
 ): Promise<number> {
   const format = o.format === 'tree' ? 'tree' : await formatOf(o.format);
   if (format !== 'tree') {
     const clash = [o.dryRun && '--dry-run', o.force && '--force', o.json && '--json'].filter(Boolean);
-    if (clash.length) throw new UsageError(`--format ${format} prints the files instead of writing them under --root, so ${clash.join(' and ')} cannot be used with it`);
-    if (format === 'tar' && process.stdout.isTTY) throw new UsageError('--format tar writes an archive to stdout, which is a terminal: redirect it to a file or a pipe');
+    if (clash.length)
+      throw new UsageError(
+        `--format ${format} prints the files instead of writing them under --root, so ${clash.join(' and ')} cannot be used with it`,
+      );
+    if (format === 'tar' && process.stdout.isTTY)
+      throw new UsageError(
+        '--format tar writes an archive to stdout, which is a terminal: redirect it to a file or a pipe',
+      );
   }
   const { generate } = await import('../pipeline/generate.ts');
   const g = await asUsage(
-    generate(file, { targets: o.target, root: o.root, dryRun: o.dryRun, force: o.force, platform: platformOf(o.platform), format, mtime: format === 'tar' ? await mtimeOf(process.env) : 0 }),
+    generate(file, {
+      targets: o.target,
+      root: o.root,
+      dryRun: o.dryRun,
+      force: o.force,
+      platform: platformOf(o.platform),
+      format,
+      mtime: format === 'tar' ? await mtimeOf(process.env) : 0,
+    }),
   );
   if (format !== 'tree') {
     const code = report(g, o);
@@ -111,7 +147,9 @@ export async function runGenerate(
     const kept = g.changes.filter((c) => c.action === 'keep').length;
     // One write: a line each is a system call each, 16001 of them for the networkd files of 4000 VRFs.
     const lines = g.changes.filter((c) => c.action !== 'keep').map((c) => `${c.action.padEnd(6)} ${c.path}\n`);
-    process.stdout.write(`${lines.join('')}${g.changes.length - kept} changed, ${kept} unchanged under ${o.root ?? '/'}\n`);
+    process.stdout.write(
+      `${lines.join('')}${g.changes.length - kept} changed, ${kept} unchanged under ${o.root ?? '/'}\n`,
+    );
   }
   return code;
 }
@@ -122,7 +160,15 @@ export async function runCheck(
 ): Promise<number> {
   const { check } = await import('../check/intent-file.ts');
   const { writeReport, reportJson } = await import('../check/report.ts');
-  const c = await asUsage(check(file, { state: o.state, root: o.root, targets: o.target, strict: o.strict, platform: platformOf(o.platform) }));
+  const c = await asUsage(
+    check(file, {
+      state: o.state,
+      root: o.root,
+      targets: o.target,
+      strict: o.strict,
+      platform: platformOf(o.platform),
+    }),
+  );
   // Nothing was compared when the intent is invalid or the state or root cannot be read.
   const compared = c.model !== undefined && !c.diagnostics.some((d) => d.code.startsWith('io/'));
   // The JSON form only when asked for: 40000 objects for the findings of 4000 VRFs otherwise thrown away.
@@ -131,10 +177,15 @@ export async function runCheck(
   return c.exitCode;
 }
 
-export async function runCollect(file: string, dir: string | undefined, o: Quiet & { script?: boolean; platform?: string }): Promise<number> {
+export async function runCollect(
+  file: string,
+  dir: string | undefined,
+  o: Quiet & { script?: boolean; platform?: string },
+): Promise<number> {
   const { collect, collectScript } = await import('../check/intent-file.ts');
   if (o.script) {
-    if (dir !== undefined) throw new UsageError('collect --script prints the script; it takes no DIR (the script does: sh collect.sh DIR)');
+    if (dir !== undefined)
+      throw new UsageError('collect --script prints the script; it takes no DIR (the script does: sh collect.sh DIR)');
     const s = await collectScript(file, { platform: platformOf(o.platform) });
     const code = report(s, o);
     if (s.script) process.stdout.write(s.script);
@@ -145,7 +196,9 @@ export async function runCollect(file: string, dir: string | undefined, o: Quiet
   const code = report(c, o);
   if (code === 0 && !o.quiet) {
     const failed = c.results.filter((r) => r.output?.code !== 0).map((r) => r.probe.file);
-    process.stdout.write(`${c.results.length} probes into ${dir}${failed.length ? `; failed (check reports them as unknown): ${failed.join(', ')}` : ''}\n`);
+    process.stdout.write(
+      `${c.results.length} probes into ${dir}${failed.length ? `; failed (check reports them as unknown): ${failed.join(', ')}` : ''}\n`,
+    );
   }
   return code;
 }
@@ -157,7 +210,8 @@ export async function runTargets(o: { platform?: string } = {}): Promise<number>
   if (name) process.stdout.write(`platform ${name}: ${platforms[name].summary}\n`);
   for (const t of Object.values(targets) as Target[]) {
     process.stdout.write(`${t.name.padEnd(width)}  ${t.kind.padEnd(7)}  ${t.summary}\n`);
-    for (const note of name ? (t.platformNotes?.(platforms[name]) ?? []) : []) process.stdout.write(`${' '.repeat(width + 2)}- ${note}\n`);
+    for (const note of name ? (t.platformNotes?.(platforms[name]) ?? []) : [])
+      process.stdout.write(`${' '.repeat(width + 2)}- ${note}\n`);
   }
   return 0;
 }

@@ -2,7 +2,10 @@
  * Colour is for a person at a terminal: never into a pipe or a file, never when NO_COLOR is set to
  * anything but the empty string (no-color.org), never on TERM=dumb.
  */
-export function wantsColour(stream: { readonly isTTY?: boolean }, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+export function wantsColour(
+  stream: { readonly isTTY?: boolean },
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): boolean {
   return stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 

@@ -30,7 +30,13 @@ export interface Diagnostic {
 
 const diagnostic =
   (severity: Diagnostic['severity']) =>
-  (code: string, path: Path, message: string, atKey = false): Diagnostic => ({ severity, code, path, message, ...(atKey ? { atKey } : {}) });
+  (code: string, path: Path, message: string, atKey = false): Diagnostic => ({
+    severity,
+    code,
+    path,
+    message,
+    ...(atKey ? { atKey } : {}),
+  });
 
 export const error = diagnostic('error');
 export const warning = diagnostic('warning');
@@ -70,7 +76,8 @@ export const quoted = (s: string, max = 80): string =>
 const EXCERPT = 120;
 
 /** Control characters would move the terminal cursor, invisible ones mislead; show them as '?' (one per UTF-16 unit, so the caret stays aligned). */
-export const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').replace(INVISIBLE, (c) => '?'.repeat(c.length));
+export const printable = (s: string): string =>
+  s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').replace(INVISIBLE, (c) => '?'.repeat(c.length));
 
 /**
  * netplan-style text: `file:line:col: error code: message`, then the source line and a caret. With

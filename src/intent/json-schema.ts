@@ -20,7 +20,9 @@ let intentSchema: Schema | undefined;
 
 /** The committed JSON Schema of the intent, read once. */
 export function intentJsonSchemaFile(): Schema {
-  return (intentSchema ??= JSON.parse(readFileSync(join(packageRoot(), 'schema/vrfgen.schema.json'), 'utf8')) as Schema);
+  return (intentSchema ??= JSON.parse(
+    readFileSync(join(packageRoot(), 'schema/vrfgen.schema.json'), 'utf8'),
+  ) as Schema);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

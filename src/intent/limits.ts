@@ -34,6 +34,10 @@ export const MAX_DEPTH = 32;
 export const MAX_ALIASES = 1000;
 
 export const tooLarge = (file: string): Diagnostic => ({
-  ...error('intent/too-large', [], `intent: larger than ${MAX_INTENT_BYTES} bytes (${MAX_INTENT_BYTES / 1024 / 1024} MiB), the most vrfgen reads`),
+  ...error(
+    'intent/too-large',
+    [],
+    `intent: larger than ${MAX_INTENT_BYTES} bytes (${MAX_INTENT_BYTES / 1024 / 1024} MiB), the most vrfgen reads`,
+  ),
   pos: { file, line: 1, col: 1 },
 });

@@ -19,7 +19,11 @@ export function loadPlain(text: string, file: string, positions = false): Loaded
   if (!plain || !accepts(intentJsonSchemaFile(), plain.value)) return undefined;
   // Without positions now, the text is read again when a diagnostic is placed: the same reader,
   // the same text, so the same nodes.
-  return { intent: plain.value as Intent, diagnostics: [], source: new SourceMap(file, text, withPositions ?? (() => readPlainYaml(text)!)) };
+  return {
+    intent: plain.value as Intent,
+    diagnostics: [],
+    source: new SourceMap(file, text, withPositions ?? (() => readPlainYaml(text)!)),
+  };
 }
 
 /**
@@ -33,7 +37,9 @@ export async function loadIntentFile(file: string, { positions = false } = {}): 
     bytes = readAtMost(file, MAX_INTENT_BYTES + 1);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code ?? String(e);
-    return { diagnostics: [{ ...error('io/read', [], `cannot read intent: ${reason}`), pos: { file, line: 1, col: 1 } }] };
+    return {
+      diagnostics: [{ ...error('io/read', [], `cannot read intent: ${reason}`), pos: { file, line: 1, col: 1 } }],
+    };
   }
   if (bytes.length > MAX_INTENT_BYTES) return { diagnostics: [tooLarge(file)] };
   const text = bytes.toString('utf8');

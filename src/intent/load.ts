@@ -1,4 +1,15 @@
-import { isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, Parser, visit, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  parseDocument,
+  Parser,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { z } from 'zod';
 import { error, quoted, warning, type Diagnostic, type Path } from '../diagnostics/diagnostics.ts';
 import { accepts, intentJsonSchemaFile } from './json-schema.ts';
@@ -48,7 +59,10 @@ function tooDeep(text: string, lc: LineCounter): number | undefined {
   lc.addNewLine(0);
   for (const lexeme of new Lexer().lex(text)) {
     for (const _ of parser.next(lexeme));
-    if (parser.stack.filter((t) => t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection').length > MAX_DEPTH) {
+    if (
+      parser.stack.filter((t) => t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection')
+        .length > MAX_DEPTH
+    ) {
       return parser.offset;
     }
   }
@@ -61,7 +75,19 @@ export function readWithLibrary(text: string, file: string): LibraryRead {
   const deep = tooDeep(text, deepLines);
   if (deep !== undefined) {
     const source = new SourceMap(file, text, { root: undefined, lineStarts: deepLines.lineStarts });
-    return { diagnostics: [{ ...error('yaml/too-deep', [], `collections nest deeper than ${MAX_DEPTH} levels here; an intent needs at most 6`), pos: source.at(deep) }], source };
+    return {
+      diagnostics: [
+        {
+          ...error(
+            'yaml/too-deep',
+            [],
+            `collections nest deeper than ${MAX_DEPTH} levels here; an intent needs at most 6`,
+          ),
+          pos: source.at(deep),
+        },
+      ],
+      source,
+    };
   }
   const lc = new LineCounter();
   // The library's own duplicate-key check scans every earlier key of a mapping for each new key:
@@ -71,22 +97,34 @@ export function readWithLibrary(text: string, file: string): LibraryRead {
   // Positions are kept, the Document is not: holding it for the whole run only made work for the GC.
   const source = new SourceMap(file, text, { root: located(doc.contents), lineStarts: lc.lineStarts });
   const diags: Diagnostic[] = [...doc.errors, ...doc.warnings].map((e) => ({
-    ...(e.name === 'YAMLWarning' ? warning : error)(`yaml/${e.code.toLowerCase().replace(/_/g, '-')}`, [], e.message.split('\n')[0]!),
+    ...(e.name === 'YAMLWarning' ? warning : error)(
+      `yaml/${e.code.toLowerCase().replace(/_/g, '-')}`,
+      [],
+      e.message.split('\n')[0]!,
+    ),
     pos: source.at(e.pos[0]),
   }));
   // A syntax error leaves a document whose shape we cannot trust.
   if (doc.errors.length) return { diagnostics: diags, source };
   // An interface listed twice is an error, never "last one wins"; the document stays sound for the schema.
   // (Loops, not push(...list): spreading 100 000 arguments overflows the stack.)
-  for (const offset of duplicateKeys(doc)) diags.push({ ...error('yaml/duplicate-key', [], 'Map keys must be unique'), pos: source.at(offset) });
+  for (const offset of duplicateKeys(doc))
+    diags.push({ ...error('yaml/duplicate-key', [], 'Map keys must be unique'), pos: source.at(offset) });
   // `[a, b]: x` or `*anchor: x`: JavaScript objects only have text keys, so the library would print a
   // warning and stringify the key; a name in an intent is plain text.
   const complex = complexKeys(doc);
-  for (const offset of complex) diags.push({ ...error('yaml/complex-key', [], 'a key must be plain text, not a list, mapping or alias'), pos: source.at(offset) });
+  for (const offset of complex)
+    diags.push({
+      ...error('yaml/complex-key', [], 'a key must be plain text, not a list, mapping or alias'),
+      pos: source.at(offset),
+    });
   if (complex.length) return { diagnostics: diags, source };
   const alias = aliasPast(doc, MAX_ALIASES);
   if (alias !== undefined) {
-    diags.push({ ...error('yaml/alias-count', [], `more than ${MAX_ALIASES} aliases; vrfgen resolves at most ${MAX_ALIASES}`), pos: source.at(alias) });
+    diags.push({
+      ...error('yaml/alias-count', [], `more than ${MAX_ALIASES} aliases; vrfgen resolves at most ${MAX_ALIASES}`),
+      pos: source.at(alias),
+    });
     return { diagnostics: diags, source };
   }
   try {
@@ -107,7 +145,8 @@ function checked(js: unknown, source: SourceMap, diags: Diagnostic[]): Loaded {
   if (parsed.success) return { intent: parsed.data, diagnostics: source.place(diags), source };
 
   const looser = looserBounds(parsed.error.issues);
-  for (const issue of parsed.error.issues) if (!looser.has(issue)) for (const d of fromIssue(issue, bounded.js)) diags.push(d);
+  for (const issue of parsed.error.issues)
+    if (!looser.has(issue)) for (const d of fromIssue(issue, bounded.js)) diags.push(d);
   return { intent: wellFormedPart(bounded.js, parsed.error.issues), diagnostics: source.place(diags), source };
 }
 
@@ -136,7 +175,12 @@ function boundBroken(js: unknown): { js: unknown; diagnostics: Diagnostic[] } {
     copy[section] = Object.fromEntries(Object.entries(entries).filter(([name]) => !left.has(name)));
     const [first] = left;
     diagnostics.push(
-      error('intent/too-many-problems', [section, first!], `${section}: ${left.size} more entries with problems, from '${cut(first!)}' on, are left out undescribed; vrfgen describes the first ${MAX_BROKEN_ENTRIES}: mend those and validate again`, true),
+      error(
+        'intent/too-many-problems',
+        [section, first!],
+        `${section}: ${left.size} more entries with problems, from '${cut(first!)}' on, are left out undescribed; vrfgen describes the first ${MAX_BROKEN_ENTRIES}: mend those and validate again`,
+        true,
+      ),
     );
   }
   return { js: copy ?? js, diagnostics };
@@ -163,7 +207,8 @@ function complexKeys(doc: Document): number[] {
     Pair(_, pair) {
       const key = pair.key as Node | null;
       // A scalar can hold an object too: `!!binary` gives bytes.
-      if (key !== null && (!isScalar(key) || (typeof key.value === 'object' && key.value !== null))) found.push(key.range?.[0] ?? 0);
+      if (key !== null && (!isScalar(key) || (typeof key.value === 'object' && key.value !== null)))
+        found.push(key.range?.[0] ?? 0);
     },
   });
   return found;
@@ -215,7 +260,8 @@ function duplicateKeys(doc: Document): number[] {
  */
 function looserBounds(issues: readonly z.core.$ZodIssue[]): Set<z.core.$ZodIssue> {
   const tightest = new Map<string, z.core.$ZodIssue>();
-  const bound = (i: z.core.$ZodIssue) => (i.code === 'too_big' ? Number(i.maximum) : i.code === 'too_small' ? -Number(i.minimum) : Infinity);
+  const bound = (i: z.core.$ZodIssue) =>
+    i.code === 'too_big' ? Number(i.maximum) : i.code === 'too_small' ? -Number(i.minimum) : Infinity;
   for (const i of issues) {
     if (i.code !== 'too_big' && i.code !== 'too_small') continue;
     const at = `${i.code} ${JSON.stringify(i.path)}`;
@@ -251,10 +297,17 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** A key as a message shows it: a megabyte-long one is cut (control characters become '?' when printed). */
 const cut = (key: string): string => (key.length > 80 ? `${key.slice(0, 80)}…` : key);
 
-const dotted = (path: Path): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${cut(s)}`)).join('').slice(1) || 'intent';
+const dotted = (path: Path): string =>
+  path
+    .map((s) => (typeof s === 'number' ? `[${s}]` : `.${cut(s)}`))
+    .join('')
+    .slice(1) || 'intent';
 
 function valueAt(js: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>((v, k) => (v === null || typeof v !== 'object' ? undefined : (v as Record<PropertyKey, unknown>)[k]), js);
+  return path.reduce<unknown>(
+    (v, k) => (v === null || typeof v !== 'object' ? undefined : (v as Record<PropertyKey, unknown>)[k]),
+    js,
+  );
 }
 
 function describeValue(v: unknown): string {
@@ -266,7 +319,12 @@ function describeValue(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-const TYPE_NAMES: Record<string, string> = { int: 'an integer', object: 'a mapping', array: 'a list', record: 'a mapping' };
+const TYPE_NAMES: Record<string, string> = {
+  int: 'an integer',
+  object: 'a mapping',
+  array: 'a list',
+  record: 'a mapping',
+};
 
 /** Turn one zod issue into diagnostics with stable codes and subject-first messages. */
 function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
@@ -276,7 +334,9 @@ function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
   // A secret of the wrong type is still a secret: its value is never repeated (see maskSecrets, source.ts).
   const describe = path.at(-1) === 'password' ? () => 'a value not shown here (a password)' : describeValue;
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((k) => error('schema/unknown-key', [...path, k], `${dotted([...path, k])}: unknown key '${cut(k)}'`, true));
+    return issue.keys.map((k) =>
+      error('schema/unknown-key', [...path, k], `${dotted([...path, k])}: unknown key '${cut(k)}'`, true),
+    );
   }
   if (input === undefined) {
     return [error('schema/missing-key', path, `${subject}: required key '${String(path.at(-1))}' is missing`)];
@@ -285,14 +345,25 @@ function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
     case 'invalid_type': {
       const want = TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`;
       // YAML 1.1 habits: in YAML 1.2 `yes`/`no`/`on`/`off` are strings, not booleans.
-      const hint = issue.expected === 'boolean' && typeof input === 'string' && /^(yes|no|on|off|y|n)$/i.test(input) ? ' (write true or false)' : '';
+      const hint =
+        issue.expected === 'boolean' && typeof input === 'string' && /^(yes|no|on|off|y|n)$/i.test(input)
+          ? ' (write true or false)'
+          : '';
       return [error('schema/wrong-type', path, `${subject}: expected ${want}, got ${describe(input)}${hint}`)];
     }
     case 'invalid_value':
       if (path.length === 1 && path[0] === 'version') {
-        return [error('intent/unsupported-version', path, `version: ${describe(input)} is not supported; this vrfgen reads version 1`)];
+        return [
+          error(
+            'intent/unsupported-version',
+            path,
+            `version: ${describe(input)} is not supported; this vrfgen reads version 1`,
+          ),
+        ];
       }
-      return [error('schema/invalid-value', path, `${subject}: ${describe(input)} is not one of ${issue.values.join(', ')}`)];
+      return [
+        error('schema/invalid-value', path, `${subject}: ${describe(input)} is not one of ${issue.values.join(', ')}`),
+      ];
     case 'too_big':
     case 'too_small': {
       const bound = issue.code === 'too_big' ? `at most ${issue.maximum}` : `at least ${issue.minimum}`;
@@ -301,9 +372,14 @@ function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
     case 'invalid_union': {
       // A value that may take several forms (a unit name or a mapping): report the problems of the
       // form the value has, or, when it has none of them, which forms are allowed.
-      const deeper = issue.errors.find((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
-      if (deeper) return deeper.flatMap((i) => fromIssue({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, js));
-      const wants = issue.errors.flat().map((i) => (i.code === 'invalid_type' ? (TYPE_NAMES[i.expected] ?? `a ${i.expected}`) : i.message));
+      const deeper = issue.errors.find(
+        (branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0),
+      );
+      if (deeper)
+        return deeper.flatMap((i) => fromIssue({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, js));
+      const wants = issue.errors
+        .flat()
+        .map((i) => (i.code === 'invalid_type' ? (TYPE_NAMES[i.expected] ?? `a ${i.expected}`) : i.message));
       return [error('schema/wrong-type', path, `${subject}: expected ${wants.join(' or ')}, got ${describe(input)}`)];
     }
     default:

@@ -135,7 +135,11 @@ class Reader {
     const t = this.text;
     const s = line.start;
     if (line.indent === 0 && t[s] === '%') return true;
-    return line.indent === 0 && (t.startsWith('---', s) || t.startsWith('...', s)) && (s + 3 === line.end || t[s + 3] === ' ');
+    return (
+      line.indent === 0 &&
+      (t.startsWith('---', s) || t.startsWith('...', s)) &&
+      (s + 3 === line.end || t[s + 3] === ' ')
+    );
   }
 
   /** Only spaces, then the end of the line or a comment, from `at` on. */
@@ -174,7 +178,8 @@ class Reader {
       // Nothing on the line: a nested block, an indentless sequence (a mapping's value only), or null.
       const next = this.lines[this.i];
       if (next && next.indent > col) return this.nested(col)!;
-      if (inMap && next && next.indent === col && this.dashAt(next, next.start + next.indent)) return this.blockSeq(col);
+      if (inMap && next && next.indent === col && this.dashAt(next, next.start + next.indent))
+        return this.blockSeq(col);
       return { value: null, at: p };
     }
     const node = this.inline(line, p);
@@ -217,7 +222,12 @@ class Reader {
       }
     }
     this.depth--;
-    return { value, at: this.positions ? ({ start: at, keys: exact(keys), keyAt: exact(keyAt), values: exact(values) } satisfies LocatedMap) : Reader.NOWHERE };
+    return {
+      value,
+      at: this.positions
+        ? ({ start: at, keys: exact(keys), keyAt: exact(keyAt), values: exact(values) } satisfies LocatedMap)
+        : Reader.NOWHERE,
+    };
   }
 
   /** A block sequence whose entries are at column `col`, starting on the current line. */
@@ -320,7 +330,8 @@ class Reader {
       const q = this.quoted(line, at);
       return { node: { value: q.text, at }, end: q.end };
     }
-    if (NOT_PLAIN_START.has(c) || this.dashAt(line, at) || (c === ':' && (at + 1 === line.end || t[at + 1] === ' '))) outside();
+    if (NOT_PLAIN_START.has(c) || this.dashAt(line, at) || (c === ':' && (at + 1 === line.end || t[at + 1] === ' ')))
+      outside();
     let end = at;
     while (end < line.end && !(t[end] === '#' && t[end - 1] === ' ')) {
       if (t[end] === ':' && (end + 1 === line.end || t[end + 1] === ' ')) outside(); // a nested pair
@@ -345,7 +356,11 @@ class Reader {
       return {
         node: {
           value: isMap ? value : exact(value as unknown[]),
-          at: !this.positions ? Reader.NOWHERE : isMap ? { start: at, keys: exact(keys), keyAt: exact(keyAt), values: exact(values) } : { start: at, items: exact(values) },
+          at: !this.positions
+            ? Reader.NOWHERE
+            : isMap
+              ? { start: at, keys: exact(keys), keyAt: exact(keyAt), values: exact(values) }
+              : { start: at, items: exact(values) },
         },
         end,
       };
@@ -355,7 +370,13 @@ class Reader {
     for (;;) {
       if (isMap) {
         const key = this.flowScalar(line, p, true);
-        if (typeof key.value !== 'string' || Object.hasOwn(value, key.value) || key.value === '__proto__' || key.value === '<<') outside();
+        if (
+          typeof key.value !== 'string' ||
+          Object.hasOwn(value, key.value) ||
+          key.value === '__proto__' ||
+          key.value === '<<'
+        )
+          outside();
         if (t[key.end] !== ':' || t[key.end + 1] !== ' ') outside();
         const v = this.flowValue(line, this.skipSpaces(key.end + 1, line.end), true);
         (value as Record<string, unknown>)[key.value as string] = v.node.value;
@@ -399,7 +420,16 @@ class Reader {
       return { value: q.text, end: q.end };
     }
     if (NOT_PLAIN_START.has(c!) || (c === '-' && t[at + 1] === ' ')) outside();
-    if (c === ':' && (isKey || t[at + 1] === ' ' || at + 1 === line.end || FLOW_END.has(t[at + 1]!) || t[at + 1] === '[' || t[at + 1] === '{')) outside();
+    if (
+      c === ':' &&
+      (isKey ||
+        t[at + 1] === ' ' ||
+        at + 1 === line.end ||
+        FLOW_END.has(t[at + 1]!) ||
+        t[at + 1] === '[' ||
+        t[at + 1] === '{')
+    )
+      outside();
     let end = at;
     while (end < line.end) {
       const ch = t[end]!;

@@ -30,7 +30,10 @@ const Member = z
 const Route = z
   .strictObject({
     to: z.string().meta({ description: 'destination prefix, or `default` (family taken from `via`)' }),
-    via: z.string().optional().meta({ description: 'gateway address; a member subnet of this VRF must contain it unless `onlink`' }),
+    via: z
+      .string()
+      .optional()
+      .meta({ description: 'gateway address; a member subnet of this VRF must contain it unless `onlink`' }),
     dev: name('member to send through').optional(),
     metric: z.number().int().min(0).max(U32).optional(),
     type: z
@@ -60,15 +63,24 @@ const Service = z
         .array(z.string())
         .min(1)
         .optional()
-        .meta({ description: "the unit's own ExecStart= command lines, in unit-file syntax; vrfgen wraps them in `ip vrf exec` where systemd cannot bind the unit itself (before v260)" }),
+        .meta({
+          description:
+            "the unit's own ExecStart= command lines, in unit-file syntax; vrfgen wraps them in `ip vrf exec` where systemd cannot bind the unit itself (before v260)",
+        }),
     }),
   ])
   .meta({ description: 'a systemd unit that must run inside this VRF' });
 
 const Container = z
   .strictObject({
-    network: z.string().meta({ description: 'Podman network name (also its file name in /etc/containers/networks); [A-Za-z0-9][A-Za-z0-9_.-]*' }),
-    subnet: z.string().meta({ description: "the network's prefix, e.g. 10.77.1.0/24; a member subnet of this VRF in effect" }),
+    network: z
+      .string()
+      .meta({
+        description: 'Podman network name (also its file name in /etc/containers/networks); [A-Za-z0-9][A-Za-z0-9_.-]*',
+      }),
+    subnet: z
+      .string()
+      .meta({ description: "the network's prefix, e.g. 10.77.1.0/24; a member subnet of this VRF in effect" }),
     gateway: z.string().optional().meta({ description: "the bridge's address; default the subnet's first host" }),
     bridge: name('bridge interface netavark creates; default `br-` + network').optional(),
   })
@@ -82,13 +94,20 @@ const secretKeys = {
   'password-file': z
     .string()
     .optional()
-    .meta({ description: 'file holding the TCP MD5 password (one line); a relative path is relative to the intent file' }),
-  password: z.string().optional().meta({ description: 'the TCP MD5 password inline; accepted with a warning (prefer password-file)' }),
+    .meta({
+      description: 'file holding the TCP MD5 password (one line); a relative path is relative to the intent file',
+    }),
+  password: z
+    .string()
+    .optional()
+    .meta({ description: 'the TCP MD5 password inline; accepted with a warning (prefer password-file)' }),
 };
 
 const BgpNeighbor = z
   .strictObject({
-    address: z.string().meta({ description: 'IPv4 address of a static peer; a member subnet of this VRF must contain it' }),
+    address: z
+      .string()
+      .meta({ description: 'IPv4 address of a static peer; a member subnet of this VRF must contain it' }),
     'remote-as': RemoteAs,
     ...secretKeys,
   })
@@ -96,7 +115,11 @@ const BgpNeighbor = z
 
 const BgpListen = z
   .strictObject({
-    range: z.string().meta({ description: 'IPv4 prefix peers may connect from (dynamic neighbours); inside a member subnet of this VRF' }),
+    range: z
+      .string()
+      .meta({
+        description: 'IPv4 prefix peers may connect from (dynamic neighbours); inside a member subnet of this VRF',
+      }),
     'remote-as': RemoteAs,
     ...secretKeys,
     accept: z
@@ -106,8 +129,17 @@ const BgpListen = z
         'max-length': z.number().int().min(0).max(32),
       })
       .optional()
-      .meta({ description: 'take only prefixes inside `prefix` with a length from min-length to max-length; everything else is filtered' }),
-    limit: z.number().int().min(1).max(65535).optional().meta({ description: 'most dynamic neighbours at once (FRR counts them per VRF instance)' }),
+      .meta({
+        description:
+          'take only prefixes inside `prefix` with a length from min-length to max-length; everything else is filtered',
+      }),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .meta({ description: 'most dynamic neighbours at once (FRR counts them per VRF instance)' }),
   })
   .meta({ description: 'accept BGP sessions from a range of addresses: the route-server pattern' });
 
@@ -120,21 +152,34 @@ const Bgp = z
     redistribute: z
       .array(z.enum(['connected', 'static']))
       .optional()
-      .meta({ description: "announce over BGP the member subnets (connected) and this VRF's own IPv4 routes (static)" }),
+      .meta({
+        description: "announce over BGP the member subnets (connected) and this VRF's own IPv4 routes (static)",
+      }),
     'import-vrfs': z
       .array(z.string())
       .optional()
-      .meta({ description: 'route leaking: the BGP routes of these VRFs (which need a bgp section) are imported into this one' }),
+      .meta({
+        description:
+          'route leaking: the BGP routes of these VRFs (which need a bgp section) are imported into this one',
+      }),
   })
   .meta({ description: 'an FRRouting BGP instance in this VRF (the frr target)' });
 
 const Vrf = z
   .strictObject({
-    table: z.number().int().min(0).max(U32).meta({ description: 'routing table id; unique; not 0 or 253-255 (reserved by the kernel)' }),
+    table: z
+      .number()
+      .int()
+      .min(0)
+      .max(U32)
+      .meta({ description: 'routing table id; unique; not 0 or 253-255 (reserved by the kernel)' }),
     isolate: z
       .boolean()
       .optional()
-      .meta({ description: 'default true: unreachable default routes (IPv4+IPv6, metric 4278198272) so lookups never fall through to main' }),
+      .meta({
+        description:
+          'default true: unreachable default routes (IPv4+IPv6, metric 4278198272) so lookups never fall through to main',
+      }),
     interfaces: z.record(z.string(), Member).optional().meta({ description: 'members, by interface name' }),
     routes: z.array(Route).optional(),
     rules: z.array(Rule).optional(),
@@ -142,7 +187,10 @@ const Vrf = z
       .array(Service)
       .optional()
       .meta({ description: 'systemd units (.service or .socket) that must run inside this VRF' }),
-    containers: z.array(Container).optional().meta({ description: 'Podman bridge networks attached to this VRF (netavark >= 1.8)' }),
+    containers: z
+      .array(Container)
+      .optional()
+      .meta({ description: 'Podman bridge networks attached to this VRF (netavark >= 1.8)' }),
     bgp: Bgp.optional(),
   })
   .meta({ description: 'a VRF; the mapping key is its kernel device name' });
@@ -159,7 +207,10 @@ const VlanParent = z
   .strictObject({
     'networkd-file': z
       .string()
-      .meta({ description: 'name of the .network file that already configures this parent; vrfgen adds its VLAN= lines as a drop-in for it' }),
+      .meta({
+        description:
+          'name of the .network file that already configures this parent; vrfgen adds its VLAN= lines as a drop-in for it',
+      }),
   })
   .meta({ description: 'a VLAN parent that another tool configures' });
 

@@ -79,7 +79,7 @@ export class SourceMap {
       node = pair.value;
       const valueAt = startOf(node);
       // A scalar value is the most precise place; a block collection is better named by its key.
-      offset = (typeof node === 'number' ? valueAt : keyAt ?? valueAt) ?? offset;
+      offset = (typeof node === 'number' ? valueAt : (keyAt ?? valueAt)) ?? offset;
     }
     if (atKey && keyAt !== undefined) offset = keyAt;
     return this.at(offset);
@@ -109,7 +109,10 @@ export class SourceMap {
 const startOf = (node: Located | undefined): number | undefined => (typeof node === 'number' ? node : node?.start);
 
 /** The pair (or sequence item, as a pseudo-pair) for one path segment. */
-function findPair(node: Located | undefined, seg: string | number): { key?: number | undefined; value?: Located | undefined } | undefined {
+function findPair(
+  node: Located | undefined,
+  seg: string | number,
+): { key?: number | undefined; value?: Located | undefined } | undefined {
   if (node === undefined || typeof node === 'number') return undefined;
   if ('keys' in node) {
     const i = entryOf(node, String(seg));
@@ -157,7 +160,11 @@ function maskSecrets(text: string, root: Located | undefined): string {
     if (quote === '"' || quote === "'") {
       // To the closing quote, over lines if need be: `\"` escapes in double quotes, `''` in single.
       let i = at + 1;
-      while (i < text.length && !(text[i] === quote && !(quote === '"' && text[i - 1] === '\\') && !(quote === "'" && text[i + 1] === "'"))) i += quote === "'" && text[i] === "'" ? 2 : 1;
+      while (
+        i < text.length &&
+        !(text[i] === quote && !(quote === '"' && text[i - 1] === '\\') && !(quote === "'" && text[i + 1] === "'"))
+      )
+        i += quote === "'" && text[i] === "'" ? 2 : 1;
       maskTo(at, (j) => j > i);
       continue;
     }

@@ -29,13 +29,23 @@ export function checkIfName(name: string, path: Path, what: string, atKey = true
   const shown = quoted(name);
   if (name === '') return [error('name/empty', path, `${what} name is empty`, atKey)];
   if (!IFNAME.test(name)) {
-    const detail = /^[_.-]/.test(name) ? 'must start with a letter or digit' : `character ${firstBad(name, /[A-Za-z0-9_.-]/)} is not allowed`;
+    const detail = /^[_.-]/.test(name)
+      ? 'must start with a letter or digit'
+      : `character ${firstBad(name, /[A-Za-z0-9_.-]/)} is not allowed`;
     return [error('name/invalid-char', path, `${what} ${shown}: ${detail} (allowed: A-Z a-z 0-9 _ . -)`, atKey)];
   }
   if (Buffer.byteLength(name) > IFNAMSIZ) {
-    return [error('name/too-long', path, `${what} ${shown}: interface names are at most ${IFNAMSIZ} bytes (this one has ${Buffer.byteLength(name)})`, atKey)];
+    return [
+      error(
+        'name/too-long',
+        path,
+        `${what} ${shown}: interface names are at most ${IFNAMSIZ} bytes (this one has ${Buffer.byteLength(name)})`,
+        atKey,
+      ),
+    ];
   }
-  if (RESERVED.has(name)) return [error('name/reserved', path, `${what} ${shown}: the name is reserved by the kernel`, atKey)];
+  if (RESERVED.has(name))
+    return [error('name/reserved', path, `${what} ${shown}: the name is reserved by the kernel`, atKey)];
   return NONE;
 }
 
@@ -50,17 +60,43 @@ export function checkUnitName(name: string, path: Path): { unit?: string; diags:
   if (!UNIT.test(name) || name.length > UNIT_NAME_MAX) {
     const detail = UNIT.test(name)
       ? `longer than ${UNIT_NAME_MAX} characters`
-      : /^[_.:@-]/.test(name) || name === '' ? 'must start with a letter or digit' : `character ${firstBad(name, /[A-Za-z0-9_.:@-]/)} is not allowed`;
-    return { diags: [error('service/invalid-name', path, `service ${shown}: not a unit name vrfgen can bind: ${detail} (allowed: A-Z a-z 0-9 _ . : @ -, at most ${UNIT_NAME_MAX} characters)`)] };
+      : /^[_.:@-]/.test(name) || name === ''
+        ? 'must start with a letter or digit'
+        : `character ${firstBad(name, /[A-Za-z0-9_.:@-]/)} is not allowed`;
+    return {
+      diags: [
+        error(
+          'service/invalid-name',
+          path,
+          `service ${shown}: not a unit name vrfgen can bind: ${detail} (allowed: A-Z a-z 0-9 _ . : @ -, at most ${UNIT_NAME_MAX} characters)`,
+        ),
+      ],
+    };
   }
   const suffix = name.match(/\.([a-z]+)$/)?.[1] ?? '';
   if (OTHER_UNIT_TYPES.has(suffix)) {
-    return { diags: [error('service/unsupported-type', path, `service ${shown}: only .service and .socket units run processes that can be bound to a VRF`)] };
+    return {
+      diags: [
+        error(
+          'service/unsupported-type',
+          path,
+          `service ${shown}: only .service and .socket units run processes that can be bound to a VRF`,
+        ),
+      ],
+    };
   }
   // Like systemctl: a name without a unit type means the service.
   const unit = suffix === 'service' || suffix === 'socket' ? name : `${name}.service`;
   if (/@\.(service|socket)$/.test(unit)) {
-    return { diags: [error('service/template', path, `service ${shown}: a template needs an instance name (e.g. ${JSON.stringify(unit.replace('@.', '@name.'))})`)] };
+    return {
+      diags: [
+        error(
+          'service/template',
+          path,
+          `service ${shown}: a template needs an instance name (e.g. ${JSON.stringify(unit.replace('@.', '@name.'))})`,
+        ),
+      ],
+    };
   }
   return { unit, diags: [] };
 }

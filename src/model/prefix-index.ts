@@ -1,7 +1,9 @@
 import { bits, overlaps, type Cidr, type Family } from './ip.ts';
 
-const cut = (family: Family, value: bigint, length: number): bigint => (length === 0 ? 0n : (value >> BigInt(bits(family) - length)) << BigInt(bits(family) - length));
-const key = (family: Family, length: number, value: bigint): string => `${family}/${length}/${cut(family, value, length).toString(16)}`;
+const cut = (family: Family, value: bigint, length: number): bigint =>
+  length === 0 ? 0n : (value >> BigInt(bits(family) - length)) << BigInt(bits(family) - length);
+const key = (family: Family, length: number, value: bigint): string =>
+  `${family}/${length}/${cut(family, value, length).toString(16)}`;
 
 /**
  * Up to this many prefixes a lookup compares with each one: cheaper than keeping the maps below,
@@ -63,7 +65,8 @@ export class PrefixIndex<T> {
     const { exact, within, lengths } = this.index!;
     this.know(e.cidr.family, e.cidr.length);
     setFirst(exact, key(e.cidr.family, e.cidr.length, e.cidr.value), e);
-    for (const [family, d] of lengths) if (family === e.cidr.family && d <= e.cidr.length) setFirst(within, key(family, d, e.cidr.value), e);
+    for (const [family, d] of lengths)
+      if (family === e.cidr.family && d <= e.cidr.length) setFirst(within, key(family, d, e.cidr.value), e);
   }
 
   /** A length seen for the first time: index every earlier prefix at it, in the order they were added. */
@@ -72,7 +75,8 @@ export class PrefixIndex<T> {
     if (seen.has(`${family}/${d}`)) return;
     seen.add(`${family}/${d}`);
     lengths.push([family, d]);
-    for (const e of this.added) if (e.cidr.family === family && e.cidr.length >= d) setFirst(within, key(family, d, e.cidr.value), e);
+    for (const e of this.added)
+      if (e.cidr.family === family && e.cidr.length >= d) setFirst(within, key(family, d, e.cidr.value), e);
   }
 }
 

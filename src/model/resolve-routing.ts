@@ -42,16 +42,28 @@ export function resolveAddresses(
       const aAt: Path = [...at, 'addresses', i];
       const cidr = parseCidr(text);
       if (!cidr) {
-        diags.push(error('address/invalid', aAt, `member '${name}': ${quoted(text)} is not an address with prefix length (e.g. 192.0.2.1/24)`));
+        diags.push(
+          error(
+            'address/invalid',
+            aAt,
+            `member '${name}': ${quoted(text)} is not an address with prefix length (e.g. 192.0.2.1/24)`,
+          ),
+        );
         return;
       }
       const same = byAddress.get(`${cidr.family}/${cidr.value}`);
       const clash = same ?? prefixes.overlapping(cidr);
       if (same) {
-        diags.push(error('address/duplicate', aAt, `vrf '${vrf}': address ${formatIp(cidr)} is already on '${same.member}'`));
+        diags.push(
+          error('address/duplicate', aAt, `vrf '${vrf}': address ${formatIp(cidr)} is already on '${same.member}'`),
+        );
       } else if (clash) {
         diags.push(
-          error('address/overlap', aAt, `vrf '${vrf}': subnet ${formatCidr(network(cidr))} of '${name}' overlaps ${formatCidr(network(clash.cidr))} of '${clash.member}' in the same vrf`),
+          error(
+            'address/overlap',
+            aAt,
+            `vrf '${vrf}': subnet ${formatCidr(network(cidr))} of '${name}' overlaps ${formatCidr(network(clash.cidr))} of '${clash.member}' in the same vrf`,
+          ),
         );
       } else {
         const a = { member: name, cidr, text: formatCidr(cidr), at: aAt };
@@ -68,9 +80,13 @@ export function resolveAddresses(
 export function parsePrefix(text: string, at: Path, what: string, diags: Diagnostic[]): Cidr | undefined {
   const cidr = parseCidr(text);
   if (!cidr) {
-    diags.push(error('prefix/invalid', at, `${what}: ${quoted(text)} is not a prefix (e.g. 198.51.100.0/24 or 2001:db8::/48)`));
+    diags.push(
+      error('prefix/invalid', at, `${what}: ${quoted(text)} is not a prefix (e.g. 198.51.100.0/24 or 2001:db8::/48)`),
+    );
   } else if (hasHostBits(cidr)) {
-    diags.push(error('prefix/host-bits', at, `${what}: ${text} has host bits set; the network is ${formatCidr(network(cidr))}`));
+    diags.push(
+      error('prefix/host-bits', at, `${what}: ${text} has host bits set; the network is ${formatCidr(network(cidr))}`),
+    );
     return undefined;
   }
   return cidr;
@@ -104,12 +120,22 @@ export function resolveRoutes(
   const add = (r: Route, to: Cidr, what: string) => {
     const key = `${r.to} metric ${r.metric ?? '-'}`;
     if (seen.has(key)) {
-      diags.push(error('route/duplicate', r.at, `${what}: another route to ${r.to} with the same metric is already in table ${r.table}`));
+      diags.push(
+        error(
+          'route/duplicate',
+          r.at,
+          `${what}: another route to ${r.to} with the same metric is already in table ${r.table}`,
+        ),
+      );
       return;
     }
     seen.set(key, r.at);
     dest.set(r, to);
-    if (r.dev) memberRoutes.set(r.dev, memberRoutes.get(r.dev) ?? []).get(r.dev)!.push(r);
+    if (r.dev)
+      memberRoutes
+        .set(r.dev, memberRoutes.get(r.dev) ?? [])
+        .get(r.dev)!
+        .push(r);
     else vrfRoutes.push(r);
   };
 
@@ -118,7 +144,20 @@ export function resolveRoutes(
     // that misses falls through to the next rules (and the main table), breaking isolation.
     for (const family of [4, 6] as const) {
       const at: Path = v.isolate === undefined ? ['vrfs', vrf] : ['vrfs', vrf, 'isolate'];
-      add({ to: ANY[family], family, type: 'unreachable', metric: ISOLATION_METRIC, onlink: false, table: v.table, isolation: true, at }, ZERO[family], `vrf '${vrf}' isolation`);
+      add(
+        {
+          to: ANY[family],
+          family,
+          type: 'unreachable',
+          metric: ISOLATION_METRIC,
+          onlink: false,
+          table: v.table,
+          isolation: true,
+          at,
+        },
+        ZERO[family],
+        `vrf '${vrf}' isolation`,
+      );
     }
   }
 
@@ -128,15 +167,28 @@ export function resolveRoutes(
     const type = r.type ?? 'unicast';
     const before = diags.length;
     const via = r.via === undefined ? undefined : parseIp(r.via);
-    if (r.via !== undefined && !via) diags.push(error('route/invalid-gateway', [...at, 'via'], `${what}: gateway ${quoted(r.via)} is not an IP address`));
+    if (r.via !== undefined && !via)
+      diags.push(
+        error('route/invalid-gateway', [...at, 'via'], `${what}: gateway ${quoted(r.via)} is not an IP address`),
+      );
     if (r.dev !== undefined) {
       diags.push(...checkIfName(r.dev, [...at, 'dev'], 'route dev', false));
-      if (!members.has(r.dev)) diags.push(error('route/dev-not-member', [...at, 'dev'], `${what}: dev '${r.dev}' is not a member of vrf '${vrf}'`));
+      if (!members.has(r.dev))
+        diags.push(
+          error('route/dev-not-member', [...at, 'dev'], `${what}: dev '${r.dev}' is not a member of vrf '${vrf}'`),
+        );
     }
     let to: Cidr | undefined;
     if (r.to === 'default') {
       if (via) to = ZERO[via.family];
-      else if (r.via === undefined) diags.push(error('route/default-needs-family', [...at, 'to'], `${what}: 'default' without a gateway is ambiguous; write 0.0.0.0/0 or ::/0`));
+      else if (r.via === undefined)
+        diags.push(
+          error(
+            'route/default-needs-family',
+            [...at, 'to'],
+            `${what}: 'default' without a gateway is ambiguous; write 0.0.0.0/0 or ::/0`,
+          ),
+        );
     } else {
       to = parsePrefix(r.to, [...at, 'to'], what, diags);
     }
@@ -147,10 +199,18 @@ export function resolveRoutes(
     } else if (r.via === undefined && r.dev === undefined) {
       diags.push(error('route/no-nexthop', at, `${what}: a unicast route needs a gateway (via) or a device (dev)`));
     } else if (r.onlink && (r.dev === undefined || r.via === undefined)) {
-      diags.push(error('route/onlink-needs-dev', at, `${what}: onlink needs both via and dev (the link the gateway is on)`));
+      diags.push(
+        error('route/onlink-needs-dev', at, `${what}: onlink needs both via and dev (the link the gateway is on)`),
+      );
     }
     if (to && via && to.family !== via.family) {
-      diags.push(error('route/family-mismatch', [...at, 'via'], `${what}: gateway ${formatIp(via)} is IPv${via.family} but ${formatCidr(to)} is IPv${to.family}`));
+      diags.push(
+        error(
+          'route/family-mismatch',
+          [...at, 'via'],
+          `${what}: gateway ${formatIp(via)} is IPv${via.family} but ${formatCidr(to)} is IPv${to.family}`,
+        ),
+      );
     }
     let dev = r.dev;
     if (via && type === 'unicast' && diags.length === before) {
@@ -158,12 +218,24 @@ export function resolveRoutes(
       const holder = subnets.overlapping({ ...via, length: bits(via.family) });
       const candidates = holder && (r.dev === undefined || holder.member === r.dev) ? [holder] : [];
       if (candidates.some((a) => a.cidr.value === via.value)) {
-        diags.push(error('route/gateway-is-local', [...at, 'via'], `${what}: gateway ${formatIp(via)} is an address of this host`));
+        diags.push(
+          error(
+            'route/gateway-is-local',
+            [...at, 'via'],
+            `${what}: gateway ${formatIp(via)} is an address of this host`,
+          ),
+        );
       } else if (candidates[0]) {
         dev = candidates[0].member;
       } else if (!r.onlink && !(isLinkLocal(via) && r.dev !== undefined)) {
         const scope = r.dev === undefined ? `member subnet of vrf '${vrf}'` : `subnet of '${r.dev}'`;
-        diags.push(error('route/unreachable-gateway', [...at, 'via'], `${what}: no ${scope} contains gateway ${formatIp(via)} (set onlink: true and dev if it is reachable anyway)`));
+        diags.push(
+          error(
+            'route/unreachable-gateway',
+            [...at, 'via'],
+            `${what}: no ${scope} contains gateway ${formatIp(via)} (set onlink: true and dev if it is reachable anyway)`,
+          ),
+        );
       }
     }
     if (diags.length !== before || !to) return;
@@ -187,7 +259,9 @@ export function resolveRoutes(
 
   // Route types are lowercase ASCII words: code-unit order is localeCompare's, without ICU's collator.
   const compare = (a: Route, b: Route): number =>
-    compareCidr(dest.get(a)!, dest.get(b)!) || (a.metric ?? -1) - (b.metric ?? -1) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
+    compareCidr(dest.get(a)!, dest.get(b)!) ||
+    (a.metric ?? -1) - (b.metric ?? -1) ||
+    (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
   for (const rs of memberRoutes.values()) rs.sort(compare);
   return { memberRoutes, vrfRoutes: vrfRoutes.sort(compare) };
 }
@@ -210,10 +284,18 @@ export function resolveRules(vrf: string, v: IntentVrf, diags: Diagnostic[]): Ru
       if (dev !== undefined) diags.push(...checkIfName(dev, [...at, k], `rule ${k}`, false));
     }
     if (r.from === undefined && r.to === undefined && r.iif === undefined && r.oif === undefined) {
-      diags.push(error('rule/no-selector', at, `${what}: a rule needs at least one of from, to, iif, oif (a rule matching everything would send all traffic to table ${v.table})`));
+      diags.push(
+        error(
+          'rule/no-selector',
+          at,
+          `${what}: a rule needs at least one of from, to, iif, oif (a rule matching everything would send all traffic to table ${v.table})`,
+        ),
+      );
     }
     if (from && to && from.family !== to.family) {
-      diags.push(error('rule/family-mismatch', [...at, 'to'], `${what}: from is IPv${from.family} but to is IPv${to.family}`));
+      diags.push(
+        error('rule/family-mismatch', [...at, 'to'], `${what}: from is IPv${from.family} but to is IPv${to.family}`),
+      );
     }
     if (diags.length !== before) return;
     const rule: Rule = {

@@ -1,5 +1,13 @@
 import { basename } from 'node:path';
-import { error, hasErrors, printable, quoted, warning, type Diagnostic, type Path } from '../diagnostics/diagnostics.ts';
+import {
+  error,
+  hasErrors,
+  printable,
+  quoted,
+  warning,
+  type Diagnostic,
+  type Path,
+} from '../diagnostics/diagnostics.ts';
 import { execLineProblem } from '../systemd/exec-command.ts';
 import { checkIfName, checkUnitName } from './names.ts';
 import { DEFAULT_PLATFORM, platforms, type PlatformName } from '../platforms/platforms.ts';
@@ -36,16 +44,30 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
     const at: Path = ['vrfs', name];
     diags.push(...checkIfName(name, at, 'vrf'));
     const reserved = RESERVED_TABLES[v.table];
-    if (reserved) diags.push(error('table/reserved', [...at, 'table'], `vrf '${name}': table ${v.table} is the kernel's '${reserved}' table`));
+    if (reserved)
+      diags.push(
+        error(
+          'table/reserved',
+          [...at, 'table'],
+          `vrf '${name}': table ${v.table} is the kernel's '${reserved}' table`,
+        ),
+      );
     const owner = tableOwner.get(v.table);
-    if (owner) diags.push(error('table/duplicate', [...at, 'table'], `vrf '${name}': table ${v.table} is already used by vrf '${owner}'`));
+    if (owner)
+      diags.push(
+        error('table/duplicate', [...at, 'table'], `vrf '${name}': table ${v.table} is already used by vrf '${owner}'`),
+      );
     else tableOwner.set(v.table, name);
     for (const m of Object.keys(v.interfaces ?? {})) {
       const mAt: Path = [...at, 'interfaces', m];
       diags.push(...checkIfName(m, mAt, 'member'));
       const other = memberOf.get(m);
-      if (vrfNames.has(m)) diags.push(error('member/is-vrf', mAt, `vrf '${name}': member '${m}' is the name of a vrf`, true));
-      else if (other) diags.push(error('member/in-two-vrfs', mAt, `vrf '${name}': member '${m}' already belongs to vrf '${other}'`, true));
+      if (vrfNames.has(m))
+        diags.push(error('member/is-vrf', mAt, `vrf '${name}': member '${m}' is the name of a vrf`, true));
+      else if (other)
+        diags.push(
+          error('member/in-two-vrfs', mAt, `vrf '${name}': member '${m}' already belongs to vrf '${other}'`, true),
+        );
       else memberOf.set(m, name);
     }
   }
@@ -61,10 +83,32 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
       diags.push(...checkIfName(vlan.parent, parentAt, 'vlan parent', false));
       const key = `${vlan.parent}/${vlan.id}`;
       const parentVrf = memberOf.get(vlan.parent);
-      if (vlan.parent === m) diags.push(error('vlan/parent-is-self', parentAt, `member '${m}': a VLAN cannot be its own parent`));
-      else if (vrfNames.has(vlan.parent)) diags.push(error('vlan/parent-is-vrf', parentAt, `member '${m}': parent '${vlan.parent}' is a vrf device; VLANs go on a physical link or bond`));
-      else if (parentVrf && intent.vrfs[parentVrf]?.interfaces?.[vlan.parent]?.vlan) diags.push(error('vlan/stacked', parentAt, `member '${m}': parent '${vlan.parent}' is itself a VLAN; stacked VLANs are not supported`));
-      else if (vlanIds.has(key)) diags.push(error('vlan/duplicate-id', [...mAt, 'id'], `member '${m}': VLAN ${vlan.id} on '${vlan.parent}' already exists as '${vlanIds.get(key)}'`));
+      if (vlan.parent === m)
+        diags.push(error('vlan/parent-is-self', parentAt, `member '${m}': a VLAN cannot be its own parent`));
+      else if (vrfNames.has(vlan.parent))
+        diags.push(
+          error(
+            'vlan/parent-is-vrf',
+            parentAt,
+            `member '${m}': parent '${vlan.parent}' is a vrf device; VLANs go on a physical link or bond`,
+          ),
+        );
+      else if (parentVrf && intent.vrfs[parentVrf]?.interfaces?.[vlan.parent]?.vlan)
+        diags.push(
+          error(
+            'vlan/stacked',
+            parentAt,
+            `member '${m}': parent '${vlan.parent}' is itself a VLAN; stacked VLANs are not supported`,
+          ),
+        );
+      else if (vlanIds.has(key))
+        diags.push(
+          error(
+            'vlan/duplicate-id',
+            [...mAt, 'id'],
+            `member '${m}': VLAN ${vlan.id} on '${vlan.parent}' already exists as '${vlanIds.get(key)}'`,
+          ),
+        );
       else {
         vlanIds.set(key, m);
         const onParent = vlansOn.get(vlan.parent);
@@ -78,17 +122,39 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
 
   // Pass 3: addresses, routes, rules, services, container networks of each VRF.
   const vrfs: Vrf[] = [];
-  const links = new Set([...vrfNames, ...memberOf.keys(), ...vlansOn.keys(), ...Object.keys(intent['vlan-parents'] ?? {})]);
+  const links = new Set([
+    ...vrfNames,
+    ...memberOf.keys(),
+    ...vlansOn.keys(),
+    ...Object.keys(intent['vlan-parents'] ?? {}),
+  ]);
   const resolveContainers = containerResolver(links);
   for (const [name, v] of Object.entries(intent.vrfs)) {
     const at: Path = ['vrfs', name];
-    const members = Object.entries(v.interfaces ?? {}).map(([m, cfg]) => ({ name: m, cfg, at: [...at, 'interfaces', m] as Path }));
+    const members = Object.entries(v.interfaces ?? {}).map(([m, cfg]) => ({
+      name: m,
+      cfg,
+      at: [...at, 'interfaces', m] as Path,
+    }));
     const addrs = resolveAddresses(name, members, diags);
     const addressesOf = new Map<string, string[]>(); // member → its addresses, in the sorted order of addrs
-    for (const a of addrs) addressesOf.set(a.member, addressesOf.get(a.member) ?? []).get(a.member)!.push(a.text);
+    for (const a of addrs)
+      addressesOf
+        .set(a.member, addressesOf.get(a.member) ?? [])
+        .get(a.member)!
+        .push(a.text);
     const { memberRoutes, vrfRoutes } = resolveRoutes(name, v, addrs, diags);
     const rules = resolveRules(name, v, diags);
-    const bgp = v.bgp && resolveBgp(name, v.bgp, addrs, [...vrfRoutes, ...[...memberRoutes.values()].flat()], { intentFile: opts.file }, diags);
+    const bgp =
+      v.bgp &&
+      resolveBgp(
+        name,
+        v.bgp,
+        addrs,
+        [...vrfRoutes, ...[...memberRoutes.values()].flat()],
+        { intentFile: opts.file },
+        diags,
+      );
     const containers = resolveContainers(name, v, addrs, diags);
 
     const services: Service[] = [];
@@ -100,15 +166,36 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
       const execStart = entry['exec-start'];
       execStart?.forEach((line, j) => {
         const problem = execLineProblem(line);
-        if (problem) diags.push(error('service/exec-start-invalid', [...sAt, 'exec-start', j], `service '${entry.unit}': exec-start line ${quoted(line)} ${problem}`));
+        if (problem)
+          diags.push(
+            error(
+              'service/exec-start-invalid',
+              [...sAt, 'exec-start', j],
+              `service '${entry.unit}': exec-start line ${quoted(line)} ${problem}`,
+            ),
+          );
       });
       if (!unit) return;
       const owner = unitOwner.get(unit);
-      if (owner === name) diags.push(error('service/duplicate', sAt, `vrf '${name}': service '${unit}' is listed twice`));
-      else if (owner) diags.push(error('service/two-vrfs', sAt, `vrf '${name}': service '${unit}' is already bound to vrf '${owner}'; a process runs in one VRF`));
+      if (owner === name)
+        diags.push(error('service/duplicate', sAt, `vrf '${name}': service '${unit}' is listed twice`));
+      else if (owner)
+        diags.push(
+          error(
+            'service/two-vrfs',
+            sAt,
+            `vrf '${name}': service '${unit}' is already bound to vrf '${owner}'; a process runs in one VRF`,
+          ),
+        );
       else {
         unitOwner.set(unit, name);
-        services.push({ unit, kind: unit.endsWith('.socket') ? 'socket' : 'service', vrf: name, ...(execStart ? { execStart } : {}), at: sAt });
+        services.push({
+          unit,
+          kind: unit.endsWith('.socket') ? 'socket' : 'service',
+          vrf: name,
+          ...(execStart ? { execStart } : {}),
+          at: sAt,
+        });
       }
     });
 
@@ -140,7 +227,9 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
   const { bgpDefault, forwarding } = resolveBgpLinks(vrfs, diags);
   // Code-unit order: for these lowercase ASCII keys it is localeCompare's order, without starting
   // ICU's collator (7 ms, a tenth of a small `vrfgen generate`).
-  const sysctls = [...resolveSysctls(intent, diags), ...forwarding].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sysctls = [...resolveSysctls(intent, diags), ...forwarding].sort((a, b) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+  );
   if (hasErrors(diags)) return { diagnostics: diags };
 
   const platformName = opts.platform ?? intent.platform ?? DEFAULT_PLATFORM;
@@ -173,14 +262,35 @@ function resolveVlanParents(
   for (const [p, cfg] of Object.entries(declared)) {
     const at: Path = ['vlan-parents', p];
     diags.push(...checkIfName(p, at, 'vlan parent'));
-    if (memberOf.has(p)) diags.push(error('vlan-parent/is-member', at, `vlan parent '${p}' is a member of vrf '${memberOf.get(p)}'; vrfgen already owns its configuration`, true));
-    else if (!vlansOn.has(p)) diags.push(error('vlan-parent/unused', at, `vlan parent '${p}' carries no VLAN member`, true));
+    if (memberOf.has(p))
+      diags.push(
+        error(
+          'vlan-parent/is-member',
+          at,
+          `vlan parent '${p}' is a member of vrf '${memberOf.get(p)}'; vrfgen already owns its configuration`,
+          true,
+        ),
+      );
+    else if (!vlansOn.has(p))
+      diags.push(error('vlan-parent/unused', at, `vlan parent '${p}' carries no VLAN member`, true));
     const file = cfg['networkd-file'];
     if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]*\.network$/.test(file) || file.length > 255) {
-      diags.push(error('vlan-parent/invalid-file', [...at, 'networkd-file'], `vlan parent '${p}': networkd-file must be a plain .network file name (no directories), got ${quoted(file)}`));
+      diags.push(
+        error(
+          'vlan-parent/invalid-file',
+          [...at, 'networkd-file'],
+          `vlan parent '${p}': networkd-file must be a plain .network file name (no directories), got ${quoted(file)}`,
+        ),
+      );
     } else if (fileOwner.has(file)) {
       // One drop-in per file: it would add both parents' VLAN= lines to every link the file matches.
-      diags.push(error('vlan-parent/shared-file', [...at, 'networkd-file'], `vlan parent '${p}': networkd-file ${file} is already named for vlan parent '${fileOwner.get(file)}'; each parent needs the file that configures it alone`));
+      diags.push(
+        error(
+          'vlan-parent/shared-file',
+          [...at, 'networkd-file'],
+          `vlan parent '${p}': networkd-file ${file} is already named for vlan parent '${fileOwner.get(file)}'; each parent needs the file that configures it alone`,
+        ),
+      );
     } else fileOwner.set(file, p);
   }
   return [...vlansOn]
@@ -200,7 +310,11 @@ function resolveSysctls(intent: Intent, diags: Diagnostic[]): Sysctl[] {
       const at: Path = ['sysctl', k];
       if (on && k !== 'raw_l3mdev_accept') {
         diags.push(
-          warning('sysctl/accept-all-vrfs', at, `sysctl ${k}: true lets sockets in the default VRF accept traffic arriving in every VRF; bind services to their VRF instead unless this is the intended trade-off`),
+          warning(
+            'sysctl/accept-all-vrfs',
+            at,
+            `sysctl ${k}: true lets sockets in the default VRF accept traffic arriving in every VRF; bind services to their VRF instead unless this is the intended trade-off`,
+          ),
         );
       }
       return { key: `net.ipv4.${k}`, value: on ? 1 : 0, at };

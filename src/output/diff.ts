@@ -13,11 +13,18 @@ export function formatChanges(changes: readonly Change[]): string {
       const from = c.action === 'create' ? '/dev/null' : `a/${rel}`;
       const to = c.action === 'remove' ? '/dev/null' : `b/${rel}`;
       const modeLine =
-        c.action === 'update' && c.beforeMode !== c.mode ? `mode ${octal(c.beforeMode!)} -> ${octal(c.mode)}\n` : c.action === 'create' ? `new file mode ${octal(c.mode)}\n` : '';
-      const patch = c.before === c.after ? '' : createTwoFilesPatch(from, to, c.before ?? '', c.after ?? '', undefined, undefined, {
-        context: 3,
-        headerOptions: { includeIndex: false, includeUnderline: false, includeFileHeaders: true },
-      });
+        c.action === 'update' && c.beforeMode !== c.mode
+          ? `mode ${octal(c.beforeMode!)} -> ${octal(c.mode)}\n`
+          : c.action === 'create'
+            ? `new file mode ${octal(c.mode)}\n`
+            : '';
+      const patch =
+        c.before === c.after
+          ? ''
+          : createTwoFilesPatch(from, to, c.before ?? '', c.after ?? '', undefined, undefined, {
+              context: 3,
+              headerOptions: { includeIndex: false, includeUnderline: false, includeFileHeaders: true },
+            });
       return `diff ${c.action} ${c.path}\n${modeLine}${patch}`;
     })
     .join('');

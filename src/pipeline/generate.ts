@@ -73,12 +73,23 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
     const all = sortDiagnostics([...v.diagnostics, ...placed, ...unread]);
     if (hasErrors(all)) return { ...v, ...none, diagnostics: all, files, reload };
     const { formats } = await import('../output/formats/index.ts');
-    const output = formats[format].render({ source: v.model.source, files, reload, mtime: opts.mtime ?? 0, redact: redactor(chosen) });
+    const output = formats[format].render({
+      source: v.model.source,
+      files,
+      reload,
+      mtime: opts.mtime ?? 0,
+      redact: redactor(chosen),
+    });
     return { ...v, ...none, diagnostics: all, files, reload, output };
   }
   let planned;
   try {
-    planned = await planWrite(files, chosen.flatMap((t) => t.owns), root ?? '/', opts.force);
+    planned = await planWrite(
+      files,
+      chosen.flatMap((t) => t.owns),
+      root ?? '/',
+      opts.force,
+    );
   } catch (e) {
     return { ...v, ...none, diagnostics: [...v.diagnostics, ioError(e, 'read')], files, reload };
   }
@@ -90,14 +101,32 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
       await applyPlan(plan);
     } catch (e) {
       // Files written before the failure are complete (each is renamed into place whole).
-      return { ...v, diagnostics: [...all, ioError(e, 'write')], files, reload, changes: shown(plan.changes, chosen), written: false };
+      return {
+        ...v,
+        diagnostics: [...all, ioError(e, 'write')],
+        files,
+        reload,
+        changes: shown(plan.changes, chosen),
+        written: false,
+      };
     }
   }
-  return { ...v, diagnostics: all, files, reload, changes: blocked ? [] : shown(plan.changes, chosen), written: !blocked && !opts.dryRun };
+  return {
+    ...v,
+    diagnostics: all,
+    files,
+    reload,
+    changes: blocked ? [] : shown(plan.changes, chosen),
+    written: !blocked && !opts.dryRun,
+  };
 }
 
 /** A file written where its consumer never looks: ifupdown reads /etc/network/interfaces.d only through a `source` line. */
-async function notIncluded(chosen: readonly Target[], files: readonly OutputFile[], root: string): Promise<Diagnostic[]> {
+async function notIncluded(
+  chosen: readonly Target[],
+  files: readonly OutputFile[],
+  root: string,
+): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   for (const t of chosen) {
     const inc = t.includedBy;
@@ -110,7 +139,13 @@ async function notIncluded(chosen: readonly Target[], files: readonly OutputFile
       problem = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`;
     }
     if (problem) {
-      out.push(warning('generate/not-included', [], `${inc.file}: ${inc.path} ${problem}, so ${t.name} will not read vrfgen's file; add \`${inc.fix}\` to ${inc.path}`));
+      out.push(
+        warning(
+          'generate/not-included',
+          [],
+          `${inc.file}: ${inc.path} ${problem}, so ${t.name} will not read vrfgen's file; add \`${inc.fix}\` to ${inc.path}`,
+        ),
+      );
     }
   }
   return out;
@@ -122,4 +157,3 @@ function ioError(e: unknown, what: 'read' | 'write'): Diagnostic {
   if (!err?.code) throw e; // not an I/O error: a bug, let the CLI report it as one
   return error(`io/${what}`, [], `cannot ${what} the target tree: ${err.message}`);
 }
-

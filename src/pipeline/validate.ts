@@ -27,7 +27,10 @@ export async function validate(file: string, opts: ValidateOptions = {}): Promis
 /** Resolve what the loader made of an intent; all diagnostics, positioned and sorted. */
 export function validated(loaded: Loaded, file: string, opts: ValidateOptions): Validated {
   const resolved = loaded.intent ? resolve(loaded.intent, { file, ...opts }) : { diagnostics: [] };
-  const all = [...loaded.diagnostics, ...(loaded.source ? loaded.source.place(resolved.diagnostics) : resolved.diagnostics)];
+  const all = [
+    ...loaded.diagnostics,
+    ...(loaded.source ? loaded.source.place(resolved.diagnostics) : resolved.diagnostics),
+  ];
   const diagnostics = sortDiagnostics(all);
   return {
     ...(resolved.model && !hasErrors(diagnostics) ? { model: resolved.model } : {}),

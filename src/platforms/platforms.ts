@@ -1,4 +1,10 @@
-import { DEBIAN_12_UNITS, DEBIAN_13_UNITS, UBUNTU_2204_UNITS, UBUNTU_2404_UNITS, type KnownUnits } from '../systemd/known-units.ts';
+import {
+  DEBIAN_12_UNITS,
+  DEBIAN_13_UNITS,
+  UBUNTU_2204_UNITS,
+  UBUNTU_2404_UNITS,
+  type KnownUnits,
+} from '../systemd/known-units.ts';
 
 /**
  * Platform profiles: what a distribution release ships, as data. Targets read version-dependent

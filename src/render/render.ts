@@ -5,21 +5,29 @@ import { TargetSelectionError, type Command, type OutputFile, type Target } from
 import { renderTemplate } from './templates.ts';
 import type { UnitFiles } from '../systemd/read-units.ts';
 
-
 /**
  * Resolve a `--target` list. Without one: networkd plus every system target. Network targets are
  * alternative ways to persist the same links, so two of them in one run would fight over the links.
  */
 export function selectTargets(names?: readonly string[]): Target[] {
-  const wanted = names ?? ['networkd', ...Object.values(targets).filter((t) => t.kind === 'system').map((t) => t.name)];
+  const wanted = names ?? [
+    'networkd',
+    ...Object.values(targets)
+      .filter((t) => t.kind === 'system')
+      .map((t) => t.name),
+  ];
   const unknown = wanted.filter((n) => !Object.hasOwn(targets, n));
   if (unknown.length) {
-    throw new TargetSelectionError(`unknown target ${unknown.map((n) => `'${n}'`).join(', ')}; known: ${Object.keys(targets).join(', ')}`);
+    throw new TargetSelectionError(
+      `unknown target ${unknown.map((n) => `'${n}'`).join(', ')}; known: ${Object.keys(targets).join(', ')}`,
+    );
   }
   const chosen = [...new Set(wanted)].map((n) => targets[n as TargetName] as Target);
   const network = chosen.filter((t) => t.kind === 'network');
   if (network.length > 1) {
-    throw new TargetSelectionError(`choose one network-stack target per run, not ${network.map((t) => t.name).join(' and ')}`);
+    throw new TargetSelectionError(
+      `choose one network-stack target per run, not ${network.map((t) => t.name).join(' and ')}`,
+    );
   }
   return chosen;
 }
@@ -51,13 +59,25 @@ export function renderTargets(
   if (!chosen.some((t) => t.name === 'services')) {
     // Say so rather than drop the binding silently: the units would keep running outside their VRF.
     for (const s of model.vrfs.flatMap((v) => v.services)) {
-      diagnostics.push(warning('generate/service-not-bound', s.at, `vrf '${s.vrf}': service '${s.unit}' is not bound by this run (no services target chosen)`));
+      diagnostics.push(
+        warning(
+          'generate/service-not-bound',
+          s.at,
+          `vrf '${s.vrf}': service '${s.unit}' is not bound by this run (no services target chosen)`,
+        ),
+      );
     }
   }
   if (!chosen.some((t) => t.name === 'netavark')) {
     // Likewise: the containers would start on a bridge outside their VRF.
     for (const c of model.vrfs.flatMap((v) => v.containers)) {
-      diagnostics.push(warning('generate/containers-not-attached', c.at, `vrf '${c.vrf}': container network '${c.network}' is not written by this run (no netavark target chosen)`));
+      diagnostics.push(
+        warning(
+          'generate/containers-not-attached',
+          c.at,
+          `vrf '${c.vrf}': container network '${c.network}' is not written by this run (no netavark target chosen)`,
+        ),
+      );
     }
   }
   const paths = new Set<string>();

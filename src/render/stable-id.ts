@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 
 /** node:crypto, loaded when a target first needs an id: loading it took 9 ms of every `generate`. */
 let crypto: typeof import('node:crypto') | undefined;
-const createHash = (algorithm: string) => (crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash(algorithm);
+const createHash = (algorithm: string) =>
+  (crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash(algorithm);
 
 /** vrfgen's namespace for name-based UUIDs (a random v4 UUID, fixed once). */
 const NAMESPACE = Buffer.from('6f1d1c0a9b2e4e5fa0c37d2b8e64f1a5', 'hex');
@@ -22,4 +23,5 @@ export function uuidFromName(name: string): string {
 }
 
 /** 64 hex digits (SHA-256) for `name`, e.g. a Podman network id. */
-export const hexIdFromName = (name: string): string => createHash('sha256').update(`vrfgen:${name}`, 'utf8').digest('hex');
+export const hexIdFromName = (name: string): string =>
+  createHash('sha256').update(`vrfgen:${name}`, 'utf8').digest('hex');

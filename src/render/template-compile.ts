@@ -40,6 +40,7 @@ const INCLUDE = /(?:^[ \t]*)?\{%\s*include\s+"([^"]+)"\s*%\}\n?/gm;
 function inlined(dir: string, name: string, seen: readonly string[] = []): string {
   if (seen.includes(name)) throw new Error(`vrfgen bug: templates include each other: ${[...seen, name].join(' → ')}`);
   const src = readFileSync(join(dir, name), 'utf8');
-  if (seen.length && /\{%-?\s*(set|block|macro|extends|import|from)\b/.test(src)) throw new Error(`vrfgen bug: included template ${name} is not a plain partial`);
+  if (seen.length && /\{%-?\s*(set|block|macro|extends|import|from)\b/.test(src))
+    throw new Error(`vrfgen bug: included template ${name} is not a plain partial`);
   return src.replace(INCLUDE, (_, inc: string) => inlined(dir, inc, [...seen, name]));
 }

@@ -31,7 +31,9 @@ function environment(): Nunjucks.Environment {
   env = new nunjucks.Environment(new nunjucks.PrecompiledLoader(compiled), { ...COMPILE_OPTIONS, autoescape: false });
   // YAML is serialised from a view object, never indented by hand in a template: by the library, or
   // for the plain shapes of vrfgen's views by a writer held to it byte for byte (src/intent/plain-yaml-stringify.ts).
-  env.addFilter('yaml', (value: unknown) => (stringifyPlainYaml(value) ?? (require('yaml') as typeof Yaml).stringify(value, { lineWidth: 0 })).trimEnd());
+  env.addFilter('yaml', (value: unknown) =>
+    (stringifyPlainYaml(value) ?? (require('yaml') as typeof Yaml).stringify(value, { lineWidth: 0 })).trimEnd(),
+  );
   // Lists of lines are written by filters, not `{% for %}`, which sets seven loop variables per pass
   // through nunjucks' scope chain: as loops, the keys of 8001 NetworkManager profiles (4000 VRFs)
   // were a third of the whole run, and the 4000 stanzas of an interfaces file 0.15 s.
@@ -39,8 +41,10 @@ function environment(): Nunjucks.Environment {
   env.addFilter('lines', (lines: readonly string[], indent = '') => lines.map((l) => `${indent}${l}\n`).join(''));
   // `keyfile`: INI-style sections (GKeyFile, as NetworkManager reads it), each after an empty line,
   // a `KEY=VALUE` line per pair.
-  env.addFilter('keyfile', (sections: readonly { name: string; keys: readonly (readonly [string, string | number])[] }[]) =>
-    sections.map((s) => `\n[${s.name}]\n${s.keys.map(([k, v]) => `${k}=${v}\n`).join('')}`).join(''),
+  env.addFilter(
+    'keyfile',
+    (sections: readonly { name: string; keys: readonly (readonly [string, string | number])[] }[]) =>
+      sections.map((s) => `\n[${s.name}]\n${s.keys.map(([k, v]) => `${k}=${v}\n`).join('')}`).join(''),
   );
   return env;
 }
@@ -53,7 +57,10 @@ function environment(): Nunjucks.Environment {
 function assertPrintable(value: unknown, where: string, path: (string | number)[] = []): void {
   if (typeof value === 'string') {
     // The path is spelled out for the message only: one string per value of 16000 views was garbage.
-    if (CONTROL.test(value)) throw new Error(`vrfgen bug: control character in ${where}${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${JSON.stringify(value)}`);
+    if (CONTROL.test(value))
+      throw new Error(
+        `vrfgen bug: control character in ${where}${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${JSON.stringify(value)}`,
+      );
   } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       path.push(i);

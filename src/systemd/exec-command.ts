@@ -23,13 +23,16 @@ export function splitExecPrefix(line: string): ExecCommand {
  * on; `|` runs the line through a shell (systemd 258), which the wrapper would bypass.
  */
 export function unwrappableReason(cmd: ExecCommand): string | undefined {
-  if (/[\u0000-\u001f\u007f]/.test(cmd.command)) return 'it contains a control character (a tab?), which vrfgen does not copy into a unit file';
+  if (/[\u0000-\u001f\u007f]/.test(cmd.command))
+    return 'it contains a control character (a tab?), which vrfgen does not copy into a unit file';
   // A binding made by hand (a drop-in of one's own, as many guides show): wrapping it again would nest
   // two `ip vrf exec`, and the inner one, possibly for another VRF, would win.
-  if (/^(\S*\/)?ip\s+(-\S+\s+)*vrf\s+exec\s/.test(cmd.command)) return 'it already runs through `ip vrf exec`; remove that binding (vrfgen writes its own)';
+  if (/^(\S*\/)?ip\s+(-\S+\s+)*vrf\s+exec\s/.test(cmd.command))
+    return 'it already runs through `ip vrf exec`; remove that binding (vrfgen writes its own)';
   // `ExecStart=/sbin/ip vrf exec VRF a ; b` would run b outside the VRF (or, unless Type=oneshot,
   // make systemd refuse the unit: "more than one ExecStart= setting").
-  if (wordsOf(cmd.command).separator) return "a lone ';' starts a second command, which would run outside `ip vrf exec`; give each command as a line of its own";
+  if (wordsOf(cmd.command).separator)
+    return "a lone ';' starts a second command, which would run outside `ip vrf exec`; give each command as a line of its own";
   if (cmd.prefix.includes('@')) return "the '@' prefix sets argv[0], which `ip vrf exec` cannot pass on";
   if (cmd.prefix.includes('|')) return "the '|' prefix runs the line through a shell, which `ip vrf exec` would bypass";
   return undefined;
@@ -57,10 +60,12 @@ export function execLineProblem(line: string): string | undefined {
   const { command } = splitExecPrefix(line);
   if (command.trim() === '') return 'has no command';
   if (/\\$/.test(line.trimEnd())) return 'ends with a backslash, which would continue it onto the next line';
-  if (!wordsOf(command).balanced) return 'has a quote that is not closed, so systemd would ignore the line and the unit would have no command';
+  if (!wordsOf(command).balanced)
+    return 'has a quote that is not closed, so systemd would ignore the line and the unit would have no command';
   for (const m of line.matchAll(/%(.?)/g)) {
     if (m[1] === '%') continue;
-    if (!SPECIFIERS.has(m[1]!)) return `has '%${m[1]}', which is not a specifier systemd resolves (write %% for a percent sign)`;
+    if (!SPECIFIERS.has(m[1]!))
+      return `has '%${m[1]}', which is not a specifier systemd resolves (write %% for a percent sign)`;
   }
   return undefined;
 }

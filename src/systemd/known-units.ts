@@ -105,7 +105,13 @@ RestrictAddressFamilies=AF_NETLINK
 `;
 
 /** A package's unit and the aliases its [Install] section declares. */
-function unit(pkg: string, path: string, text: string, aliases: readonly string[] = [], extra: Partial<KnownUnit> = {}): KnownUnits {
+function unit(
+  pkg: string,
+  path: string,
+  text: string,
+  aliases: readonly string[] = [],
+  extra: Partial<KnownUnit> = {},
+): KnownUnits {
   const name = path.slice(path.lastIndexOf('/') + 1);
   return {
     [name]: { source: `${pkg}, ${path}`, text, ...extra },
@@ -134,7 +140,9 @@ export const DEBIAN_13_UNITS: KnownUnits = {
  * taken from the published packaging, not read from the .deb.
  */
 export const UBUNTU_2204_UNITS: KnownUnits = {
-  ...unit('openssh-server 1:8.9p1-3ubuntu0 (Ubuntu 22.04)', '/lib/systemd/system/ssh.service', SSH_SERVICE, ['sshd.service']),
+  ...unit('openssh-server 1:8.9p1-3ubuntu0 (Ubuntu 22.04)', '/lib/systemd/system/ssh.service', SSH_SERVICE, [
+    'sshd.service',
+  ]),
   ...unit('openssh-server 1:8.9p1-3ubuntu0 (Ubuntu 22.04)', '/lib/systemd/system/ssh@.service', SSHD_PER_CONNECTION),
 };
 

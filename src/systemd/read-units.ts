@@ -266,7 +266,8 @@ function dropInFolders(name: string): string[] {
   const at = stem.indexOf('@');
   if (at >= 0) folders.push(`${stem.slice(0, at + 1)}.${type}.d`);
   const plain = at >= 0 ? stem.slice(0, at) : stem;
-  for (let i = plain.lastIndexOf('-'); i > 0; i = plain.lastIndexOf('-', i - 1)) folders.push(`${plain.slice(0, i + 1)}.${type}.d`);
+  for (let i = plain.lastIndexOf('-'); i > 0; i = plain.lastIndexOf('-', i - 1))
+    folders.push(`${plain.slice(0, i + 1)}.${type}.d`);
   folders.push(`${type}.d`);
   return folders;
 }

@@ -54,7 +54,14 @@ export function unitFacts(name: string, units: UnitFiles, table: KnownUnits): Un
     // Drop-ins under the root still apply on top of the packaged unit.
     const from = `vrfgen's table: ${known.source}`;
     const settings = [...parseUnitFile(known.text, from).map((s) => ({ ...s, line: 0 })), ...(onDisk?.settings ?? [])];
-    return { id: name, masked: false, settings, from, dropIns: onDisk?.dropIns ?? [], ...(known.activatedBy ? { activatedBy: known.activatedBy } : {}) };
+    return {
+      id: name,
+      masked: false,
+      settings,
+      from,
+      dropIns: onDisk?.dropIns ?? [],
+      ...(known.activatedBy ? { activatedBy: known.activatedBy } : {}),
+    };
   }
   return onDisk ? { id: onDisk.id, masked: false, settings: onDisk.settings, dropIns: onDisk.dropIns } : undefined;
 }
@@ -65,7 +72,9 @@ export function unitFacts(name: string, units: UnitFiles, table: KnownUnits): Un
  * instances instead).
  */
 function activation(id: string, settings: readonly UnitSetting[], units: UnitFiles): { activatedBy?: string } {
-  const named = assignments(settings, 'Service', 'Sockets').flatMap((s) => s.value.split(/\s+/)).filter(Boolean);
+  const named = assignments(settings, 'Service', 'Sockets')
+    .flatMap((s) => s.value.split(/\s+/))
+    .filter(Boolean);
   if (named[0]) return { activatedBy: named[0] };
   const socket = units.get(socketOf(id));
   if (!socket?.fragment || socket.masked || !socket.enabled) return {};

@@ -78,7 +78,11 @@ interface CapSet {
   readonly names: ReadonlySet<string>;
 }
 
-const capNames = (value: string): string[] => value.split(/\s+/).filter(Boolean).map((c) => c.toUpperCase());
+const capNames = (value: string): string[] =>
+  value
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((c) => c.toUpperCase());
 
 /**
  * Whether the capability bounding set keeps `cap`, folding CapabilityBoundingSet= as systemd's

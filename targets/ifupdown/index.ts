@@ -69,7 +69,9 @@ export default {
     // sit on them (a VLAN's parent must be up before the VLAN is added).
     const stanzas = [
       ...model.vrfs.map(vrfStanza),
-      ...model.vlanParents.filter((p) => !p.networkdFile).map((p) => ({ name: p.name, iface: `${p.name} inet manual`, lines: [] })),
+      ...model.vlanParents
+        .filter((p) => !p.networkdFile)
+        .map((p) => ({ name: p.name, iface: `${p.name} inet manual`, lines: [] })),
       ...members.filter((m) => !m.vlan).map(memberStanza),
       ...members.filter((m) => m.vlan).map(memberStanza),
     ];

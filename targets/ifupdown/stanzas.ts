@@ -26,7 +26,10 @@ function globToRegExp(glob: string): RegExp {
       const end = glob.indexOf(']', i + 2);
       if (end < 0) re += '\\[';
       else {
-        re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        re += `[${glob
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
@@ -45,13 +48,15 @@ export function sources(content: string, file: string, sourceDirectory: boolean)
   return content.split('\n').some((line) => {
     const [keyword, ...args] = line.trim().split(/\s+/);
     if (keyword === 'source') return args.some((g) => globToRegExp(g).test(file));
-    if (keyword === 'source-directory' && sourceDirectory) return args.some((d) => d.replace(/\/+$/, '') === dir) && /^[a-zA-Z0-9_-]+$/.test(name);
+    if (keyword === 'source-directory' && sourceDirectory)
+      return args.some((d) => d.replace(/\/+$/, '') === dir) && /^[a-zA-Z0-9_-]+$/.test(name);
     return false;
   });
 }
 
 /** Number then optional parts, joined with spaces: `ip -4 route replace … table 10`. */
-const words = (...parts: (string | number | false | undefined)[]) => parts.filter((p) => p !== false && p !== undefined).join(' ');
+const words = (...parts: (string | number | false | undefined)[]) =>
+  parts.filter((p) => p !== false && p !== undefined).join(' ');
 
 /**
  * A route in its table. `replace` makes re-running ifup harmless; a route without `table` would go
@@ -93,5 +98,6 @@ export const ipRules = (verb: 'add' | 'del', r: Rule): string[] =>
  * Adding a rule is not idempotent (the kernel refuses a duplicate with a priority and stacks one
  * without), so `up` deletes the same rule first; `down` removes it again.
  */
-export const ruleUp = (r: Rule): string[] => ipRules('add', r).map((add) => `${add.replace(' rule add ', ' rule del ')} 2>/dev/null; ${add}`);
+export const ruleUp = (r: Rule): string[] =>
+  ipRules('add', r).map((add) => `${add.replace(' rule add ', ' rule del ')} 2>/dev/null; ${add}`);
 export const ruleDown = (r: Rule): string[] => ipRules('del', r).map((del) => `${del} || true`);

@@ -41,7 +41,11 @@ export default {
   // .network file is new, modified or removed. A changed VRF table still needs the device deleted.
   reload: () => [['networkctl', 'reload']],
   render(model, { template }) {
-    const file = (path: string, name: string, view: object): OutputFile => ({ path, mode: 0o644, content: template(name, view) });
+    const file = (path: string, name: string, view: object): OutputFile => ({
+      path,
+      mode: 0o644,
+      content: template(name, view),
+    });
     return [
       ...model.vrfs.flatMap((vrf) => [
         file(`${DIR}/${PREFIX}${vrf.name}.netdev`, 'networkd/vrf.netdev.njk', { name: vrf.name, table: vrf.table }),
@@ -51,7 +55,9 @@ export default {
           rules: vrf.rules.map(ruleView),
         }),
         ...vrf.members.flatMap((m) => [
-          ...(m.vlan ? [file(`${DIR}/${PREFIX}${m.name}.netdev`, 'networkd/vlan.netdev.njk', { name: m.name, id: m.vlan.id })] : []),
+          ...(m.vlan
+            ? [file(`${DIR}/${PREFIX}${m.name}.netdev`, 'networkd/vlan.netdev.njk', { name: m.name, id: m.vlan.id })]
+            : []),
           file(`${DIR}/${PREFIX}${m.name}.network`, 'networkd/member.network.njk', {
             name: m.name,
             vrf: vrf.name,
@@ -64,7 +70,10 @@ export default {
       ]),
       ...model.vlanParents.map((p) =>
         p.networkdFile
-          ? file(`${DIR}/${p.networkdFile}.d/${PREFIX}vlans.conf`, 'networkd/vlans.conf.njk', { name: p.name, vlans: p.vlans })
+          ? file(`${DIR}/${p.networkdFile}.d/${PREFIX}vlans.conf`, 'networkd/vlans.conf.njk', {
+              name: p.name,
+              vlans: p.vlans,
+            })
           : file(`${DIR}/${PREFIX}${p.name}.network`, 'networkd/trunk.network.njk', { name: p.name, vlans: p.vlans }),
       ),
     ];

@@ -54,13 +54,29 @@ export function bindServices(model: Model, units: UnitFiles): { bindings: Bindin
   const bound = new Map<string, Binding>();
   const services = model.vrfs.flatMap((v) => v.services);
   const facts = (name: string) => unitFacts(name, units, model.platform.units);
-  const listedSockets = new Map(services.filter((s) => s.kind === 'socket').map((s) => [facts(s.unit)?.id ?? s.unit, s]));
+  const listedSockets = new Map(
+    services.filter((s) => s.kind === 'socket').map((s) => [facts(s.unit)?.id ?? s.unit, s]),
+  );
 
   const add = (b: Binding, s: Service) => {
     const other = bound.get(b.unit);
     if (!other) bound.set(b.unit, b);
-    else if (other.vrf === b.vrf) diagnostics.push(error('service/duplicate', s.at, `vrf '${s.vrf}': service '${s.unit}' is ${b.unit} again, already listed as '${unitAt(services, other)}'`));
-    else diagnostics.push(error('service/two-vrfs', s.at, `vrf '${s.vrf}': service '${s.unit}' is ${b.unit}, already bound to vrf '${other.vrf}'; a process runs in one VRF`));
+    else if (other.vrf === b.vrf)
+      diagnostics.push(
+        error(
+          'service/duplicate',
+          s.at,
+          `vrf '${s.vrf}': service '${s.unit}' is ${b.unit} again, already listed as '${unitAt(services, other)}'`,
+        ),
+      );
+    else
+      diagnostics.push(
+        error(
+          'service/two-vrfs',
+          s.at,
+          `vrf '${s.vrf}': service '${s.unit}' is ${b.unit}, already bound to vrf '${other.vrf}'; a process runs in one VRF`,
+        ),
+      );
   };
 
   for (const s of services) {
@@ -72,8 +88,10 @@ export function bindServices(model: Model, units: UnitFiles): { bindings: Bindin
     }
     const id = f?.id ?? s.unit;
     if (s.kind === 'socket') {
-      if (s.execStart) diagnostics.push(unused(s, 'a socket unit is bound with BindToDevice=; its listener has no command to wrap'));
-      if (!overridden(s, f, 'Socket', 'BindToDevice', diagnostics)) add({ unit: id, vrf: s.vrf, method: 'bind-to-device', execStart: [], at: s.at }, s);
+      if (s.execStart)
+        diagnostics.push(unused(s, 'a socket unit is bound with BindToDevice=; its listener has no command to wrap'));
+      if (!overridden(s, f, 'Socket', 'BindToDevice', diagnostics))
+        add({ unit: id, vrf: s.vrf, method: 'bind-to-device', execStart: [], at: s.at }, s);
       continue;
     }
     // A listener that PID 1 created is not bound by anything done to the service: bind its socket too.
@@ -81,12 +99,22 @@ export function bindServices(model: Model, units: UnitFiles): { bindings: Bindin
     if (socket) {
       const listed = listedSockets.get(socket);
       if (listed && listed.vrf !== s.vrf) {
-        diagnostics.push(error('service/two-vrfs', s.at, `vrf '${s.vrf}': service '${s.unit}' is started by ${socket}, which is bound to vrf '${listed.vrf}'`));
+        diagnostics.push(
+          error(
+            'service/two-vrfs',
+            s.at,
+            `vrf '${s.vrf}': service '${s.unit}' is started by ${socket}, which is bound to vrf '${listed.vrf}'`,
+          ),
+        );
         continue;
       }
-      if (!listed) add({ unit: socket, vrf: s.vrf, method: 'bind-to-device', execStart: [], activates: id, at: s.at }, s);
+      if (!listed)
+        add({ unit: socket, vrf: s.vrf, method: 'bind-to-device', execStart: [], activates: id, at: s.at }, s);
     }
-    const binding = model.platform.systemd >= BIND_NETWORK_INTERFACE_SINCE ? bindByCgroup(s, f, diagnostics) : wrapExecStart(s, f, diagnostics);
+    const binding =
+      model.platform.systemd >= BIND_NETWORK_INTERFACE_SINCE
+        ? bindByCgroup(s, f, diagnostics)
+        : wrapExecStart(s, f, diagnostics);
     if (binding) add({ ...binding, unit: id }, s);
   }
   return { bindings: [...bound.values()].sort((a, b) => (a.unit < b.unit ? -1 : 1)), diagnostics };
@@ -101,38 +129,92 @@ const unused = (s: Service, why: string) =>
 function anyMethodProblems(s: Service, f: UnitFacts | undefined): Diagnostic[] {
   const subject = `service '${s.unit}'`;
   if (!f) return [];
-  if (f.masked) return [error('service/masked', s.at, `${subject}: the unit is masked under the root (linked to /dev/null); systemd will not start it`)];
+  if (f.masked)
+    return [
+      error(
+        'service/masked',
+        s.at,
+        `${subject}: the unit is masked under the root (linked to /dev/null); systemd will not start it`,
+      ),
+    ];
   const input = lastValue(f.settings, 'Service', 'StandardInput');
   if (s.kind === 'service' && input?.value === 'socket') {
-    return [error('service/per-connection', s.at, `${subject}: StandardInput=socket (${where(input)}) makes it a per-connection instance started by an Accept=yes socket, not a VRF template: the listening socket decides the VRF, so list that .socket unit (or the daemon's own service) instead`)];
+    return [
+      error(
+        'service/per-connection',
+        s.at,
+        `${subject}: StandardInput=socket (${where(input)}) makes it a per-connection instance started by an Accept=yes socket, not a VRF template: the listening socket decides the VRF, so list that .socket unit (or the daemon's own service) instead`,
+      ),
+    ];
   }
   const section = s.kind === 'socket' ? 'Socket' : 'Service';
-  const netns = lastValue(f.settings, section, 'PrivateNetwork') ?? lastValue(f.settings, section, 'NetworkNamespacePath');
+  const netns =
+    lastValue(f.settings, section, 'PrivateNetwork') ?? lastValue(f.settings, section, 'NetworkNamespacePath');
   if (netns && (netns.key !== 'PrivateNetwork' || parseBoolean(netns.value))) {
-    return [error('service/private-network', s.at, `${subject}: ${netns.key}=${netns.value} (${where(netns)}) runs it in another network namespace, where the VRF device does not exist`)];
+    return [
+      error(
+        'service/private-network',
+        s.at,
+        `${subject}: ${netns.key}=${netns.value} (${where(netns)}) runs it in another network namespace, where the VRF device does not exist`,
+      ),
+    ];
   }
   return [];
 }
 
 /** A drop-in sorting after vrfgen's that sets the same key would undo the binding at load time. */
-function overridden(s: Service, f: UnitFacts | undefined, section: string, key: string, diagnostics: Diagnostic[]): boolean {
-  const later = f?.settings.find((x) => x.section === section && x.key === key && f.dropIns.includes(x.file) && basename(x.file) > DROP_IN);
-  if (later) diagnostics.push(error('service/overridden', s.at, `service '${s.unit}': ${where(later)} sorts after vrfgen's drop-in (${DROP_IN}) and sets ${key}=, which would replace the binding; rename it to sort before`));
+function overridden(
+  s: Service,
+  f: UnitFacts | undefined,
+  section: string,
+  key: string,
+  diagnostics: Diagnostic[],
+): boolean {
+  const later = f?.settings.find(
+    (x) => x.section === section && x.key === key && f.dropIns.includes(x.file) && basename(x.file) > DROP_IN,
+  );
+  if (later)
+    diagnostics.push(
+      error(
+        'service/overridden',
+        s.at,
+        `service '${s.unit}': ${where(later)} sorts after vrfgen's drop-in (${DROP_IN}) and sets ${key}=, which would replace the binding; rename it to sort before`,
+      ),
+    );
   return later !== undefined;
 }
 
-function bindByCgroup(s: Service, f: UnitFacts | undefined, diagnostics: Diagnostic[]): Omit<Binding, 'unit'> | undefined {
-  if (s.execStart) diagnostics.push(unused(s, `systemd ${BIND_NETWORK_INTERFACE_SINCE} and newer bind the whole unit with BindNetworkInterface=`));
+function bindByCgroup(
+  s: Service,
+  f: UnitFacts | undefined,
+  diagnostics: Diagnostic[],
+): Omit<Binding, 'unit'> | undefined {
+  if (s.execStart)
+    diagnostics.push(
+      unused(s, `systemd ${BIND_NETWORK_INTERFACE_SINCE} and newer bind the whole unit with BindNetworkInterface=`),
+    );
   if (overridden(s, f, 'Service', 'BindNetworkInterface', diagnostics)) return undefined;
   return { vrf: s.vrf, method: 'bind-network-interface', execStart: [], at: s.at };
 }
 
-function wrapExecStart(s: Service, f: UnitFacts | undefined, diagnostics: Diagnostic[]): Omit<Binding, 'unit'> | undefined {
+function wrapExecStart(
+  s: Service,
+  f: UnitFacts | undefined,
+  diagnostics: Diagnostic[],
+): Omit<Binding, 'unit'> | undefined {
   const fromUnit = f ? listValue(f.settings, 'Service', 'ExecStart') : [];
   const lines = s.execStart ?? fromUnit.map((x) => x.value);
   if (lines.length === 0) {
-    const looked = f ? `${f.from ?? 'its drop-ins'} has no ExecStart=` : 'the unit is not under the root and not in vrfgen\'s table for this platform';
-    diagnostics.push(error('service/exec-start-unknown', s.at, `service '${s.unit}': vrfgen needs its ExecStart= lines to run it through \`ip vrf exec\`, and ${looked}; give them as {unit: ${s.unit}, exec-start: [...]}`));
+    const looked = f
+      ? `${f.from ?? 'its drop-ins'} has no ExecStart=`
+      : "the unit is not under the root and not in vrfgen's table for this platform";
+    diagnostics.push(
+      error(
+        'service/exec-start-unknown',
+        s.at,
+        `service '${s.unit}': vrfgen needs its ExecStart= lines to run it through \`ip vrf exec\`, and ${looked}; give them as {unit: ${s.unit}, exec-start: [...]}`,
+      ),
+    );
     return undefined;
   }
   const commands = lines.map(splitExecPrefix);
@@ -141,7 +223,13 @@ function wrapExecStart(s: Service, f: UnitFacts | undefined, diagnostics: Diagno
     if (!why) return [];
     const place = s.execStart ? [...s.at, 'exec-start', i] : s.at;
     const shown = s.execStart ? '' : ` (${where(fromUnit[i]!)})`;
-    return [error('service/exec-start-unwrappable', place, `service '${s.unit}': ExecStart=${lines[i]}${shown} cannot be wrapped: ${why}`)];
+    return [
+      error(
+        'service/exec-start-unwrappable',
+        place,
+        `service '${s.unit}': ExecStart=${lines[i]}${shown} cannot be wrapped: ${why}`,
+      ),
+    ];
   });
   if (f) problems.push(...wrapperProblems(s.unit, f, commands, s.at));
   if (problems.length || overridden(s, f, 'Service', 'ExecStart', diagnostics)) {
@@ -152,7 +240,7 @@ function wrapExecStart(s: Service, f: UnitFacts | undefined, diagnostics: Diagno
     vrf: s.vrf,
     method: 'ip-vrf-exec',
     execStart: commands.map((c) => `${c.prefix}${IP} vrf exec ${s.vrf} ${c.command}`),
-    from: s.execStart ? 'the intent' : f?.from ?? 'its unit file',
+    from: s.execStart ? 'the intent' : (f?.from ?? 'its unit file'),
     at: s.at,
   };
 }

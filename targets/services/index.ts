@@ -8,7 +8,8 @@ const DIR = '/etc/systemd/system';
  * but lo): the path /sys/subsystem/net/devices/NAME escaped as systemd-escape(1) --path does. Names
  * reaching here are [A-Za-z0-9_.-] starting with a letter or digit, so only '-' needs escaping.
  */
-export const deviceUnit = (ifname: string): string => `sys-subsystem-net-devices-${ifname.replace(/-/g, '\\x2d')}.device`;
+export const deviceUnit = (ifname: string): string =>
+  `sys-subsystem-net-devices-${ifname.replace(/-/g, '\\x2d')}.device`;
 
 /** A path from the scanned tree goes into a comment: keep it on its line whatever its bytes. */
 const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, '?');
@@ -46,20 +47,18 @@ export default {
   render(model, { template, report, units }) {
     const { bindings, diagnostics } = bindServices(model, units);
     diagnostics.forEach(report);
-    return bindings.map(
-      (b): OutputFile => ({
-        path: `${DIR}/${b.unit}.d/${DROP_IN}`,
-        mode: 0o644,
-        content: template(TEMPLATES[b.method], {
-          unit: b.unit,
-          vrf: b.vrf,
-          device: deviceUnit(b.vrf),
-          systemd: model.platform.systemd,
-          execStart: b.execStart,
-          from: oneLine(b.from ?? ''),
-          activates: b.activates ?? null,
-        }),
+    return bindings.map((b): OutputFile => ({
+      path: `${DIR}/${b.unit}.d/${DROP_IN}`,
+      mode: 0o644,
+      content: template(TEMPLATES[b.method], {
+        unit: b.unit,
+        vrf: b.vrf,
+        device: deviceUnit(b.vrf),
+        systemd: model.platform.systemd,
+        execStart: b.execStart,
+        from: oneLine(b.from ?? ''),
+        activates: b.activates ?? null,
       }),
-    );
+    }));
   },
 } satisfies Target;

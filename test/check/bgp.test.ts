@@ -48,23 +48,40 @@ test('the route server boot: instances, the appliance Established, its /32 and i
 
 test('a prefix outside the filter accepted, a session stuck, another instance: each is drift', () => {
   // The /24 the appliance announces, as if the filter had let it in.
-  const leaky = edited('bgp-routes-red.json', (t) => t.replace('"routes": { ', '"routes": { "10.200.2.0/24": [{"valid":true,"peerId":"10.1.0.2"}],'));
+  const leaky = edited('bgp-routes-red.json', (t) =>
+    t.replace('"routes": { ', '"routes": { "10.200.2.0/24": [{"valid":true,"peerId":"10.1.0.2"}],'),
+  );
   const l = check(leaky);
   expect(l.code).toBe(1);
-  expect(l.bgp.find((f) => f.item === 'bgp red listen 10.1.0.0/25 accepted')).toMatchObject({ status: 'extra', extra: ['10.200.2.0/24'] });
+  expect(l.bgp.find((f) => f.item === 'bgp red listen 10.1.0.0/25 accepted')).toMatchObject({
+    status: 'extra',
+    extra: ['10.200.2.0/24'],
+  });
 
   const stuck = edited('bgp-summary-red.json', (t) => t.replace('"state":"Established"', '"state":"OpenConfirm"'));
-  expect(check(stuck).bgp.find((f) => f.item === 'bgp red listen 10.1.0.0/25 peers')).toMatchObject({ status: 'extra', extra: ['10.1.0.2 OpenConfirm, 2 accepted'] });
+  expect(check(stuck).bgp.find((f) => f.item === 'bgp red listen 10.1.0.0/25 peers')).toMatchObject({
+    status: 'extra',
+    extra: ['10.1.0.2 OpenConfirm, 2 accepted'],
+  });
 
   const other = edited('bgp-routes-blue.json', (t) => t.replace('"localAS": 65000', '"localAS": 65001'));
-  expect(check(other).bgp.find((f) => f.item === 'bgp blue instance')).toMatchObject({ status: 'drift', actual: 'as 65001 router-id 10.2.0.1' });
+  expect(check(other).bgp.find((f) => f.item === 'bgp blue instance')).toMatchObject({
+    status: 'drift',
+    actual: 'as 65001 router-id 10.2.0.1',
+  });
 });
 
-test('FRR not answering makes the VRF\'s BGP unknown, never ok', () => {
+test("FRR not answering makes the VRF's BGP unknown, never ok", () => {
   const dir = edited('bgp-summary-red.json.rc', () => '1\n');
   const r = check(dir);
   expect(r.code).toBe(2);
-  expect(r.bgp.filter((f) => f.item.startsWith('bgp red ')).map((f) => f.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
+  expect(r.bgp.filter((f) => f.item.startsWith('bgp red ')).map((f) => f.status)).toEqual([
+    'unknown',
+    'unknown',
+    'unknown',
+    'unknown',
+    'unknown',
+  ]);
 });
 
 test('an instance without neighbours prints {} as its summary: no sessions, not a failure', () => {

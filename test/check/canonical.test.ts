@@ -26,37 +26,53 @@ const reference = {
 };
 
 /** IPv6 groups, mostly zeros and small numbers (where the spellings differ). */
-const groups = fc.array(fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 1, max: 0xf }), fc.integer({ min: 0, max: 0xffff })), {
-  minLength: 8,
-  maxLength: 8,
-});
+const groups = fc.array(
+  fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 1, max: 0xf }), fc.integer({ min: 0, max: 0xffff })),
+  {
+    minLength: 8,
+    maxLength: 8,
+  },
+);
 
 /** One address spelled canonically, with leading zeros, in upper case, uncompressed, or compressed elsewhere. */
-const v6 = fc.tuple(groups, fc.nat(7), fc.integer({ min: 1, max: 8 }), fc.constantFrom('canonical', 'zeros', 'upper', 'full', 'squeeze', 'v4tail')).map(([gs, at, len, how]) => {
-  const value = gs.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
-  const canonical = formatIp({ family: 6, value } as Ip);
-  const hex = gs.map((g) => g.toString(16));
-  switch (how) {
-    case 'canonical':
-      return canonical;
-    case 'zeros':
-      return hex.map((h) => h.padStart(4, '0')).join(':');
-    case 'upper':
-      return canonical.toUpperCase();
-    case 'full':
-      return hex.join(':');
-    case 'squeeze': {
-      // `::` over groups at..at+len, whatever they hold (valid only when they are zeros).
-      const end = Math.min(8, at + len);
-      return `${hex.slice(0, at).join(':')}::${hex.slice(end).join(':')}`;
+const v6 = fc
+  .tuple(
+    groups,
+    fc.nat(7),
+    fc.integer({ min: 1, max: 8 }),
+    fc.constantFrom('canonical', 'zeros', 'upper', 'full', 'squeeze', 'v4tail'),
+  )
+  .map(([gs, at, len, how]) => {
+    const value = gs.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
+    const canonical = formatIp({ family: 6, value } as Ip);
+    const hex = gs.map((g) => g.toString(16));
+    switch (how) {
+      case 'canonical':
+        return canonical;
+      case 'zeros':
+        return hex.map((h) => h.padStart(4, '0')).join(':');
+      case 'upper':
+        return canonical.toUpperCase();
+      case 'full':
+        return hex.join(':');
+      case 'squeeze': {
+        // `::` over groups at..at+len, whatever they hold (valid only when they are zeros).
+        const end = Math.min(8, at + len);
+        return `${hex.slice(0, at).join(':')}::${hex.slice(end).join(':')}`;
+      }
+      default:
+        return `${hex.slice(0, 6).join(':')}:${[gs[6]! >> 8, gs[6]! & 255, gs[7]! >> 8, gs[7]! & 255].join('.')}`;
     }
-    default:
-      return `${hex.slice(0, 6).join(':')}:${[gs[6]! >> 8, gs[6]! & 255, gs[7]! >> 8, gs[7]! & 255].join('.')}`;
-  }
-});
+  });
 
 const v4 = fc
-  .tuple(fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 250, max: 300 })), { minLength: 4, maxLength: 4 }), fc.boolean())
+  .tuple(
+    fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 250, max: 300 })), {
+      minLength: 4,
+      maxLength: 4,
+    }),
+    fc.boolean(),
+  )
   .map(([os, zeros]) => os.map((o) => (zeros && o < 100 ? String(o).padStart(3, '0') : String(o))).join('.'));
 
 const junk = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF:./% '), maxLength: 20 });
@@ -65,15 +81,21 @@ const length = fc.oneof(fc.integer({ min: 0, max: 129 }), fc.integer({ min: 0, m
 const lengthText = fc.oneof(length.map(String), fc.constantFrom('', '024', '00', '1e1', '+8', '33', '129', '1000'));
 
 test('canonicalIp: what parsing and printing again gives', () => {
-  fc.assert(fc.property(address, (s) => {
-    expect(canonicalIp(s)).toBe(reference.ip(s));
-  }), { numRuns: 5000 });
+  fc.assert(
+    fc.property(address, (s) => {
+      expect(canonicalIp(s)).toBe(reference.ip(s));
+    }),
+    { numRuns: 5000 },
+  );
 });
 
 test('addressCidr: what parsing and printing again gives, host bits kept', () => {
-  fc.assert(fc.property(address, length, (s, n) => {
-    expect(addressCidr(s, n)).toBe(reference.address(s, n));
-  }), { numRuns: 5000 });
+  fc.assert(
+    fc.property(address, length, (s, n) => {
+      expect(addressCidr(s, n)).toBe(reference.address(s, n));
+    }),
+    { numRuns: 5000 },
+  );
 });
 
 test('routePrefix: default, prefixes and host routes as parsing and printing again gives', () => {
@@ -83,9 +105,12 @@ test('routePrefix: default, prefixes and host routes as parsing and printing aga
     fc.tuple(address, lengthText).map(([a, l]) => `${a}/${l}`),
     fc.tuple(address, lengthText, lengthText).map(([a, l, m]) => `${a}/${l}/${m}`),
   );
-  fc.assert(fc.property(dst, fc.constantFrom(4 as const, 6 as const), (d, f) => {
-    expect(routePrefix(d, f)).toBe(reference.prefix(d, f));
-  }), { numRuns: 5000 });
+  fc.assert(
+    fc.property(dst, fc.constantFrom(4 as const, 6 as const), (d, f) => {
+      expect(routePrefix(d, f)).toBe(reference.prefix(d, f));
+    }),
+    { numRuns: 5000 },
+  );
 });
 
 test('the comparison can fail: a shortcut that trusted any hex text would disagree', () => {

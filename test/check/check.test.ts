@@ -4,7 +4,15 @@
  * of one, documented in case.yaml) with an intent and the exact report and exit code expected.
  * VRFGEN_UPDATE_GOLDEN=1 rewrites report.txt — review each line against the capture before committing.
  */
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -33,7 +41,10 @@ const stateSource = (c: string, k: Case) => (k.state === 'state' ? join(CASES, c
  * `PID VRF`; in the state layout those are the probes of unit ssh.service. Everything else already
  * has its layout name. The harness renames; the captured bytes stay as they are.
  */
-const LAYOUT: Record<string, string> = { 'sshd-execstart.txt': 'unit-ssh.service.txt', 'sshd-vrf-identify.txt': 'vrf-identify-ssh.service.txt' };
+const LAYOUT: Record<string, string> = {
+  'sshd-execstart.txt': 'unit-ssh.service.txt',
+  'sshd-vrf-identify.txt': 'vrf-identify-ssh.service.txt',
+};
 
 function stateDirFrom(source: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'vrfgen-state-'));
@@ -59,7 +70,9 @@ describe.each(cases)('check case %s', (c) => {
   test('report and exit code', () => {
     const state = stateDirFrom(stateSource(c, k));
     const tree = k.tree ? ['--root', treeFor(c, k)] : [];
-    const r = run(process.execPath, [CLI, 'check', 'intent.yaml', '--state', state, ...tree, ...(k.args ?? [])], { cwd: join(CASES, c) });
+    const r = run(process.execPath, [CLI, 'check', 'intent.yaml', '--state', state, ...tree, ...(k.args ?? [])], {
+      cwd: join(CASES, c),
+    });
     const file = join(CASES, c, 'report.txt');
     if (update) writeFileSync(file, r.stdout);
     expect(r.stdout).toBe(readFileSync(file, 'utf8'));
@@ -91,7 +104,11 @@ describe('check: usage and unreadable input', () => {
     const r = vrfgen('check', intent, '--state', stateDirFrom(join(CASES, 'sysctl-off/state')), '--json');
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ result: 'drift', exitCode: 1, counts: { ok: 21, drift: 1, missing: 0, extra: 0, unknown: 0 } });
+    expect(out).toMatchObject({
+      result: 'drift',
+      exitCode: 1,
+      counts: { ok: 21, drift: 1, missing: 0, extra: 0, unknown: 0 },
+    });
     expect(out.findings.find((f: { status: string }) => f.status === 'drift')).toEqual({
       item: 'sysctl net.ipv4.tcp_l3mdev_accept',
       expected: 1,
@@ -131,7 +148,9 @@ describe('check: usage and unreadable input', () => {
     expect(vrfgen('collect', intent).code).toBe(2);
     const r = vrfgen('collect', intent, dir, '--script');
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('vrfgen: collect --script prints the script; it takes no DIR (the script does: sh collect.sh DIR)\n');
+    expect(r.stderr).toBe(
+      'vrfgen: collect --script prints the script; it takes no DIR (the script does: sh collect.sh DIR)\n',
+    );
   });
 
   test('collect into a DIR that cannot be written → 2 (io/write), no stack trace', () => {

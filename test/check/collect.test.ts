@@ -55,11 +55,21 @@ ip -6 rule add iif vb0 lookup 10
 
 function probeNamespace(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (unshare -n, ip link add)';
-  return probeCommand('unshare', ['-n', 'dash', '-c', 'ip -j link show >/dev/null && sysctl -n net.ipv4.tcp_l3mdev_accept >/dev/null']);
+  return probeCommand('unshare', [
+    '-n',
+    'dash',
+    '-c',
+    'ip -j link show >/dev/null && sysctl -n net.ipv4.tcp_l3mdev_accept >/dev/null',
+  ]);
 }
 
 /** Everything in `dir`, name → content. */
-const folder = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+const folder = (dir: string) =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
 
 function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'vrfgen-collect-'));
@@ -76,7 +86,16 @@ function workspace() {
 
 /** Run `body` (sh) in a fresh network namespace after SETUP; $W is the workspace, "$NODE" "$CLI" vrfgen. */
 const inNamespace = (dir: string, body: string) =>
-  run('unshare', ['-n', 'sh', '-c', `W=$1 NODE=$2 CLI=$3; set -e; sh "$W/setup.sh"; ${body}`, 'sh', dir, process.execPath, CLI]);
+  run('unshare', [
+    '-n',
+    'sh',
+    '-c',
+    `W=$1 NODE=$2 CLI=$3; set -e; sh "$W/setup.sh"; ${body}`,
+    'sh',
+    dir,
+    process.execPath,
+    CLI,
+  ]);
 
 describeWithFacility('collect --script under dash, in a fresh network namespace', probeNamespace, () => {
   test('dash fills the same DIR as collect, and check --state reads it as a live check does', () => {
@@ -97,7 +116,9 @@ describeWithFacility('collect --script under dash, in a fresh network namespace'
     const offline = JSON.parse(c.stdout);
     expect(offline).toEqual(JSON.parse(readFileSync(join(dir, 'live.json'), 'utf8')));
     const status = Object.fromEntries(
-      offline.findings.filter((f: { item: string }) => !f.item.startsWith('file ')).map((f: { item: string; status: string }) => [f.item, f.status]),
+      offline.findings
+        .filter((f: { item: string }) => !f.item.startsWith('file '))
+        .map((f: { item: string; status: string }) => [f.item, f.status]),
     );
     // systemctl answers only where systemd is PID 1: the service is unknown here, drift on a booted host.
     const service = status['service vrfgen-probe.service state'];
@@ -156,7 +177,10 @@ describeWithFacility('collect --script under dash, in a fresh network namespace'
   test('a script dash cannot run is caught (the check can fail)', () => {
     const { dir, intent, script } = workspace();
     // `|&` is bash; dash stops at it, and what was not collected is unknown, never ok.
-    writeFileSync(join(dir, 'collect.sh'), script.replace('probe links.json ip -j -d link show', 'probe links.json ip -j -d link show |& cat'));
+    writeFileSync(
+      join(dir, 'collect.sh'),
+      script.replace('probe links.json ip -j -d link show', 'probe links.json ip -j -d link show |& cat'),
+    );
     const r = inNamespace(dir, 'dash "$W/collect.sh" "$W/by-sh"');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/Syntax error/);

@@ -66,7 +66,8 @@ const result = (file: string, observes: Observation, output?: ProbeOutput, label
   ...(output ? { output } : {}),
 });
 
-const VRF_LINKS = '[{"ifindex":5,"ifname":"mgmt","flags":["NOARP","MASTER","UP","LOWER_UP"],"linkinfo":{"info_kind":"vrf","info_data":{"table":10}}}]';
+const VRF_LINKS =
+  '[{"ifindex":5,"ifname":"mgmt","flags":["NOARP","MASTER","UP","LOWER_UP"],"linkinfo":{"info_kind":"vrf","info_data":{"table":10}}}]';
 
 describe('observedFacts', () => {
   test('rules: prefixes with srclen/dstlen, host sources, interfaces, and table names (ifupdown2 names tables after VRFs)', () => {
@@ -75,7 +76,10 @@ describe('observedFacts', () => {
       '{"priority":100,"src":"192.0.2.0","srclen":24,"table":"10"},{"priority":32765,"src":"1.2.3.4","table":"mgmt"},' +
       '{"priority":200,"src":"all","dst":"2001:db8::","dstlen":32,"table":"10"},{"priority":300,"src":"all","fwmark":"0x1","table":"main"},' +
       '{"priority":1000,"src":"all","l3mdev":null}]';
-    const { facts } = observedFacts([result('links.json', { kind: 'links' }, ok(VRF_LINKS)), result('rule.json', { kind: 'rules', family: 4 }, ok(rules))]);
+    const { facts } = observedFacts([
+      result('links.json', { kind: 'links' }, ok(VRF_LINKS)),
+      result('rule.json', { kind: 'rules', family: 4 }, ok(rules)),
+    ]);
     const rule = Object.fromEntries([...facts].filter(([k]) => k.startsWith('rule4')));
     expect(rule).toEqual({
       'rule4 oif a0': 'table 10',
@@ -94,8 +98,10 @@ describe('observedFacts', () => {
   });
 
   test('routes: host destinations, the IPv6 unreachable default on lo, types; address routes are not listed', () => {
-    const v6 = '[{"dst":"default","gateway":"2001:db8::fe","dev":"a0","metric":1024,"flags":[],"pref":"medium"},{"type":"unreachable","dst":"default","dev":"lo","metric":4278198272,"flags":[],"pref":"medium"},{"dst":"fe80::/64","dev":"a0","protocol":"kernel","metric":256,"flags":[],"pref":"medium"}]';
-    const v4 = '[{"dst":"10.9.9.9","gateway":"10.1.0.254","dev":"a0","flags":[]},{"type":"prohibit","dst":"203.0.114.0/24","flags":[]},{"type":"local","dst":"10.1.0.1","dev":"a0","protocol":"kernel","scope":"host","prefsrc":"10.1.0.1","flags":[]}]';
+    const v6 =
+      '[{"dst":"default","gateway":"2001:db8::fe","dev":"a0","metric":1024,"flags":[],"pref":"medium"},{"type":"unreachable","dst":"default","dev":"lo","metric":4278198272,"flags":[],"pref":"medium"},{"dst":"fe80::/64","dev":"a0","protocol":"kernel","metric":256,"flags":[],"pref":"medium"}]';
+    const v4 =
+      '[{"dst":"10.9.9.9","gateway":"10.1.0.254","dev":"a0","flags":[]},{"type":"prohibit","dst":"203.0.114.0/24","flags":[]},{"type":"local","dst":"10.1.0.1","dev":"a0","protocol":"kernel","scope":"host","prefsrc":"10.1.0.1","flags":[]}]';
     const { facts } = observedFacts([
       result('route6-table10.json', { kind: 'routes', family: 6, table: 10 }, ok(v6)),
       result('route-table10.json', { kind: 'routes', family: 4, table: 10 }, ok(v4)),
@@ -136,7 +142,9 @@ describe('observedFacts', () => {
     const missing = { code: 2, stdout: '[', stderr: 'Error: ipv4: FIB table does not exist.\nDump terminated\n' };
     const o = observedFacts([result('route-table10.json', { kind: 'routes', family: 4, table: 10 }, missing)]);
     expect(o.unknown.size).toBe(0);
-    expect(compare([{ key: 'route4 10 0.0.0.0/0 metric 0', value: 'via 10.10.0.254 dev eth1' }], o)[0]!.status).toBe('missing');
+    expect(compare([{ key: 'route4 10 0.0.0.0/0 metric 0', value: 'via 10.10.0.254 dev eth1' }], o)[0]!.status).toBe(
+      'missing',
+    );
   });
 
   test('failed, missing or unreadable probes make their keys unknown, with the reason', () => {
@@ -169,7 +177,16 @@ describe('observedFacts', () => {
   describe('services', () => {
     const unit = (stdout: string, identify?: ProbeOutput) => [
       result('unit-ssh.service.txt', { kind: 'unit', unit: 'ssh.service' }, ok(stdout)),
-      ...(identify ? [result('vrf-identify-ssh.service.txt', { kind: 'vrf-identify', unit: 'ssh.service', pid: 311 }, identify, '311')] : []),
+      ...(identify
+        ? [
+            result(
+              'vrf-identify-ssh.service.txt',
+              { kind: 'vrf-identify', unit: 'ssh.service', pid: 311 },
+              identify,
+              '311',
+            ),
+          ]
+        : []),
     ];
     const vrfOf = (results: ProbeResult[]) => {
       const o = observedFacts(results);
@@ -189,7 +206,13 @@ describe('observedFacts', () => {
     });
 
     test('a socket unit is bound by BindToDevice=; a unit that does not exist says so', () => {
-      const socket = observedFacts([result('unit-sshd-mgmt.socket.txt', { kind: 'unit', unit: 'sshd-mgmt.socket' }, ok('LoadState=loaded\nActiveState=active\nSubState=listening\nBindToDevice=mgmt\n'))]);
+      const socket = observedFacts([
+        result(
+          'unit-sshd-mgmt.socket.txt',
+          { kind: 'unit', unit: 'sshd-mgmt.socket' },
+          ok('LoadState=loaded\nActiveState=active\nSubState=listening\nBindToDevice=mgmt\n'),
+        ),
+      ]);
       expect(socket.facts.get('service sshd-mgmt.socket vrf')).toBe('mgmt');
       const o = observedFacts(unit('LoadState=not-found\nActiveState=inactive\nSubState=dead\nMainPID=0\n'));
       expect(o.facts.get('service ssh.service state')).toBe('inactive (not-found)');

@@ -33,9 +33,38 @@ const AddrJson = z.object({
   ifname: z.string(),
   addr_info: z.array(z.object({ local: text, prefixlen: count, tentative: flag, dadfailed: flag })).catch([]),
 });
-const RouteJson = z.object({ type: text, dst: text, gateway: text, dev: text, protocol: text, metric: count, nexthops: z.array(z.unknown()).optional().catch(undefined) });
-const RULE_KEYS = new Set(['priority', 'src', 'srclen', 'dst', 'dstlen', 'iif', 'oif', 'table', 'l3mdev', 'protocol', 'flags']);
-const RuleJson = z.looseObject({ priority: count, src: text, srclen: count, dst: text, dstlen: count, iif: text, oif: text, table: z.union([z.string(), z.number()]).optional().catch(undefined) });
+const RouteJson = z.object({
+  type: text,
+  dst: text,
+  gateway: text,
+  dev: text,
+  protocol: text,
+  metric: count,
+  nexthops: z.array(z.unknown()).optional().catch(undefined),
+});
+const RULE_KEYS = new Set([
+  'priority',
+  'src',
+  'srclen',
+  'dst',
+  'dstlen',
+  'iif',
+  'oif',
+  'table',
+  'l3mdev',
+  'protocol',
+  'flags',
+]);
+const RuleJson = z.looseObject({
+  priority: count,
+  src: text,
+  srclen: count,
+  dst: text,
+  dstlen: count,
+  iif: text,
+  oif: text,
+  table: z.union([z.string(), z.number()]).optional().catch(undefined),
+});
 
 function entries<T extends z.ZodType>(stdout: string, schema: T): z.infer<T>[] {
   const json: unknown = JSON.parse(stdout);
@@ -64,9 +93,16 @@ const reference = {
   addresses: (s: string) =>
     entries(s, AddrJson).flatMap((l) =>
       l.addr_info.flatMap((a) => {
-        const cidr = a.local !== undefined && a.prefixlen !== undefined ? parseCidr(`${a.local}/${a.prefixlen}`) : undefined;
+        const cidr =
+          a.local !== undefined && a.prefixlen !== undefined ? parseCidr(`${a.local}/${a.prefixlen}`) : undefined;
         if (!cidr) return [];
-        return [{ link: l.ifname, cidr: formatCidr(cidr), state: a.dadfailed ? 'dadfailed' : a.tentative ? 'tentative' : 'present' }];
+        return [
+          {
+            link: l.ifname,
+            cidr: formatCidr(cidr),
+            state: a.dadfailed ? 'dadfailed' : a.tentative ? 'tentative' : 'present',
+          },
+        ];
       }),
     ),
   routes: (s: string) =>
@@ -114,7 +150,17 @@ const ours = {
   links: parseLinks,
   addresses: parseAddresses,
   routes: (s: string) => parseRoutes(s, 4),
-  rules: (s: string) => parseRules(s).map((r) => ({ priority: r.priority, from: r.from, to: r.to, iif: r.iif, oif: r.oif, table: r.table, l3mdev: r.l3mdev, other: r.other })),
+  rules: (s: string) =>
+    parseRules(s).map((r) => ({
+      priority: r.priority,
+      from: r.from,
+      to: r.to,
+      iif: r.iif,
+      oif: r.oif,
+      table: r.table,
+      l3mdev: r.l3mdev,
+      other: r.other,
+    })),
 };
 
 const CAPTURES = join(ROOT, 'test/check/captures');
@@ -126,7 +172,15 @@ const captures = readdirSync(CAPTURES, { withFileTypes: true })
       .map((f) => ({ name: `${d.name}/${f}`, text: readFileSync(join(CAPTURES, d.name, f), 'utf8') })),
   );
 const readerOf = (name: string): keyof typeof ours | undefined =>
-  /\/links/.test(name) ? 'links' : /\/addr/.test(name) ? 'addresses' : /\/route/.test(name) ? 'routes' : /\/rule/.test(name) ? 'rules' : undefined;
+  /\/links/.test(name)
+    ? 'links'
+    : /\/addr/.test(name)
+      ? 'addresses'
+      : /\/route/.test(name)
+        ? 'routes'
+        : /\/rule/.test(name)
+          ? 'rules'
+          : undefined;
 
 function agree(reader: keyof typeof ours, stdout: string): void {
   let want: unknown;
@@ -139,7 +193,26 @@ function agree(reader: keyof typeof ours, stdout: string): void {
   expect(ours[reader](stdout), stdout.slice(0, 300)).toEqual(want);
 }
 
-const DAMAGE: unknown[] = [undefined, null, true, false, 0, -1, 1.5, 2 ** 60, '', '7', '-7', '0x10', 'text', [], ['a'], [1], {}, { a: 1 }];
+const DAMAGE: unknown[] = [
+  undefined,
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  2 ** 60,
+  '',
+  '7',
+  '-7',
+  '0x10',
+  'text',
+  [],
+  ['a'],
+  [1],
+  {},
+  { a: 1 },
+];
 
 /** Every entry of `json`, each field (and each field of nested objects and of an array's first object) replaced by each damage in turn. */
 function* damaged(json: unknown[]): Generator<unknown[]> {
@@ -165,7 +238,10 @@ function* damaged(json: unknown[]): Generator<unknown[]> {
           yield [swap(o, k, Array.isArray(inner) ? [n2, ...inner.slice(1)] : n2)];
           const deeper = (nested as Record<string, unknown>)[k2];
           if (deeper !== null && typeof deeper === 'object' && !Array.isArray(deeper)) {
-            for (const k3 of Object.keys(deeper)) yield [swap(o, k, swap(nested as Record<string, unknown>, k2, swap(deeper as Record<string, unknown>, k3, d)))];
+            for (const k3 of Object.keys(deeper))
+              yield [
+                swap(o, k, swap(nested as Record<string, unknown>, k2, swap(deeper as Record<string, unknown>, k3, d))),
+              ];
           }
         }
       }
@@ -194,7 +270,9 @@ describe('every real capture, as captured and damaged', () => {
     }
   });
   test('the comparison can fail: a reader that keeps a field of the wrong shape disagrees', () => {
-    const stdout = JSON.stringify([{ ifname: 'v', flags: ['UP'], linkinfo: { info_kind: 'vrf', info_data: { table: -1 } } }]);
+    const stdout = JSON.stringify([
+      { ifname: 'v', flags: ['UP'], linkinfo: { info_kind: 'vrf', info_data: { table: -1 } } },
+    ]);
     expect(parseLinks(stdout)).toEqual(reference.links(stdout));
     expect([{ name: 'v', flags: ['UP'], kind: 'vrf', table: -1 }]).not.toEqual(reference.links(stdout));
   });

@@ -38,6 +38,10 @@ test('a state file that cannot be read makes its probe unreadable, with the reas
   mkdirSync(join(dir, 'links.json'));
   writeFileSync(join(dir, 'links.json.rc'), '0\n');
   const run = stateRun(dir);
-  expect(await run(probe('links.json'))).toEqual({ code: null, stdout: '', stderr: 'cannot read links.json: EISDIR: illegal operation on a directory, read' });
+  expect(await run(probe('links.json'))).toEqual({
+    code: null,
+    stdout: '',
+    stderr: 'cannot read links.json: EISDIR: illegal operation on a directory, read',
+  });
   expect(await run(probe('addr.json'))).toBeUndefined();
 });

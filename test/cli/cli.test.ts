@@ -15,7 +15,8 @@ const { version } = JSON.parse(read(join(ROOT, 'package.json'))) as { version: s
 const tmp = () => mkdtempSync(join(tmpdir(), 'vrfgen-cli-'));
 
 /** The `$ …` lines of a help text's Examples block. */
-const examplesIn = (help: string) => [...(help.split('\nExamples:\n')[1] ?? '').matchAll(/^ {2}\$ (.+)$/gm)].map((m) => m[1]!);
+const examplesIn = (help: string) =>
+  [...(help.split('\nExamples:\n')[1] ?? '').matchAll(/^ {2}\$ (.+)$/gm)].map((m) => m[1]!);
 
 // collect before check: check's example reads the state collect's example writes.
 const COMMANDS = ['validate', 'generate', 'collect', 'check', 'targets', 'schema'];
@@ -49,7 +50,10 @@ describe('--help and --version', () => {
     mkdirSync(image);
     for (const c of COMMANDS) {
       for (const line of examplesIn(vrfgen(c, '--help').stdout)) {
-        const r = run('sh', ['-c', line.replaceAll('/mnt/image', image)], { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}` } });
+        const r = run('sh', ['-c', line.replaceAll('/mnt/image', image)], {
+          cwd: dir,
+          env: { PATH: `${bin}:${process.env.PATH}` },
+        });
         expect(r.stderr, line).not.toMatch(/^(vrfgen: |error: )/m);
         expect(c === 'check' ? [1, 2] : [0], line).toContain(r.code);
       }
@@ -87,32 +91,42 @@ describe('--quiet, stderr and stdout', () => {
   test('--json puts the diagnostics on stdout as data, and nothing on stderr', () => {
     const r = vrfgen('generate', EXAMPLE, '--target', 'networkd', '--root', tmp(), '--json');
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout).diagnostics.map((d: { code: string }) => d.code)).toEqual(['generate/service-not-bound']);
+    expect(JSON.parse(r.stdout).diagnostics.map((d: { code: string }) => d.code)).toEqual([
+      'generate/service-not-bound',
+    ]);
   });
 });
 
-describeWithFacility('a terminal (util-linux script)', () => probeCommand('script', ['--version']), () => {
-  /** Run the CLI on a pseudo-terminal; what the terminal shows comes back as stdout. */
-  const onTerminal = (args: string[], env: Record<string, string> = {}) =>
-    run('script', ['-qec', [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' '), '/dev/null'], { env: { TERM: 'xterm', ...env } });
+describeWithFacility(
+  'a terminal (util-linux script)',
+  () => probeCommand('script', ['--version']),
+  () => {
+    /** Run the CLI on a pseudo-terminal; what the terminal shows comes back as stdout. */
+    const onTerminal = (args: string[], env: Record<string, string> = {}) =>
+      run('script', ['-qec', [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' '), '/dev/null'], {
+        env: { TERM: 'xterm', ...env },
+      });
 
-  const bad = () => {
-    const f = join(tmp(), 'bad.yaml');
-    writeFileSync(f, 'version: 1\nvrfs: {a: {table: 254}}\n');
-    return f;
-  };
+    const bad = () => {
+      const f = join(tmp(), 'bad.yaml');
+      writeFileSync(f, 'version: 1\nvrfs: {a: {table: 254}}\n');
+      return f;
+    };
 
-  test('diagnostics are coloured on a terminal, not with NO_COLOR, not into a pipe', () => {
-    const f = bad();
-    expect(onTerminal(['validate', f]).stdout).toContain(`${f}:2:19: \x1b[1;31merror\x1b[0m table/reserved: `);
-    expect(onTerminal(['validate', f], { NO_COLOR: '1' }).stdout).toContain(`${f}:2:19: error table/reserved: `);
-    expect(onTerminal(['validate', f], { TERM: 'dumb' }).stdout).not.toContain('\x1b[');
-    expect(vrfgen('validate', f).stderr).not.toContain('\x1b[');
-  });
+    test('diagnostics are coloured on a terminal, not with NO_COLOR, not into a pipe', () => {
+      const f = bad();
+      expect(onTerminal(['validate', f]).stdout).toContain(`${f}:2:19: \x1b[1;31merror\x1b[0m table/reserved: `);
+      expect(onTerminal(['validate', f], { NO_COLOR: '1' }).stdout).toContain(`${f}:2:19: error table/reserved: `);
+      expect(onTerminal(['validate', f], { TERM: 'dumb' }).stdout).not.toContain('\x1b[');
+      expect(vrfgen('validate', f).stderr).not.toContain('\x1b[');
+    });
 
-  test('--format tar refuses to write an archive to a terminal', () => {
-    const r = onTerminal(['generate', EXAMPLE, '--format', 'tar']);
-    expect(r.stdout).toBe('vrfgen: --format tar writes an archive to stdout, which is a terminal: redirect it to a file or a pipe\r\n');
-    expect(r.code).toBe(2);
-  });
-});
+    test('--format tar refuses to write an archive to a terminal', () => {
+      const r = onTerminal(['generate', EXAMPLE, '--format', 'tar']);
+      expect(r.stdout).toBe(
+        'vrfgen: --format tar writes an archive to stdout, which is a terminal: redirect it to a file or a pipe\r\n',
+      );
+      expect(r.code).toBe(2);
+    });
+  },
+);

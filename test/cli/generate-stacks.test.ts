@@ -15,13 +15,16 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'vrfgen-root-'));
 const NOT_BOUND = /warning generate\/service-not-bound/;
 
 describe('one network stack per run', () => {
-  test.each(['networkd,netplan', 'netplan,ifupdown2', 'ifupdown2,ifupdown,sysctl'])('--target %s → exit 2, nothing written', (list) => {
-    const root = tmp();
-    const r = vrfgen('generate', EXAMPLE, '--target', list, '--root', root);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^vrfgen: choose one network-stack target per run, not \S+ and \S+\n$/);
-    expect(treeOf(root)).toEqual([]);
-  });
+  test.each(['networkd,netplan', 'netplan,ifupdown2', 'ifupdown2,ifupdown,sysctl'])(
+    '--target %s → exit 2, nothing written',
+    (list) => {
+      const root = tmp();
+      const r = vrfgen('generate', EXAMPLE, '--target', list, '--root', root);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^vrfgen: choose one network-stack target per run, not \S+ and \S+\n$/);
+      expect(treeOf(root)).toEqual([]);
+    },
+  );
 });
 
 describe('generate --target netplan', () => {
@@ -56,7 +59,8 @@ describe('generate --target netplan', () => {
 });
 
 describe('generate --target ifupdown2 | ifupdown', () => {
-  const DEBIAN_INTERFACES = '# interfaces(5) file used by ifup(8) and ifdown(8)\n# Include files from /etc/network/interfaces.d:\nsource /etc/network/interfaces.d/*\n';
+  const DEBIAN_INTERFACES =
+    '# interfaces(5) file used by ifup(8) and ifdown(8)\n# Include files from /etc/network/interfaces.d:\nsource /etc/network/interfaces.d/*\n';
   const withInterfaces = (content?: string) => {
     const root = tmp();
     if (content !== undefined) {
@@ -66,23 +70,32 @@ describe('generate --target ifupdown2 | ifupdown', () => {
     return root;
   };
 
-  test.each(['ifupdown2', 'ifupdown'])('%s: the golden tree; the JSON policy is recognised as vrfgen’s own on the next run', (target) => {
-    const root = withInterfaces(DEBIAN_INTERFACES);
-    const r = vrfgen('generate', EXAMPLE, '--target', target, '--root', root);
-    expect(r.stderr.split('\n').filter((l) => / (warning|error) /.test(l) && !NOT_BOUND.test(l))).toEqual([]);
-    const want = treeOf(join(EXPECTED, target)).filter((p) => p !== '/MANIFEST');
-    expect(treeOf(root)).toEqual(['/etc/network/interfaces', ...want].sort());
-    for (const p of want) expect(readFileSync(join(root, p), 'utf8'), p).toBe(readFileSync(join(EXPECTED, target, p), 'utf8'));
-    expect(vrfgen('generate', EXAMPLE, '--target', target, '--root', root).stdout).toMatch(/^0 changed, /m);
-  });
+  test.each(['ifupdown2', 'ifupdown'])(
+    '%s: the golden tree; the JSON policy is recognised as vrfgen’s own on the next run',
+    (target) => {
+      const root = withInterfaces(DEBIAN_INTERFACES);
+      const r = vrfgen('generate', EXAMPLE, '--target', target, '--root', root);
+      expect(r.stderr.split('\n').filter((l) => / (warning|error) /.test(l) && !NOT_BOUND.test(l))).toEqual([]);
+      const want = treeOf(join(EXPECTED, target)).filter((p) => p !== '/MANIFEST');
+      expect(treeOf(root)).toEqual(['/etc/network/interfaces', ...want].sort());
+      for (const p of want)
+        expect(readFileSync(join(root, p), 'utf8'), p).toBe(readFileSync(join(EXPECTED, target, p), 'utf8'));
+      expect(vrfgen('generate', EXAMPLE, '--target', target, '--root', root).stdout).toMatch(/^0 changed, /m);
+    },
+  );
 
   test('a foreign policy file at vrfgen’s path is refused', () => {
     const root = withInterfaces(DEBIAN_INTERFACES);
     mkdirSync(join(root, 'etc/network/ifupdown2/policy.d'), { recursive: true });
-    writeFileSync(join(root, 'etc/network/ifupdown2/policy.d/vrfgen.json'), '{"vrf": {"module_globals": {"vrf-table-id-start": 1}}}\n');
+    writeFileSync(
+      join(root, 'etc/network/ifupdown2/policy.d/vrfgen.json'),
+      '{"vrf": {"module_globals": {"vrf-table-id-start": 1}}}\n',
+    );
     const r = vrfgen('generate', EXAMPLE, '--target', 'ifupdown2', '--root', root);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error write/foreign-file: /etc/network/ifupdown2/policy.d/vrfgen.json: exists and was not written by vrfgen');
+    expect(r.stderr).toContain(
+      'error write/foreign-file: /etc/network/ifupdown2/policy.d/vrfgen.json: exists and was not written by vrfgen',
+    );
   });
 
   test.each([
@@ -113,7 +126,9 @@ describe('generate --target ifupdown2 | ifupdown', () => {
     const intent = join(ROOT, 'test/golden/classic-vlan-name/intent.yaml');
     const r = vrfgen('generate', intent, '--target', 'ifupdown', '--root', root);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/intent\.yaml:\d+:\d+: error ifupdown\/vlan-name: member 'eth0\.100': classic ifupdown creates 'eth0\.100' itself as VLAN 100 on 'eth0', not VLAN 200 on 'eth1'/);
+    expect(r.stderr).toMatch(
+      /intent\.yaml:\d+:\d+: error ifupdown\/vlan-name: member 'eth0\.100': classic ifupdown creates 'eth0\.100' itself as VLAN 100 on 'eth0', not VLAN 200 on 'eth1'/,
+    );
     expect(treeOf(root)).toEqual(['/etc/network/interfaces']);
     expect(vrfgen('generate', intent, '--target', 'ifupdown2', '--root', root).code).toBe(0);
   });
@@ -124,9 +139,15 @@ describe('targets --platform', () => {
     const d12 = vrfgen('targets', '--platform', 'debian-12');
     expect(d12.code).toBe(0);
     expect(d12.stdout).toMatch(/^platform debian-12: Debian 12 "bookworm"\n/);
-    expect(d12.stdout).toContain('- netplan 0.106: routes under vrfs: without routing-policy crash netplan generate (LP #2016427, fixed in 0.106.1); they go into networkd drop-ins\n');
-    expect(d12.stdout).toContain('- netplan 0.106: metrics above 2147483647 come out negative (LP #2023681, fixed in 0.107)');
-    expect(d12.stdout).toContain('- ifupdown2 3.0.0: tables outside 1001–5000 get a policy file that widens the range\n');
+    expect(d12.stdout).toContain(
+      '- netplan 0.106: routes under vrfs: without routing-policy crash netplan generate (LP #2016427, fixed in 0.106.1); they go into networkd drop-ins\n',
+    );
+    expect(d12.stdout).toContain(
+      '- netplan 0.106: metrics above 2147483647 come out negative (LP #2023681, fixed in 0.107)',
+    );
+    expect(d12.stdout).toContain(
+      '- ifupdown2 3.0.0: tables outside 1001–5000 get a policy file that widens the range\n',
+    );
     const d13 = vrfgen('targets', '--platform', 'debian-13');
     expect(d13.stdout).toContain('- netplan 1.1.2: VRF routes under vrfs:, with or without routing-policy\n');
     expect(d13.stdout).toContain('- netplan 1.1.2: warns about rules without a priority;');

@@ -34,38 +34,52 @@ const c = await check('intent.yaml', { state: 'no-such-state' });
 console.log(JSON.stringify({ loaded: loaded.diagnostics.length, valid: v.model !== undefined, files: JSON.parse(String(g.output)).files.length, check: c.exitCode }));
 `;
 
-const TSCONFIG = { compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, types: [] }, files: ['use.ts'] };
+const TSCONFIG = {
+  compilerOptions: {
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    target: 'ES2022',
+    strict: true,
+    noEmit: true,
+    types: [],
+  },
+  files: ['use.ts'],
+};
 
-describeWithFacility('npm pack, installed elsewhere', () => probeCommand('npm'), () => {
-  test('the bin runs, the API imports and works, a TypeScript consumer type-checks; a wrong option does not', () => {
-    const app = installed();
-    const bin = join(app, 'node_modules/.bin/vrfgen');
-    expect(run(bin, ['--version'], { cwd: app }).stdout).toBe(`${version}\n`);
-    const help = run(bin, ['--help'], { cwd: app });
-    expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: vrfgen \[options\] \[command\]\n/);
-    expect(help.stdout).toContain('$ vrfgen validate mgmt.yaml');
+describeWithFacility(
+  'npm pack, installed elsewhere',
+  () => probeCommand('npm'),
+  () => {
+    test('the bin runs, the API imports and works, a TypeScript consumer type-checks; a wrong option does not', () => {
+      const app = installed();
+      const bin = join(app, 'node_modules/.bin/vrfgen');
+      expect(run(bin, ['--version'], { cwd: app }).stdout).toBe(`${version}\n`);
+      const help = run(bin, ['--help'], { cwd: app });
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: vrfgen \[options\] \[command\]\n/);
+      expect(help.stdout).toContain('$ vrfgen validate mgmt.yaml');
 
-    copyFileSync(join(ROOT, 'examples/mgmt-and-production.yaml'), join(app, 'intent.yaml'));
-    const validate = run(bin, ['validate', 'intent.yaml'], { cwd: app });
-    expect(validate.stdout).toBe('intent.yaml: valid (2 vrfs, 3 members, platform debian-12)\n');
+      copyFileSync(join(ROOT, 'examples/mgmt-and-production.yaml'), join(app, 'intent.yaml'));
+      const validate = run(bin, ['validate', 'intent.yaml'], { cwd: app });
+      expect(validate.stdout).toBe('intent.yaml: valid (2 vrfs, 3 members, platform debian-12)\n');
 
-    // The library, as the README shows it, with plain JavaScript (the same code, types stripped).
-    writeFileSync(join(app, 'use.mjs'), USE.replace(', type Generated', '').replace('const g: Generated', 'const g'));
-    const used = run(process.execPath, ['use.mjs'], { cwd: app });
-    expect(used.stderr).toBe('');
-    expect(JSON.parse(used.stdout)).toEqual({ loaded: 0, valid: true, files: 9, check: 2 });
+      // The library, as the README shows it, with plain JavaScript (the same code, types stripped).
+      writeFileSync(join(app, 'use.mjs'), USE.replace(', type Generated', '').replace('const g: Generated', 'const g'));
+      const used = run(process.execPath, ['use.mjs'], { cwd: app });
+      expect(used.stderr).toBe('');
+      expect(JSON.parse(used.stdout)).toEqual({ loaded: 0, valid: true, files: 9, check: 2 });
 
-    const tsc = join(ROOT, 'node_modules/.bin/tsc');
-    writeFileSync(join(app, 'use.ts'), USE);
-    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG));
-    const typed = run(tsc, ['-p', '.'], { cwd: app });
-    expect(typed.stdout).toBe('');
-    expect(typed.code).toBe(0);
+      const tsc = join(ROOT, 'node_modules/.bin/tsc');
+      writeFileSync(join(app, 'use.ts'), USE);
+      writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+      const typed = run(tsc, ['-p', '.'], { cwd: app });
+      expect(typed.stdout).toBe('');
+      expect(typed.code).toBe(0);
 
-    writeFileSync(join(app, 'use.ts'), USE.replace("format: 'json'", "format: 'xml'"));
-    const wrong = run(tsc, ['-p', '.'], { cwd: app });
-    expect(wrong.stdout).toMatch(/use\.ts\(\d+,\d+\): error TS2322: Type '"xml"' is not assignable to type/);
-    expect(wrong.code).not.toBe(0);
-  }, 180_000);
-});
+      writeFileSync(join(app, 'use.ts'), USE.replace("format: 'json'", "format: 'xml'"));
+      const wrong = run(tsc, ['-p', '.'], { cwd: app });
+      expect(wrong.stdout).toMatch(/use\.ts\(\d+,\d+\): error TS2322: Type '"xml"' is not assignable to type/);
+      expect(wrong.code).not.toBe(0);
+    }, 180_000);
+  },
+);

@@ -21,7 +21,13 @@ const RELOADERS = ['networkctl', 'sysctl', 'systemctl'];
 
 function workspace(vrfgenCommand: readonly string[] = [process.execPath, CLI]) {
   const dir = mkdtempSync(join(tmpdir(), 'vrfgen-ansible-'));
-  const w = { dir, root: join(dir, 'root'), reports: join(dir, 'reports'), log: join(dir, 'reload.log'), bin: join(dir, 'bin') };
+  const w = {
+    dir,
+    root: join(dir, 'root'),
+    reports: join(dir, 'reports'),
+    log: join(dir, 'reload.log'),
+    bin: join(dir, 'bin'),
+  };
   for (const d of [w.root, w.reports, w.bin, join(dir, 'home')]) mkdirSync(d);
   for (const c of RELOADERS) {
     writeFileSync(join(w.bin, c), `#!/bin/sh\necho "${c} $*" >> "${w.log}"\n`);
@@ -30,7 +36,13 @@ function workspace(vrfgenCommand: readonly string[] = [process.execPath, CLI]) {
   writeFileSync(join(dir, 'inventory.ini'), '[vrf_hosts]\nlocalhost ansible_connection=local\n');
   writeFileSync(join(dir, 'ansible.cfg'), '');
   // This machine has no sudo and the play already runs as root: no become.
-  const vars = { vrfgen_command: vrfgenCommand, vrfgen_root: w.root, vrfgen_report_dir: w.reports, ansible_become: false, ansible_python_interpreter: '/usr/bin/python3' };
+  const vars = {
+    vrfgen_command: vrfgenCommand,
+    vrfgen_root: w.root,
+    vrfgen_report_dir: w.reports,
+    ansible_become: false,
+    ansible_python_interpreter: '/usr/bin/python3',
+  };
   writeFileSync(join(dir, 'vars.json'), JSON.stringify(vars));
   return w;
 }
@@ -46,14 +58,31 @@ function playbook(w: ReturnType<typeof workspace>, ...extra: string[]) {
     ANSIBLE_NOCOLOR: '1',
     ANSIBLE_RETRY_FILES_ENABLED: '0',
   };
-  const args = ['-n', 'ansible-playbook', '-i', join(w.dir, 'inventory.ini'), '-e', `@${join(w.dir, 'vars.json')}`, ...extra, PLAYBOOK];
+  const args = [
+    '-n',
+    'ansible-playbook',
+    '-i',
+    join(w.dir, 'inventory.ini'),
+    '-e',
+    `@${join(w.dir, 'vars.json')}`,
+    ...extra,
+    PLAYBOOK,
+  ];
   const r = spawnSync('unshare', args, { encoding: 'utf8', cwd: ROOT, env, timeout: 600_000 });
   const recap = r.stdout.match(/^localhost\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/m);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, changed: Number(recap?.[2]), failed: Number(recap?.[4]) };
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    changed: Number(recap?.[2]),
+    failed: Number(recap?.[4]),
+  };
 }
 
 const probeAnsible = () =>
-  process.getuid?.() !== 0 ? 'needs root (files owned by root; unshare -n)' : (probeCommand('ansible-playbook') ?? probeCommand('unshare', ['-n', 'true']));
+  process.getuid?.() !== 0
+    ? 'needs root (files owned by root; unshare -n)'
+    : (probeCommand('ansible-playbook') ?? probeCommand('unshare', ['-n', 'true']));
 
 describeWithFacility('ansible-playbook (Debian package ansible-core)', probeAnsible, () => {
   test('site.yml pushes the tree generate --root writes, reloads once, and fails the host on the drift vrfgen check finds', () => {
@@ -61,7 +90,9 @@ describeWithFacility('ansible-playbook (Debian package ansible-core)', probeAnsi
     // --check --diff first: it shows each file it would write, and writes, reloads and checks nothing.
     const preview = playbook(w, '--check', '--diff');
     expect(preview.stdout).toContain('+Table=10\n');
-    expect(preview.stdout).toMatch(/TASK \[vrfgen : Compare the state with the intent on the controller\] \*+\nskipping: \[localhost\]/);
+    expect(preview.stdout).toMatch(
+      /TASK \[vrfgen : Compare the state with the intent on the controller\] \*+\nskipping: \[localhost\]/,
+    );
     expect(preview.failed, preview.stdout).toBe(0);
     expect(preview.code).toBe(0);
     expect(treeOf(w.root)).toEqual([]);
@@ -69,7 +100,9 @@ describeWithFacility('ansible-playbook (Debian package ansible-core)', probeAnsi
 
     const first = playbook(w);
     expect(first.stdout).toContain('TASK [vrfgen : Fail when the host does not match its intent]');
-    expect(first.stdout).toContain(`"msg": "vrfgen check exited 1 (1: drift, 2: could not check everything); report: ${w.reports}/localhost/report.txt"`);
+    expect(first.stdout).toContain(
+      `"msg": "vrfgen check exited 1 (1: drift, 2: could not check everything); report: ${w.reports}/localhost/report.txt"`,
+    );
     expect(first.failed, first.stdout).toBe(1);
     expect(first.code).toBe(2);
 
@@ -84,7 +117,8 @@ describeWithFacility('ansible-playbook (Debian package ansible-core)', probeAnsi
     }
 
     // The handler ran the manifest's reload commands, once, in order.
-    const reloads = 'networkctl reload\nsysctl --system\nsystemctl daemon-reload\nsystemctl restart snmpd.service ssh.service\n';
+    const reloads =
+      'networkctl reload\nsysctl --system\nsystemctl daemon-reload\nsystemctl restart snmpd.service ssh.service\n';
     expect(read(w.log)).toBe(reloads);
 
     // The report kept on the controller is `vrfgen check --state` on the state fetched from the host.
@@ -106,7 +140,10 @@ describeWithFacility('ansible-playbook (Debian package ansible-core)', probeAnsi
     // vrfgen as a wrapper that edits one file's content in the manifest, not its sha256.
     const dir = mkdtempSync(join(tmpdir(), 'vrfgen-tamper-'));
     const tamper = join(dir, 'tamper.sh');
-    writeFileSync(tamper, 'out=$("$@"); rc=$?; printf "%s\\n" "$out" | sed "s|Address=10.0.10.21/24|Address=10.0.10.22/24|"; exit $rc\n');
+    writeFileSync(
+      tamper,
+      'out=$("$@"); rc=$?; printf "%s\\n" "$out" | sed "s|Address=10.0.10.21/24|Address=10.0.10.22/24|"; exit $rc\n',
+    );
     const w = workspace(['sh', tamper, process.execPath, CLI]);
     const r = playbook(w);
     expect(r.stdout).toMatch(/^failed: \[localhost\] \(item=\/etc\/systemd\/network\/10-vrfgen-eth1\.network\)/m);

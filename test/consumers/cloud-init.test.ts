@@ -11,7 +11,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { probeNamespaces } from '../support/consumers.ts';
-import { describeWithFacility, exampleIntents, goldenCases, modeOf, probeCommand, read, ROOT, run, treeOf, vrfgen } from '../support/helpers.ts';
+import {
+  describeWithFacility,
+  exampleIntents,
+  goldenCases,
+  modeOf,
+  probeCommand,
+  read,
+  ROOT,
+  run,
+  treeOf,
+  vrfgen,
+} from '../support/helpers.ts';
 
 const INTENT = join(ROOT, 'examples/cloud-init/intent.yaml');
 const USER_DATA = join(ROOT, 'examples/cloud-init/user-data');
@@ -34,40 +45,52 @@ test('examples/cloud-init/user-data is what vrfgen generates from the intent bes
   expect(userData(INTENT)).toBe(read(USER_DATA));
 });
 
-describeWithFacility('cloud-init schema (Debian package cloud-init)', () => probeCommand('cloud-init', ['--version']), () => {
-  test('accepts examples/cloud-init/user-data', () => {
-    const r = run('cloud-init', ['schema', '--config-file', USER_DATA]);
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(`Valid cloud-config: ${USER_DATA}\n`);
-    expect(r.code).toBe(0);
-  });
+describeWithFacility(
+  'cloud-init schema (Debian package cloud-init)',
+  () => probeCommand('cloud-init', ['--version']),
+  () => {
+    test('accepts examples/cloud-init/user-data', () => {
+      const r = run('cloud-init', ['schema', '--config-file', USER_DATA]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(`Valid cloud-config: ${USER_DATA}\n`);
+      expect(r.code).toBe(0);
+    });
 
-  const example = exampleIntents().find((e) => e.name === 'mgmt-and-production')!;
-  const documents = [
-    // A case's root/ holds the unit files its services are bound from: --root reads them with --format too.
-    // The cases whose point is a default target's refusal (netavark before 1.8) have no document.
-    ...goldenCases()
-      .filter((c) => !/^containers-on-(debian-12|ubuntu-24\.04)$/.test(c.name))
-      .map((c) => {
-        const root = join(dirname(c.intent), 'root');
-        return { name: `${c.name} (default targets)`, intent: c.intent, args: existsSync(root) ? ['--root', root] : [] };
-      }),
-    ...['netplan', 'ifupdown2', 'ifupdown'].map((t) => ({ name: `${example.name} (${t})`, intent: example.intent, args: ['--target', `${t},sysctl,services`] })),
-  ];
+    const example = exampleIntents().find((e) => e.name === 'mgmt-and-production')!;
+    const documents = [
+      // A case's root/ holds the unit files its services are bound from: --root reads them with --format too.
+      // The cases whose point is a default target's refusal (netavark before 1.8) have no document.
+      ...goldenCases()
+        .filter((c) => !/^containers-on-(debian-12|ubuntu-24\.04)$/.test(c.name))
+        .map((c) => {
+          const root = join(dirname(c.intent), 'root');
+          return {
+            name: `${c.name} (default targets)`,
+            intent: c.intent,
+            args: existsSync(root) ? ['--root', root] : [],
+          };
+        }),
+      ...['netplan', 'ifupdown2', 'ifupdown'].map((t) => ({
+        name: `${example.name} (${t})`,
+        intent: example.intent,
+        args: ['--target', `${t},sysctl,services`],
+      })),
+    ];
 
-  test.each(documents)('accepts the document for $name', ({ intent, args }) => {
-    const r = schema(userData(intent, ...args));
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(`Valid cloud-config: ${r.file}\n`);
-    expect(r.code).toBe(0);
-  });
+    test.each(documents)('accepts the document for $name', ({ intent, args }) => {
+      const r = schema(userData(intent, ...args));
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(`Valid cloud-config: ${r.file}\n`);
+      expect(r.code).toBe(0);
+    });
 
-  test('refuses permissions given as a number (the check can fail)', () => {
-    const r = schema(read(USER_DATA).replace('permissions: "0644"', 'permissions: 0644'));
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("write_files.0.permissions: 420 is not of type 'string'");
-  });
-});
+    test('refuses permissions given as a number (the check can fail)', () => {
+      const r = schema(read(USER_DATA).replace('permissions: "0644"', 'permissions: 0644'));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("write_files.0.permissions: 420 is not of type 'string'");
+    });
+  },
+);
 
 // Inside the namespaces: /etc as an overlay (its upper layer is what cloud-init wrote), private /run,
 // /var/log and /var/lib, and a config that keeps cloud-init's own state under /run with no datasource.
@@ -107,7 +130,10 @@ function generatedTree(intent: string): string {
 
 describeWithFacility(
   "cloud-init's write_files and runcmd modules",
-  () => probeCommand('cloud-init', ['--version']) ?? probeNamespaces() ?? probeCommand('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs tmpfs /mnt']),
+  () =>
+    probeCommand('cloud-init', ['--version']) ??
+    probeNamespaces() ??
+    probeCommand('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs tmpfs /mnt']),
   () => {
     describe('examples/cloud-init/user-data', () => {
       test('write_files writes the tree generate --root writes (contents, modes, root:root); runcmd keeps the reload commands', () => {
@@ -122,7 +148,9 @@ describeWithFacility(
           expect(read(join(c.out, p)), p).toBe(read(join(root, p)));
           expect(modeOf(join(c.out, p)), p).toBe(modeOf(join(root, p)));
         }
-        expect(run('stat', ['-c', '%U:%G', ...written.map((p) => join(c.out, p))]).stdout).toBe('root:root\n'.repeat(written.length));
+        expect(run('stat', ['-c', '%U:%G', ...written.map((p) => join(c.out, p))]).stdout).toBe(
+          'root:root\n'.repeat(written.length),
+        );
         expect(read(join(c.out, 'runcmd'))).toBe(
           "#!/bin/sh\n'networkctl' 'reload'\n'sysctl' '--system'\n'systemctl' 'daemon-reload'\n'systemctl' 'restart' 'ssh.service'\n",
         );
@@ -132,7 +160,9 @@ describeWithFacility(
         const c = cloudInitModules(read(USER_DATA).replace('Address=172.31.64.10/20', 'Address=172.31.64.11/20'));
         expect(c.code).toBe(0);
         const root = generatedTree(INTENT);
-        const differ = treeOf(join(c.out, 'etc')).filter((p) => read(join(c.out, 'etc', p)) !== read(join(root, `/etc${p}`)));
+        const differ = treeOf(join(c.out, 'etc')).filter(
+          (p) => read(join(c.out, 'etc', p)) !== read(join(root, `/etc${p}`)),
+        );
         expect(differ).toEqual(['/systemd/network/10-vrfgen-ens6.network']);
       });
     });

@@ -25,14 +25,14 @@ describeWithFacility('vtysh --dryrun accepts every golden frr.conf', probeVtysh,
 
   test('a broken file is reported (the check can fail)', () => {
     const good = readFileSync(join(withFrr[0]!.expected, 'frr/etc/frr/frr.conf'), 'utf8');
-    const broken = good
-      .replace(' remote-as internal', ' remote-as intrnal')
-      .replace(/ge 29 le 32/, 'ge 33 le 32');
+    const broken = good.replace(' remote-as internal', ' remote-as intrnal').replace(/ge 29 le 32/, 'ge 33 le 32');
     const file = join(mkdtempSync(join(tmpdir(), 'vrfgen-frr-')), 'frr.conf');
     writeFileSync(file, broken);
     const r = vtysh()!.dryRun(file);
     expect(r.code).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/% Unknown command\[\d+\]:\s+neighbor vrfgen-listen-1 remote-as intrnal/);
-    expect(r.stdout + r.stderr).toMatch(/% Unknown command\[\d+\]: ip prefix-list vrfgen-red-listen-1-in seq 10 permit 10\.200\.0\.0\/16 ge 33 le 32/);
+    expect(r.stdout + r.stderr).toMatch(
+      /% Unknown command\[\d+\]: ip prefix-list vrfgen-red-listen-1-in seq 10 permit 10\.200\.0\.0\/16 ge 33 le 32/,
+    );
   });
 });

@@ -14,7 +14,12 @@ import { describeWithFacility, goldenCases, treeOf } from '../support/helpers.ts
 import { podmans, probePodmans, type Podman } from '../support/tools.ts';
 
 const withNetworks = goldenCases()
-  .map((c) => ({ ...c, files: treeOf(join(c.expected, 'netavark')).filter((p) => p.endsWith('.json')).map((p) => join(c.expected, 'netavark', p)) }))
+  .map((c) => ({
+    ...c,
+    files: treeOf(join(c.expected, 'netavark'))
+      .filter((p) => p.endsWith('.json'))
+      .map((p) => join(c.expected, 'netavark', p)),
+  }))
   .filter((c) => c.files.length > 0);
 
 /** A network_config_dir holding `files`; the network names, from the file names. */
@@ -28,7 +33,15 @@ type Json = Record<string, unknown>;
 
 /** JSON with every object's keys sorted, so key order (podman's is its struct's) does not matter. */
 const canonical = (v: unknown): unknown =>
-  Array.isArray(v) ? v.map(canonical) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, canonical(x)])) : v;
+  Array.isArray(v)
+    ? v.map(canonical)
+    : v !== null && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.entries(v)
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([k, x]) => [k, canonical(x)]),
+        )
+      : v;
 
 /** What `inspect` shows of a network file: podman 5 adds the (here empty) map of its containers. */
 function shown(net: Json): unknown {
@@ -51,7 +64,9 @@ describeWithFacility('podman loads every golden network file as written', probeP
       const r = podman.run(dir, ['network', 'inspect', ...names]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      expect((JSON.parse(r.stdout) as Json[]).map(shown)).toEqual(files.map((f) => canonical(JSON.parse(readFileSync(f, 'utf8')))));
+      expect((JSON.parse(r.stdout) as Json[]).map(shown)).toEqual(
+        files.map((f) => canonical(JSON.parse(readFileSync(f, 'utf8')))),
+      );
     });
 
     const sample = withNetworks[0]!.files[0]!;
@@ -70,25 +85,54 @@ describeWithFacility('podman loads every golden network file as written', probeP
     });
   });
 
-  test.each(withNetworks.flatMap((c) => c.files.map((f) => [`${c.name}: ${basename(f)}`, f] as const)))('podman 5.4.2 network create writes %s itself', (_, file) => {
-    const ours = JSON.parse(readFileSync(file, 'utf8')) as Json & { subnets: { subnet: string; gateway: string }[]; options: { vrf: string }; labels: { vrfgen: string } };
-    const dir = mkdtempSync(join(tmpdir(), 'vrfgen-networks-'));
-    const podman = podmans().find((p) => p.version === '5.4.2')!;
-    const r = podman.run(dir, [
-      'network', 'create', '--driver', 'bridge', '--opt', `vrf=${ours.options.vrf}`, '--subnet', ours.subnets[0]!.subnet, '--gateway', ours.subnets[0]!.gateway,
-      '--interface-name', String(ours.network_interface), '--disable-dns', '--label', `vrfgen=${ours.labels.vrfgen}`, String(ours.name),
-    ]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const theirs = JSON.parse(readFileSync(join(dir, basename(file)), 'utf8')) as Json;
-    // The id is random and created is the time of creation; vrfgen derives both (see targets/netavark.ts).
-    // (No --ipv6: with it podman 5 adds an IPv4 subnet of its own; an IPv6 subnet enables IPv6 anyway.)
-    expect(canonical({ ...theirs, id: ours.id, created: ours.created })).toEqual(canonical(ours));
-  });
+  test.each(withNetworks.flatMap((c) => c.files.map((f) => [`${c.name}: ${basename(f)}`, f] as const)))(
+    'podman 5.4.2 network create writes %s itself',
+    (_, file) => {
+      const ours = JSON.parse(readFileSync(file, 'utf8')) as Json & {
+        subnets: { subnet: string; gateway: string }[];
+        options: { vrf: string };
+        labels: { vrfgen: string };
+      };
+      const dir = mkdtempSync(join(tmpdir(), 'vrfgen-networks-'));
+      const podman = podmans().find((p) => p.version === '5.4.2')!;
+      const r = podman.run(dir, [
+        'network',
+        'create',
+        '--driver',
+        'bridge',
+        '--opt',
+        `vrf=${ours.options.vrf}`,
+        '--subnet',
+        ours.subnets[0]!.subnet,
+        '--gateway',
+        ours.subnets[0]!.gateway,
+        '--interface-name',
+        String(ours.network_interface),
+        '--disable-dns',
+        '--label',
+        `vrfgen=${ours.labels.vrfgen}`,
+        String(ours.name),
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const theirs = JSON.parse(readFileSync(join(dir, basename(file)), 'utf8')) as Json;
+      // The id is random and created is the time of creation; vrfgen derives both (see targets/netavark.ts).
+      // (No --ipv6: with it podman 5 adds an IPv4 subnet of its own; an IPv6 subnet enables IPv6 anyway.)
+      expect(canonical({ ...theirs, id: ours.id, created: ours.created })).toEqual(canonical(ours));
+    },
+  );
 
   test('podman 4.3.1 refuses vrf when it creates a network itself, yet loads it from a file without a word (why debian-12 is refused)', () => {
     const podman = podmans().find((p) => p.version === '4.3.1')!;
-    const created = podman.run(mkdtempSync(join(tmpdir(), 'vrfgen-networks-')), ['network', 'create', '--opt', 'vrf=tenant', '--subnet', '10.77.9.0/24', 'probe']);
+    const created = podman.run(mkdtempSync(join(tmpdir(), 'vrfgen-networks-')), [
+      'network',
+      'create',
+      '--opt',
+      'vrf=tenant',
+      '--subnet',
+      '10.77.9.0/24',
+      'probe',
+    ]);
     expect(created.code).not.toBe(0);
     expect(created.stderr).toMatch(/unsupported bridge network option vrf/);
     const { dir, names } = networksDir([withNetworks[0]!.files[0]!]);

@@ -5,24 +5,38 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { applySysctl, networkdComplaints, networkdLog, networkdTree, probeNetworkd, probeSysctl, readText } from '../support/consumers.ts';
+import {
+  applySysctl,
+  networkdComplaints,
+  networkdLog,
+  networkdTree,
+  probeNetworkd,
+  probeSysctl,
+  readText,
+} from '../support/consumers.ts';
 import { describeWithFacility, goldenCases, treeOf } from '../support/helpers.ts';
 
 const cases = goldenCases();
 
 describeWithFacility('systemd-networkd loads every golden .netdev/.network', probeNetworkd, () => {
-  test.each(cases)('$name', async ({ expected }) => {
-    const dir = networkdTree(expected);
-    // A canary with a key networkd does not know proves the folder was read at all.
-    writeFileSync(join(dir, '99-canary.network'), '[Match]\nName=canary0\n\n[Network]\nVrfgenCanary=yes\n');
-    const log = await networkdLog(dir);
-    const complaints = log.split('\n').filter((l) => l.startsWith('/etc/systemd/network/'));
-    expect(complaints).toEqual([`/etc/systemd/network/99-canary.network:5: Unknown key 'VrfgenCanary' in section [Network], ignoring.`]);
-    for (const netdev of readdirSync(dir).filter((f) => f.endsWith('.netdev'))) {
-      const name = readText(join(dir, netdev)).match(/^Name=(.+)$/m)![1];
-      expect(log, netdev).toContain(`${name}: loaded "`);
-    }
-  }, 30_000);
+  test.each(cases)(
+    '$name',
+    async ({ expected }) => {
+      const dir = networkdTree(expected);
+      // A canary with a key networkd does not know proves the folder was read at all.
+      writeFileSync(join(dir, '99-canary.network'), '[Match]\nName=canary0\n\n[Network]\nVrfgenCanary=yes\n');
+      const log = await networkdLog(dir);
+      const complaints = log.split('\n').filter((l) => l.startsWith('/etc/systemd/network/'));
+      expect(complaints).toEqual([
+        `/etc/systemd/network/99-canary.network:5: Unknown key 'VrfgenCanary' in section [Network], ignoring.`,
+      ]);
+      for (const netdev of readdirSync(dir).filter((f) => f.endsWith('.netdev'))) {
+        const name = readText(join(dir, netdev)).match(/^Name=(.+)$/m)![1];
+        expect(log, netdev).toContain(`${name}: loaded "`);
+      }
+    },
+    30_000,
+  );
 
   test('a broken file is reported (the check can fail)', async () => {
     const dir = networkdTree(cases.find((c) => c.name === 'mgmt-and-production')!.expected);
@@ -44,7 +58,9 @@ describeWithFacility('systemd-sysctl applies every golden sysctl.d file', probeS
     const content = readText(join(expected, 'sysctl', path));
     const want = Object.fromEntries([...content.matchAll(/^(net\.\S+) = (\d)$/gm)].map((m) => [m[1]!, m[2]!]));
     // Start from the opposite of every value, so a file that applies nothing cannot pass.
-    const flipped = Object.entries(want).map(([k, v]) => `${k} = ${v === '1' ? 0 : 1}`).join('\n');
+    const flipped = Object.entries(want)
+      .map(([k, v]) => `${k} = ${v === '1' ? 0 : 1}`)
+      .join('\n');
     const r = applySysctl(`${flipped}\n${content}`, Object.keys(want));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -52,7 +68,9 @@ describeWithFacility('systemd-sysctl applies every golden sysctl.d file', probeS
   });
 
   test('a broken file is reported (the check can fail)', () => {
-    const r = applySysctl('net.ipv4.tcp_l3mdev_accept = yes\nnet.ipv4.udp_l3mdev_accept 1\n', ['net.ipv4.tcp_l3mdev_accept']);
+    const r = applySysctl('net.ipv4.tcp_l3mdev_accept = yes\nnet.ipv4.udp_l3mdev_accept 1\n', [
+      'net.ipv4.tcp_l3mdev_accept',
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/tcp_l3mdev_accept/);
     expect(r.stderr).toMatch(/not an assignment/);

@@ -25,7 +25,10 @@ function settings(text: string): Settings {
   expect(errors).toEqual([]);
   const out: Settings = Object.fromEntries(sections.map((s) => [s.name, Object.fromEntries(s.entries)]));
   const c = out.connection ?? {};
-  for (const [old, now] of [['master', 'controller'], ['slave-type', 'port-type']] as const) {
+  for (const [old, now] of [
+    ['master', 'controller'],
+    ['slave-type', 'port-type'],
+  ] as const) {
     if (c[now] !== undefined) {
       if (c[old] !== undefined) expect(c[old], `${old}= and ${now}= disagree`).toBe(c[now]);
       c[old] = c[now];
@@ -63,25 +66,46 @@ describeWithFacility('NetworkManager reads every golden keyfile as written', pro
     });
   });
 
-  const base = readFileSync(join(withKeyfiles.find((c) => c.name === 'mgmt-and-production')!.expected, 'networkmanager/etc/NetworkManager/system-connections/vrfgen-production.nmconnection'), 'utf8');
+  const base = readFileSync(
+    join(
+      withKeyfiles.find((c) => c.name === 'mgmt-and-production')!.expected,
+      'networkmanager/etc/NetworkManager/system-connections/vrfgen-production.nmconnection',
+    ),
+    'utf8',
+  );
 
-  test.each(nmclis().map((n) => [n.version, n] as const))('nmcli %s: a broken keyfile is refused (the check can fail)', (_, nmcli) => {
-    const r = nmcli.normalise(base.replace('table=20\n', 'table=zero\n'));
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/vrf\.table/);
-  });
+  test.each(nmclis().map((n) => [n.version, n] as const))(
+    'nmcli %s: a broken keyfile is refused (the check can fail)',
+    (_, nmcli) => {
+      const r = nmcli.normalise(base.replace('table=20\n', 'table=zero\n'));
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/vrf\.table/);
+    },
+  );
 
-  test.each(nmclis().map((n) => [n.version, n] as const))('nmcli %s: a rule without a priority is dropped, and the comparison sees it', (_, nmcli) => {
-    const broken = base.replace('routing-rule1=priority 100 from 192.0.2.0/24 table 20\n', 'routing-rule1=from 192.0.2.0/24 table 20\n');
-    expect(broken).not.toBe(base);
-    const r = nmcli.normalise(broken);
-    expect(r.code).toBe(0);
-    expect(settings(r.stdout).ipv4!['routing-rule1']).toBeUndefined();
-    expect(settings(r.stdout)).not.toEqual(settings(broken));
-  });
+  test.each(nmclis().map((n) => [n.version, n] as const))(
+    'nmcli %s: a rule without a priority is dropped, and the comparison sees it',
+    (_, nmcli) => {
+      const broken = base.replace(
+        'routing-rule1=priority 100 from 192.0.2.0/24 table 20\n',
+        'routing-rule1=from 192.0.2.0/24 table 20\n',
+      );
+      expect(broken).not.toBe(base);
+      const r = nmcli.normalise(broken);
+      expect(r.code).toBe(0);
+      expect(settings(r.stdout).ipv4!['routing-rule1']).toBeUndefined();
+      expect(settings(r.stdout)).not.toEqual(settings(broken));
+    },
+  );
 
-  test("method=manual without addresses: refused by nmcli 1.42.4, taken by 1.52.1 with a route but not without (why only NM 1.46+ profiles use it, and only with routes)", () => {
-    const vrf = readFileSync(join(withKeyfiles.find((c) => c.name === 'containers-in-a-vrf')!.expected, 'networkmanager/etc/NetworkManager/system-connections/vrfgen-tenant.nmconnection'), 'utf8');
+  test('method=manual without addresses: refused by nmcli 1.42.4, taken by 1.52.1 with a route but not without (why only NM 1.46+ profiles use it, and only with routes)', () => {
+    const vrf = readFileSync(
+      join(
+        withKeyfiles.find((c) => c.name === 'containers-in-a-vrf')!.expected,
+        'networkmanager/etc/NetworkManager/system-connections/vrfgen-tenant.nmconnection',
+      ),
+      'utf8',
+    );
     expect(vrf).toMatch(/^\[ipv4\]\nmethod=manual\n/m);
     expect(vrf).not.toMatch(/^address1=/m);
     const [old, current] = nmclis();
@@ -93,7 +117,13 @@ describeWithFacility('NetworkManager reads every golden keyfile as written', pro
 
   test('NetworkManager 1.42 does not know controller=/port-type= (why only NM 1.46+ profiles carry them)', () => {
     const nmcli = nmclis().find((n) => n.version === '1.42.4')!;
-    const port = readFileSync(join(withKeyfiles.find((c) => c.name === 'containers-in-a-vrf')!.expected, 'networkmanager/etc/NetworkManager/system-connections/vrfgen-eth1.nmconnection'), 'utf8');
+    const port = readFileSync(
+      join(
+        withKeyfiles.find((c) => c.name === 'containers-in-a-vrf')!.expected,
+        'networkmanager/etc/NetworkManager/system-connections/vrfgen-eth1.nmconnection',
+      ),
+      'utf8',
+    );
     expect(port).toMatch(/^controller=tenant$/m);
     const r = nmcli.normalise(port.replace(/^(master|slave-type)=.*\n/gm, ''));
     expect(r.code).toBe(0);

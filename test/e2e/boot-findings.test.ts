@@ -41,7 +41,9 @@ test('a boot of deliberately broken files: the wrong table and the rejected key'
   const r = check('networkd-broken/state');
   const boot = bootFindings(join(CAPTURES, 'networkd-broken/boot'));
   expect([...(boot.length ? ['journal'] : []), ...r.wrong].sort()).toEqual([...broken.tamper!.findings].sort());
-  expect(formatFindings(boot)).toMatch(/10-vrfgen-eth2\.network:6: Unknown key 'VrfgenBroken' in section \[Network\], ignoring\.$/m);
+  expect(formatFindings(boot)).toMatch(
+    /10-vrfgen-eth2\.network:6: Unknown key 'VrfgenBroken' in section \[Network\], ignoring\.$/m,
+  );
 });
 
 test('a failed unit and a degraded boot are findings', () => {
@@ -50,7 +52,9 @@ test('a failed unit and a degraded boot are findings', () => {
   writeFileSync(join(dir, 'system-state.txt'), 'degraded\n');
   writeFileSync(join(dir, 'failed-units.txt'), '● ssh.service loaded failed failed OpenBSD Secure Shell server\n');
   expect(formatFindings(bootFindings(dir))).toBe(
-    ['boot:system-state: expected running, got degraded', 'unit:ssh.service: expected not failed, got failed'].join('\n'),
+    ['boot:system-state: expected running, got degraded', 'unit:ssh.service: expected not failed, got failed'].join(
+      '\n',
+    ),
   );
 });
 

@@ -35,7 +35,10 @@ export function bootFindings(dir: string): Finding[] {
   const findings: Finding[] = [];
   const state = text('system-state.txt').trim() || 'unknown';
   if (state !== 'running') findings.push({ key: 'boot:system-state', expected: 'running', actual: state });
-  for (const unit of text('failed-units.txt').split('\n').map((l) => l.replace(/^[^\w@.-]+/, '').split(/\s+/)[0]).filter(Boolean)) {
+  for (const unit of text('failed-units.txt')
+    .split('\n')
+    .map((l) => l.replace(/^[^\w@.-]+/, '').split(/\s+/)[0])
+    .filter(Boolean)) {
     findings.push({ key: `unit:${unit}`, expected: 'not failed', actual: 'failed' });
   }
   for (const line of text('journal.txt').split('\n')) {
@@ -48,4 +51,5 @@ export function bootFindings(dir: string): Finding[] {
 }
 
 /** One line per finding, for failure messages and the run's summary. */
-export const formatFindings = (fs: readonly Finding[]) => fs.map((f) => `${f.key}: expected ${f.expected}, got ${f.actual}`).join('\n');
+export const formatFindings = (fs: readonly Finding[]) =>
+  fs.map((f) => `${f.key}: expected ${f.expected}, got ${f.actual}`).join('\n');

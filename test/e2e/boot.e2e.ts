@@ -27,7 +27,9 @@ const INTENT = join(ROOT, 'test/e2e/intent.yaml');
 const BOOT_TIMEOUT = Number(process.env.VRFGEN_E2E_BOOT_TIMEOUT ?? 900);
 
 /** Every stack on every release, releases interleaved: the first boots of both start early. */
-const MATRIX = STACKS.flatMap((stack) => (stack.releases ?? releases).map((release) => ({ release, stack, name: `${release} ${stack.name}` })));
+const MATRIX = STACKS.flatMap((stack) =>
+  (stack.releases ?? releases).map((release) => ({ release, stack, name: `${release} ${stack.name}` })),
+);
 
 /**
  * One guest per core (each has -smp 1 and TCG keeps its core busy). The tests themselves all run
@@ -96,90 +98,124 @@ interface Row {
 }
 const rows: Row[] = [];
 let artifacts: string | undefined;
-const artifactsDir = () => (artifacts ??= process.env.VRFGEN_E2E_ARTIFACTS ?? mkdtempSync(join(tmpdir(), 'vrfgen-e2e-')));
+const artifactsDir = () =>
+  (artifacts ??= process.env.VRFGEN_E2E_ARTIFACTS ?? mkdtempSync(join(tmpdir(), 'vrfgen-e2e-')));
 const listed = (fs: Finding[]) => (fs.length ? `\n  ${formatFindings(fs).replaceAll('\n', '\n  ')}` : ' none');
 
 describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () => {
   // One test per boot, named in full (`test.for` would quote and shorten the names).
-  for (const { release, stack, name } of MATRIX) test.concurrent(name, { timeout: 90 * 60_000 }, async ({ expect }) => {
-    const dir = join(artifactsDir(), name.replace(/[^a-z0-9]+/gi, '-'));
-    rmSync(dir, { recursive: true, force: true }); // a previous run's, with VRFGEN_E2E_ARTIFACTS
-    mkdirSync(dir, { recursive: true });
-    // The intent's own platform is debian-12; --platform makes the files the release's.
-    const platform = ['--platform', release];
-    const intent = intentFor(stack, dir);
-    const staged = stage(intent, stack.targets, join(dir, 'root'), stack.before, platform);
-    expect([...staged.stderr.matchAll(/^(?:\S+ )?(?:warning|error) ([a-z0-9-]+\/[a-z0-9-]+):/gm)].map((m) => m[1]).sort(), staged.stderr).toEqual([...(stack.warnings ?? [])].sort());
-    stack.tamper?.edit(staged.root);
-    const overlay = join(dir, 'overlay.tar');
-    pack(
-      staged,
-      {
-        '/e2e/collect.sh': vrfgen('collect', intent, '--script', ...platform).stdout,
-        '/e2e/commands.sh': commands(stack),
-        ...(stack.setup ? { '/e2e/setup.sh': stack.setup } : {}),
-      },
-      overlay,
-    );
-
-    const img = await image(release, stack.image);
-    const booted = await withCore(() =>
-      boot({
-        image: img,
+  for (const { release, stack, name } of MATRIX)
+    test.concurrent(name, { timeout: 90 * 60_000 }, async ({ expect }) => {
+      const dir = join(artifactsDir(), name.replace(/[^a-z0-9]+/gi, '-'));
+      rmSync(dir, { recursive: true, force: true }); // a previous run's, with VRFGEN_E2E_ARTIFACTS
+      mkdirSync(dir, { recursive: true });
+      // The intent's own platform is debian-12; --platform makes the files the release's.
+      const platform = ['--platform', release];
+      const intent = intentFor(stack, dir);
+      const staged = stage(intent, stack.targets, join(dir, 'root'), stack.before, platform);
+      expect(
+        [...staged.stderr.matchAll(/^(?:\S+ )?(?:warning|error) ([a-z0-9-]+\/[a-z0-9-]+):/gm)].map((m) => m[1]).sort(),
+        staged.stderr,
+      ).toEqual([...(stack.warnings ?? [])].sort());
+      stack.tamper?.edit(staged.root);
+      const overlay = join(dir, 'overlay.tar');
+      pack(
+        staged,
+        {
+          '/e2e/collect.sh': vrfgen('collect', intent, '--script', ...platform).stdout,
+          '/e2e/commands.sh': commands(stack),
+          ...(stack.setup ? { '/e2e/setup.sh': stack.setup } : {}),
+        },
         overlay,
-        dir,
-        // A busy host slows an emulated guest down many times: ifupdown2 once took a minute to
-        // create a VRF, and the services drop-in's wait for the VRF's device (After=/BindsTo=)
-        // gave up (DefaultDeviceTimeoutSec, 90 s) before it, failing ssh.service.
-        cmdline: ['systemd.wants=e2e-runner.service', 'systemd.default_device_timeout_sec=600', ...stack.mask.map((u) => `systemd.mask=${u}`)],
-        nics: 3,
-        timeout: BOOT_TIMEOUT,
-      }),
-    );
-    const read = (f: string) => (existsSync(join(booted.out, f)) ? readFileSync(join(booted.out, f), 'utf8') : '');
-    expect(read('commands.rc').trim(), read('commands.log')).toBe('0');
-    if (stack.setup) expect(read('setup.rc').trim(), read('setup.log')).toBe('0');
+      );
 
-    // The verdict is vrfgen's own: `check --state` on what the guest collected, before and after the drift.
-    const check = (state: string) => {
-      const r = vrfgen('check', intent, '--state', join(booted.out, state), '--json', ...platform);
-      const report = JSON.parse(r.stdout) as { exitCode: number; counts: Record<string, number>; findings: { item: string; status: string; expected: unknown; actual: unknown }[] };
-      writeFileSync(join(dir, `check-${state}.json`), r.stdout);
-      return { code: r.code, counts: report.counts, findings: report.findings, wrong: report.findings.filter((f) => f.status !== 'ok') };
-    };
-    const journal = bootFindings(join(booted.out, 'boot'));
-    const facts = profileFacts(join(booted.out, 'boot'), platforms[release]);
-    const clean = check('state');
-    const drifted = stack.drift.length ? check('drifted') : undefined;
-    const summary = (c: ReturnType<typeof check>) =>
-      `exit ${c.code}, ${Object.entries(c.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(', ')}` +
-      c.wrong.map((f) => `\n    ${f.item}: ${f.status}, expected ${JSON.stringify(f.expected)}, got ${JSON.stringify(f.actual ?? 'absent')}`).join('');
-    rows.push({
-      stack: name,
-      profile: contradicted(facts).length ? `contradicted:\n  ${formatFacts(contradicted(facts)).replaceAll('\n', '\n  ')}` : `confirmed (${facts.map((f) => f.fact).join(', ')})`,
-      accel: booted.accel,
-      build: img.buildSeconds ? `${img.buildSeconds} s` : 'cached',
-      boot: booted.seconds,
-      startup: read('boot/analyze-time.txt').match(/^Startup finished .* = (.+?)\s*$/m)?.[1] ?? '?',
-      clean: `${listed(journal)}\n  vrfgen check: ${summary(clean)}`,
-      drifted: drifted ? ` vrfgen check: ${summary(drifted)}\n  (drift injected: ${stack.drift.map((d) => d.command).join('; ')})` : ' (no drift in this boot)',
+      const img = await image(release, stack.image);
+      const booted = await withCore(() =>
+        boot({
+          image: img,
+          overlay,
+          dir,
+          // A busy host slows an emulated guest down many times: ifupdown2 once took a minute to
+          // create a VRF, and the services drop-in's wait for the VRF's device (After=/BindsTo=)
+          // gave up (DefaultDeviceTimeoutSec, 90 s) before it, failing ssh.service.
+          cmdline: [
+            'systemd.wants=e2e-runner.service',
+            'systemd.default_device_timeout_sec=600',
+            ...stack.mask.map((u) => `systemd.mask=${u}`),
+          ],
+          nics: 3,
+          timeout: BOOT_TIMEOUT,
+        }),
+      );
+      const read = (f: string) => (existsSync(join(booted.out, f)) ? readFileSync(join(booted.out, f), 'utf8') : '');
+      expect(read('commands.rc').trim(), read('commands.log')).toBe('0');
+      if (stack.setup) expect(read('setup.rc').trim(), read('setup.log')).toBe('0');
+
+      // The verdict is vrfgen's own: `check --state` on what the guest collected, before and after the drift.
+      const check = (state: string) => {
+        const r = vrfgen('check', intent, '--state', join(booted.out, state), '--json', ...platform);
+        const report = JSON.parse(r.stdout) as {
+          exitCode: number;
+          counts: Record<string, number>;
+          findings: { item: string; status: string; expected: unknown; actual: unknown }[];
+        };
+        writeFileSync(join(dir, `check-${state}.json`), r.stdout);
+        return {
+          code: r.code,
+          counts: report.counts,
+          findings: report.findings,
+          wrong: report.findings.filter((f) => f.status !== 'ok'),
+        };
+      };
+      const journal = bootFindings(join(booted.out, 'boot'));
+      const facts = profileFacts(join(booted.out, 'boot'), platforms[release]);
+      const clean = check('state');
+      const drifted = stack.drift.length ? check('drifted') : undefined;
+      const summary = (c: ReturnType<typeof check>) =>
+        `exit ${c.code}, ${Object.entries(c.counts)
+          .filter(([, n]) => n)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ')}` +
+        c.wrong
+          .map(
+            (f) =>
+              `\n    ${f.item}: ${f.status}, expected ${JSON.stringify(f.expected)}, got ${JSON.stringify(f.actual ?? 'absent')}`,
+          )
+          .join('');
+      rows.push({
+        stack: name,
+        profile: contradicted(facts).length
+          ? `contradicted:\n  ${formatFacts(contradicted(facts)).replaceAll('\n', '\n  ')}`
+          : `confirmed (${facts.map((f) => f.fact).join(', ')})`,
+        accel: booted.accel,
+        build: img.buildSeconds ? `${img.buildSeconds} s` : 'cached',
+        boot: booted.seconds,
+        startup: read('boot/analyze-time.txt').match(/^Startup finished .* = (.+?)\s*$/m)?.[1] ?? '?',
+        clean: `${listed(journal)}\n  vrfgen check: ${summary(clean)}`,
+        drifted: drifted
+          ? ` vrfgen check: ${summary(drifted)}\n  (drift injected: ${stack.drift.map((d) => d.command).join('; ')})`
+          : ' (no drift in this boot)',
+      });
+
+      expect(facts.length, 'the guest recorded no versions').toBeGreaterThan(0);
+      expect(formatFacts(contradicted(facts)), 'src/platforms/platforms.ts against the boot').toBe('');
+      if (stack.tamper) {
+        const items = [...(journal.length ? ['journal'] : []), ...clean.wrong.map((f) => f.item)];
+        expect(items.sort(), summary(clean)).toEqual([...stack.tamper.findings].sort());
+        return;
+      }
+      expect(formatFindings(journal)).toBe('');
+      expect(clean.code, summary(clean)).toBe(0);
+      if (stack.extra) expect(containerFindings(join(booted.out, 'extra')), read('commands.log')).toEqual([]);
+      stack.verify?.(read, clean.findings);
+      if (!drifted) return;
+      expect(drifted.code, summary(drifted)).toBe(1);
+      for (const d of stack.drift)
+        expect(
+          drifted.wrong.map((f) => f.item),
+          d.command,
+        ).toContain(d.finding);
     });
-
-    expect(facts.length, 'the guest recorded no versions').toBeGreaterThan(0);
-    expect(formatFacts(contradicted(facts)), 'src/platforms/platforms.ts against the boot').toBe('');
-    if (stack.tamper) {
-      const items = [...(journal.length ? ['journal'] : []), ...clean.wrong.map((f) => f.item)];
-      expect(items.sort(), summary(clean)).toEqual([...stack.tamper.findings].sort());
-      return;
-    }
-    expect(formatFindings(journal)).toBe('');
-    expect(clean.code, summary(clean)).toBe(0);
-    if (stack.extra) expect(containerFindings(join(booted.out, 'extra')), read('commands.log')).toEqual([]);
-    stack.verify?.(read, clean.findings);
-    if (!drifted) return;
-    expect(drifted.code, summary(drifted)).toBe(1);
-    for (const d of stack.drift) expect(drifted.wrong.map((f) => f.item), d.command).toContain(d.finding);
-  });
 });
 
 afterAll(() => {
@@ -188,7 +224,10 @@ afterAll(() => {
     `artifacts in ${artifactsDir()}`,
     'stack | image build | accel | boot (s, host) | guest startup',
     ...rows.map((r) => `${r.stack} | ${r.build} | ${r.accel} | ${r.boot} | ${r.startup}`),
-    ...rows.map((r) => `\n${r.stack}\nplatform profile: ${r.profile}\nclean boot, findings:${r.clean}\ndrifted, findings:${r.drifted}`),
+    ...rows.map(
+      (r) =>
+        `\n${r.stack}\nplatform profile: ${r.profile}\nclean boot, findings:${r.clean}\ndrifted, findings:${r.drifted}`,
+    ),
   ].join('\n');
   writeFileSync(join(artifactsDir(), 'summary.txt'), `${table}\n`);
   console.log(`\n${table}\n`);

@@ -31,16 +31,21 @@ export function containerFindings(dir: string): string[] {
   };
   const c = CONTAINERS;
   const out: string[] = [];
-  if (text('podman-run.rc').trim() !== '0') out.push(`podman run exited ${text('podman-run.rc').trim() || '(not run)'}: ${text('podman-run.txt').trim()}`);
+  if (text('podman-run.rc').trim() !== '0')
+    out.push(`podman run exited ${text('podman-run.rc').trim() || '(not run)'}: ${text('podman-run.txt').trim()}`);
   const bridge = json<Link>('bridge.json').find((l) => l.ifname === c.bridge);
   if (!bridge) out.push(`bridge ${c.bridge}: absent (${text('bridge.json').trim()})`);
   else if (bridge.master !== c.vrf || bridge.linkinfo?.info_slave_kind !== 'vrf') {
-    out.push(`bridge ${c.bridge}: master ${bridge.master ?? 'none'} (${bridge.linkinfo?.info_slave_kind ?? 'no slave kind'}), expected VRF ${c.vrf}`);
+    out.push(
+      `bridge ${c.bridge}: master ${bridge.master ?? 'none'} (${bridge.linkinfo?.info_slave_kind ?? 'no slave kind'}), expected VRF ${c.vrf}`,
+    );
   }
   const onBridge = (f: string) => json<Route>(f).some((r) => r.dst === c.subnet && r.dev === c.bridge);
   if (!onBridge(`route-table${c.table}.json`)) out.push(`route ${c.subnet} dev ${c.bridge}: not in table ${c.table}`);
   if (onBridge('route-main.json')) out.push(`route ${c.subnet} dev ${c.bridge}: in table main too`);
-  if (!new RegExp(`^default via ${c.gateway.replaceAll('.', '\\.')} dev eth0`, 'm').test(text('container-routes.txt'))) {
+  if (
+    !new RegExp(`^default via ${c.gateway.replaceAll('.', '\\.')} dev eth0`, 'm').test(text('container-routes.txt'))
+  ) {
     out.push(`container: no default route via ${c.gateway} (${text('container-routes.txt').trim()})`);
   }
   return out;

@@ -6,7 +6,20 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { treeOf } from '../support/helpers.ts';
 
@@ -43,8 +56,20 @@ interface ReleaseRecipe {
  * netplan target, frr for the frr target (its service is masked in every other boot).
  */
 const PACKAGES = [
-  'linux-image-amd64', 'initramfs-tools', 'zstd', 'busybox', 'kmod', 'systemd', 'systemd-sysv', 'udev', 'dbus',
-  'iproute2', 'netplan.io', 'openssh-server', 'procps', 'frr',
+  'linux-image-amd64',
+  'initramfs-tools',
+  'zstd',
+  'busybox',
+  'kmod',
+  'systemd',
+  'systemd-sysv',
+  'udev',
+  'dbus',
+  'iproute2',
+  'netplan.io',
+  'openssh-server',
+  'procps',
+  'frr',
 ];
 
 /** The recipe of each release: its suites, its packages and those of each variant. */
@@ -109,7 +134,16 @@ export const CACHE = process.env.VRFGEN_E2E_CACHE ?? '/var/cache/vrfgen-e2e';
 function recipeKey(release: Release, variant: Variant): string {
   const { suite, mirrors, packages, variants }: ReleaseRecipe = RELEASES[release];
   const h = createHash('sha256')
-    .update(JSON.stringify({ release, variant, suite, mirrors, packages: [...packages, ...(variants[variant] ?? [])], common: RECIPE }))
+    .update(
+      JSON.stringify({
+        release,
+        variant,
+        suite,
+        mirrors,
+        packages: [...packages, ...(variants[variant] ?? [])],
+        common: RECIPE,
+      }),
+    )
     .update(mmdebstrapArgs.toString())
     .update(build.toString());
   for (const p of treeOf(IMAGE_FILES)) h.update(p).update(readFileSync(join(IMAGE_FILES, p)));
@@ -132,7 +166,12 @@ function runLogged(cmd: string, args: readonly string[], log: string): Promise<v
     p.on('error', reject);
     p.on('close', (code) => {
       if (code === 0) resolve();
-      else reject(new Error(`${cmd} exited ${code}; last lines of ${log}:\n${readFileSync(log, 'utf8').split('\n').slice(-30).join('\n')}`));
+      else
+        reject(
+          new Error(
+            `${cmd} exited ${code}; last lines of ${log}:\n${readFileSync(log, 'utf8').split('\n').slice(-30).join('\n')}`,
+          ),
+        );
     });
   });
 }
@@ -146,7 +185,8 @@ function removeTree(dir: string): void {
     .split('\n')
     .map((l) => l.split(' ')[4] ?? '')
     .filter((m) => m.startsWith(`${dir}/`));
-  if (mounts.length) throw new Error(`not removing ${dir}: still mounted there: ${mounts.join(', ')} (umount them, then remove it)`);
+  if (mounts.length)
+    throw new Error(`not removing ${dir}: still mounted there: ${mounts.join(', ')} (umount them, then remove it)`);
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -182,7 +222,11 @@ async function build(release: Release, variant: Variant, dir: string): Promise<v
   try {
     // One .deb cache per suite: mmdebstrap copies the whole cache into the chroot, and apt must not
     // see one release's packages while installing the other.
-    await runLogged('mmdebstrap', mmdebstrapArgs(release, variant, rootfs, join(CACHE, `debs-${RELEASES[release].suite}`)), log);
+    await runLogged(
+      'mmdebstrap',
+      mmdebstrapArgs(release, variant, rootfs, join(CACHE, `debs-${RELEASES[release].suite}`)),
+      log,
+    );
     writeFileSync(join(rootfs, 'etc/machine-id'), `${RECIPE.machineId}\n`);
     const boot = readdirSync(join(rootfs, 'boot'));
     const kernel = boot.find((f) => f.startsWith('vmlinuz-'));
@@ -191,7 +235,11 @@ async function build(release: Release, variant: Variant, dir: string): Promise<v
     copyFileSync(join(rootfs, 'boot', kernel), join(work, 'vmlinuz'));
     copyFileSync(join(rootfs, 'boot', initrd), join(work, 'initrd.img'));
     // A sparse raw ext4 without partition table; the guest boots it as /dev/vda.
-    await runLogged('mkfs.ext4', ['-q', '-F', '-L', 'vrfgen-e2e', '-d', rootfs, join(work, 'root.img'), `${RECIPE.sizeMiB}M`], log);
+    await runLogged(
+      'mkfs.ext4',
+      ['-q', '-F', '-L', 'vrfgen-e2e', '-d', rootfs, join(work, 'root.img'), `${RECIPE.sizeMiB}M`],
+      log,
+    );
     removeTree(rootfs);
     renameSync(work, dir); // whole or not at all: an interrupted build leaves only a .build-* folder
   } catch (e) {
@@ -211,7 +259,8 @@ let queue: Promise<unknown> = Promise.resolve();
 const images = new Map<string, Promise<Image>>();
 
 /** The cache folder of an image with the code's recipe. */
-const dirOf = (release: Release, variant: Variant) => join(CACHE, `${release}-${variant}-${recipeKey(release, variant)}`);
+const dirOf = (release: Release, variant: Variant) =>
+  join(CACHE, `${release}-${variant}-${recipeKey(release, variant)}`);
 
 /**
  * The image of a release and variant: from the cache at once, or built now. Builds run one at a
@@ -248,5 +297,13 @@ async function ensure(release: Release, variant: Variant): Promise<Image> {
       removeTree(join(CACHE, old));
     }
   }
-  return { release, variant, dir, root: join(dir, 'root.img'), kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img'), buildSeconds };
+  return {
+    release,
+    variant,
+    dir,
+    root: join(dir, 'root.img'),
+    kernel: join(dir, 'vmlinuz'),
+    initrd: join(dir, 'initrd.img'),
+    buildSeconds,
+  };
 }

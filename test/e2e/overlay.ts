@@ -20,7 +20,13 @@ export interface Staged {
 }
 
 /** Run `vrfgen generate` for the targets into `root` (a new folder), as an install on the guest would. */
-export function stage(intent: string, targets: readonly string[], root: string, before: Readonly<Record<string, string>> = {}, extraArgs: readonly string[] = []): Staged {
+export function stage(
+  intent: string,
+  targets: readonly string[],
+  root: string,
+  before: Readonly<Record<string, string>> = {},
+  extraArgs: readonly string[] = [],
+): Staged {
   mkdirSync(root);
   for (const [p, content] of Object.entries(before)) {
     mkdirSync(join(root, p, '..'), { recursive: true });
@@ -35,12 +41,19 @@ export function stage(intent: string, targets: readonly string[], root: string, 
 export function pack(staged: Staged, extra: Readonly<Record<string, string>>, tar: string): void {
   const { root } = staged;
   cpSync(GUEST_FILES, root, { recursive: true });
-  for (const p of treeOf(GUEST_FILES)) chmodSync(join(root, p), statSync(join(GUEST_FILES, p)).mode & 0o100 ? 0o755 : 0o644);
+  for (const p of treeOf(GUEST_FILES))
+    chmodSync(join(root, p), statSync(join(GUEST_FILES, p)).mode & 0o100 ? 0o755 : 0o644);
   for (const [p, content] of Object.entries(extra)) {
     mkdirSync(join(root, p, '..'), { recursive: true });
     writeFileSync(join(root, p), content, { mode: 0o755 });
   }
-  const files = treeOf(root).map((p) => `.${p}\n`).join('');
-  const r = spawnSync('tar', ['-c', '-f', tar, '--owner=0', '--group=0', '--numeric-owner', '--no-recursion', '-C', root, '-T', '-'], { input: files, encoding: 'utf8' });
+  const files = treeOf(root)
+    .map((p) => `.${p}\n`)
+    .join('');
+  const r = spawnSync(
+    'tar',
+    ['-c', '-f', tar, '--owner=0', '--group=0', '--numeric-owner', '--no-recursion', '-C', root, '-T', '-'],
+    { input: files, encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`tar of the overlay failed: ${r.stderr}`);
 }

@@ -36,14 +36,25 @@ test.for(captured)('%s: the platform profile is what the boot ran', (name) => {
 });
 
 test('a profile the boot contradicts is reported, fact by fact', () => {
-  const wrong: Platform = { ...platforms['debian-13'], systemd: 252, netplan: platforms['debian-12'].netplan, kernel: '6.1' };
-  expect(formatFacts(contradicted(profileFacts(join(VERSIONS, 'debian-13-ifupdown'), wrong))).replace(/\(.*\)/g, '(…)')).toBe(
-    ['systemd: profile 252, booted 257 (…)', 'netplan.version: profile 0.106, booted 1.1.2 (…)', 'kernel: profile 6.1, booted 6.12 (…)'].join('\n'),
+  const wrong: Platform = {
+    ...platforms['debian-13'],
+    systemd: 252,
+    netplan: platforms['debian-12'].netplan,
+    kernel: '6.1',
+  };
+  expect(
+    formatFacts(contradicted(profileFacts(join(VERSIONS, 'debian-13-ifupdown'), wrong))).replace(/\(.*\)/g, '(…)'),
+  ).toBe(
+    [
+      'systemd: profile 252, booted 257 (…)',
+      'netplan.version: profile 0.106, booted 1.1.2 (…)',
+      'kernel: profile 6.1, booted 6.12 (…)',
+    ].join('\n'),
   );
 });
 
 test('Debian versions to upstream versions', () => {
-  expect(['1:10.0p1-7+deb13u4', '0.8.41', '0.8.44+deb13u1', '252.39-1~deb12u1', '3.0.0-1.1', '1:1.2-3-4'].map(upstream)).toEqual([
-    '10.0p1', '0.8.41', '0.8.44', '252.39', '3.0.0', '1.2-3',
-  ]);
+  expect(
+    ['1:10.0p1-7+deb13u4', '0.8.41', '0.8.44+deb13u1', '252.39-1~deb12u1', '3.0.0-1.1', '1:1.2-3-4'].map(upstream),
+  ).toEqual(['10.0p1', '0.8.41', '0.8.44', '252.39', '3.0.0', '1.2-3']);
 });

@@ -20,7 +20,10 @@ export interface ProfileFact {
  * version but loses a stable update's suffix (trixie's ifupdown `0.8.44+deb13u1` → `0.8.44`).
  */
 export const upstream = (debian: string) =>
-  debian.replace(/^\d+:/, '').replace(/-[^-]*$/, '').replace(/\+deb\d+u\d+$/, '');
+  debian
+    .replace(/^\d+:/, '')
+    .replace(/-[^-]*$/, '')
+    .replace(/\+deb\d+u\d+$/, '');
 
 /** `dpkg-query -W` output (`name<TAB>version`, one package per line) → name → Debian version. */
 export function packagesOf(text: string): Map<string, string> {
@@ -49,7 +52,11 @@ export function profileFacts(bootDir: string, p: Platform): ProfileFact[] {
   const iproute2Files = text('iproute2-files.txt');
   if (iproute2Files) {
     const ships = iproute2Files.split('\n').includes('/etc/iproute2/rt_tables.d');
-    facts.push({ fact: 'iproute2.shipsRtTablesDir', profile: String(p.iproute2.shipsRtTablesDir), booted: `${ships} (dpkg-query -L iproute2)` });
+    facts.push({
+      fact: 'iproute2.shipsRtTablesDir',
+      profile: String(p.iproute2.shipsRtTablesDir),
+      booted: `${ships} (dpkg-query -L iproute2)`,
+    });
   }
   add('netplan.version', p.netplan.version, 'netplan.io', upstream);
   add('ifupdown2.version', p.ifupdown2.version, 'ifupdown2', upstream);
@@ -58,12 +65,18 @@ export function profileFacts(bootDir: string, p: Platform): ProfileFact[] {
   add('containers.podman', p.containers.podman, 'podman', (v) => upstream(v).replace(/\+ds\d+$/, ''));
   add('containers.netavark', p.containers.netavark ?? 'none', 'netavark', upstream);
   const kernel = text('kernel.txt').trim();
-  if (kernel) facts.push({ fact: 'kernel', profile: p.kernel, booted: `${kernel.split('.').slice(0, 2).join('.')} (uname -r ${kernel})` });
+  if (kernel)
+    facts.push({
+      fact: 'kernel',
+      profile: p.kernel,
+      booted: `${kernel.split('.').slice(0, 2).join('.')} (uname -r ${kernel})`,
+    });
   return facts;
 }
 
 /** The facts the boot contradicts. */
-export const contradicted = (facts: readonly ProfileFact[]) => facts.filter((f) => f.booted.split(' ')[0] !== f.profile);
+export const contradicted = (facts: readonly ProfileFact[]) =>
+  facts.filter((f) => f.booted.split(' ')[0] !== f.profile);
 
 export const formatFacts = (facts: readonly ProfileFact[]) =>
   facts.map((f) => `${f.fact}: profile ${f.profile}, booted ${f.booted}`).join('\n');

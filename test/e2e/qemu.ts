@@ -9,7 +9,16 @@
  * the harness on any error.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Image } from './image.ts';
 
@@ -47,30 +56,61 @@ export function accelerator(): { args: string[]; name: string } {
   } catch {
     kvm = false;
   }
-  return kvm ? { name: 'kvm', args: ['-accel', 'kvm', '-cpu', 'host'] } : { name: 'tcg', args: ['-accel', 'tcg,thread=multi,tb-size=256'] };
+  return kvm
+    ? { name: 'kvm', args: ['-accel', 'kvm', '-cpu', 'host'] }
+    : { name: 'tcg', args: ['-accel', 'tcg,thread=multi,tb-size=256'] };
 }
 
 const OUT_DISK_BYTES = 64 << 20;
 
 function qemuArgs(b: Boot, out: string, consoleLog: string, accel: string[]): string[] {
-  const append = ['root=/dev/vda', 'rw', 'console=ttyS0', 'net.ifnames=0', 'panic=-1', 'fsck.mode=skip', ...b.cmdline].join(' ');
+  const append = [
+    'root=/dev/vda',
+    'rw',
+    'console=ttyS0',
+    'net.ifnames=0',
+    'panic=-1',
+    'fsck.mode=skip',
+    ...b.cmdline,
+  ].join(' ');
   // Fixed PCI slots and MAC addresses: the same devices and names on every boot.
   const slot = (n: number) => `0x${n.toString(16)}`;
   const disk = (id: string, file: string, s: number, extra: string, serial?: string) => [
-    '-drive', `file=${file},if=none,id=${id},format=raw,${extra}`,
-    '-device', `virtio-blk-pci,drive=${id},addr=${slot(s)}${serial ? `,serial=${serial}` : ''}`,
+    '-drive',
+    `file=${file},if=none,id=${id},format=raw,${extra}`,
+    '-device',
+    `virtio-blk-pci,drive=${id},addr=${slot(s)}${serial ? `,serial=${serial}` : ''}`,
   ];
   return [
-    '-machine', 'pc', ...accel, '-smp', '1', '-m', '1024',
-    '-nodefaults', '-display', 'none', '-no-reboot', '-monitor', 'none',
-    '-serial', `file:${consoleLog}`,
-    '-kernel', b.image.kernel, '-initrd', b.image.initrd, '-append', append,
+    '-machine',
+    'pc',
+    ...accel,
+    '-smp',
+    '1',
+    '-m',
+    '1024',
+    '-nodefaults',
+    '-display',
+    'none',
+    '-no-reboot',
+    '-monitor',
+    'none',
+    '-serial',
+    `file:${consoleLog}`,
+    '-kernel',
+    b.image.kernel,
+    '-initrd',
+    b.image.initrd,
+    '-append',
+    append,
     ...disk('root', b.image.root, 4, 'snapshot=on'),
     ...disk('overlay', b.overlay, 5, 'readonly=on', 'e2e-overlay'),
     ...disk('out', out, 6, 'cache=unsafe', 'e2e-out'),
     ...Array.from({ length: b.nics }, (_, i) => [
-      '-netdev', `hubport,id=n${i},hubid=${i}`,
-      '-device', `virtio-net-pci,netdev=n${i},addr=${slot(8 + i)},mac=52:54:00:e2:e0:${i.toString(16).padStart(2, '0')}`,
+      '-netdev',
+      `hubport,id=n${i},hubid=${i}`,
+      '-device',
+      `virtio-net-pci,netdev=n${i},addr=${slot(8 + i)},mac=52:54:00:e2:e0:${i.toString(16).padStart(2, '0')}`,
     ]).flat(),
   ];
 }
@@ -107,10 +147,14 @@ export async function boot(b: Boot): Promise<Booted> {
   const stderr = await new Promise<string>((resolve, reject) => {
     // setpriv: SIGKILL to timeout (and from it to QEMU) when the test process dies.
     const pdeath = ['setpriv', '--pdeathsig', 'KILL'];
-    const p = spawn(pdeath[0]!, [...pdeath.slice(1), 'timeout', '-k', '5', String(b.timeout), ...pdeath, 'qemu-system-x86_64', ...args], {
-      detached: true, // its own process group, so one kill takes timeout and QEMU together
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const p = spawn(
+      pdeath[0]!,
+      [...pdeath.slice(1), 'timeout', '-k', '5', String(b.timeout), ...pdeath, 'qemu-system-x86_64', ...args],
+      {
+        detached: true, // its own process group, so one kill takes timeout and QEMU together
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     if (p.pid !== undefined) running.add(p.pid);
     let err = '';
     p.stderr.on('data', (d: Buffer) => {
@@ -122,7 +166,12 @@ export async function boot(b: Boot): Promise<Booted> {
       if (p.pid !== undefined) running.delete(p.pid);
       writeFileSync(join(b.dir, 'qemu.log'), err);
       if (code === 0) resolve(err);
-      else reject(new Error(`QEMU ${code === 124 ? `timed out after ${b.timeout} s` : `ended with ${code ?? signal}`}\n${err}\n${tail(consoleLog)}`));
+      else
+        reject(
+          new Error(
+            `QEMU ${code === 124 ? `timed out after ${b.timeout} s` : `ended with ${code ?? signal}`}\n${err}\n${tail(consoleLog)}`,
+          ),
+        );
     });
   });
   const seconds = Math.round((performance.now() - t0) / 1000);
@@ -131,7 +180,9 @@ export async function boot(b: Boot): Promise<Booted> {
   const untar = spawnSync('tar', ['-x', '-f', outDisk, '-C', out], { encoding: 'utf8' });
   rmSync(outDisk);
   if (untar.status !== 0 || !existsSync(join(out, 'runner.rc'))) {
-    throw new Error(`the guest handed out no results (tar: ${untar.stderr.trim() || 'ok'}); QEMU said: ${stderr.trim()}\n${tail(consoleLog)}`);
+    throw new Error(
+      `the guest handed out no results (tar: ${untar.stderr.trim() || 'ok'}); QEMU said: ${stderr.trim()}\n${tail(consoleLog)}`,
+    );
   }
   return { out, console: consoleLog, seconds, accel: accel.name };
 }

@@ -44,13 +44,21 @@ export interface Stack {
   /** Warnings `vrfgen generate` must print for this stack's tree (codes), none other. */
   readonly warnings?: readonly string[];
   /** What this boot must show beyond a clean check: the files it wrote into the results folder, and `vrfgen check --json`'s findings. */
-  readonly verify?: (read: (file: string) => string, findings: readonly { item: string; status: string; actual?: unknown }[]) => void;
+  readonly verify?: (
+    read: (file: string) => string,
+    findings: readonly { item: string; status: string; actual?: unknown }[],
+  ) => void;
 }
 
 /** FRR is in the image for the FRR boot; the other boots leave it off (its daemons would log into their journals). */
 const FRR_UNITS = ['frr.service'];
 const IFUPDOWN_UNITS = ['networking.service', 'ifupdown-pre.service', 'ifupdown-wait-online.service', ...FRR_UNITS];
-const NETWORKD_UNITS = ['systemd-networkd.service', 'systemd-networkd.socket', 'systemd-networkd-wait-online.service', ...FRR_UNITS];
+const NETWORKD_UNITS = [
+  'systemd-networkd.service',
+  'systemd-networkd.socket',
+  'systemd-networkd-wait-online.service',
+  ...FRR_UNITS,
+];
 
 /** Drift for test/e2e/intent.yaml: a member out of its VRF, a route gone, a sysctl flipped, sshd outside its VRF. */
 const DRIFT: readonly Drift[] = [
@@ -58,13 +66,16 @@ const DRIFT: readonly Drift[] = [
   { command: 'ip route del default via 10.10.0.254 table 10', finding: 'route4 10 0.0.0.0/0 metric 0' },
   { command: 'sysctl -q -w net.ipv4.raw_l3mdev_accept=0', finding: 'sysctl net.ipv4.raw_l3mdev_accept' },
   {
-    command: 'rm /etc/systemd/system/ssh.service.d/vrfgen-vrf.conf && systemctl daemon-reload && systemctl restart ssh.service',
+    command:
+      'rm /etc/systemd/system/ssh.service.d/vrfgen-vrf.conf && systemctl daemon-reload && systemctl restart ssh.service',
     finding: 'service ssh.service vrf',
   },
 ];
 
 /** Debian's ifupdown2 ships an interfaces file without the source line vrfgen's file needs (generate says so). */
-const SOURCE_INTERFACES_D = { '/etc/network/interfaces': 'auto lo\niface lo inet loopback\n\nsource /etc/network/interfaces.d/*\n' };
+const SOURCE_INTERFACES_D = {
+  '/etc/network/interfaces': 'auto lo\niface lo inet loopback\n\nsource /etc/network/interfaces.d/*\n',
+};
 const WITH = ['sysctl', 'services'];
 
 const NETWORKD_FILES = 'etc/systemd/network';
@@ -74,7 +85,14 @@ const edit = (root: string, file: string, change: (text: string) => string) => {
 };
 
 /** The container network the NetworkManager boot adds to the production VRF (table 20). */
-export const CONTAINERS = { vrf: 'production', table: 20, network: 'prodnet', subnet: '10.89.1.0/24', gateway: '10.89.1.1', bridge: 'br-prodnet' } as const;
+export const CONTAINERS = {
+  vrf: 'production',
+  table: 20,
+  network: 'prodnet',
+  subnet: '10.89.1.0/24',
+  gateway: '10.89.1.1',
+  bridge: 'br-prodnet',
+} as const;
 
 /**
  * Start a container on that network and record what it looks like from both sides. `podman run
@@ -102,25 +120,55 @@ const FRR_DIR = join(import.meta.dirname, 'frr');
  * and in-range /29 accepted, the /24 and the /29 outside the filter are not; the appliance with the
  * wrong key never gets a session; red's routes are leaked into blue's table.
  */
-function verifyRouteServer(read: (file: string) => string, findings: readonly { item: string; status: string; actual?: unknown }[]): void {
+function verifyRouteServer(
+  read: (file: string) => string,
+  findings: readonly { item: string; status: string; actual?: unknown }[],
+): void {
   const actual = (item: string) => findings.find((f) => f.item === item)?.actual;
   const must = (ok: boolean, what: string) => {
     if (!ok) throw new Error(`FRR boot: ${what}`);
   };
-  must(JSON.stringify(actual('bgp red listen 10.1.0.0/25 peers')) === JSON.stringify(['10.1.0.2 Established, 2 accepted']), `the right key's session: ${JSON.stringify(actual('bgp red listen 10.1.0.0/25 peers'))}`);
-  must(JSON.stringify(actual('bgp red listen 10.1.0.0/25 accepted')) === JSON.stringify(['10.200.1.1/32', '10.200.3.8/29']), `accepted: ${JSON.stringify(actual('bgp red listen 10.1.0.0/25 accepted'))}`);
-  must(JSON.stringify(actual('bgp red listen 10.1.0.128/25 peers')) === '[]', `the wrong key's session: ${JSON.stringify(actual('bgp red listen 10.1.0.128/25 peers'))}`);
-  const bad = JSON.parse(read('bad-summary.json') || '{}') as { ipv4Unicast?: { peers?: Record<string, { state?: string }> } };
+  must(
+    JSON.stringify(actual('bgp red listen 10.1.0.0/25 peers')) === JSON.stringify(['10.1.0.2 Established, 2 accepted']),
+    `the right key's session: ${JSON.stringify(actual('bgp red listen 10.1.0.0/25 peers'))}`,
+  );
+  must(
+    JSON.stringify(actual('bgp red listen 10.1.0.0/25 accepted')) ===
+      JSON.stringify(['10.200.1.1/32', '10.200.3.8/29']),
+    `accepted: ${JSON.stringify(actual('bgp red listen 10.1.0.0/25 accepted'))}`,
+  );
+  must(
+    JSON.stringify(actual('bgp red listen 10.1.0.128/25 peers')) === '[]',
+    `the wrong key's session: ${JSON.stringify(actual('bgp red listen 10.1.0.128/25 peers'))}`,
+  );
+  const bad = JSON.parse(read('bad-summary.json') || '{}') as {
+    ipv4Unicast?: { peers?: Record<string, { state?: string }> };
+  };
   const badState = bad.ipv4Unicast?.peers?.['10.1.0.129']?.state;
   must(badState !== undefined && badState !== 'Established', `the bad appliance's own view: ${badState}`);
   // Leaking, as vrfgen collect recorded blue's table: red's subnets (connected), its static route
   // (the kernel route redistributed through vrfgen-red-static) and the appliance's two prefixes.
   const blue = JSON.parse(read('state/route-table200.json') || '[]') as { dst?: string; protocol?: string }[];
-  const leaked = blue.filter((r) => r.protocol === 'bgp').map((r) => r.dst).sort();
-  must(JSON.stringify(leaked) === JSON.stringify(['10.1.0.0/25', '10.1.0.128/25', '10.200.1.1', '10.200.3.8/29', '192.0.2.0/24']), `leaked into blue: ${JSON.stringify(leaked)}`);
+  const leaked = blue
+    .filter((r) => r.protocol === 'bgp')
+    .map((r) => r.dst)
+    .sort();
+  must(
+    JSON.stringify(leaked) ===
+      JSON.stringify(['10.1.0.0/25', '10.1.0.128/25', '10.200.1.1', '10.200.3.8/29', '192.0.2.0/24']),
+    `leaked into blue: ${JSON.stringify(leaked)}`,
+  );
   // FRR's running config is vrfgen's file, line for line, but for what vtysh adds around it and the hostname.
-  const lines = (text: string) => text.split('\n').filter((l) => l && !/^(#|Building configuration|Current configuration:|hostname |end$)/.test(l)).join('\n').replace(/^!\n/, '');
-  must(lines(read('running-config.txt')) === lines(read('frr.conf')), `running config differs from frr.conf:\n${read('running-config.txt')}`);
+  const lines = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => l && !/^(#|Building configuration|Current configuration:|hostname |end$)/.test(l))
+      .join('\n')
+      .replace(/^!\n/, '');
+  must(
+    lines(read('running-config.txt')) === lines(read('frr.conf')),
+    `running config differs from frr.conf:\n${read('running-config.txt')}`,
+  );
 }
 
 export const STACKS: readonly Stack[] = [
@@ -136,12 +184,30 @@ export const STACKS: readonly Stack[] = [
     // NetworkManager attaches a port taken out of its VRF again at once (seen with 1.52.1): the
     // drifted state had eth2 back in production, so that drift does not last here.
     drift: DRIFT.filter((d) => !d.command.includes('nomaster')),
-    intent: (doc) => doc.setIn(['vrfs', CONTAINERS.vrf, 'containers'], doc.createNode([{ network: CONTAINERS.network, subnet: CONTAINERS.subnet }])),
+    intent: (doc) =>
+      doc.setIn(
+        ['vrfs', CONTAINERS.vrf, 'containers'],
+        doc.createNode([{ network: CONTAINERS.network, subnet: CONTAINERS.subnet }]),
+      ),
     extra: START_CONTAINER,
   },
   { name: 'netplan', image: 'ifupdown', targets: ['netplan', ...WITH], mask: IFUPDOWN_UNITS, drift: DRIFT },
-  { name: 'ifupdown2', image: 'ifupdown2', targets: ['ifupdown2', ...WITH], mask: NETWORKD_UNITS, drift: DRIFT, before: SOURCE_INTERFACES_D },
-  { name: 'ifupdown', image: 'ifupdown', targets: ['ifupdown', ...WITH], mask: NETWORKD_UNITS, drift: DRIFT, before: SOURCE_INTERFACES_D },
+  {
+    name: 'ifupdown2',
+    image: 'ifupdown2',
+    targets: ['ifupdown2', ...WITH],
+    mask: NETWORKD_UNITS,
+    drift: DRIFT,
+    before: SOURCE_INTERFACES_D,
+  },
+  {
+    name: 'ifupdown',
+    image: 'ifupdown',
+    targets: ['ifupdown', ...WITH],
+    mask: NETWORKD_UNITS,
+    drift: DRIFT,
+    before: SOURCE_INTERFACES_D,
+  },
   {
     // On the other image, so both images boot in every run.
     name: 'networkd, deliberately broken files',

@@ -32,7 +32,33 @@ function compare(js: unknown, schema: unknown = intentJsonSchemaFile()): { fast:
   return { fast, zod };
 }
 
-const VALUES: unknown[] = [null, true, false, 0, 1, -1, 10, 253, 4094, 4095, 4294967295, 4294967296, 1.5, 2 ** 60, '', 'x', 'eth1', 'debian-12', 'blackhole', [], ['x'], [1], {}, { x: 1 }, { unit: 'a' }];
+const VALUES: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  1,
+  -1,
+  10,
+  253,
+  4094,
+  4095,
+  4294967295,
+  4294967296,
+  1.5,
+  2 ** 60,
+  '',
+  'x',
+  'eth1',
+  'debian-12',
+  'blackhole',
+  [],
+  ['x'],
+  [1],
+  {},
+  { x: 1 },
+  { unit: 'a' },
+];
 
 /** Every path to a node of `js`. */
 function nodes(js: unknown, at: (string | number)[] = []): (string | number)[][] {
@@ -55,7 +81,9 @@ function edit(js: unknown, next: () => number): unknown {
   else if (r < 0.8) {
     if (Array.isArray(parent)) parent.splice(Number(key), 1);
     else delete parent[key];
-  } else if (!Array.isArray(parent)) parent[['bogus', 'table', 'routes', 'vlan', 'id', 'to', 'unit', 'exec-start'][Math.floor(next() * 8)]!] = structuredClone(VALUES[Math.floor(next() * VALUES.length)]);
+  } else if (!Array.isArray(parent))
+    parent[['bogus', 'table', 'routes', 'vlan', 'id', 'to', 'unit', 'exec-start'][Math.floor(next() * 8)]!] =
+      structuredClone(VALUES[Math.floor(next() * VALUES.length)]);
   return copy;
 }
 

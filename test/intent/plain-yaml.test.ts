@@ -47,7 +47,11 @@ function agree(text: string, reader: (text: string) => PlainYaml | undefined = r
   expect(JSON.stringify(plain.value), text).toBe(JSON.stringify(lib.value!.js));
   const fast = new SourceMap('f.yaml', text, plain);
   for (const p of paths(lib.value!.js)) {
-    for (const atKey of [false, true]) expect(fast.locate(p, atKey), `${JSON.stringify(p)} ${atKey ? 'key' : 'value'} in ${JSON.stringify(text)}`).toEqual(lib.source.locate(p, atKey));
+    for (const atKey of [false, true])
+      expect(
+        fast.locate(p, atKey),
+        `${JSON.stringify(p)} ${atKey ? 'key' : 'value'} in ${JSON.stringify(text)}`,
+      ).toEqual(lib.source.locate(p, atKey));
   }
   const step = text.length < 2000 ? 1 : 7; // long files: a sample of offsets, every line still hit
   for (let offset = 0; offset <= text.length; offset += step) expect(fast.at(offset)).toEqual(lib.source.at(offset));
@@ -233,7 +237,27 @@ describe('edge cases', () => {
   test.each(EDGES)('%j → %s', (text, want) => expect(agree(text)).toBe(want));
 });
 
-const SCALARS = ['x', 'eth0.100', '10.0.0.1/24', '"2001:db8::1/64"', "'it''s'", '42', '-3', 'true', 'null', '~', 'yes', '0x1f', '1.5', 'a b', '"q: x"', 'x#y', 'ssh.service', '""', "''"];
+const SCALARS = [
+  'x',
+  'eth0.100',
+  '10.0.0.1/24',
+  '"2001:db8::1/64"',
+  "'it''s'",
+  '42',
+  '-3',
+  'true',
+  'null',
+  '~',
+  'yes',
+  '0x1f',
+  '1.5',
+  'a b',
+  '"q: x"',
+  'x#y',
+  'ssh.service',
+  '""',
+  "''",
+];
 const KEYS = ['a', 'table', 'eth1', 'tenant-a', '"quoted key"', "'single'", 'x.y', 'vrfs'];
 
 /** A random document of the plain subset, in a random mix of block and flow styles. */
@@ -257,7 +281,11 @@ function document(next: () => number): string {
       const r = next();
       if (depth < 3 && r < 0.35) {
         const inner = indent + ' '.repeat(1 + Math.floor(next() * 3));
-        lines.push(`${head}${comment()}`, ...(next() < 0.1 ? [`${inner}# between`] : []), ...block(inner, depth + 1, next() < 0.4));
+        lines.push(
+          `${head}${comment()}`,
+          ...(next() < 0.1 ? [`${inner}# between`] : []),
+          ...block(inner, depth + 1, next() < 0.4),
+        );
       } else if (depth < 3 && r < 0.45 && key !== undefined) {
         lines.push(`${head}`, ...block(indent, depth + 1, true)); // indentless sequence
       } else if (r < 0.5) {

@@ -17,7 +17,16 @@ test('the schema is strict and documents the contract', () => {
   const vrf = s.properties.vrfs.additionalProperties;
   expect(vrf.required).toEqual(['table']);
   expect(vrf.additionalProperties).toBe(false);
-  expect(Object.keys(vrf.properties)).toEqual(['table', 'isolate', 'interfaces', 'routes', 'rules', 'services', 'containers', 'bgp']);
+  expect(Object.keys(vrf.properties)).toEqual([
+    'table',
+    'isolate',
+    'interfaces',
+    'routes',
+    'rules',
+    'services',
+    'containers',
+    'bgp',
+  ]);
 });
 
 test('every example points editors at the schema, by a path that leads there', () => {

@@ -27,7 +27,9 @@ describe('resolve', () => {
     interfaces: {a: {addresses: [10.0.0.1/24]}, b: {addresses: [10.0.1.1/24]}}
     routes: [{to: default, via: 10.0.1.254}, {to: 10.9.0.0/16, via: 10.0.0.9, metric: 5}]`);
     const [a, b] = m.vrfs[0]!.members;
-    expect(a!.routes.map((r) => `${r.to} via ${r.via} dev ${r.dev} table ${r.table} metric ${r.metric}`)).toEqual(['10.9.0.0/16 via 10.0.0.9 dev a table 10 metric 5']);
+    expect(a!.routes.map((r) => `${r.to} via ${r.via} dev ${r.dev} table ${r.table} metric ${r.metric}`)).toEqual([
+      '10.9.0.0/16 via 10.0.0.9 dev a table 10 metric 5',
+    ]);
     expect(b!.routes.map((r) => `${r.to} via ${r.via} dev ${r.dev}`)).toEqual(['0.0.0.0/0 via 10.0.1.254 dev b']);
     expect(m.vrfs[0]!.routes).toEqual([]);
   });

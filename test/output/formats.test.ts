@@ -9,7 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { generate } from '../../src/index.ts';
-import { CLI, describeWithFacility, modeOf, probeCommand, read, ROOT, run, treeOf, vrfgen } from '../support/helpers.ts';
+import {
+  CLI,
+  describeWithFacility,
+  modeOf,
+  probeCommand,
+  read,
+  ROOT,
+  run,
+  treeOf,
+  vrfgen,
+} from '../support/helpers.ts';
 
 const EXAMPLE = join(ROOT, 'examples/mgmt-and-production.yaml');
 const TARGETS = 'networkd,sysctl,services';
@@ -26,9 +36,13 @@ function writtenTree(intent: string, targets: string): string {
 /** `vrfgen generate --format tar` as bytes (the helper's run() decodes stdout as text). */
 function tarball(intent: string, targets: string, env: Record<string, string> = {}): Buffer {
   const out = join(tmp(), 'vrfgen.tar');
-  const r = run('sh', ['-c', '"$0" "$@" > "$OUT"', process.execPath, CLI, 'generate', intent, '--target', targets, '--format', 'tar'], {
-    env: { ...env, OUT: out },
-  });
+  const r = run(
+    'sh',
+    ['-c', '"$0" "$@" > "$OUT"', process.execPath, CLI, 'generate', intent, '--target', targets, '--format', 'tar'],
+    {
+      env: { ...env, OUT: out },
+    },
+  );
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return readFileSync(out);
@@ -37,8 +51,25 @@ function tarball(intent: string, targets: string, env: Record<string, string> = 
 /** What GNU tar writes for `root`'s files, named as the archive names them, with vrfgen's owner and a fixed mtime. */
 function gnuTar(root: string, mtime: number): Buffer {
   const dir = tmp();
-  writeFileSync(join(dir, 'list'), treeOf(root).map((p) => p.slice(1)).join('\n') + '\n');
-  const r = run('tar', ['--format=ustar', '--owner=root:0', '--group=root:0', `--mtime=@${mtime}`, '--no-recursion', '-C', root, '-cf', join(dir, 'gnu.tar'), '-T', join(dir, 'list')]);
+  writeFileSync(
+    join(dir, 'list'),
+    treeOf(root)
+      .map((p) => p.slice(1))
+      .join('\n') + '\n',
+  );
+  const r = run('tar', [
+    '--format=ustar',
+    '--owner=root:0',
+    '--group=root:0',
+    `--mtime=@${mtime}`,
+    '--no-recursion',
+    '-C',
+    root,
+    '-cf',
+    join(dir, 'gnu.tar'),
+    '-T',
+    join(dir, 'list'),
+  ]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return readFileSync(join(dir, 'gnu.tar'));
@@ -50,7 +81,11 @@ describe('--format json', () => {
     const r = vrfgen('generate', EXAMPLE, '--target', TARGETS, '--format', 'json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const m = JSON.parse(r.stdout) as { source: string; files: { path: string; mode: string; owner: string; group: string; sha256: string; content: string }[]; reload: string[][] };
+    const m = JSON.parse(r.stdout) as {
+      source: string;
+      files: { path: string; mode: string; owner: string; group: string; sha256: string; content: string }[];
+      reload: string[][];
+    };
     expect(m.source).toBe('mgmt-and-production.yaml');
     expect(m.files.map((f) => f.path)).toEqual(treeOf(root));
     for (const f of m.files) {
@@ -62,7 +97,12 @@ describe('--format json', () => {
     const c = run('sha256sum', ['--check', '--strict', '-'], { input: sums });
     expect(c.stdout).toBe(m.files.map((f) => `${join(root, f.path)}: OK\n`).join(''));
     expect(c.code).toBe(0);
-    expect(m.reload).toEqual([['networkctl', 'reload'], ['sysctl', '--system'], ['systemctl', 'daemon-reload'], ['systemctl', 'restart', 'ssh.service']]);
+    expect(m.reload).toEqual([
+      ['networkctl', 'reload'],
+      ['sysctl', '--system'],
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'restart', 'ssh.service'],
+    ]);
     // The check can fail: sha256sum refuses a file whose content is not the hashed one.
     writeFileSync(join(root, m.files[0]!.path), `${m.files[0]!.content}# edited\n`);
     expect(run('sha256sum', ['--check', '--strict', '-'], { input: sums }).code).toBe(1);
@@ -85,7 +125,9 @@ describe('--format json', () => {
     for (const flag of ['--dry-run', '--force', '--json']) {
       const r = vrfgen('generate', EXAMPLE, '--format', 'json', flag);
       expect(r.code, flag).toBe(2);
-      expect(r.stderr, flag).toBe(`vrfgen: --format json prints the files instead of writing them under --root, so ${flag} cannot be used with it\n`);
+      expect(r.stderr, flag).toBe(
+        `vrfgen: --format json prints the files instead of writing them under --root, so ${flag} cannot be used with it\n`,
+      );
       expect(r.stdout).toBe('');
     }
     const u = vrfgen('generate', EXAMPLE, '--format', 'yaml');
@@ -95,7 +137,8 @@ describe('--format json', () => {
 });
 
 describe('reload commands come from the targets that wrote files', () => {
-  const reloadOf = async (intent: string, targets: string[]) => (await generate(join(ROOT, intent), { targets, format: 'json' })).reload;
+  const reloadOf = async (intent: string, targets: string[]) =>
+    (await generate(join(ROOT, intent), { targets, format: 'json' })).reload;
 
   test.each([
     ['networkd', ['networkctl', 'reload']],
@@ -121,7 +164,9 @@ describe('reload commands come from the targets that wrote files', () => {
   });
 
   test('a target that wrote nothing reloads nothing', async () => {
-    expect(await reloadOf('test/golden/minimal/intent.yaml', ['networkd', 'sysctl', 'services'])).toEqual([['networkctl', 'reload']]);
+    expect(await reloadOf('test/golden/minimal/intent.yaml', ['networkd', 'sysctl', 'services'])).toEqual([
+      ['networkctl', 'reload'],
+    ]);
   });
 
   test('a socket-activated service is stopped while its socket restarts, then started', async () => {
@@ -154,57 +199,75 @@ describe('--format tar', () => {
     const file = join(tmp(), 'epoch.tar');
     writeFileSync(file, mine);
     const listed = run('tar', ['--numeric-owner', '--utc', '-tvf', file]);
-    expect(listed.stdout.split('\n').filter(Boolean).every((l) => / 0\/0 .* 2023-11-14 22:13 etc\//.test(l))).toBe(true);
-    const bad = run(process.execPath, [CLI, 'generate', EXAMPLE, '--format', 'tar'], { env: { SOURCE_DATE_EPOCH: 'yesterday' } });
-    expect(bad.stderr).toBe("vrfgen: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC (at most 8589934591), not 'yesterday'\n");
+    expect(
+      listed.stdout
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => / 0\/0 .* 2023-11-14 22:13 etc\//.test(l)),
+    ).toBe(true);
+    const bad = run(process.execPath, [CLI, 'generate', EXAMPLE, '--format', 'tar'], {
+      env: { SOURCE_DATE_EPOCH: 'yesterday' },
+    });
+    expect(bad.stderr).toBe(
+      "vrfgen: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC (at most 8589934591), not 'yesterday'\n",
+    );
     expect(bad.code).toBe(2);
   });
 
-  describeWithFacility('GNU tar extracting as root', () => (process.getuid?.() === 0 ? probeCommand('tar') : 'needs root (tar -p restores owners only for root)'), () => {
-    const extract = (archive: Buffer) => {
-      const dir = tmp();
-      const file = join(dir, 'a.tar');
-      writeFileSync(file, archive);
-      const into = join(dir, 'root');
-      run('mkdir', [into]);
-      return { into, ...run('tar', ['-C', into, '-xpf', file]) };
-    };
+  describeWithFacility(
+    'GNU tar extracting as root',
+    () => (process.getuid?.() === 0 ? probeCommand('tar') : 'needs root (tar -p restores owners only for root)'),
+    () => {
+      const extract = (archive: Buffer) => {
+        const dir = tmp();
+        const file = join(dir, 'a.tar');
+        writeFileSync(file, archive);
+        const into = join(dir, 'root');
+        run('mkdir', [into]);
+        return { into, ...run('tar', ['-C', into, '-xpf', file]) };
+      };
 
-    test('tar -xpf gives the tree generate --root writes: contents, modes, root:root', () => {
-      const root = writtenTree(EXAMPLE, TARGETS);
-      const x = extract(tarball(EXAMPLE, TARGETS));
-      expect(x.stderr).toBe('');
-      expect(x.code).toBe(0);
-      expect(treeOf(x.into)).toEqual(treeOf(root));
-      for (const p of treeOf(root)) {
-        expect(read(join(x.into, p)), p).toBe(read(join(root, p)));
-        expect(modeOf(join(x.into, p)), p).toBe(modeOf(join(root, p)));
-        const st = statSync(join(x.into, p));
-        expect([st.uid, st.gid], p).toEqual([0, 0]);
-      }
-    });
+      test('tar -xpf gives the tree generate --root writes: contents, modes, root:root', () => {
+        const root = writtenTree(EXAMPLE, TARGETS);
+        const x = extract(tarball(EXAMPLE, TARGETS));
+        expect(x.stderr).toBe('');
+        expect(x.code).toBe(0);
+        expect(treeOf(x.into)).toEqual(treeOf(root));
+        for (const p of treeOf(root)) {
+          expect(read(join(x.into, p)), p).toBe(read(join(root, p)));
+          expect(modeOf(join(x.into, p)), p).toBe(modeOf(join(root, p)));
+          const st = statSync(join(x.into, p));
+          expect([st.uid, st.gid], p).toEqual([0, 0]);
+        }
+      });
 
-    test('a path longer than ustar holds comes back whole (pax header)', () => {
-      const unit = `${'very-long-unit-name-'.repeat(10)}agent.service`;
-      const intent = join(tmp(), 'long.yaml');
-      writeFileSync(intent, `version: 1\nvrfs:\n  mgmt:\n    table: 10\n    services:\n      - {unit: ${unit}, exec-start: [/usr/bin/agent]}\n`);
-      const x = extract(tarball(intent, 'networkd,services'));
-      expect(x.stderr).toBe('');
-      expect(x.code).toBe(0);
-      const path = `/etc/systemd/system/${unit}.d/vrfgen-vrf.conf`;
-      const root = writtenTree(intent, 'networkd,services');
-      // GNU tar cannot write this path as ustar at all.
-      expect(run('tar', ['--format=ustar', '-C', root, '-cf', '/dev/null', path.slice(1)]).stderr).toMatch(/file name is too long/);
-      expect(treeOf(x.into)).toEqual(treeOf(root));
-      expect(read(join(x.into, path))).toBe(read(join(root, path)));
-    });
+      test('a path longer than ustar holds comes back whole (pax header)', () => {
+        const unit = `${'very-long-unit-name-'.repeat(10)}agent.service`;
+        const intent = join(tmp(), 'long.yaml');
+        writeFileSync(
+          intent,
+          `version: 1\nvrfs:\n  mgmt:\n    table: 10\n    services:\n      - {unit: ${unit}, exec-start: [/usr/bin/agent]}\n`,
+        );
+        const x = extract(tarball(intent, 'networkd,services'));
+        expect(x.stderr).toBe('');
+        expect(x.code).toBe(0);
+        const path = `/etc/systemd/system/${unit}.d/vrfgen-vrf.conf`;
+        const root = writtenTree(intent, 'networkd,services');
+        // GNU tar cannot write this path as ustar at all.
+        expect(run('tar', ['--format=ustar', '-C', root, '-cf', '/dev/null', path.slice(1)]).stderr).toMatch(
+          /file name is too long/,
+        );
+        expect(treeOf(x.into)).toEqual(treeOf(root));
+        expect(read(join(x.into, path))).toBe(read(join(root, path)));
+      });
 
-    test('a damaged archive is refused (the check can fail)', () => {
-      const archive = tarball(EXAMPLE, TARGETS);
-      archive[100] = '7'.charCodeAt(0); // first member's mode field, under its checksum
-      const x = extract(archive);
-      expect(x.code).not.toBe(0);
-      expect(x.stderr).toMatch(/Skipping to next header|checksum/i);
-    });
-  });
+      test('a damaged archive is refused (the check can fail)', () => {
+        const archive = tarball(EXAMPLE, TARGETS);
+        archive[100] = '7'.charCodeAt(0); // first member's mode field, under its checksum
+        const x = extract(archive);
+        expect(x.code).not.toBe(0);
+        expect(x.stderr).toMatch(/Skipping to next header|checksum/i);
+      });
+    },
+  );
 });

@@ -13,7 +13,12 @@ import { goldenCases, modeOf, treeOf } from '../support/helpers.ts';
 
 /** The tree under `root`, files only, with content, mode and mtime. */
 const snapshot = (root: string, paths: readonly string[]) =>
-  paths.map((p) => ({ p, content: readFileSync(join(root, p), 'utf8'), mode: modeOf(join(root, p)), mtime: statSync(join(root, p)).mtimeMs }));
+  paths.map((p) => ({
+    p,
+    content: readFileSync(join(root, p), 'utf8'),
+    mode: modeOf(join(root, p)),
+    mtime: statSync(join(root, p)).mtimeMs,
+  }));
 
 describe.each(goldenCases())('$name', ({ intent, expected }) => {
   test.each(targetNames)('%s: twice gives the same bytes; --dry-run then reports no change', async (target) => {
@@ -28,7 +33,8 @@ describe.each(goldenCases())('$name', ({ intent, expected }) => {
     const mine = treeOf(root).filter((p) => !before.includes(p));
     const golden = treeOf(join(expected, target)).filter((p) => p !== '/MANIFEST');
     expect(mine).toEqual(refused ? [] : golden);
-    for (const p of mine) expect(readFileSync(join(root, p), 'utf8'), p).toBe(readFileSync(join(expected, target, p), 'utf8'));
+    for (const p of mine)
+      expect(readFileSync(join(root, p), 'utf8'), p).toBe(readFileSync(join(expected, target, p), 'utf8'));
 
     const once = snapshot(root, mine);
     const second = await generate(intent, { targets: [target], root });

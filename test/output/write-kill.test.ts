@@ -23,7 +23,10 @@ import { ROOT, treeOf } from '../support/helpers.ts';
 
 const SEED = Number(process.env.VRFGEN_KILL_SEED ?? Date.now() % 2 ** 31);
 /** Kill points per run (VRFGEN_KILL_POINTS=<calls>,<signals> for a longer one): ~40 s on two cores. */
-const [CALL_KILLS, SIGNAL_KILLS] = (process.env.VRFGEN_KILL_POINTS ?? '80,40').split(',').map(Number) as [number, number];
+const [CALL_KILLS, SIGNAL_KILLS] = (process.env.VRFGEN_KILL_POINTS ?? '80,40').split(',').map(Number) as [
+  number,
+  number,
+];
 const TARGETS = 'networkd,sysctl';
 const CHILD = join(ROOT, 'test/support/kill-writer.mjs');
 
@@ -47,12 +50,18 @@ function intent(name: string, vrfs: number[], tableOf: (i: number) => number, tc
   const lines = ['version: 1', 'vrfs:'];
   for (const i of vrfs) {
     lines.push(`  v${i}:`, `    table: ${tableOf(i)}`, '    interfaces:');
-    lines.push(`      e${i}: {addresses: [10.${i}.0.1/24]}`, `      e${i}.7: {vlan: {parent: e${i}, id: 7}, addresses: [10.${i}.7.1/24]}`);
+    lines.push(
+      `      e${i}: {addresses: [10.${i}.0.1/24]}`,
+      `      e${i}.7: {vlan: {parent: e${i}, id: 7}, addresses: [10.${i}.7.1/24]}`,
+    );
     // A VLAN on a link another file configures: a drop-in folder, emptied and removed when the VRF goes.
     if (i % 10 === 0) lines.push(`      b${i}.9: {vlan: {parent: bond${i}, id: 9}}`);
     lines.push('    routes:', `      - {to: 192.168.${i}.0/24, via: 10.${i}.0.254}`);
   }
-  lines.push('vlan-parents:', ...vrfs.filter((i) => i % 10 === 0).map((i) => `  bond${i}: {networkd-file: 30-bond${i}.network}`));
+  lines.push(
+    'vlan-parents:',
+    ...vrfs.filter((i) => i % 10 === 0).map((i) => `  bond${i}: {networkd-file: 30-bond${i}.network}`),
+  );
   lines.push('sysctl:', `  tcp_l3mdev_accept: ${tcp}`, '  raw_l3mdev_accept: true');
   const file = join(work, name);
   writeFileSync(file, `${lines.join('\n')}\n`);
@@ -67,7 +76,12 @@ type Tree = Map<string, { content: string; mode: number }>;
 const TEMP = /\/\.[^/]+\.vrfgen-[0-9a-f]{12}\.tmp$/;
 
 function read(root: string): Tree {
-  return new Map(treeOf(root).map((p) => [p, { content: readFileSync(join(root, p), 'utf8'), mode: lstatSync(join(root, p)).mode & 0o7777 }]));
+  return new Map(
+    treeOf(root).map((p) => [
+      p,
+      { content: readFileSync(join(root, p), 'utf8'), mode: lstatSync(join(root, p)).mode & 0o7777 },
+    ]),
+  );
 }
 
 async function written(file: string, root: string): Promise<void> {
@@ -126,9 +140,15 @@ function freshRoot(name: string): string {
   return root;
 }
 
-function runChild(killAt: number, root: string): Promise<{ signal: NodeJS.Signals | null; code: number | null; stdout: string; stderr: string }> {
+function runChild(
+  killAt: number,
+  root: string,
+): Promise<{ signal: NodeJS.Signals | null; code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CHILD, NEW, root, TARGETS], { env: { ...process.env, KILL_AT: String(killAt) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [CHILD, NEW, root, TARGETS], {
+      env: { ...process.env, KILL_AT: String(killAt) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (b: Buffer) => (stdout += b));
@@ -171,21 +191,27 @@ test(`killed at chosen file-system calls (${CALL_KILLS} kill points), seed ${SEE
   const rest = CALL_KILLS - points.size;
   for (let b = 0; b < rest; b++) points.add(1 + Math.floor(((b + rnd()) * calls.length) / rest));
   while (points.size < Math.min(CALL_KILLS, calls.length)) points.add(1 + Math.floor(rnd() * calls.length)); // where two fell together
-  expect(new Set([...points].map((n) => kind(calls[n - 1]!)))).toEqual(new Set(['mkdir', 'open', 'writeFile', 'chmod', 'sync', 'close', 'rename', 'unlink', 'rmdir']));
+  expect(new Set([...points].map((n) => kind(calls[n - 1]!)))).toEqual(
+    new Set(['mkdir', 'open', 'writeFile', 'chmod', 'sync', 'close', 'rename', 'unlink', 'rmdir']),
+  );
 
   const results = await pool(
-    [...points].sort((a, b) => a - b).map((n) => async () => {
-      const root = freshRoot(`call-${n}`);
-      const r = await runChild(n, root);
-      const what = `seed ${SEED}, killed at call ${n}/${calls.length} (${calls[n - 1]})`;
-      expect(r.signal, `${what}: ${r.stderr}`).toBe('SIGKILL');
-      const state = await checkAndRecover(root, what);
-      rmSync(root, { recursive: true, force: true });
-      return state;
-    }),
+    [...points]
+      .sort((a, b) => a - b)
+      .map((n) => async () => {
+        const root = freshRoot(`call-${n}`);
+        const r = await runChild(n, root);
+        const what = `seed ${SEED}, killed at call ${n}/${calls.length} (${calls[n - 1]})`;
+        expect(r.signal, `${what}: ${r.stderr}`).toBe('SIGKILL');
+        const state = await checkAndRecover(root, what);
+        rmSync(root, { recursive: true, force: true });
+        return state;
+      }),
   );
   const halfWritten = results.filter((s) => s.temps > 0).length;
-  console.log(`kill test, seed ${SEED}: ${points.size} kill points over ${calls.length} calls; ${results.filter((s) => s.mixed).length} left old and new files side by side, ${halfWritten} left a temporary file`);
+  console.log(
+    `kill test, seed ${SEED}: ${points.size} kill points over ${calls.length} calls; ${results.filter((s) => s.mixed).length} left old and new files side by side, ${halfWritten} left a temporary file`,
+  );
   expect(halfWritten).toBeGreaterThan(0); // the writeFile kills leave half-written temporary files, which must not count
 }, 600_000);
 
@@ -193,7 +219,10 @@ test(`killed by SIGKILL from outside at random moments while it writes (${SIGNAL
   /** The writer with MARK=1; `kill(p)` is called once it says it has started writing. */
   const marked = (root: string, onWriting: (p: ReturnType<typeof spawn>) => void) =>
     new Promise<{ signal: NodeJS.Signals | null; ms: number }>((resolve) => {
-      const p = spawn(process.execPath, [CHILD, NEW, root, TARGETS], { env: { ...process.env, KILL_AT: '0', MARK: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+      const p = spawn(process.execPath, [CHILD, NEW, root, TARGETS], {
+        env: { ...process.env, KILL_AT: '0', MARK: '1' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let started = 0n;
       p.stdout!.once('data', () => {
         started = process.hrtime.bigint();
@@ -216,5 +245,7 @@ test(`killed by SIGKILL from outside at random moments while it writes (${SIGNAL
       return state;
     }),
   );
-  console.log(`kill test, seed ${SEED}: ${SIGNAL_KILLS} SIGKILLs within the ${whole.ms.toFixed(0)} ms a write takes; ${results.filter((s) => s.mixed).length} left old and new files side by side, ${results.filter((s) => s.temps > 0).length} left a temporary file`);
+  console.log(
+    `kill test, seed ${SEED}: ${SIGNAL_KILLS} SIGKILLs within the ${whole.ms.toFixed(0)} ms a write takes; ${results.filter((s) => s.mixed).length} left old and new files side by side, ${results.filter((s) => s.temps > 0).length} left a temporary file`,
+  );
 }, 600_000);

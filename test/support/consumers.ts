@@ -45,7 +45,9 @@ exec ${NETWORKD}
  * unparsable values, ignored sections. An empty list means networkd accepted every line.
  */
 export function networkdComplaints(dir: string, runDir?: string): Promise<string[]> {
-  return networkdLog(dir, runDir).then((log) => log.split('\n').filter((l) => /^\/(etc|run)\/systemd\/network\//.test(l)));
+  return networkdLog(dir, runDir).then((log) =>
+    log.split('\n').filter((l) => /^\/(etc|run)\/systemd\/network\//.test(l)),
+  );
 }
 
 /**
@@ -57,7 +59,9 @@ export function networkdLog(dir: string, runDir?: string): Promise<string> {
   chmodSync(dir, 0o755);
   if (runDir) chmodSync(runDir, 0o755);
   return new Promise((resolve, reject) => {
-    const p = spawn('unshare', ['-n', '-m', 'sh', '-c', NETWORKD_SCRIPT, 'sh', dir, runDir ?? ''], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('unshare', ['-n', '-m', 'sh', '-c', NETWORKD_SCRIPT, 'sh', dir, runDir ?? ''], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let log = '';
     const timer = setTimeout(() => finish(new Error(`networkd did not finish loading in 20 s:\n${log}`)), 20_000);
     const onData = (b: Buffer) => {
@@ -82,13 +86,22 @@ export function networkdLog(dir: string, runDir?: string): Promise<string> {
  * Apply a sysctl.d file with systemd-sysctl in a fresh network namespace and read the keys back.
  * Returns systemd-sysctl's exit status, its complaints, and the values it left behind.
  */
-export function applySysctl(content: string, keys: readonly string[]): { code: number; stderr: string; values: Record<string, string> } {
+export function applySysctl(
+  content: string,
+  keys: readonly string[],
+): { code: number; stderr: string; values: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'vrfgen-sysctl-'));
   const file = join(dir, '90-test.conf');
   writeFileSync(file, content);
   const script = `${SYSTEMD_SYSCTL} "$1"; rc=$?; shift; for k; do printf '%s=' "$k"; cat "/proc/sys/$(echo "$k" | tr . /)"; done; exit $rc`;
   const r = run('unshare', ['-n', 'sh', '-c', script, 'sh', file, ...keys]);
-  const values = Object.fromEntries(r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split('=') as [string, string]));
+  const values = Object.fromEntries(
+    r.stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('=') as [string, string]),
+  );
   return { code: r.code, stderr: r.stderr, values };
 }
 
@@ -101,8 +114,10 @@ export function networkdTree(expected: string): string {
   if (existsSync(src)) cpSync(src, dir, { recursive: true });
   for (const d of readdirSync(dir).filter((n) => n.endsWith('.network.d'))) {
     const parent = basename(d, '.d');
-    const link = readText(join(dir, d, readdirSync(join(dir, d))[0]!)).match(/^# Adds vrfgen's VLANs to (\S+),/m)?.[1] ?? 'x';
-    if (!existsSync(join(dir, parent))) writeFileSync(join(dir, parent), `[Match]\nName=${link}\n\n[Network]\nDHCP=yes\n`);
+    const link =
+      readText(join(dir, d, readdirSync(join(dir, d))[0]!)).match(/^# Adds vrfgen's VLANs to (\S+),/m)?.[1] ?? 'x';
+    if (!existsSync(join(dir, parent)))
+      writeFileSync(join(dir, parent), `[Match]\nName=${link}\n\n[Network]\nDHCP=yes\n`);
   }
   return dir;
 }

@@ -10,7 +10,10 @@ import { readUnits, type UnitFiles } from '../../src/systemd/read-units.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
 /** The built CLI: the package's bin (the bundle scripts/bundle.mjs writes). */
-export const CLI = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { vrfgen: string } }).bin.vrfgen);
+export const CLI = join(
+  ROOT,
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { vrfgen: string } }).bin.vrfgen,
+);
 
 /** Load and resolve an intent file the way the CLI does; diagnostics carry positions. */
 export const modelOf = (file: string) => validate(file);
@@ -45,7 +48,11 @@ export const read = (p: string) => readFileSync(p, 'utf8');
 export const modeOf = (p: string) => (statSync(p).mode & 0o7777).toString(8).padStart(4, '0');
 
 /** Run a command to completion; `env` adds to (or overrides) this process's environment. */
-export function run(cmd: string, args: readonly string[], opts: { input?: string; cwd?: string; env?: Record<string, string> } = {}) {
+export function run(
+  cmd: string,
+  args: readonly string[],
+  opts: { input?: string; cwd?: string; env?: Record<string, string> } = {},
+) {
   const env = opts.env ? { ...process.env, ...opts.env } : undefined;
   const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: opts.cwd ?? ROOT, input: opts.input, env, timeout: 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
@@ -64,9 +71,11 @@ export function describeWithFacility(facility: string, probe: () => string | und
   if (missing === undefined) {
     describe(facility, body);
   } else if (process.env.VRFGEN_REQUIRE_FACILITIES === '1') {
-    describe(facility, () => test('facility is available', () => {
-      throw new Error(`${facility} is required in CI but missing: ${missing}`);
-    }));
+    describe(facility, () =>
+      test('facility is available', () => {
+        throw new Error(`${facility} is required in CI but missing: ${missing}`);
+      }),
+    );
   } else {
     console.warn(`\n*** SKIPPED: ${facility}: ${missing} (CI installs it; see .ci/run) ***\n`);
     describe.skip(facility, body);
@@ -77,7 +86,9 @@ export function describeWithFacility(facility: string, probe: () => string | und
 export function probeCommand(cmd: string, args: readonly string[] = ['--version']): string | undefined {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 20_000 });
   if (r.error) return `${cmd}: ${r.error.message}`;
-  return r.status === 0 ? undefined : `${cmd} ${args.join(' ')} exited ${r.status}: ${(r.stderr ?? '').trim().split('\n')[0]}`;
+  return r.status === 0
+    ? undefined
+    : `${cmd} ${args.join(' ')} exited ${r.status}: ${(r.stderr ?? '').trim().split('\n')[0]}`;
 }
 
 const GOLDEN = join(ROOT, 'test/golden');
@@ -87,7 +98,8 @@ export const exampleIntents = (): { name: string; intent: string }[] => {
   const dir = join(ROOT, 'examples');
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     if (e.isFile() && e.name.endsWith('.yaml')) return [{ name: basename(e.name, '.yaml'), intent: join(dir, e.name) }];
-    if (e.isDirectory() && existsSync(join(dir, e.name, 'intent.yaml'))) return [{ name: e.name, intent: join(dir, e.name, 'intent.yaml') }];
+    if (e.isDirectory() && existsSync(join(dir, e.name, 'intent.yaml')))
+      return [{ name: e.name, intent: join(dir, e.name, 'intent.yaml') }];
     return [];
   });
 };

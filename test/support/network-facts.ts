@@ -27,7 +27,8 @@ function parseIni(text: string): Section[] {
     if (head) sections.push({ name: head[1]!, entries: [] });
     else {
       const eq = line.indexOf('=');
-      if (eq > 0 && sections.length) sections.at(-1)!.entries.push([line.slice(0, eq).trim(), line.slice(eq + 1).trim()]);
+      if (eq > 0 && sections.length)
+        sections.at(-1)!.entries.push([line.slice(0, eq).trim(), line.slice(eq + 1).trim()]);
     }
   }
   return sections;
@@ -41,7 +42,10 @@ const u32 = (v: string) => (/^\d+$/.test(v) && Number(v) <= 0xffffffff ? String(
 
 const familyOf = (prefix: string) => (prefix.includes(':') ? 6 : 4);
 
-export function routeFact(on: string, o: { table: string; type?: string; to: string; via?: string; dev?: string; metric?: string; onlink?: boolean }): string {
+export function routeFact(
+  on: string,
+  o: { table: string; type?: string; to: string; via?: string; dev?: string; metric?: string; onlink?: boolean },
+): string {
   const type = o.type ?? 'unicast';
   return [
     `route on ${on} table ${u32(o.table)} ipv${familyOf(o.to)} ${type} ${o.to}`,
@@ -55,9 +59,19 @@ export function routeFact(on: string, o: { table: string; type?: string; to: str
     .join(' ');
 }
 
-export function ruleFacts(on: string, o: { table: string; family: (4 | 6)[]; from?: string; to?: string; iif?: string; oif?: string; priority?: string }): string[] {
+export function ruleFacts(
+  on: string,
+  o: { table: string; family: (4 | 6)[]; from?: string; to?: string; iif?: string; oif?: string; priority?: string },
+): string[] {
   return o.family.map((f) =>
-    [`rule on ${on} table ${u32(o.table)} ipv${f}`, o.from && `from ${o.from}`, o.to && `to ${o.to}`, o.iif && `iif ${o.iif}`, o.oif && `oif ${o.oif}`, o.priority && `priority ${u32(o.priority)}`]
+    [
+      `rule on ${on} table ${u32(o.table)} ipv${f}`,
+      o.from && `from ${o.from}`,
+      o.to && `to ${o.to}`,
+      o.iif && `iif ${o.iif}`,
+      o.oif && `oif ${o.oif}`,
+      o.priority && `priority ${u32(o.priority)}`,
+    ]
       .filter(Boolean)
       .join(' '),
   );
@@ -74,8 +88,13 @@ export function networkdFacts(...dirs: string[]): string[] {
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
       if (statSync(p).isDirectory() && name.endsWith('.d')) {
-        const confs = readdirSync(p).filter((f) => f.endsWith('.conf')).sort();
-        dropIns.set(name.slice(0, -2), [...(dropIns.get(name.slice(0, -2)) ?? []), ...confs.map((f) => readFileSync(join(p, f), 'utf8'))]);
+        const confs = readdirSync(p)
+          .filter((f) => f.endsWith('.conf'))
+          .sort();
+        dropIns.set(name.slice(0, -2), [
+          ...(dropIns.get(name.slice(0, -2)) ?? []),
+          ...confs.map((f) => readFileSync(join(p, f), 'utf8')),
+        ]);
       } else if (!main.has(name)) main.set(name, readFileSync(p, 'utf8'));
     }
   }
@@ -83,7 +102,10 @@ export function networkdFacts(...dirs: string[]): string[] {
 }
 
 /** The same from files in memory: `.netdev`/`.network` text by file name, and each file's drop-ins in order. */
-export function networkdFactsOf(main: ReadonlyMap<string, string>, dropIns: ReadonlyMap<string, readonly string[]>): string[] {
+export function networkdFactsOf(
+  main: ReadonlyMap<string, string>,
+  dropIns: ReadonlyMap<string, readonly string[]>,
+): string[] {
   const facts = new Set<string>();
   const vlanIds = new Map<string, string>();
   const vlanParents = new Map<string, string>();
@@ -116,8 +138,18 @@ export function networkdFactsOf(main: ReadonlyMap<string, string>, dropIns: Read
         const get = (k: string) => r.entries.find(([key]) => key === k)?.[1];
         const from = get('From');
         const to = get('To');
-        const family: (4 | 6)[] = get('Family') === 'both' ? [4, 6] : get('Family') === 'ipv6' || familyOf(from ?? to ?? '') === 6 ? [6] : [4];
-        for (const f of ruleFacts(link, { table: get('Table') ?? 'main', family, from, to, iif: get('IncomingInterface'), oif: get('OutgoingInterface'), priority: get('Priority') })) facts.add(f);
+        const family: (4 | 6)[] =
+          get('Family') === 'both' ? [4, 6] : get('Family') === 'ipv6' || familyOf(from ?? to ?? '') === 6 ? [6] : [4];
+        for (const f of ruleFacts(link, {
+          table: get('Table') ?? 'main',
+          family,
+          from,
+          to,
+          iif: get('IncomingInterface'),
+          oif: get('OutgoingInterface'),
+          priority: get('Priority'),
+        }))
+          facts.add(f);
       }
     }
   }
@@ -127,7 +159,11 @@ export function networkdFactsOf(main: ReadonlyMap<string, string>, dropIns: Read
 
 /** Tokens of one `ip` command, without redirections and `|| true`; undefined for anything else. */
 function ipWords(command: string): string[] | undefined {
-  const words = command.replace(/\d?>\s*\/dev\/null/g, '').replace(/2>&1/g, '').trim().split(/\s+/);
+  const words = command
+    .replace(/\d?>\s*\/dev\/null/g, '')
+    .replace(/2>&1/g, '')
+    .trim()
+    .split(/\s+/);
   return words[0] === 'ip' ? words.slice(1) : undefined;
 }
 
@@ -154,17 +190,40 @@ export function ipCommandFacts(on: string, line: string): string[] {
       const i = args.indexOf(k);
       return i >= 0 ? args[i + 1] : undefined;
     };
-    if (object === 'link' && verb === 'add' && opt('type') === 'vrf') out.push(`vrf ${opt('dev')} table ${u32(opt('table') ?? '?')}`);
-    else if (object === 'link' && verb === 'add' && opt('type') === 'vlan') out.push(`vlan ${opt('name')} parent ${opt('link')} id ${opt('id')}`);
-    else if (object === 'link' && verb === 'set' && opt('master')) out.push(`member ${opt('dev')} vrf ${opt('master')}`);
+    if (object === 'link' && verb === 'add' && opt('type') === 'vrf')
+      out.push(`vrf ${opt('dev')} table ${u32(opt('table') ?? '?')}`);
+    else if (object === 'link' && verb === 'add' && opt('type') === 'vlan')
+      out.push(`vlan ${opt('name')} parent ${opt('link')} id ${opt('id')}`);
+    else if (object === 'link' && verb === 'set' && opt('master'))
+      out.push(`member ${opt('dev')} vrf ${opt('master')}`);
     else if (object === 'addr' && (verb === 'add' || verb === 'replace')) out.push(`address ${opt('dev')} ${args[0]}`);
     else if (object === 'route' && (verb === 'add' || verb === 'replace')) {
       const typed = ROUTE_TYPES.has(args[0]!) ? args[0] : undefined;
       const to = typed ? args[1]! : args[0]!;
       if (family !== undefined && familyOf(to) !== family) out.push(`FAMILY-MISMATCH ${line}`);
-      out.push(routeFact(on, { table: opt('table') ?? 'main', type: typed, to, via: opt('via'), dev: opt('dev'), metric: opt('metric'), onlink: args.includes('onlink') }));
+      out.push(
+        routeFact(on, {
+          table: opt('table') ?? 'main',
+          type: typed,
+          to,
+          via: opt('via'),
+          dev: opt('dev'),
+          metric: opt('metric'),
+          onlink: args.includes('onlink'),
+        }),
+      );
     } else if (object === 'rule' && verb === 'add') {
-      out.push(...ruleFacts(on, { table: opt('table') ?? 'main', family: [family ?? 4], from: opt('from'), to: opt('to'), iif: opt('iif'), oif: opt('oif'), priority: opt('priority') }));
+      out.push(
+        ...ruleFacts(on, {
+          table: opt('table') ?? 'main',
+          family: [family ?? 4],
+          from: opt('from'),
+          to: opt('to'),
+          iif: opt('iif'),
+          oif: opt('oif'),
+          priority: opt('priority'),
+        }),
+      );
     }
   }
   return out;
@@ -180,8 +239,10 @@ export function ifquery2Facts(json: string): string[] {
     for (const t of list(c['vrf-table'])) facts.add(`vrf ${n} table ${u32(t)}`);
     for (const v of list(c.vrf)) facts.add(`member ${n} vrf ${v}`);
     for (const a of list(c.address)) facts.add(`address ${n} ${a}`);
-    if (c['vlan-id'] !== undefined || c['vlan-raw-device'] !== undefined) facts.add(`vlan ${n} parent ${list(c['vlan-raw-device'])[0]} id ${list(c['vlan-id'])[0]}`);
-    for (const phase of ['pre-up', 'up', 'post-up']) for (const cmd of list(c[phase])) for (const f of ipCommandFacts(n, cmd)) facts.add(f);
+    if (c['vlan-id'] !== undefined || c['vlan-raw-device'] !== undefined)
+      facts.add(`vlan ${n} parent ${list(c['vlan-raw-device'])[0]} id ${list(c['vlan-id'])[0]}`);
+    for (const phase of ['pre-up', 'up', 'post-up'])
+      for (const cmd of list(c[phase])) for (const f of ipCommandFacts(n, cmd)) facts.add(f);
   }
   return [...facts].sort();
 }
@@ -204,4 +265,5 @@ export function ifupSteps(output: string): Step[] {
   return steps;
 }
 
-export const stepFacts = (steps: readonly Step[]): string[] => [...new Set(steps.flatMap((s) => ipCommandFacts(s.iface, s.command)))].sort();
+export const stepFacts = (steps: readonly Step[]): string[] =>
+  [...new Set(steps.flatMap((s) => ipCommandFacts(s.iface, s.command)))].sort();

@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { ROOT } from './helpers.ts';
@@ -34,7 +44,9 @@ function analyzer(name: string, cmd: string, env: NodeJS.ProcessEnv = {}): Analy
 export const hostAnalyzer = () => analyzer('systemd-analyze (systemd package)', 'systemd-analyze');
 export const sidAnalyzer = () =>
   existsSync(join(SID, 'usr/bin/systemd-analyze'))
-    ? analyzer('systemd-analyze (sid, unpacked)', join(SID, 'usr/bin/systemd-analyze'), { LD_LIBRARY_PATH: join(SID, 'usr/lib/x86_64-linux-gnu/systemd') })
+    ? analyzer('systemd-analyze (sid, unpacked)', join(SID, 'usr/bin/systemd-analyze'), {
+        LD_LIBRARY_PATH: join(SID, 'usr/lib/x86_64-linux-gnu/systemd'),
+      })
     : `${SID} missing: ${UNPACK}`;
 
 /** Why the Debian tree is not there, or undefined. */
@@ -68,6 +80,10 @@ export function verifyRoot(trees: readonly string[], files: readonly { path: str
 
 /** Load `units` under `root` with one analyzer: its exit status and everything it printed. */
 export function verifyUnits(a: Analyzer, root: string, units: readonly string[]): { code: number; output: string } {
-  const r = spawnSync(a.cmd, ['verify', '--man=no', `--root=${root}`, ...units], { encoding: 'utf8', env: { ...process.env, ...a.env }, timeout: 60_000 });
+  const r = spawnSync(a.cmd, ['verify', '--man=no', `--root=${root}`, ...units], {
+    encoding: 'utf8',
+    env: { ...process.env, ...a.env },
+    timeout: 60_000,
+  });
   return { code: r.status ?? -1, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.replaceAll(root, '') };
 }

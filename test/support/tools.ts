@@ -17,7 +17,9 @@ export const TOOLS = process.env.VRFGEN_TOOLS ?? join(ROOT, '.cache/tools');
 
 const cached = (name: string) => {
   const dir = join(TOOLS, name);
-  return existsSync(join(dir, 'version')) ? { root: join(dir, 'root'), version: readFileSync(join(dir, 'version'), 'utf8').trim() } : undefined;
+  return existsSync(join(dir, 'version'))
+    ? { root: join(dir, 'root'), version: readFileSync(join(dir, 'version'), 'utf8').trim() }
+    : undefined;
 };
 
 export interface Netplan {
@@ -32,7 +34,10 @@ export function netplans(): Netplan[] {
   const installed = run('dpkg-query', ['-W', '-f', '${Version}', 'netplan.io']);
   if (installed.code === 0 && existsSync('/usr/sbin/netplan')) {
     // The CLI an admin runs; it executes the same generator the boot does.
-    out.push({ version: installed.stdout.replace(/^\d+:/, '').replace(/-[^-]*$/, ''), generate: (root) => run('/usr/sbin/netplan', ['generate', '--root-dir', root]) });
+    out.push({
+      version: installed.stdout.replace(/^\d+:/, '').replace(/-[^-]*$/, ''),
+      generate: (root) => run('/usr/sbin/netplan', ['generate', '--root-dir', root]),
+    });
   }
   const trixie = cached('netplan-trixie');
   if (trixie) {
@@ -40,18 +45,27 @@ export function netplans(): Netplan[] {
     out.push({
       version: trixie.version,
       // The generator systemd runs at boot (/usr/libexec/netplan/generate), under its own glibc.
-      generate: (root) => run(join(lib, 'ld-linux-x86-64.so.2'), ['--library-path', lib, join(trixie.root, 'usr/libexec/netplan/generate'), '--root-dir', root]),
+      generate: (root) =>
+        run(join(lib, 'ld-linux-x86-64.so.2'), [
+          '--library-path',
+          lib,
+          join(trixie.root, 'usr/libexec/netplan/generate'),
+          '--root-dir',
+          root,
+        ]),
     });
   }
   return out.sort((a, b) => (versionBefore(a.version, b.version) ? -1 : 1));
 }
 
 /** The netplan to check a platform's output with: the same version, else the oldest newer one. */
-export const netplanFor = (version: string): Netplan | undefined => netplans().find((n) => !versionBefore(n.version, version));
+export const netplanFor = (version: string): Netplan | undefined =>
+  netplans().find((n) => !versionBefore(n.version, version));
 
 export function probeNetplans(): string | undefined {
   const versions = netplans().map((n) => n.version);
-  if (versions.length < 2) return `need the installed netplan.io and Debian 13's generator (.ci/fetch-tools); found ${versions.join(', ') || 'none'}`;
+  if (versions.length < 2)
+    return `need the installed netplan.io and Debian 13's generator (.ci/fetch-tools); found ${versions.join(', ') || 'none'}`;
   return undefined;
 }
 
@@ -74,7 +88,11 @@ exec "$@"
 export interface Ifupdown {
   readonly version: string;
   /** Run `ifup`/`ifquery`/… with `etc` (a folder mirroring /etc, e.g. holding network/interfaces) layered over /etc. */
-  run(command: 'ifup' | 'ifquery', args: readonly string[], etc: string): { code: number; stdout: string; stderr: string };
+  run(
+    command: 'ifup' | 'ifquery',
+    args: readonly string[],
+    etc: string,
+  ): { code: number; stdout: string; stderr: string };
 }
 
 function namespaced(pkg: string, etc: string, argv: readonly string[]) {
@@ -92,7 +110,8 @@ export function ifupdown2(): Ifupdown | undefined {
     for (const c of ['ifup', 'ifquery']) symlinkSync('/usr/share/ifupdown2/__main__.py', join(entryPoints, c));
   }
   const bin = entryPoints;
-  const once = (command: string, args: readonly string[], etc: string) => namespaced(t.root, etc, ['python3', join(bin, command), ...args]);
+  const once = (command: string, args: readonly string[], etc: string) =>
+    namespaced(t.root, etc, ['python3', join(bin, command), ...args]);
   return {
     version: t.version,
     // ifupdown2 reads the namespace's links through its netlink cache first; that dump now and then
@@ -100,7 +119,8 @@ export function ifupdown2(): Ifupdown | undefined {
     // host, not a verdict on the file, so a run whose only complaint is that message runs again (at most twice).
     run: (command, args, etc) => {
       let r = once(command, args, etc);
-      for (let i = 0; i < 2 && (r.stderr === NETLINK_EINVAL || (r.stderr === '' && r.stdout === NETLINK_EINVAL)); i++) r = once(command, args, etc);
+      for (let i = 0; i < 2 && (r.stderr === NETLINK_EINVAL || (r.stderr === '' && r.stdout === NETLINK_EINVAL)); i++)
+        r = once(command, args, etc);
       return r;
     },
   };
@@ -112,11 +132,18 @@ const NETLINK_EINVAL = 'error: recv() error: [Errno 22] Invalid argument\n';
 export function ifupdown(): Ifupdown | undefined {
   const t = cached('ifupdown');
   if (!t) return undefined;
-  return { version: t.version, run: (command, args, etc) => namespaced(t.root, etc, [join(t.root, 'sbin', command), ...args]) };
+  return {
+    version: t.version,
+    run: (command, args, etc) => namespaced(t.root, etc, [join(t.root, 'sbin', command), ...args]),
+  };
 }
 
-export const probeIfupdown2 = () => (ifupdown2() ? probeNamespaces() ?? probeCommand('python3') : `ifupdown2 is not unpacked in ${TOOLS} (.ci/fetch-tools)`);
-export const probeIfupdown = () => (ifupdown() ? probeNamespaces() : `ifupdown is not unpacked in ${TOOLS} (.ci/fetch-tools)`);
+export const probeIfupdown2 = () =>
+  ifupdown2()
+    ? (probeNamespaces() ?? probeCommand('python3'))
+    : `ifupdown2 is not unpacked in ${TOOLS} (.ci/fetch-tools)`;
+export const probeIfupdown = () =>
+  ifupdown() ? probeNamespaces() : `ifupdown is not unpacked in ${TOOLS} (.ci/fetch-tools)`;
 
 /** A folder to layer over /etc: `files` maps paths below /etc (e.g. `network/interfaces`) to content. */
 export function etcOverlay(files: Record<string, string>): string {
@@ -147,10 +174,13 @@ export function expectedTree(model: Model, targets: readonly string[]): string {
 export const examplesOnEveryPlatform = () =>
   goldenCases()
     .filter((c) => c.intent.startsWith(join(ROOT, 'examples')))
-    .flatMap((c) => platformNames.map((platform) => ({ name: `${c.name} on ${platform}`, intent: c.intent, platform })));
+    .flatMap((c) =>
+      platformNames.map((platform) => ({ name: `${c.name} on ${platform}`, intent: c.intent, platform })),
+    );
 
 /** Load an intent for a platform, as `--platform` would. */
-export const modelFor = async (intent: string, platform: PlatformName): Promise<Model> => (await validate(intent, { platform })).model!;
+export const modelFor = async (intent: string, platform: PlatformName): Promise<Model> =>
+  (await validate(intent, { platform })).model!;
 
 export interface Nmcli {
   readonly version: string;
@@ -165,22 +195,34 @@ export function nmclis(): Nmcli[] {
   const bookworm = cached('network-manager');
   if (bookworm) {
     const lib = join(bookworm.root, 'usr/lib/x86_64-linux-gnu');
-    out.push({ version: bookworm.version, normalise: (k) => run(join(bookworm.root, 'usr/bin/nmcli'), args, { input: k, env: { LD_LIBRARY_PATH: lib } }) });
+    out.push({
+      version: bookworm.version,
+      normalise: (k) => run(join(bookworm.root, 'usr/bin/nmcli'), args, { input: k, env: { LD_LIBRARY_PATH: lib } }),
+    });
   }
   const trixie = cached('network-manager-trixie');
   if (trixie) {
     const lib = join(trixie.root, 'usr/lib/x86_64-linux-gnu');
-    out.push({ version: trixie.version, normalise: (k) => run(join(lib, 'ld-linux-x86-64.so.2'), ['--library-path', lib, join(trixie.root, 'usr/bin/nmcli'), ...args], { input: k }) });
+    out.push({
+      version: trixie.version,
+      normalise: (k) =>
+        run(join(lib, 'ld-linux-x86-64.so.2'), ['--library-path', lib, join(trixie.root, 'usr/bin/nmcli'), ...args], {
+          input: k,
+        }),
+    });
   }
   return out.sort((a, b) => (versionBefore(a.version, b.version) ? -1 : 1));
 }
 
 /** The nmcli to check a platform's keyfiles with: the same version, else the oldest newer one, else the newest. */
-export const nmcliFor = (version: string): Nmcli | undefined => nmclis().find((n) => !versionBefore(n.version, version)) ?? nmclis().at(-1);
+export const nmcliFor = (version: string): Nmcli | undefined =>
+  nmclis().find((n) => !versionBefore(n.version, version)) ?? nmclis().at(-1);
 
 export function probeNmclis(): string | undefined {
   const versions = nmclis().map((n) => n.version);
-  return versions.length < 2 ? `need Debian 12's and 13's nmcli (.ci/fetch-tools); found ${versions.join(', ') || 'none'}` : undefined;
+  return versions.length < 2
+    ? `need Debian 12's and 13's nmcli (.ci/fetch-tools); found ${versions.join(', ') || 'none'}`
+    : undefined;
 }
 
 export interface Podman {
@@ -218,9 +260,19 @@ function podmanRun(conmon: string, argv0: readonly string[], helpers: string, ex
         '',
       ].join('\n'),
     );
-    writeFileSync(join(dir, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, 'root')}"\nrunroot = "${join(dir, 'runroot')}"\n`);
-    const env = { CONTAINERS_CONF: join(dir, 'containers.conf'), CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'), PODMAN_IGNORE_CGROUPSV1_WARNING: '1', ...extraEnv };
-    return run('unshare', ['-m', '-n', 'sh', '-c', 'mount -t tmpfs tmpfs /run && exec "$@"', 'sh', ...argv0, ...args], { env });
+    writeFileSync(
+      join(dir, 'storage.conf'),
+      `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, 'root')}"\nrunroot = "${join(dir, 'runroot')}"\n`,
+    );
+    const env = {
+      CONTAINERS_CONF: join(dir, 'containers.conf'),
+      CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'),
+      PODMAN_IGNORE_CGROUPSV1_WARNING: '1',
+      ...extraEnv,
+    };
+    return run('unshare', ['-m', '-n', 'sh', '-c', 'mount -t tmpfs tmpfs /run && exec "$@"', 'sh', ...argv0, ...args], {
+      env,
+    });
   };
 }
 
@@ -230,22 +282,36 @@ export function podmans(): Podman[] {
   const bookworm = cached('podman');
   if (!bookworm) return out;
   const lib12 = join(bookworm.root, 'usr/lib/x86_64-linux-gnu');
-  out.push({ version: bookworm.version, run: podmanRun(bookworm.root, [join(bookworm.root, 'usr/bin/podman')], join(bookworm.root, 'usr/lib/podman'), { LD_LIBRARY_PATH: lib12 }) });
+  out.push({
+    version: bookworm.version,
+    run: podmanRun(bookworm.root, [join(bookworm.root, 'usr/bin/podman')], join(bookworm.root, 'usr/lib/podman'), {
+      LD_LIBRARY_PATH: lib12,
+    }),
+  });
   const trixie = cached('podman-trixie');
   if (trixie) {
     const lib = join(trixie.root, 'usr/lib/x86_64-linux-gnu');
     const ldso = join(lib, 'ld-linux-x86-64.so.2');
     // podman executes netavark itself: a wrapper starts it under Debian 13's glibc too.
     const helpers = mkdtempSync(join(tmpdir(), 'vrfgen-podman-helpers-'));
-    writeFileSync(join(helpers, 'netavark'), `#!/bin/sh\nexec '${ldso}' --library-path '${lib}' '${join(trixie.root, 'usr/lib/podman/netavark')}' "$@"\n`, { mode: 0o755 });
-    out.push({ version: trixie.version, run: podmanRun(bookworm.root, [ldso, '--library-path', lib, join(trixie.root, 'usr/bin/podman')], helpers, {}) });
+    writeFileSync(
+      join(helpers, 'netavark'),
+      `#!/bin/sh\nexec '${ldso}' --library-path '${lib}' '${join(trixie.root, 'usr/lib/podman/netavark')}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    out.push({
+      version: trixie.version,
+      run: podmanRun(bookworm.root, [ldso, '--library-path', lib, join(trixie.root, 'usr/bin/podman')], helpers, {}),
+    });
   }
   return out;
 }
 
 export function probePodmans(): string | undefined {
   const versions = podmans().map((p) => p.version);
-  return versions.length < 2 ? `need Debian 12's and 13's podman (.ci/fetch-tools); found ${versions.join(', ') || 'none'}` : probeNamespaces();
+  return versions.length < 2
+    ? `need Debian 12's and 13's podman (.ci/fetch-tools); found ${versions.join(', ') || 'none'}`
+    : probeNamespaces();
 }
 
 export interface Vtysh {
@@ -264,7 +330,10 @@ export function vtysh(): Vtysh | undefined {
   writeFileSync(join(dir, 'vtysh.conf'), '');
   return {
     version: frr.version,
-    dryRun: (file) => run(join(frr.root, 'usr/bin/vtysh'), ['--config_dir', dir, '--dryrun', '-f', file], { env: { LD_LIBRARY_PATH: `${lib}:${join(lib, 'frr')}` } }),
+    dryRun: (file) =>
+      run(join(frr.root, 'usr/bin/vtysh'), ['--config_dir', dir, '--dryrun', '-f', file], {
+        env: { LD_LIBRARY_PATH: `${lib}:${join(lib, 'frr')}` },
+      }),
   };
 }
 

@@ -1,13 +1,23 @@
 /** The unit-file parser and the folds of repeated settings, table-driven against systemd's rules. */
 import { describe, expect, test } from 'vitest';
 import { splitExecPrefix } from '../../src/systemd/exec-command.ts';
-import { addressFamilyAllowed, boundingSetHas, lastValue, listValue, parseUnitFile, templateOf } from '../../src/systemd/unit-file.ts';
+import {
+  addressFamilyAllowed,
+  boundingSetHas,
+  lastValue,
+  listValue,
+  parseUnitFile,
+  templateOf,
+} from '../../src/systemd/unit-file.ts';
 
 const unit = (body: string) => parseUnitFile(`[Service]\n${body}`, 'x.service');
 
 describe('parseUnitFile', () => {
   test('sections, comments, whitespace around =, continuation lines (the backslash becomes a space)', () => {
-    const s = parseUnitFile('# c\n[Unit]\nDescription = a  b \n; c\n[Service]\nExecStart=/bin/a \\\n  --b \\\n# skipped\n  --c\nnot a setting\n', 'f');
+    const s = parseUnitFile(
+      '# c\n[Unit]\nDescription = a  b \n; c\n[Service]\nExecStart=/bin/a \\\n  --b \\\n# skipped\n  --c\nnot a setting\n',
+      'f',
+    );
     expect(s.map((x) => [x.section, x.key, x.value, x.line])).toEqual([
       ['Unit', 'Description', 'a  b', 3],
       ['Service', 'ExecStart', '/bin/a  --b  --c', 6],

@@ -29,7 +29,10 @@ function caseCopy(): string {
 function frrRoot(bgpd: 'yes' | 'no' = 'yes'): string {
   const root = tmp();
   mkdirSync(join(root, 'etc/frr'), { recursive: true });
-  writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/bash\nfrr:x:101:104:Frr routing suite,,,:/nonexistent:/usr/sbin/nologin\n');
+  writeFileSync(
+    join(root, 'etc/passwd'),
+    'root:x:0:0:root:/root:/bin/bash\nfrr:x:101:104:Frr routing suite,,,:/nonexistent:/usr/sbin/nologin\n',
+  );
   writeFileSync(join(root, 'etc/group'), 'root:x:0:\nfrrvty:x:103:frr\nfrr:x:104:\n');
   writeFileSync(join(root, 'etc/frr/daemons'), `# packaged\nbgpd=${bgpd}\nospfd=no\n`);
   return root;
@@ -40,7 +43,7 @@ const noSecrets = (text: string) => {
 };
 
 describe('frr.conf', () => {
-  test('is written 0640 and owned by the root tree\'s frr user and group; the keys are in it', () => {
+  test("is written 0640 and owned by the root tree's frr user and group; the keys are in it", () => {
     const root = frrRoot();
     const r = vrfgen('generate', join(CASE, 'intent.yaml'), '--target', 'frr', '--root', root);
     expect(r.stderr).toBe('');
@@ -49,14 +52,18 @@ describe('frr.conf', () => {
     expect((st.mode & 0o7777).toString(8)).toBe('640');
     expect(readFileSync(join(root, CONF), 'utf8')).toBe(readFileSync(EXPECTED, 'utf8'));
     if (process.getuid?.() === 0) expect([st.uid, st.gid]).toEqual([101, 104]);
-    expect(vrfgen('generate', join(CASE, 'intent.yaml'), '--target', 'frr', '--root', root).stdout).toBe(`0 changed, 1 unchanged under ${root}\n`);
+    expect(vrfgen('generate', join(CASE, 'intent.yaml'), '--target', 'frr', '--root', root).stdout).toBe(
+      `0 changed, 1 unchanged under ${root}\n`,
+    );
   });
 
   test('without an frr user in the root, it is written root:root with a warning', () => {
     const root = tmp();
     const r = vrfgen('generate', join(CASE, 'intent.yaml'), '--target', 'frr', '--root', root);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain(`warning write/unknown-owner: ${CONF}: user 'frr' is not in /etc/passwd under the root, so the file is written as root:root (install the package that creates it, then generate again)\n`);
+    expect(r.stderr).toContain(
+      `warning write/unknown-owner: ${CONF}: user 'frr' is not in /etc/passwd under the root, so the file is written as root:root (install the package that creates it, then generate again)\n`,
+    );
     if (process.getuid?.() === 0) expect(statSync(join(root, CONF)).uid).toBe(0);
   });
 
@@ -65,7 +72,9 @@ describe('frr.conf', () => {
     writeFileSync(join(root, CONF), 'frr defaults traditional\n');
     const r = vrfgen('generate', join(CASE, 'intent.yaml'), '--target', 'frr', '--root', root);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`warning generate/not-included: ${CONF}: /etc/frr/daemons does not include it, so frr will not read vrfgen's file; add \`bgpd=yes\` to /etc/frr/daemons\n`);
+    expect(r.stderr).toContain(
+      `warning generate/not-included: ${CONF}: /etc/frr/daemons does not include it, so frr will not read vrfgen's file; add \`bgpd=yes\` to /etc/frr/daemons\n`,
+    );
     expect(r.stderr).toContain(`error write/foreign-file: ${CONF}: exists and was not written by vrfgen`);
     expect(readFileSync(join(root, CONF), 'utf8')).toBe('frr defaults traditional\n');
   });
@@ -103,7 +112,7 @@ describe('secrets never show', () => {
     expect(file.sha256).toBe(createHash('sha256').update(readFileSync(EXPECTED, 'utf8')).digest('hex'));
   });
 
-  test('in the library\'s changes, while the files hold the keys', async () => {
+  test("in the library's changes, while the files hold the keys", async () => {
     const g = await generate(join(CASE, 'intent.yaml'), { targets: ['frr'], root: frrRoot(), dryRun: true });
     noSecrets(JSON.stringify(g.changes));
     expect(g.files[0]!.content).toContain('password s3cret');
@@ -132,7 +141,10 @@ describe('secrets never show', () => {
     const validate = (neighbor: string) => {
       const file = join(tmp(), 'intent.yaml');
       const vrf = 'version: 1\nvrfs:\n  red:\n    table: 100\n    interfaces: {vh: {addresses: [10.1.0.1/24]}}\n';
-      writeFileSync(file, `${vrf}    bgp:\n      asn: 65000\n      router-id: 10.1.0.1\n      neighbors:\n        - ${neighbor}\n`);
+      writeFileSync(
+        file,
+        `${vrf}    bgp:\n      asn: 65000\n      router-id: 10.1.0.1\n      neighbors:\n        - ${neighbor}\n`,
+      );
       const r = vrfgen('validate', file);
       expect(r.code).toBe(1);
       noSecrets(r.stderr);

@@ -11,7 +11,15 @@ import { INTERFACES_D_FILE, sources } from '../../targets/ifupdown/stanzas.ts';
 import { networkdTree } from '../support/consumers.ts';
 import { describeWithFacility, goldenCases, read } from '../support/helpers.ts';
 import { ifquery2Facts, networkdFacts } from '../support/network-facts.ts';
-import { etcOverlay, examplesOnEveryPlatform, expectedTree, ifupdown2, modelFor, probeIfupdown2, TOOLS } from '../support/tools.ts';
+import {
+  etcOverlay,
+  examplesOnEveryPlatform,
+  expectedTree,
+  ifupdown2,
+  modelFor,
+  probeIfupdown2,
+  TOOLS,
+} from '../support/tools.ts';
 
 const cases = goldenCases();
 const POLICY = '/etc/network/ifupdown2/policy.d/vrfgen.json';
@@ -47,7 +55,10 @@ describeWithFacility('ifupdown2 accepts and parses every golden ifupdown2 file',
     const file = join(expected, 'ifupdown2', INTERFACES_D_FILE);
     for (const strict of [false, true]) {
       const r = tool().run('ifup', ['-a', '-s', '-i', file], etcFor(expected, strict));
-      expect({ code: r.code, out: r.stdout + r.stderr }, strict ? 'addon_syntax_check=1' : 'Debian defaults').toEqual({ code: 0, out: '' });
+      expect({ code: r.code, out: r.stdout + r.stderr }, strict ? 'addon_syntax_check=1' : 'Debian defaults').toEqual({
+        code: 0,
+        out: '',
+      });
     }
     const q = tool().run('ifquery', ['-a', '-o', 'json', '-i', file], etcFor(expected, false));
     expect(q.stderr).toBe('');
@@ -56,10 +67,14 @@ describeWithFacility('ifupdown2 accepts and parses every golden ifupdown2 file',
 
   test.each(cases)('$name', ({ expected }) => check(expected));
 
-  test.each(examplesOnEveryPlatform())('example $name', async ({ intent, platform }) => check(expectedTree(await modelFor(intent, platform), ['networkd', 'ifupdown2'])));
+  test.each(examplesOnEveryPlatform())('example $name', async ({ intent, platform }) =>
+    check(expectedTree(await modelFor(intent, platform), ['networkd', 'ifupdown2'])),
+  );
 
   test("the file is read through Debian's `source /etc/network/interfaces.d/*`, not through source-directory", () => {
-    const ours = read(join(cases.find((c) => c.name === 'mgmt-and-production')!.expected, 'ifupdown2', INTERFACES_D_FILE));
+    const ours = read(
+      join(cases.find((c) => c.name === 'mgmt-and-production')!.expected, 'ifupdown2', INTERFACES_D_FILE),
+    );
     const names = (main: string) => {
       const etc = etcFor('/nonexistent', false, { 'network/interfaces': main, 'network/interfaces.d/vrfgen': ours });
       const q = tool().run('ifquery', ['-a', '-o', 'json'], etc);
@@ -83,15 +98,23 @@ describeWithFacility('ifupdown2 accepts and parses every golden ifupdown2 file',
     };
     // A keyword ifupdown2 dropped in 2016.
     const stale = broken((s) => s.replace('    vrf-table 10\n', '    vrf-table 10\n    vrf-default-route yes\n'));
-    expect(tool().run('ifup', ['-a', '-s', '-i', stale.path], stale.etc).stderr).toMatch(/iface mgmt: unsupported keyword \(vrf-default-route\)/);
+    expect(tool().run('ifup', ['-a', '-s', '-i', stale.path], stale.etc).stderr).toMatch(
+      /iface mgmt: unsupported keyword \(vrf-default-route\)/,
+    );
     // Table 10 without the policy file that widens ifupdown2's range.
-    const noPolicy = tool().run('ifup', ['-a', '-s', '-i', file], etcOverlay({ 'network/ifupdown2/ifupdown2.conf': conf(true) }));
+    const noPolicy = tool().run(
+      'ifup',
+      ['-a', '-s', '-i', file],
+      etcOverlay({ 'network/ifupdown2/ifupdown2.conf': conf(true) }),
+    );
     expect(noPolicy.code).not.toBe(0);
     expect(noPolicy.stderr).toMatch(/mgmt: vrf table id 10 out of reserved range \[1001,5000\]/);
     // A route without its table parses fine, and the comparison catches it.
     const mainRoute = broken((s) => s.replace('via 10.10.0.254 dev eth1 table 10', 'via 10.10.0.254 dev eth1'));
     const q = tool().run('ifquery', ['-a', '-o', 'json', '-i', mainRoute.path], mainRoute.etc);
     expect(q.code).toBe(0);
-    expect(ifquery2Facts(q.stdout)).toContain('route on eth1 table INVALID(main) ipv4 unicast 0.0.0.0/0 via 10.10.0.254 dev eth1');
+    expect(ifquery2Facts(q.stdout)).toContain(
+      'route on eth1 table INVALID(main) ipv4 unicast 0.0.0.0/0 via 10.10.0.254 dev eth1',
+    );
   });
 });

@@ -15,7 +15,15 @@ import type { OutputFile } from '../../src/render/target.ts';
 import { networkdComplaints, networkdTree } from '../support/consumers.ts';
 import { describeWithFacility, goldenCases, modelOf, read, render, treeOf } from '../support/helpers.ts';
 import { networkdFacts } from '../support/network-facts.ts';
-import { examplesOnEveryPlatform, expectedTree, modelFor, netplanFor, netplans, probeNetplans, type Netplan } from '../support/tools.ts';
+import {
+  examplesOnEveryPlatform,
+  expectedTree,
+  modelFor,
+  netplanFor,
+  netplans,
+  probeNetplans,
+  type Netplan,
+} from '../support/tools.ts';
 
 const cases = goldenCases();
 const ETC_NETWORK = 'etc/systemd/network';
@@ -53,25 +61,37 @@ function generate(netplan: Netplan, root: string) {
   return { ...r, run, etc, facts: dirs.length ? networkdFacts(...dirs) : [] };
 }
 
-describeWithFacility('netplan generate turns every golden netplan tree into the networkd target’s state', probeNetplans, () => {
-  test('the tools at hand', () => {
-    expect(netplans().map((n) => n.version)).toEqual(expect.arrayContaining(['0.106', '1.1.2']));
-  });
+describeWithFacility(
+  'netplan generate turns every golden netplan tree into the networkd target’s state',
+  probeNetplans,
+  () => {
+    test('the tools at hand', () => {
+      expect(netplans().map((n) => n.version)).toEqual(expect.arrayContaining(['0.106', '1.1.2']));
+    });
 
-  test.each(cases)('$name', async ({ intent, expected }) => check(expected, (await modelOf(intent)).model!), 30_000);
+    test.each(cases)('$name', async ({ intent, expected }) => check(expected, (await modelOf(intent)).model!), 30_000);
 
-  test.each(examplesOnEveryPlatform())('example $name', async ({ intent, platform }) => {
-    const model = await modelFor(intent, platform);
-    await check(expectedTree(model, ['networkd', 'netplan']), model);
-  }, 30_000);
-});
+    test.each(examplesOnEveryPlatform())(
+      'example $name',
+      async ({ intent, platform }) => {
+        const model = await modelFor(intent, platform);
+        await check(expectedTree(model, ['networkd', 'netplan']), model);
+      },
+      30_000,
+    );
+  },
+);
 
 /** The oracle for one case: its platform's netplan, then facts, then networkd itself. */
 async function check(expected: string, model: Model) {
   const netplan = netplanFor(model.platform.netplan.version)!;
   const out = generate(netplan, netplanRoot(goldenFiles(expected), model));
   // Exit 0 and not a word: netplan's warnings (file permissions, say) go to stderr.
-  expect({ code: out.code, stdout: out.stdout, stderr: out.stderr }, `netplan ${netplan.version}`).toEqual({ code: 0, stdout: '', stderr: '' });
+  expect({ code: out.code, stdout: out.stdout, stderr: out.stderr }, `netplan ${netplan.version}`).toEqual({
+    code: 0,
+    stdout: '',
+    stderr: '',
+  });
   expect(out.facts).toEqual(networkdFacts(networkdTree(expected)));
   // And networkd reads netplan's files plus vrfgen's drop-ins without a complaint.
   mkdirSync(out.etc, { recursive: true });
@@ -88,7 +108,8 @@ function renderFor(text: string, platform: 'debian-12' | 'debian-13'): { files: 
  * Debian 13's YAML without what 0.106 would refuse outright as an unknown key (link-local under
  * vrfs:), so each test below shows the bug it names and not that refusal.
  */
-const withoutLinkLocal = (files: readonly OutputFile[]) => files.map((f) => ({ ...f, content: f.content.replace(/^ {6}link-local: \[\]\n/gm, '') }));
+const withoutLinkLocal = (files: readonly OutputFile[]) =>
+  files.map((f) => ({ ...f, content: f.content.replace(/^ {6}link-local: \[\]\n/gm, '') }));
 
 const ISOLATED = 'version: 1\nvrfs:\n  blue:\n    table: 100\n    interfaces: {eth1: {addresses: [10.1.0.1/24]}}\n';
 const WITH_RULE = `${ISOLATED}    rules: [{from: 10.1.0.0/24, priority: 100}]\n`;
@@ -117,7 +138,7 @@ describeWithFacility('netplan: the check fails on output that is wrong for the p
     expect(complaints.join('\n')).toMatch(/10-netplan-blue\.network:\d+: Could not parse route priority "-16769024"/);
   }, 30_000);
 
-  test('netplan 1.1.2 waits online for a VRF\'s carrier, not for the link-local address a VRF never gets (LP #2060311)', () => {
+  test("netplan 1.1.2 waits online for a VRF's carrier, not for the link-local address a VRF never gets (LP #2060311)", () => {
     const waitOnline = (files: readonly OutputFile[], model: Model) => {
       const root = netplanRoot(files, model);
       expect(generate(netplanFor('1.1.2')!, root).code).toBe(0);
@@ -125,7 +146,9 @@ describeWithFacility('netplan: the check fails on output that is wrong for the p
     };
     const { files, model } = renderFor(ISOLATED, 'debian-13');
     expect(model.platform.netplan.vrfLinkLocalOff).toBe(true);
-    expect(waitOnline(files, model)).toMatch(/^ExecStart=\/lib\/systemd\/systemd-networkd-wait-online .*-i blue:carrier\b/m);
+    expect(waitOnline(files, model)).toMatch(
+      /^ExecStart=\/lib\/systemd\/systemd-networkd-wait-online .*-i blue:carrier\b/m,
+    );
     // Without link-local: [] (as on a Debian 13 boot before the fix): blue:degraded, a 120 s wait.
     const without = withoutLinkLocal(files);
     expect(without).not.toEqual(files);
@@ -137,8 +160,15 @@ describeWithFacility('netplan: the check fails on output that is wrong for the p
   test('a member route without its table lands in main and the comparison shows it', async () => {
     const c = cases.find((x) => x.name === 'mgmt-and-production')!;
     const { model } = await modelOf(c.intent);
-    const files = goldenFiles(c.expected).map((f) => ({ ...f, content: f.content.replace(/(via: 10\.10\.0\.254\n)\s+table: 10\n/, '$1') }));
-    expect(files.map((f) => f.content).join('')).not.toEqual(goldenFiles(c.expected).map((f) => f.content).join(''));
+    const files = goldenFiles(c.expected).map((f) => ({
+      ...f,
+      content: f.content.replace(/(via: 10\.10\.0\.254\n)\s+table: 10\n/, '$1'),
+    }));
+    expect(files.map((f) => f.content).join('')).not.toEqual(
+      goldenFiles(c.expected)
+        .map((f) => f.content)
+        .join(''),
+    );
     const out = generate(netplanFor('0.106')!, netplanRoot(files, model!));
     expect(out.code).toBe(0);
     const want = networkdFacts(networkdTree(c.expected));
@@ -153,6 +183,10 @@ describeWithFacility('netplan: the check fails on output that is wrong for the p
     const dropIn = join(out.etc, '10-netplan-mgmt.network.d/10-vrfgen-routes.conf');
     writeFileSync(dropIn, `${read(dropIn)}VrfgenCanary=yes\n`);
     const complaints = await networkdComplaints(out.etc, out.run);
-    expect(complaints).toEqual([expect.stringMatching(/^\/etc\/systemd\/network\/10-netplan-mgmt\.network\.d\/10-vrfgen-routes\.conf:\d+: Unknown key 'VrfgenCanary' in section \[Route\], ignoring\.$/)]);
+    expect(complaints).toEqual([
+      expect.stringMatching(
+        /^\/etc\/systemd\/network\/10-netplan-mgmt\.network\.d\/10-vrfgen-routes\.conf:\d+: Unknown key 'VrfgenCanary' in section \[Route\], ignoring\.$/,
+      ),
+    ]);
   }, 30_000);
 });

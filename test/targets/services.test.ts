@@ -17,7 +17,11 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'vrfgen-services-'));
 describe.each(cases)('%s', (c) => {
   test('generate --dry-run prints exactly the expected diagnostics', () => {
     const root = readdirSync(join(DIR, c)).includes('root') ? 'root' : tmp();
-    const r = run(process.execPath, [CLI, 'generate', 'intent.yaml', '--root', root, '--target', 'services', '--dry-run'], { cwd: join(DIR, c) });
+    const r = run(
+      process.execPath,
+      [CLI, 'generate', 'intent.yaml', '--root', root, '--target', 'services', '--dry-run'],
+      { cwd: join(DIR, c) },
+    );
     const want = read(join(DIR, c, 'diagnostics.txt'));
     expect(r.stderr).toBe(want);
     expect(r.code).toBe(/^\S+: error /m.test(want) ? 1 : 0);
@@ -32,17 +36,44 @@ describe('the units stage reads unit files the way systemd finds them', () => {
     const u = (await readUnits(join(UNITS, 'search-path'), ['a-b.service'])).get('a-b.service')!;
     expect(u.fragment).toBe('/lib/systemd/system/a-b.service');
     // vrfgen's own drop-in is never read back: a second run must wrap the unit's command, not its own.
-    expect(u.dropIns).toEqual(['/usr/lib/systemd/system/a-.service.d/10-prefix.conf', '/etc/systemd/system/a-b.service.d/20-etc.conf', '/run/systemd/system/service.d/30-all.conf']);
-    expect(u.settings.map((s) => `${s.key}=${s.value}`)).toEqual(['ExecStart=/usr/bin/lower-priority', 'User=prefix', 'User=etc', 'Nice=5']);
+    expect(u.dropIns).toEqual([
+      '/usr/lib/systemd/system/a-.service.d/10-prefix.conf',
+      '/etc/systemd/system/a-b.service.d/20-etc.conf',
+      '/run/systemd/system/service.d/30-all.conf',
+    ]);
+    expect(u.settings.map((s) => `${s.key}=${s.value}`)).toEqual([
+      'ExecStart=/usr/bin/lower-priority',
+      'User=prefix',
+      'User=etc',
+      'Nice=5',
+    ]);
   });
 
   test('aliases resolve inside the root, masks are seen, templates serve their instances', async () => {
-    const units = await readUnits(join(UNITS, 'aliases'), ['sshd.service', 'gone.service', 'probe@eth1.service', 'ssh.socket', 'nothing.service']);
+    const units = await readUnits(join(UNITS, 'aliases'), [
+      'sshd.service',
+      'gone.service',
+      'probe@eth1.service',
+      'ssh.socket',
+      'nothing.service',
+    ]);
     // sshd.service links to the absolute /usr/lib/…: the booted system's path, not the build machine's.
-    expect(units.get('sshd.service')).toMatchObject({ id: 'ssh.service', fragment: '/etc/systemd/system/sshd.service', masked: false });
-    expect(units.get('sshd.service')!.settings[0]).toMatchObject({ value: '/usr/sbin/sshd -D', file: '/etc/systemd/system/sshd.service', line: 2 });
+    expect(units.get('sshd.service')).toMatchObject({
+      id: 'ssh.service',
+      fragment: '/etc/systemd/system/sshd.service',
+      masked: false,
+    });
+    expect(units.get('sshd.service')!.settings[0]).toMatchObject({
+      value: '/usr/sbin/sshd -D',
+      file: '/etc/systemd/system/sshd.service',
+      line: 2,
+    });
     expect(units.get('gone.service')).toMatchObject({ masked: true, settings: [] });
-    expect(units.get('probe@eth1.service')).toMatchObject({ id: 'probe@eth1.service', fragment: '/usr/lib/systemd/system/probe@.service', dropIns: ['/etc/systemd/system/probe@.service.d/x.conf'] });
+    expect(units.get('probe@eth1.service')).toMatchObject({
+      id: 'probe@eth1.service',
+      fragment: '/usr/lib/systemd/system/probe@.service',
+      dropIns: ['/etc/systemd/system/probe@.service.d/x.conf'],
+    });
     expect(units.get('ssh.socket')!.enabled).toBe(true);
     expect(units.get('sshd.service')!.enabled).toBe(false);
     expect(units.has('nothing.service')).toBe(false);
@@ -50,7 +81,9 @@ describe('the units stage reads unit files the way systemd finds them', () => {
 
   test('absolute links in folders are followed inside the root, never into the machine running vrfgen', async () => {
     // /lib -> /usr/lib: the build machine has its own systemd-networkd.service there.
-    const u = (await readUnits(join(UNITS, 'absolute-links'), ['systemd-networkd.service'])).get('systemd-networkd.service')!;
+    const u = (await readUnits(join(UNITS, 'absolute-links'), ['systemd-networkd.service'])).get(
+      'systemd-networkd.service',
+    )!;
     expect(u.fragment).toBe('/lib/systemd/system/systemd-networkd.service');
     expect(u.settings.map((x) => x.value)).toEqual(['/from/the/root']);
     expect(u.enabled).toBe(true);
@@ -61,7 +94,10 @@ describe('generate --target services end to end', () => {
   test('a second run reads its own drop-in back as nothing and changes nothing', () => {
     const root = tmp();
     mkdirSync(join(root, 'usr/lib/systemd/system'), { recursive: true });
-    writeFileSync(join(root, 'usr/lib/systemd/system/ssh.service'), '[Service]\nExecStart=/usr/sbin/sshd -D $SSHD_OPTS\nType=notify\n');
+    writeFileSync(
+      join(root, 'usr/lib/systemd/system/ssh.service'),
+      '[Service]\nExecStart=/usr/sbin/sshd -D $SSHD_OPTS\nType=notify\n',
+    );
     const example = join(ROOT, 'examples/mgmt-and-production.yaml');
     expect(vrfgen('generate', example, '--root', root, '--target', 'services').code).toBe(0);
     const dropIn = join(root, 'etc/systemd/system/ssh.service.d/vrfgen-vrf.conf');

@@ -24,7 +24,15 @@ export const MAX_MTIME = 0o77777777777;
 /** A ustar numeric field: zero-padded octal and a NUL, `width` bytes in all. */
 const octal = (n: number, width: number) => `${n.toString(8).padStart(width - 1, '0')}\0`;
 
-function header(name: string, prefix: string, mode: number, size: number, mtime: number, type: '0' | 'x', owner: { user: string; group: string } = OWNER): Uint8Array {
+function header(
+  name: string,
+  prefix: string,
+  mode: number,
+  size: number,
+  mtime: number,
+  type: '0' | 'x',
+  owner: { user: string; group: string } = OWNER,
+): Uint8Array {
   const h = new Uint8Array(BLOCK);
   const put = (offset: number, text: string) => h.set(encoder.encode(text), offset);
   put(0, name);
@@ -56,7 +64,9 @@ function split(path: string): { name: string; prefix: string } | undefined {
   const cut = path.lastIndexOf('/', 155);
   if (cut <= 0) return undefined;
   const name = path.slice(cut + 1);
-  return encoder.encode(name).length <= 100 && encoder.encode(path.slice(0, cut)).length <= 155 ? { name, prefix: path.slice(0, cut) } : undefined;
+  return encoder.encode(name).length <= 100 && encoder.encode(path.slice(0, cut)).length <= 155
+    ? { name, prefix: path.slice(0, cut) }
+    : undefined;
 }
 
 /** A pax record, `LEN key=value\n`, whose decimal LEN counts its own digits too. */
@@ -76,7 +86,8 @@ const padded = (data: Uint8Array) => {
 export default {
   name: 'tar',
   render({ files, mtime }) {
-    if (!Number.isInteger(mtime) || mtime < 0 || mtime > MAX_MTIME) throw new RangeError(`vrfgen: tar mtime ${mtime} is not a whole number of seconds in 0–${MAX_MTIME}`);
+    if (!Number.isInteger(mtime) || mtime < 0 || mtime > MAX_MTIME)
+      throw new RangeError(`vrfgen: tar mtime ${mtime} is not a whole number of seconds in 0–${MAX_MTIME}`);
     const parts: Uint8Array[] = [];
     for (const f of files) {
       const path = f.path.replace(/^\/+/, '');

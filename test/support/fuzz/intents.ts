@@ -11,22 +11,90 @@ import { platformNames } from '../../../src/platforms/platforms.ts';
 /** Strings that have broken a config file somewhere: line, section and key syntax, quoting,
  *  expansions, escapes, lookalikes, invisible characters, length, path syntax. */
 export const HOSTILE = [
-  '\n', '\r', '\u0000', '[', ']', '=', '#', ';', '"', "'", '$', '%', '\\', '\t', ' ',
-  'a\n[Route]\nGateway=1.2.3.4', 'x\rX=1', 'e;reboot', '$(reboot)', '${HOME}', '%i', '%%', '%Z', 'a\\', '\\x2d', '\\;',
-  'еth0', 'ｅｔｈ０', 'eth\u200b0', 'eth\u202e0', 'eth\u00a00', 'eth\u2028x', '..', '../../etc/passwd', '/', 'a/b', '.hidden',
-  'e'.repeat(16), 'x'.repeat(300), '', '-', '@', '*', 'lo', 'all', 'default',
-  '10.0.0.1/24\n[Route]', '10.0.0.1/24 ', '10.9.0.1/16', '１0.0.0.1/24', '10.0.0.1/024', '2001:db8::1%eth0/64', 'ssh.service\nExecStart=/bin/sh',
+  '\n',
+  '\r',
+  '\u0000',
+  '[',
+  ']',
+  '=',
+  '#',
+  ';',
+  '"',
+  "'",
+  '$',
+  '%',
+  '\\',
+  '\t',
+  ' ',
+  'a\n[Route]\nGateway=1.2.3.4',
+  'x\rX=1',
+  'e;reboot',
+  '$(reboot)',
+  '${HOME}',
+  '%i',
+  '%%',
+  '%Z',
+  'a\\',
+  '\\x2d',
+  '\\;',
+  'еth0',
+  'ｅｔｈ０',
+  'eth\u200b0',
+  'eth\u202e0',
+  'eth\u00a00',
+  'eth\u2028x',
+  '..',
+  '../../etc/passwd',
+  '/',
+  'a/b',
+  '.hidden',
+  'e'.repeat(16),
+  'x'.repeat(300),
+  '',
+  '-',
+  '@',
+  '*',
+  'lo',
+  'all',
+  'default',
+  '10.0.0.1/24\n[Route]',
+  '10.0.0.1/24 ',
+  '10.9.0.1/16',
+  '１0.0.0.1/24',
+  '10.0.0.1/024',
+  '2001:db8::1%eth0/64',
+  'ssh.service\nExecStart=/bin/sh',
 ];
 
 /** A hostile string: one of the list, or random characters drawn mostly from the dangerous ones. */
 const hostileString = fc.oneof(
   fc.constantFrom(...HOSTILE),
-  fc.string({ unit: fc.constantFrom(...'ab09._-:@/\\;#=[]"\'$%{} \n\r\t\u0000еｅ\u200b\u202e'.split('')), maxLength: 24 }),
+  fc.string({
+    unit: fc.constantFrom(...'ab09._-:@/\\;#=[]"\'$%{} \n\r\t\u0000еｅ\u200b\u202e'.split('')),
+    maxLength: 24,
+  }),
 );
 
 /** Numbers past what a field holds, and things that are not numbers. */
 const hostileNumber = fc.oneof(
-  fc.constantFrom(0, -1, 253, 254, 255, 4094, 4095, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53 + 2, 1e20, 1.5, -0.5, Infinity, NaN),
+  fc.constantFrom(
+    0,
+    -1,
+    253,
+    254,
+    255,
+    4094,
+    4095,
+    2 ** 31,
+    2 ** 32 - 1,
+    2 ** 32,
+    2 ** 53 + 2,
+    1e20,
+    1.5,
+    -0.5,
+    Infinity,
+    NaN,
+  ),
   fc.constantFrom<unknown>('10', true, null, [], {}),
 );
 
@@ -34,10 +102,33 @@ const hostileNumber = fc.oneof(
 const or = <T>(rate: number, valid: fc.Arbitrary<T>, hostile: fc.Arbitrary<unknown>): fc.Arbitrary<T | unknown> =>
   rate === 0 ? valid : fc.oneof({ weight: 100 - rate, arbitrary: valid }, { weight: rate, arbitrary: hostile });
 
-const NAMES = ['eth0', 'eth1', 'eth2', 'bond0', 'mgmt', 'blue', 'red', 'a', 'a.b', 'x-y', 'e_1', '0', 'v10.20', 'eth0.7', 'oob-mgmt', 'abcdefghijklmno'];
-const ifname = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...NAMES) }, { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/) });
+const NAMES = [
+  'eth0',
+  'eth1',
+  'eth2',
+  'bond0',
+  'mgmt',
+  'blue',
+  'red',
+  'a',
+  'a.b',
+  'x-y',
+  'e_1',
+  '0',
+  'v10.20',
+  'eth0.7',
+  'oob-mgmt',
+  'abcdefghijklmno',
+];
+const ifname = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...NAMES) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/) },
+);
 
-const PREFIXES = { 4: ['0.0.0.0/0', '192.168.0.0/16', '198.51.100.0/24', '203.0.113.7/32', '10.9.0.0/16'], 6: ['::/0', '2001:db8:ffff::/48', '2001:db8::/32', '2001:db8:1::1/128'] };
+const PREFIXES = {
+  4: ['0.0.0.0/0', '192.168.0.0/16', '198.51.100.0/24', '203.0.113.7/32', '10.9.0.0/16'],
+  6: ['::/0', '2001:db8:ffff::/48', '2001:db8::/32', '2001:db8:1::1/128'],
+};
 
 /** Command lines with every character unit-file syntax gives meaning to. */
 const execLine = fc
@@ -46,9 +137,37 @@ const execLine = fc
     fc.constantFrom('/usr/bin/agent', '/usr/sbin/daemon', 'agent', '/sbin/ip vrf exec x /bin/a'),
     fc.array(
       fc.oneof(
-        { weight: 8, arbitrary: fc.constantFrom('--flag', '-x', '"a b"', "'c d'", '$VAR', '${VAR}', '%i', '%%', '%n', '\\;', 'a;b', '";"', '#x', 'k=v', '[y]', '\\"', '&&', '|', '>', '*', 'a\\b') },
-        { weight: 1, arbitrary: fc.constantFrom(';', 'it\'s', '"', '%Z', 'x\\') },
-        { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...'abc/-=;#$%"\'\\ []{}'.split('')), maxLength: 8 }) },
+        {
+          weight: 8,
+          arbitrary: fc.constantFrom(
+            '--flag',
+            '-x',
+            '"a b"',
+            "'c d'",
+            '$VAR',
+            '${VAR}',
+            '%i',
+            '%%',
+            '%n',
+            '\\;',
+            'a;b',
+            '";"',
+            '#x',
+            'k=v',
+            '[y]',
+            '\\"',
+            '&&',
+            '|',
+            '>',
+            '*',
+            'a\\b',
+          ),
+        },
+        { weight: 1, arbitrary: fc.constantFrom(';', "it's", '"', '%Z', 'x\\') },
+        {
+          weight: 1,
+          arbitrary: fc.string({ unit: fc.constantFrom(...'abc/-=;#$%"\'\\ []{}'.split('')), maxLength: 8 }),
+        },
       ),
       { maxLength: 5 },
     ),
@@ -57,15 +176,39 @@ const execLine = fc
 
 const service = (rate: number, n: number) =>
   fc.oneof(
-    or(rate, fc.constantFrom('ssh', 'ssh.service', 'sshd', 'snmpd', 'chrony', 'chronyd', 'ssh.socket', 'ssh@x.service', 'sshd@x.service', 'unknown.service'), hostileString),
-    fc.record({ unit: or(rate, fc.constant(`svc${n}.service`), hostileString), 'exec-start': fc.array(or(rate, execLine, hostileString), { minLength: 1, maxLength: 3 }) }),
+    or(
+      rate,
+      fc.constantFrom(
+        'ssh',
+        'ssh.service',
+        'sshd',
+        'snmpd',
+        'chrony',
+        'chronyd',
+        'ssh.socket',
+        'ssh@x.service',
+        'sshd@x.service',
+        'unknown.service',
+      ),
+      hostileString,
+    ),
+    fc.record({
+      unit: or(rate, fc.constant(`svc${n}.service`), hostileString),
+      'exec-start': fc.array(or(rate, execLine, hostileString), { minLength: 1, maxLength: 3 }),
+    }),
   );
 
 /** One VRF, the i-th: members with addresses in 10.i.j.0/24 (and 2001:db8:i:j::/64), gateways there. */
 function vrf(rate: number, i: number) {
   const nums = (valid: fc.Arbitrary<number>) => or(rate, valid, hostileNumber);
   return fc.integer({ min: 0, max: 3 }).chain((k) => {
-    const member = k === 0 ? ifname : fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: k - 1 }).map((j) => `m${i}x${j}`) }, { weight: 1, arbitrary: ifname });
+    const member =
+      k === 0
+        ? ifname
+        : fc.oneof(
+            { weight: 4, arbitrary: fc.integer({ min: 0, max: k - 1 }).map((j) => `m${i}x${j}`) },
+            { weight: 1, arbitrary: ifname },
+          );
     // A route through member j's subnet (IPv4 or IPv6), or an off-subnet gateway with onlink and dev.
     const gatewayRoute = fc
       .tuple(fc.integer({ min: 0, max: Math.max(k - 1, 0) }), fc.constantFrom<4 | 6>(4, 6), fc.boolean(), fc.boolean())
@@ -73,12 +216,33 @@ function vrf(rate: number, i: number) {
         fc.record(
           {
             to: or(rate, fc.constantFrom(...PREFIXES[f], 'default'), hostileString),
-            via: or(rate, fc.constant(onlink ? (f === 4 ? '192.0.2.1' : 'fe80::1') : f === 4 ? `10.${i}.${j}.254` : `2001:db8:${i}:${j}::fe`), hostileString),
-            ...(withDev || onlink ? { dev: or(rate, fc.oneof({ weight: 10, arbitrary: fc.constant(`m${i}x${j}`) }, { weight: 1, arbitrary: ifname }), hostileString) } : {}),
+            via: or(
+              rate,
+              fc.constant(
+                onlink ? (f === 4 ? '192.0.2.1' : 'fe80::1') : f === 4 ? `10.${i}.${j}.254` : `2001:db8:${i}:${j}::fe`,
+              ),
+              hostileString,
+            ),
+            ...(withDev || onlink
+              ? {
+                  dev: or(
+                    rate,
+                    fc.oneof({ weight: 10, arbitrary: fc.constant(`m${i}x${j}`) }, { weight: 1, arbitrary: ifname }),
+                    hostileString,
+                  ),
+                }
+              : {}),
             ...(onlink ? { onlink: fc.constant(true) } : {}),
             metric: nums(fc.integer({ min: 0, max: 2 ** 32 - 1 })),
           },
-          { requiredKeys: ['to', 'via', ...(withDev || onlink ? ['dev' as const] : []), ...(onlink ? ['onlink' as const] : [])] },
+          {
+            requiredKeys: [
+              'to',
+              'via',
+              ...(withDev || onlink ? ['dev' as const] : []),
+              ...(onlink ? ['onlink' as const] : []),
+            ],
+          },
         ),
       );
     const typedRoute = fc.record(
@@ -92,9 +256,15 @@ function vrf(rate: number, i: number) {
     const memberOf = (j: number) =>
       fc.record(
         {
-          vlan: fc.record({ parent: or(rate, fc.constantFrom('eth0', 'eth0', 'bond0', 'eth9', `m${i}x${j + 1}`), hostileString), id: nums(fc.integer({ min: 1, max: 4094 })) }),
+          vlan: fc.record({
+            parent: or(rate, fc.constantFrom('eth0', 'eth0', 'bond0', 'eth9', `m${i}x${j + 1}`), hostileString),
+            id: nums(fc.integer({ min: 1, max: 4094 })),
+          }),
           addresses: fc
-            .tuple(or(rate, fc.constant(`10.${i}.${j}.1/24`), hostileString), or(rate, fc.constant(`2001:db8:${i}:${j}::1/64`), hostileString))
+            .tuple(
+              or(rate, fc.constant(`10.${i}.${j}.1/24`), hostileString),
+              or(rate, fc.constant(`2001:db8:${i}:${j}::1/64`), hostileString),
+            )
             .chain(([v4, v6]) => fc.constantFrom([v4, v6], [v4, v6], [v4, v6], [v4], [v6], [])),
         },
         { requiredKeys: [] },
@@ -104,7 +274,18 @@ function vrf(rate: number, i: number) {
         table: nums(fc.oneof(fc.constant(1000 + i), fc.integer({ min: 1, max: 2 ** 32 - 1 }))),
         isolate: fc.boolean(),
         interfaces: fc
-          .tuple(...Array.from({ length: k }, (_, j) => fc.tuple(or(rate, fc.oneof({ weight: 5, arbitrary: fc.constant(`m${i}x${j}`) }, { weight: 1, arbitrary: ifname }), hostileString), fc.option(memberOf(j), { freq: 4 }))))
+          .tuple(
+            ...Array.from({ length: k }, (_, j) =>
+              fc.tuple(
+                or(
+                  rate,
+                  fc.oneof({ weight: 5, arbitrary: fc.constant(`m${i}x${j}`) }, { weight: 1, arbitrary: ifname }),
+                  hostileString,
+                ),
+                fc.option(memberOf(j), { freq: 4 }),
+              ),
+            ),
+          )
           .map((ms) => Object.fromEntries(ms)),
         routes: fc.array(k > 0 ? fc.oneof(gatewayRoute, typedRoute) : typedRoute, { maxLength: 3 }),
         rules: fc.array(
@@ -127,15 +308,28 @@ function vrf(rate: number, i: number) {
           fc.constantFrom<4 | 6>(4, 6).chain((f) =>
             fc.record(
               {
-                network: or(rate, fc.oneof({ weight: 8, arbitrary: fc.constant(`net${i}`) }, { weight: 1, arbitrary: fc.constantFrom(`n${i}.x_y-z`, 'net0', 'podman', 'abcdefghijklmn') }), hostileString),
+                network: or(
+                  rate,
+                  fc.oneof(
+                    { weight: 8, arbitrary: fc.constant(`net${i}`) },
+                    { weight: 1, arbitrary: fc.constantFrom(`n${i}.x_y-z`, 'net0', 'podman', 'abcdefghijklmn') },
+                  ),
+                  hostileString,
+                ),
                 subnet: or(
                   rate,
-                  fc.oneof({ weight: 8, arbitrary: fc.constant(f === 4 ? `10.${100 + i}.0.0/24` : `fd00:${i}::/64`) }, { weight: 1, arbitrary: fc.constantFrom(`10.${i}.0.0/24`, '10.200.0.0/16', '10.201.0.0/31') }),
+                  fc.oneof(
+                    { weight: 8, arbitrary: fc.constant(f === 4 ? `10.${100 + i}.0.0/24` : `fd00:${i}::/64`) },
+                    { weight: 1, arbitrary: fc.constantFrom(`10.${i}.0.0/24`, '10.200.0.0/16', '10.201.0.0/31') },
+                  ),
                   hostileString,
                 ),
                 gateway: or(
                   rate,
-                  fc.oneof({ weight: 6, arbitrary: fc.constant(f === 4 ? `10.${100 + i}.0.254` : `fd00:${i}::fe`) }, { weight: 1, arbitrary: fc.constantFrom('10.200.0.0', `10.${100 + i}.0.255`) }),
+                  fc.oneof(
+                    { weight: 6, arbitrary: fc.constant(f === 4 ? `10.${100 + i}.0.254` : `fd00:${i}::fe`) },
+                    { weight: 1, arbitrary: fc.constantFrom('10.200.0.0', `10.${100 + i}.0.255`) },
+                  ),
                   hostileString,
                 ),
                 bridge: or(rate, fc.oneof(fc.constant(`b${i}`), ifname), hostileString),
@@ -148,45 +342,73 @@ function vrf(rate: number, i: number) {
         // Peers in member 0's or 1's subnet (or off them); inline keys, since a password-file would
         // have to exist beside the generated intent.
         // Rarely (undefined is left out by stringify): every bgp error drops the whole intent's model.
-        bgp: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.record(
+        bgp: fc.oneof(
+          { weight: 2, arbitrary: fc.constant(undefined) },
           {
-            asn: nums(fc.constantFrom(65000, 65000, 64512, 4200000000)),
-            'router-id': or(rate, fc.constantFrom(`10.${i}.0.1`, '192.0.2.1'), hostileString),
-            neighbors: fc.array(
-              fc.record(
-                {
-                  address: or(rate, fc.constantFrom(`10.${i}.0.2`, `10.${i}.1.2`), hostileString),
-                  'remote-as': or(rate, fc.constantFrom<unknown>('internal', 'external', 65001, 65000), hostileString),
-                  password: or(rate, fc.constantFrom('s3cret', 'k#!ey$', '%i;x'), hostileString),
-                },
-                { requiredKeys: ['address', 'remote-as'] },
-              ),
-              { maxLength: 1 },
+            weight: 1,
+            arbitrary: fc.record(
+              {
+                asn: nums(fc.constantFrom(65000, 65000, 64512, 4200000000)),
+                'router-id': or(rate, fc.constantFrom(`10.${i}.0.1`, '192.0.2.1'), hostileString),
+                neighbors: fc.array(
+                  fc.record(
+                    {
+                      address: or(rate, fc.constantFrom(`10.${i}.0.2`, `10.${i}.1.2`), hostileString),
+                      'remote-as': or(
+                        rate,
+                        fc.constantFrom<unknown>('internal', 'external', 65001, 65000),
+                        hostileString,
+                      ),
+                      password: or(rate, fc.constantFrom('s3cret', 'k#!ey$', '%i;x'), hostileString),
+                    },
+                    { requiredKeys: ['address', 'remote-as'] },
+                  ),
+                  { maxLength: 1 },
+                ),
+                listen: fc.array(
+                  fc.record(
+                    {
+                      range: or(
+                        rate,
+                        fc.constantFrom(`10.${i}.0.0/25`, `10.${i}.0.128/25`, `10.${i}.1.0/24`),
+                        hostileString,
+                      ),
+                      'remote-as': or(rate, fc.constantFrom<unknown>('internal', 'external', 65002), hostileString),
+                      password: or(rate, fc.constantFrom('s3cret', 'k#!ey$'), hostileString),
+                      accept: fc
+                        .tuple(
+                          fc.constantFrom('10.200.0.0/16', '192.0.2.0/24', '0.0.0.0/0'),
+                          fc.constantFrom([29, 32], [24, 24], [16, 32], [30, 29]),
+                        )
+                        .chain(([prefix, [min, max]]) =>
+                          fc.record({
+                            prefix: or(rate, fc.constant(prefix), hostileString),
+                            'min-length': nums(fc.constant(min!)),
+                            'max-length': nums(fc.constant(max!)),
+                          }),
+                        ),
+                      limit: nums(fc.integer({ min: 1, max: 65535 })),
+                    },
+                    { requiredKeys: ['range', 'remote-as'] },
+                  ),
+                  { maxLength: 2 },
+                ),
+                redistribute: fc.subarray(['connected', 'static']),
+                'import-vrfs': fc.oneof(
+                  { weight: 3, arbitrary: fc.constant([]) },
+                  { weight: 1, arbitrary: fc.subarray(['vrf0', 'vrf1', 'vrf2']) },
+                ),
+              },
+              { requiredKeys: ['asn', 'router-id'] },
             ),
-            listen: fc.array(
-              fc.record(
-                {
-                  range: or(rate, fc.constantFrom(`10.${i}.0.0/25`, `10.${i}.0.128/25`, `10.${i}.1.0/24`), hostileString),
-                  'remote-as': or(rate, fc.constantFrom<unknown>('internal', 'external', 65002), hostileString),
-                  password: or(rate, fc.constantFrom('s3cret', 'k#!ey$'), hostileString),
-                  accept: fc
-                    .tuple(fc.constantFrom('10.200.0.0/16', '192.0.2.0/24', '0.0.0.0/0'), fc.constantFrom([29, 32], [24, 24], [16, 32], [30, 29]))
-                    .chain(([prefix, [min, max]]) =>
-                      fc.record({ prefix: or(rate, fc.constant(prefix), hostileString), 'min-length': nums(fc.constant(min!)), 'max-length': nums(fc.constant(max!)) }),
-                    ),
-                  limit: nums(fc.integer({ min: 1, max: 65535 })),
-                },
-                { requiredKeys: ['range', 'remote-as'] },
-              ),
-              { maxLength: 2 },
-            ),
-            redistribute: fc.subarray(['connected', 'static']),
-            'import-vrfs': fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray(['vrf0', 'vrf1', 'vrf2']) }),
           },
-          { requiredKeys: ['asn', 'router-id'] },
-        ) }),
+        ),
         // Distinct entries mostly (the same unit twice is one error, tested once is enough).
-        services: fc.uniqueArray(service(rate, i), { maxLength: 2, selector: (x) => String(typeof x === 'object' && x !== null ? (x as { unit: unknown }).unit : x).replace(/\.service$/, '') }),
+        services: fc.uniqueArray(service(rate, i), {
+          maxLength: 2,
+          selector: (x) =>
+            String(typeof x === 'object' && x !== null ? (x as { unit: unknown }).unit : x).replace(/\.service$/, ''),
+        }),
       },
       { requiredKeys: ['table'] },
     );
@@ -195,16 +417,35 @@ function vrf(rate: number, i: number) {
 
 /** VLAN parents the VRFs use that are not members themselves: the ones vlan-parents may name. */
 function parentsOf(vrfs: Record<string, unknown>): string[] {
-  const all = Object.values(vrfs).flatMap((v) => Object.entries(((v as { interfaces?: Record<string, unknown> }).interfaces ?? {}) as Record<string, { vlan?: { parent?: unknown } } | null>));
+  const all = Object.values(vrfs).flatMap((v) =>
+    Object.entries(
+      ((v as { interfaces?: Record<string, unknown> }).interfaces ?? {}) as Record<
+        string,
+        { vlan?: { parent?: unknown } } | null
+      >,
+    ),
+  );
   const members = new Set(all.map(([m]) => m));
-  return [...new Set(all.flatMap(([, c]) => (typeof c?.vlan?.parent === 'string' && !members.has(c.vlan.parent) ? [c.vlan.parent] : [])))];
+  return [
+    ...new Set(
+      all.flatMap(([, c]) =>
+        typeof c?.vlan?.parent === 'string' && !members.has(c.vlan.parent) ? [c.vlan.parent] : [],
+      ),
+    ),
+  ];
 }
 
 /** The intent as data. */
 export const intentData = fc.constantFrom(0, 0, 0, 1, 3, 10, 40).chain((rate) =>
   fc
     .integer({ min: 0, max: 4 })
-    .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => fc.tuple(or(rate, fc.oneof(fc.constant(`vrf${i}`), ifname), hostileString), vrf(rate, i)))))
+    .chain((n) =>
+      fc.tuple(
+        ...Array.from({ length: n }, (_, i) =>
+          fc.tuple(or(rate, fc.oneof(fc.constant(`vrf${i}`), ifname), hostileString), vrf(rate, i)),
+        ),
+      ),
+    )
     .map((vs) => Object.fromEntries(vs) as Record<string, unknown>)
     .chain((vrfs) =>
       fc.record(
@@ -212,11 +453,23 @@ export const intentData = fc.constantFrom(0, 0, 0, 1, 3, 10, 40).chain((rate) =>
           version: or(rate, fc.constant(1), hostileNumber),
           platform: or(rate, fc.constantFrom(...platformNames), hostileString),
           vrfs: fc.constant(vrfs),
-          sysctl: fc.record({ tcp_l3mdev_accept: fc.boolean(), udp_l3mdev_accept: fc.boolean(), raw_l3mdev_accept: fc.boolean() }, { requiredKeys: [] }),
+          sysctl: fc.record(
+            { tcp_l3mdev_accept: fc.boolean(), udp_l3mdev_accept: fc.boolean(), raw_l3mdev_accept: fc.boolean() },
+            { requiredKeys: [] },
+          ),
           'vlan-parents': fc
             .subarray([...parentsOf(vrfs), ...(rate >= 10 ? ['eth5'] : [])])
             .chain((ps) =>
-              fc.tuple(...ps.map((p) => fc.tuple(or(rate, fc.constant(p), hostileString), fc.record({ 'networkd-file': or(rate, fc.constantFrom(`30-${p}.network`, 'a@b.network'), hostileString) })))),
+              fc.tuple(
+                ...ps.map((p) =>
+                  fc.tuple(
+                    or(rate, fc.constant(p), hostileString),
+                    fc.record({
+                      'networkd-file': or(rate, fc.constantFrom(`30-${p}.network`, 'a@b.network'), hostileString),
+                    }),
+                  ),
+                ),
+              ),
             )
             .map((e) => Object.fromEntries(e)),
         },
@@ -228,7 +481,10 @@ export const intentData = fc.constantFrom(0, 0, 0, 1, 3, 10, 40).chain((rate) =>
 /** Damage to the text: a hostile string inserted, a character dropped, a line doubled, an alias or anchor thrown in. */
 const edit = fc.tuple(
   fc.nat(),
-  fc.oneof(hostileString, fc.constantFrom('&a ', '*a', '<<: *a', '- ', ': ', '{', '}', '[', ']', '|', '>', '!!binary ', '---\n', '\t', '  ')),
+  fc.oneof(
+    hostileString,
+    fc.constantFrom('&a ', '*a', '<<: *a', '- ', ': ', '{', '}', '[', ']', '|', '>', '!!binary ', '---\n', '\t', '  '),
+  ),
   fc.constantFrom('insert', 'delete', 'double-line'),
 );
 
@@ -239,7 +495,14 @@ export interface GeneratedIntent {
 
 /** An intent file: its (sometimes hostile) name and its text, damaged in a fifth of the cases. */
 export const intentText: fc.Arbitrary<GeneratedIntent> = fc
-  .tuple(intentData, fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.array(edit, { minLength: 1, maxLength: 3 }) }), fc.constantFrom('intent.yaml', 'a\nb.yaml', 'x%i.yaml', 'é.yaml', 'x\\y.yaml', '[Match].yaml'))
+  .tuple(
+    intentData,
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.array(edit, { minLength: 1, maxLength: 3 }) },
+    ),
+    fc.constantFrom('intent.yaml', 'a\nb.yaml', 'x%i.yaml', 'é.yaml', 'x\\y.yaml', '[Match].yaml'),
+  )
   .map(([data, edits, file]) => {
     let text = stringify(data, { aliasDuplicateObjects: false, lineWidth: 0 });
     for (const [at, s, how] of edits ?? []) {

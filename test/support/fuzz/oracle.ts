@@ -53,9 +53,17 @@ const ruleOf = (on: string, r: Rule) =>
 export function modelFacts(model: Model): string[] {
   const out: string[] = [];
   for (const v of model.vrfs) {
-    out.push(`vrf ${v.name} table ${v.table}`, ...v.routes.map((r) => routeOf(v.name, r)), ...v.rules.flatMap((r) => ruleOf(v.name, r)));
+    out.push(
+      `vrf ${v.name} table ${v.table}`,
+      ...v.routes.map((r) => routeOf(v.name, r)),
+      ...v.rules.flatMap((r) => ruleOf(v.name, r)),
+    );
     for (const m of v.members) {
-      out.push(`member ${m.name} vrf ${v.name}`, ...m.addresses.map((a) => `address ${m.name} ${a}`), ...m.routes.map((r) => routeOf(m.name, r)));
+      out.push(
+        `member ${m.name} vrf ${v.name}`,
+        ...m.addresses.map((a) => `address ${m.name} ${a}`),
+        ...m.routes.map((r) => routeOf(m.name, r)),
+      );
       if (m.vlan) out.push(`vlan ${m.name} parent ${m.vlan.parent} id ${m.vlan.id}`);
     }
   }
@@ -68,10 +76,14 @@ export function fileProblems(model: Model, files: readonly OutputFile[], owns: r
   const ownRe = owns.map((g) => globRegExp(g));
   for (const f of files) {
     if (!ownRe.some((re) => re.test(f.path))) out.push(`${f.path}: not a path the target owns`);
-    if (f.path.split('/').some((seg) => seg === '..' || seg === '.') || /[\u0000-\u001f]/.test(f.path)) out.push(`${JSON.stringify(f.path)}: not a plain path`);
+    if (f.path.split('/').some((seg) => seg === '..' || seg === '.') || /[\u0000-\u001f]/.test(f.path))
+      out.push(`${JSON.stringify(f.path)}: not a plain path`);
     if (!f.content.endsWith('\n')) out.push(`${f.path}: no final newline`);
     if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(f.content)) out.push(`${f.path}: a control character`);
-    if (!f.content.startsWith(HEADER(model.source)) && !f.content.split('\n', 3).some((l) => l.includes(JSON.stringify(HEADER(model.source)).slice(0, -1)))) {
+    if (
+      !f.content.startsWith(HEADER(model.source)) &&
+      !f.content.split('\n', 3).some((l) => l.includes(JSON.stringify(HEADER(model.source)).slice(0, -1)))
+    ) {
       out.push(`${f.path}: no vrfgen header`);
     }
   }
@@ -92,7 +104,12 @@ const NETWORKD_KEYS: Record<string, readonly string[]> = {
 const REPEATED_KEYS = new Set(['Network.Address', 'Network.VLAN', 'Service.ExecStart']);
 const REPEATED_SECTIONS = new Set(['Route', 'RoutingPolicyRule']);
 
-function iniProblems(path: string, text: string, allowed: Record<string, readonly string[]>, only: readonly string[]): { sections: IniSection[]; problems: string[] } {
+function iniProblems(
+  path: string,
+  text: string,
+  allowed: Record<string, readonly string[]>,
+  only: readonly string[],
+): { sections: IniSection[]; problems: string[] } {
   const { sections, errors } = systemdIni(text);
   const problems = errors.map((e) => `${path}:${e}`);
   const seen = new Set<string>();
@@ -120,15 +137,26 @@ export function networkdProblems(model: Model, files: readonly OutputFile[]): st
       if (m.vlan) want.add(`${NET}/10-vrfgen-${m.name}.netdev`);
     }
   }
-  for (const p of model.vlanParents) want.add(p.networkdFile ? `${NET}/${p.networkdFile}.d/10-vrfgen-vlans.conf` : `${NET}/10-vrfgen-${p.name}.network`);
-  out.push(...same('networkd files', files.map((f) => f.path), want));
+  for (const p of model.vlanParents)
+    want.add(p.networkdFile ? `${NET}/${p.networkdFile}.d/10-vrfgen-vlans.conf` : `${NET}/10-vrfgen-${p.name}.network`);
+  out.push(
+    ...same(
+      'networkd files',
+      files.map((f) => f.path),
+      want,
+    ),
+  );
 
   const main = new Map<string, string>();
   const dropIns = new Map<string, string[]>();
   for (const f of files) {
     const name = f.path.slice(NET.length + 1);
     const dropIn = /^(.+\.network)\.d\/[^/]+\.conf$/.exec(name);
-    const kinds = dropIn ? ['Network'] : name.endsWith('.netdev') ? ['NetDev', 'VRF', 'VLAN'] : ['Match', 'Link', 'Network', 'Route', 'RoutingPolicyRule'];
+    const kinds = dropIn
+      ? ['Network']
+      : name.endsWith('.netdev')
+        ? ['NetDev', 'VRF', 'VLAN']
+        : ['Match', 'Link', 'Network', 'Route', 'RoutingPolicyRule'];
     const { sections, problems } = iniProblems(f.path, f.content, NETWORKD_KEYS, kinds);
     out.push(...problems);
     if (dropIn) {
@@ -139,7 +167,9 @@ export function networkdProblems(model: Model, files: readonly OutputFile[]): st
     } else {
       main.set(name, f.content);
       const own = /^10-vrfgen-(.+)\.(netdev|network)$/.exec(name)?.[1];
-      const named = sections.filter((s) => s.name === (name.endsWith('.netdev') ? 'NetDev' : 'Match')).flatMap((s) => s.entries.filter(([k]) => k === 'Name').map(([, v]) => v));
+      const named = sections
+        .filter((s) => s.name === (name.endsWith('.netdev') ? 'NetDev' : 'Match'))
+        .flatMap((s) => s.entries.filter(([k]) => k === 'Name').map(([, v]) => v));
       if (JSON.stringify(named) !== JSON.stringify([own])) out.push(`${f.path}: names ${JSON.stringify(named)}`);
     }
   }
@@ -148,30 +178,61 @@ export function networkdProblems(model: Model, files: readonly OutputFile[]): st
 }
 
 export function sysctlProblems(model: Model, files: readonly OutputFile[]): string[] {
-  if (model.sysctls.length === 0) return same('sysctl files', files.map((f) => f.path), []);
-  const out = same('sysctl files', files.map((f) => f.path), ['/etc/sysctl.d/90-vrfgen-l3mdev.conf']);
+  if (model.sysctls.length === 0)
+    return same(
+      'sysctl files',
+      files.map((f) => f.path),
+      [],
+    );
+  const out = same(
+    'sysctl files',
+    files.map((f) => f.path),
+    ['/etc/sysctl.d/90-vrfgen-l3mdev.conf'],
+  );
   for (const f of files) {
     const { entries, errors } = sysctlConf(f.content);
-    out.push(...errors, ...same('sysctl entries', entries.map(([k, v]) => `${k} = ${v}`), model.sysctls.map((s) => `${s.key} = ${s.value}`)));
+    out.push(
+      ...errors,
+      ...same(
+        'sysctl entries',
+        entries.map(([k, v]) => `${k} = ${v}`),
+        model.sysctls.map((s) => `${s.key} = ${s.value}`),
+      ),
+    );
   }
   return out;
 }
 
-const NETPLAN_DEF_KEYS = ['renderer', 'addresses', 'routes', 'id', 'link', 'link-local', 'accept-ra', 'ignore-carrier', 'optional'];
+const NETPLAN_DEF_KEYS = [
+  'renderer',
+  'addresses',
+  'routes',
+  'id',
+  'link',
+  'link-local',
+  'accept-ra',
+  'ignore-carrier',
+  'optional',
+];
 const NETPLAN_VRF_KEYS = ['renderer', 'table', 'interfaces', 'routes', 'routing-policy', 'link-local'];
 const NETPLAN_ROUTE_KEYS = ['to', 'via', 'type', 'on-link', 'metric', 'table'];
 const NETPLAN_RULE_KEYS = ['from', 'to', 'priority', 'table'];
 
 type Obj = Record<string, unknown>;
 const keysIn = (what: string, o: unknown, allowed: readonly string[]): string[] =>
-  o !== null && typeof o === 'object' && !Array.isArray(o) ? Object.keys(o).filter((k) => !allowed.includes(k)).map((k) => `${what}: key ${JSON.stringify(k)}`) : [`${what}: not a mapping`];
+  o !== null && typeof o === 'object' && !Array.isArray(o)
+    ? Object.keys(o)
+        .filter((k) => !allowed.includes(k))
+        .map((k) => `${what}: key ${JSON.stringify(k)}`)
+    : [`${what}: not a mapping`];
 
 export function netplanProblems(model: Model, files: readonly OutputFile[]): string[] {
   const out: string[] = [];
   const yamlFile = files.find((f) => f.path === '/etc/netplan/90-vrfgen.yaml');
   if (!yamlFile || yamlFile.mode !== 0o600) return ['/etc/netplan/90-vrfgen.yaml missing or not 0600'];
   const doc = parseDocument(yamlFile.content, { uniqueKeys: true, strict: true });
-  if (doc.errors.length || doc.warnings.length) return [...doc.errors, ...doc.warnings].map((e) => `netplan YAML: ${e.message}`);
+  if (doc.errors.length || doc.warnings.length)
+    return [...doc.errors, ...doc.warnings].map((e) => `netplan YAML: ${e.message}`);
   const root = doc.toJS() as Obj;
   out.push(...keysIn('netplan', root, ['network']));
   const network = root.network as Obj;
@@ -181,16 +242,42 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
   const ethernets = (network.ethernets ?? {}) as Obj;
   const vlans = (network.vlans ?? {}) as Obj;
   const vrfs = (network.vrfs ?? {}) as Obj;
-  out.push(...same('ethernets', Object.keys(ethernets), [...members.filter((m) => !m.vlan).map((m) => m.name), ...model.vlanParents.filter((p) => !p.networkdFile).map((p) => p.name)]));
-  out.push(...same('vlans', Object.keys(vlans), members.filter((m) => m.vlan).map((m) => m.name)));
-  out.push(...same('vrfs', Object.keys(vrfs), model.vrfs.map((v) => v.name)));
+  out.push(
+    ...same('ethernets', Object.keys(ethernets), [
+      ...members.filter((m) => !m.vlan).map((m) => m.name),
+      ...model.vlanParents.filter((p) => !p.networkdFile).map((p) => p.name),
+    ]),
+  );
+  out.push(
+    ...same(
+      'vlans',
+      Object.keys(vlans),
+      members.filter((m) => m.vlan).map((m) => m.name),
+    ),
+  );
+  out.push(
+    ...same(
+      'vrfs',
+      Object.keys(vrfs),
+      model.vrfs.map((v) => v.name),
+    ),
+  );
 
   const facts: string[] = [];
   const routes = (on: string, list: unknown) =>
     ((list ?? []) as Obj[]).forEach((r, i) => {
       out.push(...keysIn(`${on} route ${i}`, r, NETPLAN_ROUTE_KEYS));
       const s = (k: string) => (r[k] === undefined ? undefined : String(r[k]));
-      facts.push(routeFact(on, { table: s('table') ?? 'main', type: s('type'), to: s('to')!, via: s('via'), metric: s('metric'), onlink: r['on-link'] === true }));
+      facts.push(
+        routeFact(on, {
+          table: s('table') ?? 'main',
+          type: s('type'),
+          to: s('to')!,
+          via: s('via'),
+          metric: s('metric'),
+          onlink: r['on-link'] === true,
+        }),
+      );
     });
   for (const [name, def] of [...Object.entries(ethernets), ...Object.entries(vlans)] as [string, Obj][]) {
     out.push(...keysIn(name, def, NETPLAN_DEF_KEYS));
@@ -201,15 +288,29 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
   for (const [name, def] of Object.entries(vrfs) as [string, Obj][]) {
     out.push(...keysIn(name, def, NETPLAN_VRF_KEYS));
     // Link-local off exactly where the profile's netplan waits online for it (and knows the key).
-    if (('link-local' in def) !== model.platform.netplan.vrfLinkLocalOff || (def['link-local'] !== undefined && JSON.stringify(def['link-local']) !== '[]')) {
+    if (
+      'link-local' in def !== model.platform.netplan.vrfLinkLocalOff ||
+      (def['link-local'] !== undefined && JSON.stringify(def['link-local']) !== '[]')
+    ) {
       out.push(`${name}: link-local ${JSON.stringify(def['link-local'])} on netplan ${model.platform.netplan.version}`);
     }
-    facts.push(`vrf ${name} table ${String(def.table)}`, ...((def.interfaces ?? []) as string[]).map((m) => `member ${m} vrf ${name}`));
+    facts.push(
+      `vrf ${name} table ${String(def.table)}`,
+      ...((def.interfaces ?? []) as string[]).map((m) => `member ${m} vrf ${name}`),
+    );
     routes(name, def.routes);
     ((def['routing-policy'] ?? []) as Obj[]).forEach((r, i) => {
       out.push(...keysIn(`${name} rule ${i}`, r, NETPLAN_RULE_KEYS));
       const s = (k: string) => (r[k] === undefined ? undefined : String(r[k]));
-      facts.push(...ruleFacts(name, { table: s('table') ?? 'main', family: [(s('from') ?? s('to') ?? '').includes(':') ? 6 : 4], from: s('from'), to: s('to'), priority: s('priority') }));
+      facts.push(
+        ...ruleFacts(name, {
+          table: s('table') ?? 'main',
+          family: [(s('from') ?? s('to') ?? '').includes(':') ? 6 : 4],
+          from: s('from'),
+          to: s('to'),
+          priority: s('priority'),
+        }),
+      );
     });
   }
   // What netplan cannot express goes into drop-ins for the .network it generates for the same link.
@@ -231,7 +332,12 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
 }
 
 /** The stanzas, and facts from the options each dialect understands. */
-function ifupdownCommon(model: Model, file: OutputFile | undefined, options: readonly string[], facts: (stanza: string, key: string, value: string) => string[]): string[] {
+function ifupdownCommon(
+  model: Model,
+  file: OutputFile | undefined,
+  options: readonly string[],
+  facts: (stanza: string, key: string, value: string) => string[],
+): string[] {
   if (!file) return ['/etc/network/interfaces.d/vrfgen missing'];
   const { auto, stanzas, errors } = ifupdownStanzas(file.content);
   const out = [...errors];
@@ -240,7 +346,14 @@ function ifupdownCommon(model: Model, file: OutputFile | undefined, options: rea
     ...model.vlanParents.filter((p) => !p.networkdFile).map((p) => p.name),
     ...model.vrfs.flatMap((v) => v.members.map((m) => m.name)),
   ];
-  out.push(...same('stanzas', stanzas.map((s) => s.name), names), ...same('auto', auto, names));
+  out.push(
+    ...same(
+      'stanzas',
+      stanzas.map((s) => s.name),
+      names,
+    ),
+    ...same('auto', auto, names),
+  );
   const got: string[] = [];
   for (const s of stanzas) {
     for (const [k, v] of s.options) {
@@ -255,40 +368,78 @@ function ifupdownCommon(model: Model, file: OutputFile | undefined, options: rea
 export function ifupdown2Problems(model: Model, files: readonly OutputFile[]): string[] {
   const file = files.find((f) => f.path === '/etc/network/interfaces.d/vrfgen');
   const vlanOf = new Map<string, { parent?: string; id?: string }>();
-  const out = ifupdownCommon(model, file, ['vrf-table', 'vrf', 'address', 'vlan-raw-device', 'vlan-id', 'post-up', 'pre-down'], (s, k, v) => {
-    if (k === 'vrf-table') return [`vrf ${s} table ${v}`];
-    if (k === 'vrf') return [`member ${s} vrf ${v}`];
-    if (k === 'address') return [`address ${s} ${v}`];
-    if (k === 'vlan-raw-device') vlanOf.set(s, { ...vlanOf.get(s), parent: v });
-    if (k === 'vlan-id') vlanOf.set(s, { ...vlanOf.get(s), id: v });
-    if (k === 'vlan-id' && vlanOf.get(s)?.parent !== undefined) return [`vlan ${s} parent ${vlanOf.get(s)!.parent} id ${v}`];
-    return k === 'post-up' ? ipCommandFacts(s, v) : [];
-  });
+  const out = ifupdownCommon(
+    model,
+    file,
+    ['vrf-table', 'vrf', 'address', 'vlan-raw-device', 'vlan-id', 'post-up', 'pre-down'],
+    (s, k, v) => {
+      if (k === 'vrf-table') return [`vrf ${s} table ${v}`];
+      if (k === 'vrf') return [`member ${s} vrf ${v}`];
+      if (k === 'address') return [`address ${s} ${v}`];
+      if (k === 'vlan-raw-device') vlanOf.set(s, { ...vlanOf.get(s), parent: v });
+      if (k === 'vlan-id') vlanOf.set(s, { ...vlanOf.get(s), id: v });
+      if (k === 'vlan-id' && vlanOf.get(s)?.parent !== undefined)
+        return [`vlan ${s} parent ${vlanOf.get(s)!.parent} id ${v}`];
+      return k === 'post-up' ? ipCommandFacts(s, v) : [];
+    },
+  );
   const policy = files.find((f) => f.path === '/etc/network/ifupdown2/policy.d/vrfgen.json');
   const [start, end] = model.platform.ifupdown2.vrfTableRange;
   const outside = model.vrfs.some((v) => v.table < start || v.table > end);
   const rtTables = model.platform.iproute2.shipsRtTablesDir ? [] : ['/etc/iproute2/rt_tables.d/vrfgen.conf'];
-  out.push(...same('ifupdown2 files', files.map((f) => f.path), [...(file ? [file.path] : []), ...(outside ? ['/etc/network/ifupdown2/policy.d/vrfgen.json'] : []), ...rtTables]));
+  out.push(
+    ...same(
+      'ifupdown2 files',
+      files.map((f) => f.path),
+      [...(file ? [file.path] : []), ...(outside ? ['/etc/network/ifupdown2/policy.d/vrfgen.json'] : []), ...rtTables],
+    ),
+  );
   // iproute2 must read no table name from it: comments only.
-  for (const f of files.filter((x) => rtTables.includes(x.path))) if (f.content.split('\n').some((l) => l.trim() && !l.startsWith('#'))) out.push(`${f.path}: not only comments`);
+  for (const f of files.filter((x) => rtTables.includes(x.path)))
+    if (f.content.split('\n').some((l) => l.trim() && !l.startsWith('#'))) out.push(`${f.path}: not only comments`);
   if (policy) {
     const json = JSON.parse(policy.content) as { vrf: { README: string; module_globals: Record<string, number> } };
-    out.push(...keysIn('policy', json, ['vrf']), ...keysIn('policy.vrf', json.vrf, ['README', 'module_globals']), ...keysIn('module_globals', json.vrf.module_globals, ['vrf-table-id-start', 'vrf-table-id-end']));
+    out.push(
+      ...keysIn('policy', json, ['vrf']),
+      ...keysIn('policy.vrf', json.vrf, ['README', 'module_globals']),
+      ...keysIn('module_globals', json.vrf.module_globals, ['vrf-table-id-start', 'vrf-table-id-end']),
+    );
     const g = json.vrf.module_globals;
-    if (!model.vrfs.every((v) => Number.isInteger(g['vrf-table-id-start']) && g['vrf-table-id-start']! <= v.table && v.table <= g['vrf-table-id-end']!)) out.push('policy range misses a table');
+    if (
+      !model.vrfs.every(
+        (v) =>
+          Number.isInteger(g['vrf-table-id-start']) &&
+          g['vrf-table-id-start']! <= v.table &&
+          v.table <= g['vrf-table-id-end']!,
+      )
+    )
+      out.push('policy range misses a table');
   }
   return out;
 }
 
 export function ifupdownProblems(model: Model, files: readonly OutputFile[]): string[] {
   const file = files.find((f) => f.path === '/etc/network/interfaces.d/vrfgen');
-  const out = same('ifupdown files', files.map((f) => f.path), ['/etc/network/interfaces.d/vrfgen']);
-  out.push(...ifupdownCommon(model, file, ['pre-up', 'up', 'down', 'post-down'], (s, k, v) => (k === 'pre-up' || k === 'up' ? ipCommandFacts(s, v) : [])));
-  if (file && ifupdownStanzas(file.content).stanzas.some((s) => s.method !== 'inet manual')) out.push('a stanza that is not inet manual');
+  const out = same(
+    'ifupdown files',
+    files.map((f) => f.path),
+    ['/etc/network/interfaces.d/vrfgen'],
+  );
+  out.push(
+    ...ifupdownCommon(model, file, ['pre-up', 'up', 'down', 'post-down'], (s, k, v) =>
+      k === 'pre-up' || k === 'up' ? ipCommandFacts(s, v) : [],
+    ),
+  );
+  if (file && ifupdownStanzas(file.content).stanzas.some((s) => s.method !== 'inet manual'))
+    out.push('a stanza that is not inet manual');
   return out;
 }
 
-const SERVICE_KEYS: Record<string, readonly string[]> = { Unit: ['After', 'BindsTo'], Service: ['ExecStart', 'BindNetworkInterface'], Socket: ['BindToDevice'] };
+const SERVICE_KEYS: Record<string, readonly string[]> = {
+  Unit: ['After', 'BindsTo'],
+  Service: ['ExecStart', 'BindNetworkInterface'],
+  Socket: ['BindToDevice'],
+};
 const device = (vrf: string) => `sys-subsystem-net-devices-${vrf.replace(/-/g, '\\x2d')}.device`;
 
 /**
@@ -308,24 +459,33 @@ export function servicesProblems(model: Model, files: readonly OutputFile[], dia
     }
     const { sections, problems } = iniProblems(f.path, f.content, SERVICE_KEYS, ['Unit', 'Service', 'Socket']);
     out.push(...problems);
-    const all = (section: string, key: string) => sections.filter((s) => s.name === section).flatMap((s) => s.entries.filter(([k]) => k === key).map(([, v]) => v));
+    const all = (section: string, key: string) =>
+      sections.filter((s) => s.name === section).flatMap((s) => s.entries.filter(([k]) => k === key).map(([, v]) => v));
     const exec = all('Service', 'ExecStart');
-    const vrf = all('Socket', 'BindToDevice')[0] ?? all('Service', 'BindNetworkInterface')[0] ?? /^[@\-:+!|]*\/sbin\/ip vrf exec (\S+) /.exec(exec[1] ?? '')?.[1];
+    const vrf =
+      all('Socket', 'BindToDevice')[0] ??
+      all('Service', 'BindNetworkInterface')[0] ??
+      /^[@\-:+!|]*\/sbin\/ip vrf exec (\S+) /.exec(exec[1] ?? '')?.[1];
     if (!vrf || !model.vrfs.some((v) => v.name === vrf && v.services.length > 0)) {
       out.push(`${f.path}: binds to ${JSON.stringify(vrf)}, not a VRF with services`);
       continue;
     }
     boundTo.set(unit, vrf);
-    for (const [section, key] of [['Unit', 'After'], ['Unit', 'BindsTo']] as const) {
+    for (const [section, key] of [
+      ['Unit', 'After'],
+      ['Unit', 'BindsTo'],
+    ] as const) {
       for (const v of all(section, key)) if (v !== device(vrf)) out.push(`${f.path}: ${key}=${v}`);
     }
     if (exec.length) {
       if (exec[0] !== '') out.push(`${f.path}: ExecStart= not reset first`);
       for (const line of exec.slice(1)) {
-        if (!new RegExp(`^[@\\-:+!|]*/sbin/ip vrf exec ${vrf} \\S`).test(line)) out.push(`${f.path}: ExecStart=${line}`);
+        if (!new RegExp(`^[@\\-:+!|]*/sbin/ip vrf exec ${vrf} \\S`).test(line))
+          out.push(`${f.path}: ExecStart=${line}`);
         // One command per line, read whole, as systemd splits it (wordsOf is checked against systemd-analyze).
         const words = wordsOf(line.replace(/^[@\-:+!|]*/, ''));
-        if (words.separator || !words.balanced) out.push(`${f.path}: ExecStart=${line} is not one whole command for systemd`);
+        if (words.separator || !words.balanced)
+          out.push(`${f.path}: ExecStart=${line} is not one whole command for systemd`);
       }
       const given = services.find((s) => s.unit === unit && s.execStart);
       if (given) {
@@ -333,14 +493,20 @@ export function servicesProblems(model: Model, files: readonly OutputFile[], dia
           const prefix = /^[@\-:+!|]*/.exec(l)![0];
           return `${prefix}/sbin/ip vrf exec ${vrf} ${l.slice(prefix.length).trimStart()}`.trim();
         });
-        out.push(...(JSON.stringify(exec.slice(1)) === JSON.stringify(wrapped) ? [] : [`${f.path}: ExecStart= ${JSON.stringify(exec.slice(1))}, want ${JSON.stringify(wrapped)}`]));
+        out.push(
+          ...(JSON.stringify(exec.slice(1)) === JSON.stringify(wrapped)
+            ? []
+            : [`${f.path}: ExecStart= ${JSON.stringify(exec.slice(1))}, want ${JSON.stringify(wrapped)}`]),
+        );
       }
     }
   }
   for (const s of services) {
     // An alias (sshd) is bound through the unit it names (ssh.service).
     const bound = boundTo.has(s.unit) ? boundTo.get(s.unit) === s.vrf : [...boundTo.values()].includes(s.vrf);
-    const said = diags.some((d) => d.severity === 'error' && JSON.stringify(d.path).startsWith(JSON.stringify(s.at).slice(0, -1)));
+    const said = diags.some(
+      (d) => d.severity === 'error' && JSON.stringify(d.path).startsWith(JSON.stringify(s.at).slice(0, -1)),
+    );
     if (!bound && !said) out.push(`service ${s.unit}: neither bound nor refused`);
   }
   return out;
@@ -360,43 +526,60 @@ const NM_KEYS: Record<string, RegExp> = {
 const ANY_PREFIX = new Set(['0.0.0.0/0', '::/0']);
 
 /** A rule's facts with `from` dropped when it is the any-prefix and there is no `to`: NM writes rules on interfaces only that way. */
-const withoutAnyFrom = (fact: string) => (/ to /.test(fact) ? fact : fact.replace(/ from (0\.0\.0\.0\/0|::\/0)(?= |$)/, ''));
+const withoutAnyFrom = (fact: string) =>
+  / to /.test(fact) ? fact : fact.replace(/ from (0\.0\.0\.0\/0|::\/0)(?= |$)/, '');
 
 /**
  * One keyfile per VRF, member and vrfgen-owned VLAN trunk, 0600, holding exactly the model's facts:
  * VRF tables, ports and their controller, VLANs, addresses, routes with the table, rules with a
  * priority. A rule without one is an error of the target's, never dropped without a word.
  */
-export function networkmanagerProblems(model: Model, files: readonly OutputFile[], diags: readonly Diagnostic[]): string[] {
+export function networkmanagerProblems(
+  model: Model,
+  files: readonly OutputFile[],
+  diags: readonly Diagnostic[],
+): string[] {
   const out: string[] = [];
   const nm = model.platform.networkManager;
   const trunks = model.vlanParents.filter((p) => !p.networkdFile).map((p) => p.name);
   const names = [...model.vrfs.flatMap((v) => [v.name, ...v.members.map((m) => m.name)]), ...trunks];
-  out.push(...same('networkmanager files', files.map((f) => f.path), names.map((n) => `${NM_DIR}/vrfgen-${n}.nmconnection`)));
+  out.push(
+    ...same(
+      'networkmanager files',
+      files.map((f) => f.path),
+      names.map((n) => `${NM_DIR}/vrfgen-${n}.nmconnection`),
+    ),
+  );
   const facts: string[] = [];
   const uuids = new Set<string>();
   for (const f of files) {
     if (f.mode !== 0o600) out.push(`${f.path}: mode ${f.mode.toString(8)}`);
     const { sections, errors } = keyfileIni(f.content);
     out.push(...errors.map((e) => `${f.path}:${e}`));
-    const get = (section: string, key: string) => sections.find((s) => s.name === section)?.entries.find(([k]) => k === key)?.[1];
+    const get = (section: string, key: string) =>
+      sections.find((s) => s.name === section)?.entries.find(([k]) => k === key)?.[1];
     for (const s of sections) {
       if (!NM_KEYS[s.name]) out.push(`${f.path}: group [${s.name}]`);
-      for (const [k] of s.entries) if (!NM_KEYS[s.name]?.test(k)) out.push(`${f.path}: key ${JSON.stringify(k)} in [${s.name}]`);
+      for (const [k] of s.entries)
+        if (!NM_KEYS[s.name]?.test(k)) out.push(`${f.path}: key ${JSON.stringify(k)} in [${s.name}]`);
     }
     const name = get('connection', 'interface-name') ?? '?';
-    if (f.path !== `${NM_DIR}/vrfgen-${name}.nmconnection` || get('connection', 'id') !== `vrfgen-${name}`) out.push(`${f.path}: named ${JSON.stringify(name)}`);
+    if (f.path !== `${NM_DIR}/vrfgen-${name}.nmconnection` || get('connection', 'id') !== `vrfgen-${name}`)
+      out.push(`${f.path}: named ${JSON.stringify(name)}`);
     const uuid = get('connection', 'uuid') ?? '';
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(uuid) || uuids.has(uuid)) out.push(`${f.path}: uuid ${uuid}`);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(uuid) || uuids.has(uuid))
+      out.push(`${f.path}: uuid ${uuid}`);
     uuids.add(uuid);
     const type = get('connection', 'type');
     const master = get('connection', 'master');
     if (type === 'vrf') facts.push(`vrf ${name} table ${get('vrf', 'table')}`);
     if (master !== undefined) {
       facts.push(`member ${name} vrf ${master}`);
-      if (get('connection', 'slave-type') !== 'vrf') out.push(`${f.path}: slave-type ${get('connection', 'slave-type')}`);
+      if (get('connection', 'slave-type') !== 'vrf')
+        out.push(`${f.path}: slave-type ${get('connection', 'slave-type')}`);
       const controller = nm.controllerKeys ? [master, 'vrf'] : [undefined, undefined];
-      if (get('connection', 'controller') !== controller[0] || get('connection', 'port-type') !== controller[1]) out.push(`${f.path}: controller=/port-type= on NM ${nm.version}`);
+      if (get('connection', 'controller') !== controller[0] || get('connection', 'port-type') !== controller[1])
+        out.push(`${f.path}: controller=/port-type= on NM ${nm.version}`);
     } else if (type !== 'vrf' && !trunks.includes(name)) out.push(`${f.path}: neither a VRF, a port nor a trunk`);
     if (type === 'vlan') facts.push(`vlan ${name} parent ${get('vlan', 'parent')} id ${get('vlan', 'id')}`);
     for (const family of [4, 6] as const) {
@@ -406,46 +589,120 @@ export function networkmanagerProblems(model: Model, files: readonly OutputFile[
       const method = get(`ipv${family}`, 'method');
       const routed = ip.some(([k]) => /^route\d+$/.test(k));
       const addressless = routed && nm.manualWithoutAddresses ? 'manual' : 'disabled';
-      const want = trunks.includes(name) ? 'disabled' : type === 'vrf' ? addressless : addresses.length ? 'manual' : family === 4 ? addressless : 'link-local';
+      const want = trunks.includes(name)
+        ? 'disabled'
+        : type === 'vrf'
+          ? addressless
+          : addresses.length
+            ? 'manual'
+            : family === 4
+              ? addressless
+              : 'link-local';
       if (method !== want) out.push(`${f.path}: ipv${family}.method=${method}`);
       for (const [k, v] of ip) {
         const n = /^route(\d+)$/.exec(k)?.[1];
         if (n !== undefined) {
           const [to, gw, metric] = v.split(',');
-          const options = Object.fromEntries((get(`ipv${family}`, `route${n}_options`) ?? '').split(',').map((o) => o.split('=') as [string, string]));
+          const options = Object.fromEntries(
+            (get(`ipv${family}`, `route${n}_options`) ?? '').split(',').map((o) => o.split('=') as [string, string]),
+          );
           const via = gw === undefined || ANY_PREFIX.has(`${gw}/0`) ? undefined : gw;
-          facts.push(routeFact(name, { table: options.table ?? 'main', type: options.type, to: to!, via, metric, onlink: options.onlink === 'true' }));
+          facts.push(
+            routeFact(name, {
+              table: options.table ?? 'main',
+              type: options.type,
+              to: to!,
+              via,
+              metric,
+              onlink: options.onlink === 'true',
+            }),
+          );
         }
         if (/^routing-rule\d+$/.test(k)) {
           const w = v.split(' ');
           const word = (key: string) => (w.indexOf(key) >= 0 ? w[w.indexOf(key) + 1] : undefined);
-          facts.push(...ruleFacts(name, { table: word('table') ?? 'main', family: [family], from: word('from'), to: word('to'), iif: word('iif'), oif: word('oif'), priority: word('priority') }).map(withoutAnyFrom));
+          facts.push(
+            ...ruleFacts(name, {
+              table: word('table') ?? 'main',
+              family: [family],
+              from: word('from'),
+              to: word('to'),
+              iif: word('iif'),
+              oif: word('oif'),
+              priority: word('priority'),
+            }).map(withoutAnyFrom),
+          );
         }
       }
     }
   }
   const refused = model.vrfs.flatMap((v) => v.rules.filter((r) => r.priority === undefined).map((r) => ({ v, r })));
   for (const { r } of refused) {
-    if (!diags.some((d) => d.severity === 'error' && d.code === 'networkmanager/rule-without-priority' && JSON.stringify(d.path) === JSON.stringify(r.at))) out.push(`rule at ${JSON.stringify(r.at)}: neither written nor refused`);
+    if (
+      !diags.some(
+        (d) =>
+          d.severity === 'error' &&
+          d.code === 'networkmanager/rule-without-priority' &&
+          JSON.stringify(d.path) === JSON.stringify(r.at),
+      )
+    )
+      out.push(`rule at ${JSON.stringify(r.at)}: neither written nor refused`);
   }
   const skipped = new Set(refused.flatMap(({ v, r }) => ruleOf(v.name, r)));
-  out.push(...same('networkmanager facts', facts, modelFacts(model).filter((x) => !skipped.has(x)).map(withoutAnyFrom)));
+  out.push(
+    ...same(
+      'networkmanager facts',
+      facts,
+      modelFacts(model)
+        .filter((x) => !skipped.has(x))
+        .map(withoutAnyFrom),
+    ),
+  );
   return out;
 }
 
-const NETAVARK_KEYS = ['labels', 'name', 'id', 'driver', 'network_interface', 'created', 'subnets', 'ipv6_enabled', 'internal', 'dns_enabled', 'options', 'ipam_options'];
+const NETAVARK_KEYS = [
+  'labels',
+  'name',
+  'id',
+  'driver',
+  'network_interface',
+  'created',
+  'subnets',
+  'ipv6_enabled',
+  'internal',
+  'dns_enabled',
+  'options',
+  'ipam_options',
+];
 
 /** One podman network file per container network, with exactly the fields podman reads; or a refusal for each on a netavark without vrf. */
 export function netavarkProblems(model: Model, files: readonly OutputFile[], diags: readonly Diagnostic[]): string[] {
   const networks = model.vrfs.flatMap((v) => v.containers);
   if (!model.platform.containers.netavarkVrf) {
-    const out = same('netavark files', files.map((f) => f.path), []);
+    const out = same(
+      'netavark files',
+      files.map((f) => f.path),
+      [],
+    );
     for (const n of networks) {
-      if (!diags.some((d) => d.severity === 'error' && d.code === 'netavark/vrf-unsupported' && JSON.stringify(d.path) === JSON.stringify(n.at))) out.push(`network ${n.network}: neither written nor refused`);
+      if (
+        !diags.some(
+          (d) =>
+            d.severity === 'error' &&
+            d.code === 'netavark/vrf-unsupported' &&
+            JSON.stringify(d.path) === JSON.stringify(n.at),
+        )
+      )
+        out.push(`network ${n.network}: neither written nor refused`);
     }
     return out;
   }
-  const out = same('netavark files', files.map((f) => f.path), networks.map((n) => `/etc/containers/networks/${n.network}.json`));
+  const out = same(
+    'netavark files',
+    files.map((f) => f.path),
+    networks.map((n) => `/etc/containers/networks/${n.network}.json`),
+  );
   const ids = new Set<string>();
   for (const f of files) {
     const n = networks.find((x) => f.path === `/etc/containers/networks/${x.network}.json`);
@@ -466,8 +723,10 @@ export function netavarkProblems(model: Model, files: readonly OutputFile[], dia
       options: { vrf: n.vrf },
       ipam_options: { driver: 'host-local' },
     };
-    if (JSON.stringify(json) !== JSON.stringify(want)) out.push(`${f.path}: ${JSON.stringify(json)}, want ${JSON.stringify(want)}`);
-    if (typeof json.id !== 'string' || !/^[0-9a-f]{64}$/.test(json.id) || ids.has(json.id)) out.push(`${f.path}: id ${String(json.id)}`);
+    if (JSON.stringify(json) !== JSON.stringify(want))
+      out.push(`${f.path}: ${JSON.stringify(json)}, want ${JSON.stringify(want)}`);
+    if (typeof json.id !== 'string' || !/^[0-9a-f]{64}$/.test(json.id) || ids.has(json.id))
+      out.push(`${f.path}: id ${String(json.id)}`);
     ids.add(String(json.id));
   }
   return out;
@@ -480,20 +739,31 @@ export function netavarkProblems(model: Model, files: readonly OutputFile[], dia
  */
 export function frrProblems(model: Model, files: readonly OutputFile[]): string[] {
   const routed = model.vrfs.filter((v) => v.bgp);
-  const out = same('frr files', files.map((f) => `${f.path} ${f.mode.toString(8)} ${f.owner?.user}:${f.owner?.group}`), routed.length ? ['/etc/frr/frr.conf 640 frr:frr'] : []);
+  const out = same(
+    'frr files',
+    files.map((f) => `${f.path} ${f.mode.toString(8)} ${f.owner?.user}:${f.owner?.group}`),
+    routed.length ? ['/etc/frr/frr.conf 640 frr:frr'] : [],
+  );
   for (const f of files) {
     const { lines, errors } = frrLines(f.content);
     out.push(...errors);
-    const got = lines.filter((l) => l.block.startsWith('router bgp')).flatMap(({ block, line }) => {
-      const m = line.match(/^ (bgp router-id \S+|neighbor \S+ (remote-as|password) \S+|bgp listen range \S+)|^  import vrf \S+$/);
-      return m ? [`${block}:${line.replace(/peer-group \S+$/, '').trim()}`] : [];
-    });
+    const got = lines
+      .filter((l) => l.block.startsWith('router bgp'))
+      .flatMap(({ block, line }) => {
+        const m = line.match(
+          /^ (bgp router-id \S+|neighbor \S+ (remote-as|password) \S+|bgp listen range \S+)|^  import vrf \S+$/,
+        );
+        return m ? [`${block}:${line.replace(/peer-group \S+$/, '').trim()}`] : [];
+      });
     const want = routed.flatMap((v) => {
       const b = v.bgp!;
       const block = `router bgp ${b.asn} vrf ${v.name}`;
       return [
         `${block}:bgp router-id ${b.routerId}`,
-        ...b.neighbors.flatMap((n) => [`${block}:neighbor ${n.address} remote-as ${n.remoteAs}`, ...(n.password ? [`${block}:neighbor ${n.address} password ${n.password.value}`] : [])]),
+        ...b.neighbors.flatMap((n) => [
+          `${block}:neighbor ${n.address} remote-as ${n.remoteAs}`,
+          ...(n.password ? [`${block}:neighbor ${n.address} password ${n.password.value}`] : []),
+        ]),
         ...b.listen.flatMap((l, i) => [
           `${block}:bgp listen range ${l.range}`,
           `${block}:neighbor vrfgen-listen-${i + 1} remote-as ${l.remoteAs}`,

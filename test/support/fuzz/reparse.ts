@@ -34,7 +34,8 @@ export function systemdIni(text: string): { sections: IniSection[]; errors: stri
     line = line.trim();
     if (line === '') return;
     if (line.startsWith('[')) {
-      if (!line.endsWith(']') || line.length < 3) errors.push(`${i + 1}: invalid section header ${JSON.stringify(line)}`);
+      if (!line.endsWith(']') || line.length < 3)
+        errors.push(`${i + 1}: invalid section header ${JSON.stringify(line)}`);
       else sections.push({ name: line.slice(1, -1), entries: [] });
       return;
     }
@@ -131,12 +132,27 @@ export function keyfileIni(text: string): { sections: IniSection[]; errors: stri
  * block left open, is an error.
  */
 const FRR_COMMANDS: readonly RegExp[] = [
-  /^frr version [0-9.]+$/, /^frr defaults traditional$/, /^service integrated-vtysh-config$/, /^!$/, /^ !$/,
-  /^router bgp \d+( vrf \S+)?$/, /^ bgp router-id \S+$/, /^ neighbor \S+ peer-group$/, /^ neighbor \S+ remote-as \S+$/,
-  /^ neighbor \S+ password \S+$/, /^ bgp listen limit \d+$/, /^ bgp listen range \S+ peer-group \S+$/,
-  /^ address-family ipv4 unicast$/, /^  redistribute (connected|kernel route-map \S+)$/,
-  /^  neighbor \S+ (prefix-list|route-map) \S+ (in|out)$/, /^  import vrf \S+$/, /^ exit-address-family$/, /^exit$/,
-  /^ip prefix-list \S+ seq \d+ (permit|deny) \S+( ge \d+)?( le \d+)?$/, /^route-map \S+ permit 10$/, /^ match ip address prefix-list \S+$/,
+  /^frr version [0-9.]+$/,
+  /^frr defaults traditional$/,
+  /^service integrated-vtysh-config$/,
+  /^!$/,
+  /^ !$/,
+  /^router bgp \d+( vrf \S+)?$/,
+  /^ bgp router-id \S+$/,
+  /^ neighbor \S+ peer-group$/,
+  /^ neighbor \S+ remote-as \S+$/,
+  /^ neighbor \S+ password \S+$/,
+  /^ bgp listen limit \d+$/,
+  /^ bgp listen range \S+ peer-group \S+$/,
+  /^ address-family ipv4 unicast$/,
+  /^  redistribute (connected|kernel route-map \S+)$/,
+  /^  neighbor \S+ (prefix-list|route-map) \S+ (in|out)$/,
+  /^  import vrf \S+$/,
+  /^ exit-address-family$/,
+  /^exit$/,
+  /^ip prefix-list \S+ seq \d+ (permit|deny) \S+( ge \d+)?( le \d+)?$/,
+  /^route-map \S+ permit 10$/,
+  /^ match ip address prefix-list \S+$/,
 ];
 
 export function frrLines(text: string): { lines: { block: string; line: string }[]; errors: string[] } {
@@ -145,7 +161,8 @@ export function frrLines(text: string): { lines: { block: string; line: string }
   let block = '';
   for (const [i, line] of text.split('\n').entries()) {
     if (line === '' || line.startsWith('#')) continue;
-    if (!FRR_COMMANDS.some((re) => re.test(line))) errors.push(`frr.conf line ${i + 1}: no command reads ${JSON.stringify(line)}`);
+    if (!FRR_COMMANDS.some((re) => re.test(line)))
+      errors.push(`frr.conf line ${i + 1}: no command reads ${JSON.stringify(line)}`);
     if (/^(router bgp|route-map) /.test(line)) {
       if (block) errors.push(`frr.conf line ${i + 1}: a block inside ${block}`);
       block = line;
