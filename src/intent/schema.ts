@@ -59,25 +59,19 @@ const Service = z
     z.string().meta({ description: 'unit name; a name without a type means the .service' }),
     z.strictObject({
       unit: z.string().meta({ description: 'unit name; a name without a type means the .service' }),
-      'exec-start': z
-        .array(z.string())
-        .min(1)
-        .optional()
-        .meta({
-          description:
-            "the unit's own ExecStart= command lines, in unit-file syntax; vrfgen wraps them in `ip vrf exec` where systemd cannot bind the unit itself (before v260)",
-        }),
+      'exec-start': z.array(z.string()).min(1).optional().meta({
+        description:
+          "the unit's own ExecStart= command lines, in unit-file syntax; vrfgen wraps them in `ip vrf exec` where systemd cannot bind the unit itself (before v260)",
+      }),
     }),
   ])
   .meta({ description: 'a systemd unit that must run inside this VRF' });
 
 const Container = z
   .strictObject({
-    network: z
-      .string()
-      .meta({
-        description: 'Podman network name (also its file name in /etc/containers/networks); [A-Za-z0-9][A-Za-z0-9_.-]*',
-      }),
+    network: z.string().meta({
+      description: 'Podman network name (also its file name in /etc/containers/networks); [A-Za-z0-9][A-Za-z0-9_.-]*',
+    }),
     subnet: z
       .string()
       .meta({ description: "the network's prefix, e.g. 10.77.1.0/24; a member subnet of this VRF in effect" }),
@@ -91,12 +85,9 @@ const RemoteAs = z
 
 /** Where a session's TCP MD5 key (RFC 2385) comes from; the key itself never reaches a diagnostic or a diff. */
 const secretKeys = {
-  'password-file': z
-    .string()
-    .optional()
-    .meta({
-      description: 'file holding the TCP MD5 password (one line); a relative path is relative to the intent file',
-    }),
+  'password-file': z.string().optional().meta({
+    description: 'file holding the TCP MD5 password (one line); a relative path is relative to the intent file',
+  }),
   password: z
     .string()
     .optional()
@@ -115,11 +106,9 @@ const BgpNeighbor = z
 
 const BgpListen = z
   .strictObject({
-    range: z
-      .string()
-      .meta({
-        description: 'IPv4 prefix peers may connect from (dynamic neighbours); inside a member subnet of this VRF',
-      }),
+    range: z.string().meta({
+      description: 'IPv4 prefix peers may connect from (dynamic neighbours); inside a member subnet of this VRF',
+    }),
     'remote-as': RemoteAs,
     ...secretKeys,
     accept: z
@@ -155,13 +144,9 @@ const Bgp = z
       .meta({
         description: "announce over BGP the member subnets (connected) and this VRF's own IPv4 routes (static)",
       }),
-    'import-vrfs': z
-      .array(z.string())
-      .optional()
-      .meta({
-        description:
-          'route leaking: the BGP routes of these VRFs (which need a bgp section) are imported into this one',
-      }),
+    'import-vrfs': z.array(z.string()).optional().meta({
+      description: 'route leaking: the BGP routes of these VRFs (which need a bgp section) are imported into this one',
+    }),
   })
   .meta({ description: 'an FRRouting BGP instance in this VRF (the frr target)' });
 
@@ -173,13 +158,10 @@ const Vrf = z
       .min(0)
       .max(U32)
       .meta({ description: 'routing table id; unique; not 0 or 253-255 (reserved by the kernel)' }),
-    isolate: z
-      .boolean()
-      .optional()
-      .meta({
-        description:
-          'default true: unreachable default routes (IPv4+IPv6, metric 4278198272) so lookups never fall through to main',
-      }),
+    isolate: z.boolean().optional().meta({
+      description:
+        'default true: unreachable default routes (IPv4+IPv6, metric 4278198272) so lookups never fall through to main',
+    }),
     interfaces: z.record(z.string(), Member).optional().meta({ description: 'members, by interface name' }),
     routes: z.array(Route).optional(),
     rules: z.array(Rule).optional(),
@@ -205,12 +187,10 @@ const Sysctl = z
 
 const VlanParent = z
   .strictObject({
-    'networkd-file': z
-      .string()
-      .meta({
-        description:
-          'name of the .network file that already configures this parent; vrfgen adds its VLAN= lines as a drop-in for it',
-      }),
+    'networkd-file': z.string().meta({
+      description:
+        'name of the .network file that already configures this parent; vrfgen adds its VLAN= lines as a drop-in for it',
+    }),
   })
   .meta({ description: 'a VLAN parent that another tool configures' });
 
