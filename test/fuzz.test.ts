@@ -146,7 +146,7 @@ describe('the re-parse checks catch an injection', () => {
   ];
   test.each(broken)('%s: %j', async (name, from, to, intent = example) => {
     const v = await validate(intent);
-    const { files, diagnostics } = renderTargets(v.model!, [targets[name] as Target]);
+    const { files, diagnostics } = renderTargets(v.model!, [targets[name]]);
     expect(problemsOf(name, v.model!, files, diagnostics)).toEqual([]);
     const edited = files.map((f) => ({ ...f, content: f.content.replace(from, to) }));
     expect(edited.map((f) => f.content).join(''), 'the edit applies').not.toBe(files.map((f) => f.content).join(''));

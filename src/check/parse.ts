@@ -24,7 +24,7 @@ const count = (v: unknown): number | undefined =>
       : undefined;
 const flag = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 const strings = (v: unknown): string[] | undefined =>
-  Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
 
 export interface Link {
   readonly name: string;
@@ -105,7 +105,7 @@ export function parseAddresses(stdout: string): Address[] {
     const link = text(l.ifname);
     // One entry of the wrong shape voids the link's list, as it always has.
     if (link === undefined || !Array.isArray(l.addr_info) || !l.addr_info.every(isObject)) continue;
-    for (const a of l.addr_info as Json[]) {
+    for (const a of l.addr_info) {
       const local = text(a.local);
       const length = count(a.prefixlen);
       const cidr = local !== undefined && length !== undefined ? addressCidr(local, length) : undefined;

@@ -316,6 +316,8 @@ function describeValue(v: unknown): string {
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `string ${quoted(v, 40)}`;
   if (typeof v === 'number' && !Number.isInteger(v)) return `fraction ${v}`;
+  // What is left is a scalar (objects and strings returned above), which String() prints as itself.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return `${typeof v} ${String(v)}`;
 }
 
@@ -376,7 +378,7 @@ function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
         (branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0),
       );
       if (deeper)
-        return deeper.flatMap((i) => fromIssue({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, js));
+        return deeper.flatMap((i) => fromIssue({ ...i, path: [...issue.path, ...i.path] }, js));
       const wants = issue.errors
         .flat()
         .map((i) => (i.code === 'invalid_type' ? (TYPE_NAMES[i.expected] ?? `a ${i.expected}`) : i.message));

@@ -22,9 +22,9 @@ export interface OutputFile {
 
 export interface RenderContext {
   /** Render `templates/<name>` with `view` (plus `source` for the header). */
-  template(name: string, view: object): string;
+  readonly template: (name: string, view: object) => string;
   /** Report something the target cannot express; a target never drops anything silently. */
-  report(d: Diagnostic): void;
+  readonly report: (d: Diagnostic) => void;
   /** Unit files read under --root before rendering (src/systemd/read-units.ts); empty when none were read. */
   readonly units: UnitFiles;
 }

@@ -151,8 +151,8 @@ function runChild(
     });
     let stdout = '';
     let stderr = '';
-    p.stdout.on('data', (b: Buffer) => (stdout += b));
-    p.stderr.on('data', (b: Buffer) => (stderr += b));
+    p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     p.on('close', (code, signal) => resolve({ signal, code, stdout, stderr }));
   });
 }
@@ -224,7 +224,7 @@ test(`killed by SIGKILL from outside at random moments while it writes (${SIGNAL
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       let started = 0n;
-      p.stdout!.once('data', () => {
+      p.stdout.once('data', () => {
         started = process.hrtime.bigint();
         onWriting(p);
       });

@@ -99,7 +99,7 @@ const hostileNumber = fc.oneof(
 );
 
 /** `valid`, or at `rate` percent a hostile value. */
-const or = <T>(rate: number, valid: fc.Arbitrary<T>, hostile: fc.Arbitrary<unknown>): fc.Arbitrary<T | unknown> =>
+const or = <T>(rate: number, valid: fc.Arbitrary<T>, hostile: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> =>
   rate === 0 ? valid : fc.oneof({ weight: 100 - rate, arbitrary: valid }, { weight: rate, arbitrary: hostile });
 
 const NAMES = [
@@ -383,8 +383,8 @@ function vrf(rate: number, i: number) {
                         .chain(([prefix, [min, max]]) =>
                           fc.record({
                             prefix: or(rate, fc.constant(prefix), hostileString),
-                            'min-length': nums(fc.constant(min!)),
-                            'max-length': nums(fc.constant(max!)),
+                            'min-length': nums(fc.constant(min)),
+                            'max-length': nums(fc.constant(max)),
                           }),
                         ),
                       limit: nums(fc.integer({ min: 1, max: 65535 })),

@@ -751,7 +751,7 @@ export function frrProblems(model: Model, files: readonly OutputFile[]): string[
       .filter((l) => l.block.startsWith('router bgp'))
       .flatMap(({ block, line }) => {
         const m = line.match(
-          /^ (bgp router-id \S+|neighbor \S+ (remote-as|password) \S+|bgp listen range \S+)|^  import vrf \S+$/,
+          /^ (bgp router-id \S+|neighbor \S+ (remote-as|password) \S+|bgp listen range \S+)|^ {2}import vrf \S+$/,
         );
         return m ? [`${block}:${line.replace(/peer-group \S+$/, '').trim()}`] : [];
       });
