@@ -377,8 +377,7 @@ function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
       const deeper = issue.errors.find(
         (branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0),
       );
-      if (deeper)
-        return deeper.flatMap((i) => fromIssue({ ...i, path: [...issue.path, ...i.path] }, js));
+      if (deeper) return deeper.flatMap((i) => fromIssue({ ...i, path: [...issue.path, ...i.path] }, js));
       const wants = issue.errors
         .flat()
         .map((i) => (i.code === 'invalid_type' ? (TYPE_NAMES[i.expected] ?? `a ${i.expected}`) : i.message));
