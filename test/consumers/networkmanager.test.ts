@@ -83,6 +83,33 @@ describeWithFacility('NetworkManager reads every golden keyfile as written', pro
     },
   );
 
+  /*
+   * Why the oracle reads keyfiles with its own reader rather than an INI package (the `ini` package
+   * reads each of these otherwise): GKeyFile has no comments after a value (`#` and `;` stay in it;
+   * `;` separates NM's lists), keeps quotes, never takes a lone CR for a line break, and refuses a
+   * line without `=`.
+   */
+  test.each(nmclis().map((n) => [n.version, n] as const))(
+    "nmcli %s: the oracle's keyfile reader reads what NetworkManager reads",
+    (_, nmcli) => {
+      const withZone = (zone: string) => base.replace('[connection]\n', `[connection]\nzone=${zone}\n`);
+      for (const zone of ['a#b', 'a;b', 'a ;b', '"a"', "'a'"]) {
+        const r = nmcli.normalise(withZone(zone));
+        expect(r.stderr, zone).toBe('');
+        expect(settings(r.stdout).connection!.zone, zone).toBe(zone);
+        expect(settings(withZone(zone)).connection!.zone, zone).toBe(zone);
+      }
+      const cr = withZone('a\rid=other');
+      expect(settings(nmcli.normalise(cr).stdout).connection!.id).toBe('vrfgen-production');
+      expect(settings(cr).connection).toMatchObject({ id: 'vrfgen-production', zone: 'a\rid=other' });
+      const noValue = base.replace('[vrf]\n', '[vrf]\ntable\n');
+      expect(nmcli.normalise(noValue).stderr).toMatch(/not a key-value pair/);
+      expect(keyfileIni(noValue).errors).toEqual([
+        `${noValue.split('\n').indexOf('table') + 1}: missing '=' in "table"`,
+      ]);
+    },
+  );
+
   test.each(nmclis().map((n) => [n.version, n] as const))(
     'nmcli %s: a rule without a priority is dropped, and the comparison sees it',
     (_, nmcli) => {

@@ -1,8 +1,9 @@
 /**
  * The guest images: Debian 12 "bookworm" and Debian 13 "trixie", built from Debian's own packages
- * with mmdebstrap, cached on the host under a key made of the whole recipe, so a changed recipe
- * builds a new image and an unchanged one is reused. Two variants per release, because ifupdown2
- * and classic ifupdown conflict; Debian 13 has a third with NetworkManager, podman and netavark.
+ * with mmdebstrap through the mirror this machine's apt uses (or VRFGEN_DEBIAN_MIRROR), cached on
+ * the host under a key made of the whole recipe, so a changed recipe builds a new image and an
+ * unchanged one is reused. Two variants per release, because ifupdown2 and classic ifupdown
+ * conflict; Debian 13 has a third with NetworkManager, podman and netavark.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -21,6 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { debianMirror, type DebianArchive } from '../../scripts/debian-mirror.mjs';
 import { treeOf } from '../support/helpers.ts';
 
 /** The releases booted, named as their vrfgen platform profiles (src/platforms/platforms.ts). */
@@ -45,7 +47,12 @@ const IMAGE_FILES = join(import.meta.dirname, 'image');
 /** What differs between releases: the suites, and the packages (same names on both so far). */
 interface ReleaseRecipe {
   readonly suite: string;
-  readonly mirrors: readonly string[];
+  /**
+   * apt's sources, each a suite of Debian's archive or of its security archive, `main` only. The
+   * mirror's URI is not in the recipe: it is this machine's (scripts/debian-mirror.mjs), filled in
+   * when an image is built, and the same recipe behind another mirror is the same image.
+   */
+  readonly sources: readonly (readonly [DebianArchive, string])[];
   readonly packages: readonly string[];
   readonly variants: Readonly<Partial<Record<Variant, readonly string[]>>>;
 }
@@ -76,10 +83,10 @@ const PACKAGES = [
 const RELEASES = {
   'debian-12': {
     suite: 'bookworm',
-    mirrors: [
-      'deb http://deb.debian.org/debian bookworm main',
-      'deb http://deb.debian.org/debian bookworm-updates main',
-      'deb http://deb.debian.org/debian-security bookworm-security main',
+    sources: [
+      ['archive', 'bookworm'],
+      ['archive', 'bookworm-updates'],
+      ['security', 'bookworm-security'],
     ],
     packages: PACKAGES,
     variants: { ifupdown2: ['ifupdown2'], ifupdown: ['ifupdown'] },
@@ -91,10 +98,10 @@ const RELEASES = {
    */
   'debian-13': {
     suite: 'trixie',
-    mirrors: [
-      'deb http://deb.debian.org/debian trixie main',
-      'deb http://deb.debian.org/debian trixie-updates main',
-      'deb http://deb.debian.org/debian-security trixie-security main',
+    sources: [
+      ['archive', 'trixie'],
+      ['archive', 'trixie-updates'],
+      ['security', 'trixie-security'],
     ],
     packages: PACKAGES,
     variants: {
@@ -131,15 +138,15 @@ export const CACHE = process.env.VRFGEN_E2E_CACHE ?? '/var/cache/vrfgen-e2e';
  * and build) and the files baked in; any change to them is a new image. Only these, not the whole
  * file: a change to another release's recipe, or to how images are queued, keeps this one valid.
  */
-function recipeKey(release: Release, variant: Variant): string {
-  const { suite, mirrors, packages, variants }: ReleaseRecipe = RELEASES[release];
+export function recipeKey(release: Release, variant: Variant): string {
+  const { suite, sources, packages, variants }: ReleaseRecipe = RELEASES[release];
   const h = createHash('sha256')
     .update(
       JSON.stringify({
         release,
         variant,
         suite,
-        mirrors,
+        sources,
         packages: [...packages, ...(variants[variant] ?? [])],
         common: RECIPE,
       }),
@@ -191,7 +198,7 @@ function removeTree(dir: string): void {
 }
 
 /** mmdebstrap's arguments for one image, into `rootfs`, keeping downloaded .debs in `debs`. */
-function mmdebstrapArgs(release: Release, variant: Variant, rootfs: string, debs: string): string[] {
+export function mmdebstrapArgs(release: Release, variant: Variant, rootfs: string, debs: string): string[] {
   const r: ReleaseRecipe = RELEASES[release];
   const q = (s: string) => `'${s}'`;
   return [
@@ -211,7 +218,7 @@ function mmdebstrapArgs(release: Release, variant: Variant, rootfs: string, debs
     `--customize-hook=chroot "$1" systemctl enable ${RECIPE.enable.join(' ')}`,
     r.suite,
     rootfs,
-    ...r.mirrors,
+    ...r.sources.map(([archive, suite]) => `deb ${debianMirror(archive)} ${suite} main`),
   ];
 }
 

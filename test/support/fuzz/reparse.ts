@@ -96,7 +96,9 @@ export function ifupdownStanzas(text: string): { auto: string[]; stanzas: Stanza
 /**
  * NetworkManager keyfiles as GLib's GKeyFile reads them (g_key_file_load_from_data): `#` comment
  * lines, `[Group]`, `key=value` with blanks around `=` dropped. GKeyFile keeps the last of a key given
- * twice, which would silently override vrfgen's value, so a repeated key is an error here.
+ * twice, which would silently override vrfgen's value, so a repeated key is an error here. Not an
+ * INI package: those read `#`/`;` after a value, quotes, a lone CR or a line without `=` otherwise
+ * than GKeyFile (test/consumers/networkmanager.test.ts holds this reader to nmcli on each).
  */
 export function keyfileIni(text: string): { sections: IniSection[]; errors: string[] } {
   const sections: IniSection[] = [];
