@@ -1,12 +1,12 @@
 // Bundles the CLI into one CommonJS file, dist/vrfgen.cjs (the package's bin), after tsc has built
-// dist/. Node resolves, reads and links every ES module of an unbundled CLI one by one; for a command
-// that takes 50 ms of its own, that was 30 ms more. In the bundle, every module a command reaches
+// dist/. Node resolves, reads and links every ES module of an unbundled CLI one by one, which costs a
+// short command more than its own work (bench/notes.md). In the bundle, every module a command reaches
 // only through `await import()` is initialised when the command runs, so `validate` never starts the
 // renderer or the checker.
 //
 // zod, yaml and nunjucks stay outside: the bundle requires them from node_modules at the point where
 // a command first needs them (a valid intent needs none of the three to be validated), instead of
-// making every start parse their 1.2 MB of source.
+// making every start parse their source.
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

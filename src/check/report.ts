@@ -48,8 +48,8 @@ function columns(file: (name: string) => string): readonly ((f: Finding) => stri
 /**
  * The report for people: one aligned row per finding (like `ifquery --check`), with the intent
  * line that asks for it, then a verdict line. Every finding is listed, the matching ones too.
- * Handed to `write` in pieces of about 64 KiB: at 4000 VRFs the report is 44000 lines and 6.7 MB,
- * which as one string, with its lines and cells, was the largest thing a check held. The widths
+ * Handed to `write` in pieces of about 64 KiB: at thousands of VRFs the whole report, as one string
+ * with its lines and cells, was the largest thing a check held. The widths
  * are measured in a first pass, the cells made again in the second. The last cell never ends in a
  * space (a line number, `-`), so no line has trailing blanks to trim.
  */

@@ -39,7 +39,7 @@ export const liveRun: Run = (p) =>
 /**
  * Reads whole files, one after another, into one buffer kept between calls: a state of 4000 VRFs
  * is 16000 files of a few hundred bytes, and readFileSync allocates a buffer for each after a stat.
- * A file that fills the buffer (links.json: 5 MB) is read again by readFileSync as text, which
+ * A file that fills the buffer (links.json of a large host) is read again by readFileSync as text, which
  * frees its bytes at once; a buffer of that size lived until the garbage collector came.
  */
 function wholeFileReader(): (path: string) => string {

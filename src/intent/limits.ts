@@ -1,11 +1,10 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostics.ts';
 
 /**
- * The largest intent vrfgen reads, in bytes. 100 VRFs of 20 members each is about 100 KB, and 8000
- * VRFs of a VLAN, an address and a route each 1.5 MB (hosts run thousands); without a cap a 50 MB
- * intent took 12 s and 1.8 GB to parse, a larger one exhausted the heap, and /dev/zero never ended.
- * Below the cap every stage is linear, and what a run keeps of its problems is bounded (below): the
- * worst intent of 2 MiB takes seconds and a few hundred MB.
+ * The largest intent vrfgen reads, in bytes: room for thousands of VRFs with their members, VLANs,
+ * addresses and routes (hosts run thousands). Without a cap a large intent took seconds and gigabytes
+ * to parse, a larger one exhausted the heap, and /dev/zero never ended. Below the cap every stage is
+ * linear, and what a run keeps of its problems is bounded (below). Sizes and costs: bench/notes.md.
  */
 export const MAX_INTENT_BYTES = 2 * 1024 * 1024;
 
@@ -28,7 +27,7 @@ export const MAX_DEPTH = 32;
 
 /**
  * The YAML library finds each alias's anchor by scanning every anchor and alias before it, so n
- * aliases cost n² steps (a 4 MiB file of them would run for hours); its own limit only counts how
+ * aliases cost n² steps (a file of a few MiB of them would run for hours); its own limit only counts how
  * often one anchor is used. Sharing a list of routes between VRFs needs a handful.
  */
 export const MAX_ALIASES = 1000;

@@ -9,10 +9,9 @@ import type { Located, LocatedMap } from './source.ts';
  * scalars, multi-line scalars, escapes, tabs, several documents, numbers other than decimal
  * integers, …) and at anything the library would report (a syntax error, a duplicate key).
  *
- * Why: the library is the reference, but its lexer and parser read about 1.3 MB/s on a cold start
- * (0.57 s of CPU for the 760 KB of a 4000-VRF intent before any Document is built), while vrfgen's
- * whole run at that size is meant to take less than netplan's generator. This reader goes through
- * the same text in a few tens of milliseconds. test/intent/plain-yaml.test.ts holds it to the library on
+ * Why: the library is the reference, but its lexer and parser are slow on a cold start, slower than
+ * the whole run of netplan's generator that vrfgen's run is meant to beat at thousands of VRFs
+ * (bench/notes.md). This reader goes through the same text many times faster. test/intent/plain-yaml.test.ts holds it to the library on
  * every intent in the repository and on generated variants.
  */
 export interface PlainYaml {
@@ -51,8 +50,8 @@ const NOT_PLAIN_START = new Set([...'?,[]{}#&*!|>\'"%@`']);
 const FLOW_END = new Set([',', ']', '}']);
 
 /**
- * An exact-size copy of a short array. An array grown by push keeps room for 17 elements: 130 bytes
- * lost for every mapping and list of the document, 12 MB of a 4000-VRF intent's 22 MB.
+ * An exact-size copy of a short array. An array grown by push keeps room for 17 elements, lost for
+ * every mapping and list of the document: over half of what a large intent held.
  */
 const exact = <T>(a: T[]): T[] => (a.length < 16 ? a.slice() : a);
 

@@ -109,8 +109,8 @@ const tempGlob = (pattern: string): string => pattern.replace(/[^/]+$/, (name) =
 /**
  * A temporary name with a random part. It only has to differ from names that exist (open's `wx`
  * refuses one that does, and a killed run's file is removed by the next run) and between runs that
- * overlap: 48 bits of Math.random are plenty. node:crypto took 9 ms to load, a tenth of a small
- * `vrfgen generate`.
+ * overlap: 48 bits of Math.random are plenty, and loading node:crypto for them would be a noticeable
+ * share of a small `vrfgen generate`.
  */
 const tempPath = (full: string): string =>
   join(

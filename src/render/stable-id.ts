@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
  * intent always gives the same bytes (golden files, idempotent writes) and no state is kept.
  */
 
-/** node:crypto, loaded when a target first needs an id: loading it took 9 ms of every `generate`. */
+/** node:crypto, loaded when a target first needs an id rather than by every `generate`. */
 let crypto: typeof import('node:crypto') | undefined;
 const createHash = (algorithm: string) =>
   (crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash(algorithm);

@@ -35,8 +35,8 @@ function environment(): Nunjucks.Environment {
     (stringifyPlainYaml(value) ?? (require('yaml') as typeof Yaml).stringify(value, { lineWidth: 0 })).trimEnd(),
   );
   // Lists of lines are written by filters, not `{% for %}`, which sets seven loop variables per pass
-  // through nunjucks' scope chain: as loops, the keys of 8001 NetworkManager profiles (4000 VRFs)
-  // were a third of the whole run, and the 4000 stanzas of an interfaces file 0.15 s.
+  // through nunjucks' scope chain: as loops, the keys of thousands of NetworkManager profiles were a
+  // third of the whole run.
   // `lines(indent)`: each line indented and ended by its newline.
   env.addFilter('lines', (lines: readonly string[], indent = '') => lines.map((l) => `${indent}${l}\n`).join(''));
   // `keyfile`: INI-style sections (GKeyFile, as NetworkManager reads it), each after an empty line,
@@ -84,8 +84,8 @@ export function renderTemplate(name: string, view: object, source: string): stri
   assertPrintable(full, name);
   const out = environment().render(name, full);
   // nunjucks builds the output by concatenation, a tree of some twenty strings per file until
-  // something reads it. Reading a character makes V8 flatten it now: 8 MB and 270000 objects less
-  // for the GC to carry through the 16001 files of 4000 VRFs.
+  // something reads it. Reading a character makes V8 flatten it now, so the garbage collector does
+  // not carry the trees of every file through the rest of the run.
   out.charCodeAt(0);
   return out;
 }

@@ -158,7 +158,7 @@ async function findFragment(tree: Tree, name: string): Promise<{ path?: Located;
  * what is there (file or folder), '/dev/null' for a mask, or undefined when nothing is.
  *
  * The folder part is walked once per folder (Tree.walked): every unit looks in the same thirteen
- * search-path folders, and walking each path from `/` again cost 250 µs a service.
+ * search-path folders, and walking each path from `/` again was the largest cost per service.
  */
 async function realInRoot(tree: Tree, path: string): Promise<string | undefined> {
   const dir = posix.dirname(path);
@@ -209,7 +209,8 @@ async function follow(tree: Tree, at: Walk, todo: string[], last: boolean): Prom
 /**
  * Whether a search-path folder may hold `name`: false only when its listing (links followed) says
  * it does not. Every unit asks the thirteen folders for its file and five drop-in folders, and
- * building and walking each of those paths cost 250 µs a service; the answer is almost always no.
+ * building and walking each of those paths was the largest cost per service; the answer is almost
+ * always no.
  */
 async function mayHold(tree: Tree, dir: string, name: string): Promise<boolean> {
   // Exactly the first steps of realInRoot(dir/name): the folder walked (memoised), then its listing.
