@@ -4,79 +4,127 @@ import { platformNames } from '../platforms/platforms.ts';
 /**
  * The intent language, format version 1: shapes, ranges and strict keys. Cross-references (a gateway
  * a member can reach, a table used twice, a name the kernel refuses) are checked in resolve.ts, which
- * can say more precisely what is wrong. The JSON Schema printed by `vrfgen schema` comes from here.
+ * can say more precisely what is wrong. The JSON Schema printed by `vrfgen schema` comes from here,
+ * and so does the key reference in docs/intent.md (scripts/docs/intent-reference.ts): a description
+ * is what an editor shows on hover and what the reference says, and a default is stated as its last
+ * clause, `; default X`, which the reference puts in a column of its own.
  */
 const U32 = 0xffffffff;
 
-const name = (what: string) => z.string().meta({ description: `${what}: 1-15 bytes of [A-Za-z0-9_.-]` });
+const name = (what: string, more = '') =>
+  z.string().meta({ description: `${what}: an interface name, 1-15 bytes of \`[A-Za-z0-9_.-]\`${more}` });
 
 const Address = z.string().meta({ description: 'address with prefix length, e.g. 192.0.2.1/24 or 2001:db8::1/64' });
 
 const Vlan = z
   .strictObject({
-    parent: name('the link the VLAN is created on'),
-    id: z.number().int().min(1).max(4094).meta({ description: '802.1Q VLAN id, 1-4094' }),
+    parent: name('the link the VLAN is created on', '; not a VRF, the VLAN itself or another VLAN member'),
+    id: z
+      .number()
+      .int()
+      .min(1)
+      .max(4094)
+      .meta({ description: '802.1Q VLAN id, 1-4094; each (parent, id) once in the intent' }),
   })
-  .meta({ description: 'create this member as a VLAN on `parent`' });
+  .meta({ description: 'create this member as an 802.1Q VLAN on `parent`' });
 
 const Member = z
   .strictObject({
     vlan: Vlan.optional(),
-    addresses: z.array(Address).optional().meta({ description: 'static addresses; each subnet once per VRF' }),
+    addresses: z.array(Address).optional().meta({
+      description:
+        "the member's static addresses; within one VRF each address once and no overlapping subnets (across VRFs both are fine)",
+    }),
   })
   .nullable()
   .meta({ description: 'a link enslaved to the VRF; `null` or `{}` for a member without addresses' });
 
 const Route = z
   .strictObject({
-    to: z.string().meta({ description: 'destination prefix, or `default` (family taken from `via`)' }),
-    via: z
-      .string()
-      .optional()
-      .meta({ description: 'gateway address; a member subnet of this VRF must contain it unless `onlink`' }),
-    dev: name('member to send through').optional(),
-    metric: z.number().int().min(0).max(U32).optional(),
+    to: z.string().meta({
+      description:
+        'destination prefix without host bits, or `default` with a `via` (the family is taken from it; without one write 0.0.0.0/0 or ::/0)',
+    }),
+    via: z.string().optional().meta({
+      description:
+        'gateway address; a member subnet of this VRF (of `dev` when given) must contain it unless `onlink`; an IPv6 link-local gateway needs `dev`',
+    }),
+    dev: name('the member to send through').optional(),
+    metric: z.number().int().min(0).max(U32).optional().meta({
+      description:
+        "route metric; two routes to the same prefix need different metrics; default the kernel's (0 for IPv4, 1024 for IPv6)",
+    }),
     type: z
       .enum(['unicast', 'blackhole', 'unreachable', 'prohibit'])
       .optional()
-      .meta({ description: 'default unicast; the others take no `via`/`dev`' }),
-    onlink: z.boolean().optional().meta({ description: 'gateway is reachable on `dev` without a covering subnet' }),
+      .meta({ description: 'a unicast route needs `via` or `dev`; the others take neither; default `unicast`' }),
+    onlink: z.boolean().optional().meta({
+      description: 'the gateway is reachable on `dev` without a member subnet containing it (needs `via` and `dev`)',
+    }),
   })
-  .meta({ description: "a route in the VRF's table (the table is always the VRF's)" });
+  .meta({ description: 'a destination with a next hop (`via`, `dev`) or a `type`' });
 
 const Rule = z
   .strictObject({
-    from: z.string().optional().meta({ description: 'source prefix' }),
-    to: z.string().optional().meta({ description: 'destination prefix' }),
+    from: z.string().optional().meta({ description: 'source prefix; the same family as `to`' }),
+    to: z.string().optional().meta({ description: 'destination prefix; the same family as `from`' }),
     iif: name('incoming interface').optional(),
     oif: name('outgoing interface').optional(),
-    priority: z.number().int().min(1).max(U32).optional(),
+    priority: z.number().int().min(1).max(U32).optional().meta({
+      description:
+        'rule priority; rules without one keep their order in the intent (the kernel numbers them as they are added); the networkmanager target needs one',
+    }),
   })
-  .meta({ description: "a policy rule that looks up this VRF's table" });
+  .meta({ description: 'a rule with at least one selector (from, to, iif, oif)' });
+
+const unitName = () =>
+  z.string().meta({
+    description:
+      'unit name: a .service (the default when the name has no type) or a .socket; a template unit needs an instance (foo@bar.service)',
+  });
 
 const Service = z
   .union([
-    z.string().meta({ description: 'unit name; a name without a type means the .service' }),
+    unitName(),
     z.strictObject({
-      unit: z.string().meta({ description: 'unit name; a name without a type means the .service' }),
-      'exec-start': z.array(z.string()).min(1).optional().meta({
-        description:
-          "the unit's own ExecStart= command lines, in unit-file syntax; vrfgen wraps them in `ip vrf exec` where systemd cannot bind the unit itself (before v260)",
-      }),
+      unit: unitName(),
+      'exec-start': z
+        .array(
+          z.string().meta({
+            description:
+              'one line of printable text with its quotes closed, no trailing backslash, no lone `;` and only the % specifiers every supported systemd knows',
+          }),
+        )
+        .min(1)
+        .optional()
+        .meta({
+          description:
+            "the unit's own ExecStart= command lines, in unit-file syntax; vrfgen wraps them in `ip vrf exec` where systemd cannot bind the unit itself (before v260)",
+        }),
     }),
   ])
-  .meta({ description: 'a systemd unit that must run inside this VRF' });
+  .meta({
+    description: 'a unit name, or `{unit, exec-start}` to give the command lines of a unit vrfgen cannot read',
+  });
 
 const Container = z
   .strictObject({
     network: z.string().meta({
-      description: 'Podman network name (also its file name in /etc/containers/networks); [A-Za-z0-9][A-Za-z0-9_.-]*',
+      description:
+        'Podman network name, also its file name in /etc/containers/networks: `[A-Za-z0-9][A-Za-z0-9_.-]*`, at most 250 characters, not a mode `podman run --network` reads (`host`, `none`, ...) or `podman`; attached once',
     }),
-    subnet: z
-      .string()
-      .meta({ description: "the network's prefix, e.g. 10.77.1.0/24; a member subnet of this VRF in effect" }),
-    gateway: z.string().optional().meta({ description: "the bridge's address; default the subnet's first host" }),
-    bridge: name('bridge interface netavark creates; default `br-` + network').optional(),
+    subnet: z.string().meta({
+      description:
+        "the network's prefix, e.g. 10.77.1.0/24: a member subnet of this VRF in effect, overlapping neither the VRF's member subnets nor another container network; not /31, /32, /127 or /128",
+    }),
+    gateway: z.string().optional().meta({
+      description:
+        "the bridge's address, inside the subnet and not its network or broadcast address; default the subnet's first host",
+    }),
+    bridge: z.string().optional().meta({
+      description:
+        'bridge interface netavark creates: an interface name, 1-15 bytes of `[A-Za-z0-9_.-]`, not used elsewhere in the intent (set it when the default is longer than 15 bytes); default `br-<network>`',
+    }),
   })
   .meta({ description: 'a Podman bridge network whose bridge netavark enslaves to this VRF' });
 const RemoteAs = z
@@ -86,7 +134,8 @@ const RemoteAs = z
 /** Where a session's TCP MD5 key (RFC 2385) comes from; the key itself never reaches a diagnostic or a diff. */
 const secretKeys = {
   'password-file': z.string().optional().meta({
-    description: 'file holding the TCP MD5 password (one line); a relative path is relative to the intent file',
+    description:
+      'file holding the TCP MD5 password: one line (a trailing newline is dropped), 1-80 bytes without white space; a relative path is relative to the intent file',
   }),
   password: z
     .string()
@@ -96,9 +145,10 @@ const secretKeys = {
 
 const BgpNeighbor = z
   .strictObject({
-    address: z
-      .string()
-      .meta({ description: 'IPv4 address of a static peer; a member subnet of this VRF must contain it' }),
+    address: z.string().meta({
+      description:
+        'IPv4 address of a static peer: in a member subnet of this VRF, not one of its own addresses, listed once',
+    }),
     'remote-as': RemoteAs,
     ...secretKeys,
   })
@@ -107,28 +157,36 @@ const BgpNeighbor = z
 const BgpListen = z
   .strictObject({
     range: z.string().meta({
-      description: 'IPv4 prefix peers may connect from (dynamic neighbours); inside a member subnet of this VRF',
+      description:
+        'IPv4 prefix peers may connect from (dynamic neighbours): inside a member subnet of this VRF, overlapping no other range',
     }),
     'remote-as': RemoteAs,
     ...secretKeys,
     accept: z
       .strictObject({
-        prefix: z.string().meta({ description: 'the range announced prefixes must fall in' }),
-        'min-length': z.number().int().min(0).max(32),
-        'max-length': z.number().int().min(0).max(32),
+        prefix: z.string().meta({ description: 'the IPv4 prefix announced prefixes must lie in' }),
+        'min-length': z
+          .number()
+          .int()
+          .min(0)
+          .max(32)
+          .meta({ description: "shortest prefix length taken; at least `prefix`'s own length" }),
+        'max-length': z
+          .number()
+          .int()
+          .min(0)
+          .max(32)
+          .meta({ description: 'longest prefix length taken; at least min-length' }),
       })
       .optional()
       .meta({
         description:
           'take only prefixes inside `prefix` with a length from min-length to max-length; everything else is filtered',
       }),
-    limit: z
-      .number()
-      .int()
-      .min(1)
-      .max(65535)
-      .optional()
-      .meta({ description: 'most dynamic neighbours at once (FRR counts them per VRF instance)' }),
+    limit: z.number().int().min(1).max(65535).optional().meta({
+      description:
+        "most dynamic neighbours at once from this range (FRR counts them per VRF instance, so vrfgen writes the sum of the ranges' limits); default `100`, FRR's",
+    }),
   })
   .meta({ description: 'accept BGP sessions from a range of addresses: the route-server pattern' });
 
@@ -136,8 +194,11 @@ const Bgp = z
   .strictObject({
     asn: z.number().int().min(1).max(U32).meta({ description: 'local AS number, 1-4294967294 (not 23456 or 65535)' }),
     'router-id': z.string().meta({ description: 'BGP identifier, an IPv4 address' }),
-    neighbors: z.array(BgpNeighbor).optional(),
-    listen: z.array(BgpListen).optional(),
+    neighbors: z.array(BgpNeighbor).optional().meta({ description: 'static peers; sessions are IPv4 unicast only' }),
+    listen: z
+      .array(BgpListen)
+      .optional()
+      .meta({ description: 'dynamic neighbours: address ranges peers may connect from' }),
     redistribute: z
       .array(z.enum(['connected', 'static']))
       .optional()
@@ -145,51 +206,61 @@ const Bgp = z
         description: "announce over BGP the member subnets (connected) and this VRF's own IPv4 routes (static)",
       }),
     'import-vrfs': z.array(z.string()).optional().meta({
-      description: 'route leaking: the BGP routes of these VRFs (which need a bgp section) are imported into this one',
+      description:
+        'route leaking: the BGP routes of these VRFs are imported into this one; each has a bgp section, and every VRF that imports has the same ASN',
     }),
   })
   .meta({ description: 'an FRRouting BGP instance in this VRF (the frr target)' });
 
 const Vrf = z
   .strictObject({
-    table: z
-      .number()
-      .int()
-      .min(0)
-      .max(U32)
-      .meta({ description: 'routing table id; unique; not 0 or 253-255 (reserved by the kernel)' }),
+    table: z.number().int().min(0).max(U32).meta({
+      description:
+        'routing table id, unique among the VRFs; not 0 or 253-255 (reserved by the kernel: unspec, default, main, local)',
+    }),
     isolate: z.boolean().optional().meta({
       description:
-        'default true: unreachable default routes (IPv4+IPv6, metric 4278198272) so lookups never fall through to main',
+        "add `unreachable default metric 4278198272` for IPv4 and IPv6 to the table, as the kernel's VRF documentation advises, so a lookup that misses never falls through to main; default `true`",
     }),
-    interfaces: z.record(z.string(), Member).optional().meta({ description: 'members, by interface name' }),
-    routes: z.array(Route).optional(),
-    rules: z.array(Rule).optional(),
-    services: z
-      .array(Service)
+    interfaces: z
+      .record(z.string(), Member)
       .optional()
-      .meta({ description: 'systemd units (.service or .socket) that must run inside this VRF' }),
+      .meta({ description: 'the members, by interface name: links enslaved to this VRF' }),
+    routes: z.array(Route).optional().meta({ description: "routes, all in this VRF's table" }),
+    rules: z.array(Rule).optional().meta({ description: "policy rules that look up this VRF's table" }),
+    services: z.array(Service).optional().meta({
+      description: 'systemd units (.service or .socket) that must run inside this VRF; each unit in one VRF only',
+    }),
     containers: z
       .array(Container)
       .optional()
-      .meta({ description: 'Podman bridge networks attached to this VRF (netavark >= 1.8)' }),
+      .meta({ description: 'Podman bridge networks attached to this VRF (the netavark target; netavark >= 1.8)' }),
     bgp: Bgp.optional(),
   })
   .meta({ description: 'a VRF; the mapping key is its kernel device name' });
 
 const Sysctl = z
   .strictObject({
-    tcp_l3mdev_accept: z.boolean().optional(),
-    udp_l3mdev_accept: z.boolean().optional(),
-    raw_l3mdev_accept: z.boolean().optional(),
+    tcp_l3mdev_accept: z.boolean().optional().meta({
+      description:
+        '`net.ipv4.tcp_l3mdev_accept`: `true` lets TCP sockets in the default VRF accept connections arriving in every VRF, the opposite of isolation (a warning)',
+    }),
+    udp_l3mdev_accept: z.boolean().optional().meta({
+      description:
+        '`net.ipv4.udp_l3mdev_accept`: `true` lets UDP sockets in the default VRF receive datagrams arriving in every VRF (a warning)',
+    }),
+    raw_l3mdev_accept: z.boolean().optional().meta({
+      description:
+        '`net.ipv4.raw_l3mdev_accept`: whether raw sockets in the default VRF receive packets arriving in every VRF',
+    }),
   })
-  .meta({ description: 'net.ipv4.*_l3mdev_accept (they cover IPv6 too); omitted keys are not written' });
+  .meta({ description: '`net.ipv4.*_l3mdev_accept` (they cover IPv6 too); omitted keys are not written' });
 
 const VlanParent = z
   .strictObject({
     'networkd-file': z.string().meta({
       description:
-        'name of the .network file that already configures this parent; vrfgen adds its VLAN= lines as a drop-in for it',
+        'name of the .network file that already configures this parent, one file per parent: the networkd target adds its VLAN= lines as a drop-in for it; the other network targets leave the parent to that other configuration and do not declare it',
     }),
   })
   .meta({ description: 'a VLAN parent that another tool configures' });
@@ -197,10 +268,16 @@ const VlanParent = z
 export const IntentSchema = z
   .strictObject({
     version: z.literal(1).meta({ description: 'intent format version' }),
-    platform: z.enum(platformNames).optional().meta({ description: 'target platform profile; default debian-12' }),
-    vrfs: z.record(z.string(), Vrf),
+    platform: z.enum(platformNames).optional().meta({
+      description:
+        'the platform profile: which versions of each stack the files are written for (`--platform` overrides it); default `debian-12`',
+    }),
+    vrfs: z.record(z.string(), Vrf).meta({ description: 'the VRFs, by kernel device name; may be empty (`{}`)' }),
     sysctl: Sysctl.optional(),
-    'vlan-parents': z.record(z.string(), VlanParent).optional(),
+    'vlan-parents': z
+      .record(z.string(), VlanParent)
+      .optional()
+      .meta({ description: 'VLAN parents configured by another tool, by link name' }),
   })
   .meta({ title: 'vrfgen intent', description: 'Linux VRFs to persist, format version 1' });
 
