@@ -4,7 +4,7 @@ import type { Target } from '../src/render/target.ts';
  * The l3mdev keys the intent sets, and forwarding when a VRF runs BGP (resolve-bgp.ts).
  * sysctl.d files from all directories are applied sorted by name, the latest name winning. 90-
  * comes after the distribution's 50-* defaults but before Debian's 99-sysctl.conf link to
- * /etc/sysctl.conf, so an admin's /etc/sysctl.conf keeps the last word (documented in the README).
+ * /etc/sysctl.conf, so an admin's /etc/sysctl.conf keeps the last word (docs/targets/sysctl.md).
  */
 const PATH = '/etc/sysctl.d/90-vrfgen-l3mdev.conf';
 

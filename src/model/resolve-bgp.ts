@@ -178,7 +178,7 @@ export function resolveBgp(
   const own = routes.filter((r) => !r.isolation);
   if (redistribute.includes('static')) {
     const rAt: Path = [...at, 'redistribute'];
-    // The frr target writes IPv4 unicast only (see README, frr target).
+    // The frr target writes IPv4 unicast only (docs/targets/frr.md).
     for (const r of own.filter((r) => r.family === 6))
       diags.push(
         warning(

@@ -12,7 +12,7 @@ import {
  * Each capability is derived from a version in one place below, with the bug or commit it comes from.
  */
 export interface Platform {
-  /** One line for `vrfgen targets --platform` and the README. */
+  /** One line for `vrfgen targets --platform` and docs/platforms.md. */
   readonly summary: string;
   /** systemd major version (networkd, sysctl.d, unit drop-ins). */
   readonly systemd: number;

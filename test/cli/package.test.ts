@@ -63,7 +63,7 @@ describeWithFacility(
       const validate = run(bin, ['validate', 'intent.yaml'], { cwd: app });
       expect(validate.stdout).toBe('intent.yaml: valid (2 vrfs, 3 members, platform debian-12)\n');
 
-      // The library, as the README shows it, with plain JavaScript (the same code, types stripped).
+      // The library, as docs/library.md shows it, with plain JavaScript (the same code, types stripped).
       writeFileSync(join(app, 'use.mjs'), USE.replace(', type Generated', '').replace('const g: Generated', 'const g'));
       const used = run(process.execPath, ['use.mjs'], { cwd: app });
       expect(used.stderr).toBe('');
