@@ -323,8 +323,11 @@ const TYPE_NAMES: Record<string, string> = {
   record: 'a mapping',
 };
 
-/** Turn one zod issue into diagnostics with stable codes and subject-first messages. */
-function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
+/**
+ * Turn one zod issue into diagnostics with stable codes and subject-first messages (exported for
+ * test/intent/load.test.ts: the fallback is for issue kinds the schema cannot produce yet).
+ */
+export function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
   const path = issue.path as (string | number)[];
   const subject = dotted(path);
   const input = valueAt(js, path);
