@@ -1,7 +1,11 @@
 /**
  * Every diagnostic code vrfgen reports, with its severity and what it means. error() and warning()
- * take only the codes registered here with their severity, so a call site cannot make one up.
+ * take only the codes registered here with their severity, so a call site cannot make one up;
+ * test/invalid.test.ts holds each code to a case, and docs/diagnostics.md is written from this table
+ * (scripts/docs/diagnostics.ts, `npm run docs:update`).
  */
+
+import { MAX_ALIASES, MAX_BROKEN_ENTRIES, MAX_DEPTH, MAX_INTENT_BYTES } from '../intent/limits.ts';
 
 export type Severity = 'error' | 'warning';
 
@@ -15,23 +19,28 @@ export interface CodeInfo {
   readonly meaning: string;
 }
 
-/** By area (`area/kebab-case`), in the order the pipeline finds them. */
+/** By area (`area/kebab-case`), the areas in the order the pipeline comes to them. */
 export const CODES = {
-  'intent/too-large': { severity: 'error', meaning: 'the intent file is larger than 2 MiB, the most vrfgen reads' },
+  'intent/too-large': {
+    severity: 'error',
+    meaning: `the intent file is larger than ${MAX_INTENT_BYTES / 1024 / 1024} MiB, the most vrfgen reads`,
+  },
   'intent/unsupported-version': {
     severity: 'error',
     meaning: '`version` is not 1, the only intent format this vrfgen reads',
   },
   'intent/too-many-problems': {
     severity: 'error',
-    meaning:
-      'more than 200 entries of one section have schema problems; the first 200 are described, the rest are counted in this one',
+    meaning: `more than ${MAX_BROKEN_ENTRIES} entries of one section have schema problems; the first ${MAX_BROKEN_ENTRIES} are described, the rest are counted in this one`,
   },
 
-  'yaml/too-deep': { severity: 'error', meaning: 'collections nest deeper than 32 levels (an intent needs 6)' },
+  'yaml/too-deep': {
+    severity: 'error',
+    meaning: `collections nest deeper than ${MAX_DEPTH} levels (an intent needs 6)`,
+  },
   'yaml/alias-count': {
     severity: 'error',
-    meaning: 'more than 1000 aliases, or aliases that expand to more than the YAML library allows (an alias bomb)',
+    meaning: `more than ${MAX_ALIASES} aliases, or aliases that expand to more than the YAML library allows (an alias bomb)`,
   },
   'yaml/duplicate-key': {
     severity: 'error',
@@ -39,7 +48,7 @@ export const CODES = {
   },
   'yaml/complex-key': {
     severity: 'error',
-    meaning: 'a mapping key is a list, a mapping, an alias or a tagged non-text value; names are plain text',
+    meaning: 'a mapping key is a list, a mapping, an alias or a value such as `!!binary` bytes; names are plain text',
   },
   'yaml/alias-props': { severity: 'error', meaning: 'an alias (`*name`) carries a tag or an anchor' },
   'yaml/bad-alias': {
@@ -236,7 +245,8 @@ export const CODES = {
   },
   'service/exec-start-unwrappable': {
     severity: 'error',
-    meaning: 'an ExecStart= line cannot run through `ip vrf exec` (bound already, a lone `;`, an `@` or `|` prefix)',
+    meaning:
+      'an ExecStart= line cannot run through `ip vrf exec`: it runs `ip vrf exec` already, has a lone `;`, an `@` or `|` prefix, a control character',
   },
   'service/exec-start-unused': {
     severity: 'warning',
