@@ -15,6 +15,7 @@ import { loadIntent } from './intent/load.ts';
 import { validated, type Validated, type ValidateOptions } from './pipeline/validate.ts';
 
 export type { Diagnostic, SourcePos, Path } from './diagnostics/diagnostics.ts';
+export type { DiagnosticCode } from './diagnostics/codes.ts';
 export { formatDiagnostic, hasErrors } from './diagnostics/diagnostics.ts';
 export { formatChanges } from './output/diff.ts';
 export { loadIntent, loadIntentFile } from './intent/load.ts';

@@ -1,11 +1,13 @@
 /**
  * Diagnostics cases: test/invalid/<case>/intent.yaml must produce exactly diagnostics.txt — codes,
  * positions, messages and carets, as the user sees them — from the library and from the CLI
- * (exit 1 when there is an error, 0 for warnings only). Every diagnostic code in the source has a case.
+ * (exit 1 when there is an error, 0 for warnings only). Every code in the registry
+ * (src/diagnostics/codes.ts) has a case, and every code a case holds is in the registry.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { CODES, type DiagnosticCode } from '../src/diagnostics/codes.ts';
 import { formatDiagnostic } from '../src/diagnostics/diagnostics.ts';
 import { validateText } from '../src/index.ts';
 import { ROOT, run, CLI } from './support/helpers.ts';
@@ -28,46 +30,71 @@ describe.each(cases)('%s', (c) => {
 });
 
 /**
- * Codes tested elsewhere: I/O and writer refusals (generate.test.ts), render-time warnings (golden
- * MANIFESTs), and the zod fallback for issue kinds this schema cannot produce. Target refusals and
- * the ifupdown include check: generate-stacks.test.ts and the classic-vlan-name MANIFEST. An intent
- * too large to commit: hostile.test.ts.
+ * Registered codes whose cases cannot be an intent alone: each with the test that holds it to its
+ * text. They need a tree to write to or read from, an intent too large to commit, or a schema
+ * refinement the intent format does not have yet.
  */
-const TESTED_ELSEWHERE = new Set([
-  'io/read',
-  'io/write',
-  'write/foreign-file',
-  'write/outside-root',
-  'generate/service-not-bound',
-  'schema/invalid',
-  'generate/not-included',
-  'ifupdown/vlan-name',
-  'intent/too-large',
-  'intent/too-many-problems', // hostile.test.ts: 85 000 VRFs with an unknown key each
-  // Render-time: the containers-on-debian-12 and ipv6-onlink-rules MANIFESTs, the other targets'
-  // MANIFESTs in the container cases, and the property tests' oracle (test/support/fuzz/oracle.ts).
-  'netavark/vrf-unsupported',
-  'networkmanager/rule-without-priority',
-  'networkmanager/address-less-routes',
-  'generate/containers-not-attached',
-  'write/unknown-owner', // frr.test.ts: a root tree without the frr user
+const TESTED_ELSEWHERE: ReadonlyMap<DiagnosticCode, string> = new Map<DiagnosticCode, string>([
+  ['io/read', 'test/cli/generate.test.ts'],
+  ['io/write', 'test/cli/generate.test.ts'],
+  ['write/foreign-file', 'test/output/write-safety.test.ts'],
+  ['write/outside-root', 'test/output/write-safety.test.ts'],
+  ['write/unknown-owner', 'test/targets/frr.test.ts'], // a root tree without the frr user
+  ['generate/not-included', 'test/cli/generate-stacks.test.ts'],
+  ['intent/too-large', 'test/hostile.test.ts'],
+  ['intent/too-many-problems', 'test/hostile.test.ts'], // 85 000 VRFs with an unknown key each
+  ['schema/invalid', 'test/intent/load.test.ts'],
 ]);
 
-test('every diagnostic code in the source has a case', () => {
-  const sources = ['src', 'targets'].flatMap((d) =>
-    readdirSync(join(ROOT, d), { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => readFileSync(join(ROOT, d, f), 'utf8')),
-  );
-  const codes = new Set(
-    sources.flatMap((s) => [...s.matchAll(/\b(?:error|warning)\('([a-z0-9-]+\/[a-z0-9-]+)'/g)].map((m) => m[1]!)),
-  );
-  expect(codes.size).toBeGreaterThan(40);
-  // Codes only the services target can find (they need unit files) have their cases in test/services.
-  const services = readdirSync(join(ROOT, 'test/services')).map((c) =>
-    readFileSync(join(ROOT, 'test/services', c, 'diagnostics.txt'), 'utf8'),
-  );
-  const all = [...cases.map(expected), ...services].join('');
-  const missing = [...codes].filter((code) => !TESTED_ELSEWHERE.has(code) && !all.includes(` ${code}: `));
-  expect(missing).toEqual([]);
+/**
+ * `severity code` of every diagnostic a case file holds: the diagnostics.txt of test/invalid and
+ * test/services (`file:line:col: severity code: message`), and the golden MANIFESTs, which hold
+ * the target diagnostics of a render (`severity code: message`).
+ */
+function caseDiagnostics(): Map<string, string[]> {
+  const files = [
+    ...cases.map((c) => join('test/invalid', c, 'diagnostics.txt')),
+    ...readdirSync(join(ROOT, 'test/services')).map((c) => join('test/services', c, 'diagnostics.txt')),
+    ...readdirSync(join(ROOT, 'test/golden')).flatMap((c) =>
+      readdirSync(join(ROOT, 'test/golden', c, 'expected')).map((t) =>
+        join('test/golden', c, 'expected', t, 'MANIFEST'),
+      ),
+    ),
+  ];
+  const found = new Map<string, string[]>();
+  for (const f of files) {
+    for (const m of readFileSync(join(ROOT, f), 'utf8').matchAll(/^(?:\S*:\d+:\d+: )?(error|warning) (\S+): /gm))
+      found.set(`${m[1]} ${m[2]}`, [...(found.get(`${m[1]} ${m[2]}`) ?? []), f]);
+  }
+  return found;
+}
+
+/** Each code as `severity code`, once for each severity it is registered with. */
+const registered = (Object.keys(CODES) as DiagnosticCode[]).flatMap((code) => {
+  const { severity } = CODES[code];
+  return (severity === 'either' ? ['error', 'warning'] : [severity]).map((s) => ({ code, key: `${s} ${code}` }));
+});
+
+test('every registered code has a case, at every severity it is registered with', () => {
+  const found = caseDiagnostics();
+  const missing = registered.filter(({ code, key }) => !found.has(key) && !TESTED_ELSEWHERE.has(code));
+  expect(missing.map(({ key }) => key)).toEqual([]);
+});
+
+test('every code a case holds is registered, with that severity', () => {
+  const known = new Set(registered.map(({ key }) => key));
+  expect([...caseDiagnostics()].filter(([key]) => !known.has(key))).toEqual([]);
+});
+
+test('every code tested elsewhere has no case here, and its test names it', () => {
+  const withCase = new Set([...caseDiagnostics().keys()].map((key) => key.split(' ')[1]));
+  for (const [code, file] of TESTED_ELSEWHERE) {
+    expect(withCase.has(code), `${code} has a case now: take it out of TESTED_ELSEWHERE`).toBe(false);
+    // As text, or in a regular expression.
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    expect(
+      [code, code.replace('/', '\\/')].some((c) => text.includes(c)),
+      `${file} names ${code}`,
+    ).toBe(true);
+  }
 });

@@ -1,3 +1,4 @@
+import type { DiagnosticCode, ErrorCode, Severity, WarningCode } from './codes.ts';
 import { red, yellow } from './colour.ts';
 
 /** A path into the intent document, e.g. ['vrfs', 'mgmt', 'interfaces', 'eth1', 'addresses', 0]. */
@@ -15,9 +16,12 @@ export interface SourcePos {
  * nothing throws for user input, and the CLI prints them all at once, sorted by position.
  */
 export interface Diagnostic {
-  readonly severity: 'error' | 'warning';
-  /** Stable identifier, `area/kebab-case`; tests and scripts match on it, never on the message. */
-  readonly code: string;
+  readonly severity: Severity;
+  /**
+   * Stable identifier, `area/kebab-case`, registered in src/diagnostics/codes.ts; tests and scripts
+   * match on it, never on the message.
+   */
+  readonly code: DiagnosticCode;
   /** Subject first: "vrf 'blue': member 'eth1' already belongs to vrf 'red'". */
   readonly message: string;
   /** Where in the intent the problem is; [] for the document itself. */
@@ -29,8 +33,8 @@ export interface Diagnostic {
 }
 
 const diagnostic =
-  (severity: Diagnostic['severity']) =>
-  (code: string, path: Path, message: string, atKey = false): Diagnostic => ({
+  <C extends DiagnosticCode>(severity: Severity) =>
+  (code: C, path: Path, message: string, atKey = false): Diagnostic => ({
     severity,
     code,
     path,
@@ -38,8 +42,9 @@ const diagnostic =
     ...(atKey ? { atKey } : {}),
   });
 
-export const error = diagnostic('error');
-export const warning = diagnostic('warning');
+/** Each takes only the codes registered with its severity: a new code is registered first. */
+export const error = diagnostic<ErrorCode>('error');
+export const warning = diagnostic<WarningCode>('warning');
 
 export const hasErrors = (diags: readonly Diagnostic[]): boolean => diags.some((d) => d.severity === 'error');
 

@@ -11,12 +11,13 @@ import {
   type Node,
 } from 'yaml';
 import type { z } from 'zod';
-import { error, quoted, warning, type Diagnostic, type Path } from '../diagnostics/diagnostics.ts';
+import { error, quoted, type Diagnostic, type Path } from '../diagnostics/diagnostics.ts';
 import { accepts, intentJsonSchemaFile } from './json-schema.ts';
 import { MAX_ALIASES, MAX_BROKEN_ENTRIES, MAX_DEPTH, MAX_INTENT_BYTES, tooLarge } from './limits.ts';
 import { readPlainYaml } from './plain-yaml.ts';
 import { ENTRY_SCHEMAS, IntentSchema, type Intent } from './schema.ts';
 import { SourceMap, type Located } from './source.ts';
+import { libraryProblem } from './yaml-problems.ts';
 
 /** What the loader hands to resolve: the intent (as far as it is well-formed) and where things are. */
 export interface Loaded {
@@ -97,11 +98,7 @@ export function readWithLibrary(text: string, file: string): LibraryRead {
   // Positions are kept, the Document is not: holding it for the whole run only made work for the GC.
   const source = new SourceMap(file, text, { root: located(doc.contents), lineStarts: lc.lineStarts });
   const diags: Diagnostic[] = [...doc.errors, ...doc.warnings].map((e) => ({
-    ...(e.name === 'YAMLWarning' ? warning : error)(
-      `yaml/${e.code.toLowerCase().replace(/_/g, '-')}`,
-      [],
-      e.message.split('\n')[0]!,
-    ),
+    ...libraryProblem(e),
     pos: source.at(e.pos[0]),
   }));
   // A syntax error leaves a document whose shape we cannot trust.
@@ -328,8 +325,11 @@ const TYPE_NAMES: Record<string, string> = {
   record: 'a mapping',
 };
 
-/** Turn one zod issue into diagnostics with stable codes and subject-first messages. */
-function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
+/**
+ * Turn one zod issue into diagnostics with stable codes and subject-first messages (exported for
+ * test/intent/load.test.ts: the fallback is for issue kinds the schema cannot produce yet).
+ */
+export function fromIssue(issue: z.core.$ZodIssue, js: unknown): Diagnostic[] {
   const path = issue.path as (string | number)[];
   const subject = dotted(path);
   const input = valueAt(js, path);

@@ -155,5 +155,6 @@ async function notIncluded(
 function ioError(e: unknown, what: 'read' | 'write'): Diagnostic {
   const err = e as NodeJS.ErrnoException;
   if (!err?.code) throw e; // not an I/O error: a bug, let the CLI report it as one
-  return error(`io/${what}`, [], `cannot ${what} the target tree: ${err.message}`);
+  const message = `cannot ${what} the target tree: ${err.message}`;
+  return what === 'read' ? error('io/read', [], message) : error('io/write', [], message);
 }
