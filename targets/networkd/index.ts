@@ -1,5 +1,5 @@
-import type { Route, Rule } from '../../src/model/model.ts';
 import type { OutputFile, Target } from '../../src/render/target.ts';
+import { routeView, ruleView } from './sections.ts';
 
 const DIR = '/etc/systemd/network';
 
@@ -10,27 +10,6 @@ const DIR = '/etc/systemd/network';
  * netplan also configures keeps netplan's file — use the netplan target on such hosts.
  */
 const PREFIX = '10-vrfgen-';
-
-/** networkd has no implicit VRF table before v245 and never for rules, so every section names it. */
-export const routeView = (r: Route) => ({
-  type: r.type === 'unicast' ? null : r.type,
-  destination: r.to,
-  gateway: r.via ?? null,
-  onlink: r.onlink,
-  metric: r.metric ?? null,
-  table: r.table,
-});
-
-export const ruleView = (r: Rule) => ({
-  // networkd takes the family from From=/To=; interface-only rules would default to IPv4.
-  family: r.family === 'both' ? 'both' : null,
-  from: r.from ?? null,
-  to: r.to ?? null,
-  iif: r.iif ?? null,
-  oif: r.oif ?? null,
-  priority: r.priority ?? null,
-  table: r.table,
-});
 
 export default {
   name: 'networkd',
