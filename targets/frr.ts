@@ -116,6 +116,7 @@ const PASSWORD = /^( neighbor \S+ password )\S+$/gm;
 export default {
   name: 'frr',
   kind: 'system',
+  default: true,
   summary: 'FRRouting: per-VRF BGP (static peers, listen ranges, route leaking) in /etc/frr/frr.conf',
   owns: [PATH],
   /**

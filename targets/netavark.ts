@@ -24,6 +24,7 @@ const why = (platform: string, c: ContainersProfile): string =>
 export default {
   name: 'netavark',
   kind: 'system',
+  default: true,
   summary:
     'Podman bridge networks in /etc/containers/networks whose bridge netavark enslaves to a VRF (netavark >= 1.8)',
   owns: [`${DIR}/*.json`],

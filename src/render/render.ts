@@ -6,16 +6,12 @@ import { renderTemplate } from './templates.ts';
 import type { UnitFiles } from '../systemd/read-units.ts';
 
 /**
- * Resolve a `--target` list. Without one: networkd plus every system target. Network targets are
- * alternative ways to persist the same links, so two of them in one run would fight over the links.
+ * Resolve a `--target` list. Without one: the targets marked `default` in the registry. Network
+ * targets are alternative ways to persist the same links, so two of them in one run would fight
+ * over the links.
  */
 export function selectTargets(names?: readonly string[]): Target[] {
-  const wanted = names ?? [
-    'networkd',
-    ...Object.values(targets)
-      .filter((t) => t.kind === 'system')
-      .map((t) => t.name),
-  ];
+  const wanted = names ?? (Object.values(targets) as Target[]).filter((t) => t.default).map((t) => t.name);
   const unknown = wanted.filter((n) => !Object.hasOwn(targets, n));
   if (unknown.length) {
     throw new TargetSelectionError(

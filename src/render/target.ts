@@ -34,6 +34,11 @@ export interface Target {
   readonly name: string;
   /** 'network': alternative ways to persist links (choose one per run); 'system': compose with any. */
   readonly kind: 'network' | 'system';
+  /**
+   * Chosen when a run names no targets. At most one network target says so, since two would fight
+   * over the links; a system target that writes nothing unless the model asks for it can say so too.
+   */
+  readonly default?: true;
   /** One line for `vrfgen targets`. */
   readonly summary: string;
   /** Globs (`*` within one path segment) of every path this target may write, so the writer can

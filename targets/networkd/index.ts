@@ -14,6 +14,7 @@ const PREFIX = '10-vrfgen-';
 export default {
   name: 'networkd',
   kind: 'network',
+  default: true,
   summary: 'systemd-networkd .netdev/.network files in /etc/systemd/network',
   owns: [`${DIR}/${PREFIX}*.netdev`, `${DIR}/${PREFIX}*.network`, `${DIR}/*.network.d/${PREFIX}*.conf`],
   // networkctl(1) of systemd 252: reload creates new netdevs and reconfigures every link whose

@@ -23,6 +23,7 @@ const TEMPLATES: Record<Binding['method'], string> = {
 export default {
   name: 'services',
   kind: 'system',
+  default: true,
   summary: 'systemd drop-ins that run the listed units inside their VRF',
   owns: [`${DIR}/*.d/${DROP_IN}`],
   /**
