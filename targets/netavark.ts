@@ -1,4 +1,4 @@
-import { error } from '../src/diagnostics/diagnostics.ts';
+import { error, warning } from '../src/diagnostics/diagnostics.ts';
 import type { ContainersProfile } from '../src/platforms/platforms.ts';
 import { hexIdFromName } from '../src/render/stable-id.ts';
 import type { OutputFile, Target } from '../src/render/target.ts';
@@ -61,6 +61,17 @@ export default {
       }),
     }));
   },
+  // Said rather than the networks dropped silently: the containers would start on a bridge outside their VRF.
+  notChosen: (model) =>
+    model.vrfs
+      .flatMap((v) => v.containers)
+      .map((c) =>
+        warning(
+          'generate/containers-not-attached',
+          c.at,
+          `vrf '${c.vrf}': container network '${c.network}' is not written by this run (no netavark target chosen)`,
+        ),
+      ),
   platformNotes({ containers: c }) {
     return [
       c.netavarkVrf

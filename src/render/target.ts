@@ -57,6 +57,12 @@ export interface Target {
    * file rather than installing it (the `--dry-run` diff, the JSON manifest). Absent: no secrets.
    */
   redact?(content: string): string;
+  /**
+   * What this target says when a run leaves it out while the model holds entries only it writes
+   * (the services to bind, the container networks): a warning each, so that nothing is dropped
+   * without a word. Absent: leaving the target out drops nothing.
+   */
+  notChosen?(model: Model): readonly Diagnostic[];
   /** What this target does differently on a platform, one line each (`vrfgen targets --platform`). */
   platformNotes?(platform: Platform): readonly string[];
   /**
