@@ -1,5 +1,5 @@
 import type { Target } from '../src/render/target.ts';
-import frr from './frr.ts';
+import frr from './frr/index.ts';
 import ifupdown from './ifupdown/index.ts';
 import ifupdown2 from './ifupdown2.ts';
 import netavark from './netavark.ts';

@@ -1,3 +1,4 @@
+import type { DaemonCheck } from '../check/daemon.ts';
 import type { Diagnostic } from '../diagnostics/diagnostics.ts';
 import type { Model } from '../model/model.ts';
 import type { UnitFiles } from '../systemd/read-units.ts';
@@ -65,6 +66,8 @@ export interface Target {
   notChosen?(model: Model): readonly Diagnostic[];
   /** What this target does differently on a platform, one line each (`vrfgen targets --platform`). */
   platformNotes?(platform: Platform): readonly string[];
+  /** What `check` asks the daemon this target configures, if it configures one (src/check/daemon.ts). */
+  readonly check?: DaemonCheck;
   /**
    * A file of someone else's that must include this target's `file` for the consumer to read it at
    * all (ifupdown reads /etc/network/interfaces, which has to `source` vrfgen's file). `generate`
