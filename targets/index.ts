@@ -9,7 +9,8 @@ import networkd from './networkd/index.ts';
 import services from './services/index.ts';
 import sysctl from './sysctl.ts';
 
-/** Every target vrfgen knows. Adding one is a file in this folder and a line here. */
+/** Every target vrfgen knows, and the only list of them: adding one is a module in this folder and a line
+ *  here (docs/dev/adding-a-target.md has the rest of the checklist). */
 export const targets = {
   networkd,
   netplan,
