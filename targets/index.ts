@@ -1,5 +1,5 @@
 import type { Target } from '../src/render/target.ts';
-import frr from './frr.ts';
+import frr from './frr/index.ts';
 import ifupdown from './ifupdown/index.ts';
 import ifupdown2 from './ifupdown2.ts';
 import netavark from './netavark.ts';
@@ -9,7 +9,8 @@ import networkd from './networkd/index.ts';
 import services from './services/index.ts';
 import sysctl from './sysctl.ts';
 
-/** Every target vrfgen knows. Adding one is a file in this folder and a line here. */
+/** Every target vrfgen knows, and the only list of them: adding one is a module in this folder and a line
+ *  here (docs/dev/adding-a-target.md has the rest of the checklist). */
 export const targets = {
   networkd,
   netplan,

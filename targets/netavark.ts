@@ -1,4 +1,4 @@
-import { error } from '../src/diagnostics/diagnostics.ts';
+import { error, warning } from '../src/diagnostics/diagnostics.ts';
 import type { ContainersProfile } from '../src/platforms/platforms.ts';
 import { hexIdFromName } from '../src/render/stable-id.ts';
 import type { OutputFile, Target } from '../src/render/target.ts';
@@ -24,6 +24,7 @@ const why = (platform: string, c: ContainersProfile): string =>
 export default {
   name: 'netavark',
   kind: 'system',
+  default: true,
   summary:
     'Podman bridge networks in /etc/containers/networks whose bridge netavark enslaves to a VRF (netavark >= 1.8)',
   owns: [`${DIR}/*.json`],
@@ -60,6 +61,17 @@ export default {
       }),
     }));
   },
+  // Said rather than the networks dropped silently: the containers would start on a bridge outside their VRF.
+  notChosen: (model) =>
+    model.vrfs
+      .flatMap((v) => v.containers)
+      .map((c) =>
+        warning(
+          'generate/containers-not-attached',
+          c.at,
+          `vrf '${c.vrf}': container network '${c.network}' is not written by this run (no netavark target chosen)`,
+        ),
+      ),
   platformNotes({ containers: c }) {
     return [
       c.netavarkVrf

@@ -1,7 +1,7 @@
 import type { Member, Model, Route, Rule, VlanParent, Vrf } from '../src/model/model.ts';
 import type { NetplanProfile } from '../src/platforms/platforms.ts';
 import type { OutputFile, Target } from '../src/render/target.ts';
-import { routeView, ruleView } from './networkd/index.ts';
+import { routeView, ruleView } from './networkd/sections.ts';
 
 /**
  * netplan merges /{lib,etc,run}/netplan/*.yaml in file-name order, later files amending or

@@ -11,6 +11,7 @@ const PATH = '/etc/sysctl.d/90-vrfgen-l3mdev.conf';
 export default {
   name: 'sysctl',
   kind: 'system',
+  default: true,
   summary: 'net.ipv4.*_l3mdev_accept drop-in in /etc/sysctl.d (with BGP, forwarding too)',
   owns: [PATH],
   // procps applies every sysctl.d folder in the order systemd-sysctl does, later names winning.

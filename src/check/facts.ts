@@ -1,7 +1,8 @@
 import type { Path } from '../diagnostics/diagnostics.ts';
-import { compareCidr, contains, parseCidr, type Cidr, type Family } from '../model/ip.ts';
-import type { Bgp, Model, Route } from '../model/model.ts';
+import { compareCidr, parseCidr, type Cidr, type Family } from '../model/ip.ts';
+import type { Model, Route } from '../model/model.ts';
 import type { OutputFile } from '../render/target.ts';
+import { daemonChecks } from './daemon.ts';
 
 /**
  * The checker's one vocabulary. The model (what should be) and the probe outputs (what is) both
@@ -23,7 +24,10 @@ export interface Fact {
   readonly at?: Path;
 }
 
-/** Every key the checker knows. A key names its subject; its value is what the subject is. */
+/**
+ * Every key the checker itself knows; a daemon's keys are its target's (src/check/daemon.ts). A key
+ * names its subject; its value is what the subject is.
+ */
 export const keys = {
   link: (name: string, attr: 'kind' | 'table' | 'state' | 'master' | 'vlan' | 'members') => `link ${name} ${attr}`,
   address: (link: string, cidr: string) => `addr ${link} ${cidr}`,
@@ -40,17 +44,16 @@ export const keys = {
     `rule${family} ${selector}${priority === undefined ? '' : ` pref ${priority}`}`,
   sysctl: (key: string) => `sysctl ${key}`,
   service: (unit: string, attr: 'state' | 'vrf') => `service ${unit} ${attr}`,
-  /** A VRF's BGP instance as FRR runs it: `as N router-id A`. */
-  bgp: (vrf: string) => `bgp ${vrf} instance`,
-  bgpPeer: (vrf: string, address: string) => `bgp ${vrf} peer ${address}`,
-  /** The sessions of the dynamic neighbours from one listen range. */
-  bgpListenPeers: (vrf: string, range: string) => `bgp ${vrf} listen ${range} peers`,
-  /** The prefixes the dynamic neighbours from one listen range got accepted. */
-  bgpListenAccepted: (vrf: string, range: string) => `bgp ${vrf} listen ${range} accepted`,
   file: (path: string) => `file ${path}`,
   /** Every file vrfgen owns under the root. */
   files: () => 'file *',
 };
+
+/** Where a probe's reader puts what the host shows: a key's value, or one more item of a key's list. */
+export interface FactSink {
+  set(key: string, value: string | number): void;
+  add(key: string, item: string): void;
+}
 
 /** The metric the kernel gives a route added without one (IPv6: IP6_RT_PRIO_USER). */
 export const DEFAULT_METRIC: Record<Family, number> = { 4: 0, 6: 1024 };
@@ -162,58 +165,13 @@ export function expectedFacts(model: Model, opts: ExpectOptions = {}): Fact[] {
     for (const f of [4, 6] as const) expect(keys.l3mdev(f), `pref ${L3MDEV_PRIORITY}`, ['vrfs']);
   }
   for (const s of model.sysctls) expect(keys.sysctl(s.key), s.value, s.at);
-  for (const v of model.vrfs) if (v.bgp) facts.push(...bgpFacts(v.name, v.bgp));
+  for (const c of daemonChecks()) facts.push(...c.expected(model));
   if (opts.files) {
     for (const f of opts.files) expect(keys.file(f.path), 'as generated');
     expect(
       keys.files(),
       opts.files.map((f) => f.path),
     );
-  }
-  return facts;
-}
-
-/** A dynamic neighbour's session as a list item: `ADDR STATE, N accepted`. */
-export const bgpSession = (address: string, state: string, accepted: number): string =>
-  `${address} ${state}, ${accepted} accepted`;
-
-/** What FRR shows for a prefix filter: `PREFIX ge MIN le MAX`. */
-const acceptText = (a: NonNullable<Bgp['listen'][number]['accept']>) =>
-  `${a.prefix} ge ${a.minLength} le ${a.maxLength}`;
-
-/**
- * One VRF's BGP: the instance; each static peer Established; every dynamic neighbour of a listen
- * range Established (which ones connect is up to them); and only prefixes inside the range's
- * `accept` filter accepted from them. A peer whose key is wrong never gets as far as a session.
- */
-function bgpFacts(vrf: string, b: Bgp): Fact[] {
-  const facts: Fact[] = [{ key: keys.bgp(vrf), value: `as ${b.asn} router-id ${b.routerId}`, at: b.at }];
-  for (const n of b.neighbors) facts.push({ key: keys.bgpPeer(vrf, n.address), value: 'Established', at: n.at });
-  for (const l of b.listen) {
-    facts.push({
-      key: keys.bgpListenPeers(vrf, l.range),
-      value: ['every one Established'],
-      allows: (item) => / Established, \d+ accepted$/.test(item),
-      at: l.at,
-    });
-    const a = l.accept;
-    if (!a) continue;
-    const range = parseCidr(a.prefix)!;
-    facts.push({
-      key: keys.bgpListenAccepted(vrf, l.range),
-      value: [acceptText(a)],
-      allows: (item) => {
-        const p = parseCidr(item);
-        return (
-          p !== undefined &&
-          p.family === range.family &&
-          p.length >= a.minLength &&
-          p.length <= a.maxLength &&
-          contains(range, p)
-        );
-      },
-      at: [...l.at, 'accept'],
-    });
   }
   return facts;
 }

@@ -1,12 +1,10 @@
 import type { Diagnostic } from '../diagnostics/diagnostics.ts';
-import { contains, parseCidr, parseIp, type Family } from '../model/ip.ts';
+import type { Family } from '../model/ip.ts';
 import type { OutputFile } from '../render/target.ts';
 import type { Change } from '../output/write.ts';
-import { bgpSession, keys, linkState, routeItem, routeValue, ruleSelector, type Value } from './facts.ts';
+import { keys, linkState, routeItem, routeValue, ruleSelector, type FactSink, type Value } from './facts.ts';
 import {
   parseAddresses,
-  parseBgpRoutes,
-  parseBgpSummary,
   parseIdentify,
   parseLinks,
   parseRoutes,
@@ -47,10 +45,8 @@ function scopeOf(o: Observation): string {
       return `service ${o.unit} `;
     case 'vrf-identify':
       return keys.service(o.unit, 'vrf');
-    case 'bgp-summary':
-      return `bgp ${o.vrf} `;
-    case 'bgp-routes':
-      return `bgp ${o.vrf} `;
+    case 'daemon':
+      return o.scope;
     default: {
       const never: never = o;
       return never;
@@ -81,7 +77,7 @@ const UNSEEN = Symbol('unseen');
  * The wanted keys are the value map's first entries, so one lookup tells both whether a key is
  * wanted and what it holds.
  */
-class FactSet {
+class FactSet implements FactSink {
   private readonly values = new Map<string, Set<string> | string | number | typeof UNSEEN>();
   readonly lists = new Map<string, string[]>();
   private readonly filtered: boolean;
@@ -198,18 +194,9 @@ export class FactCollector {
           break;
         case 'vrf-identify':
           break; // read with its unit
-        case 'bgp-summary':
-          bgpSummaryFacts(o.vrf, o.ranges, stdout, facts);
+        case 'daemon':
+          o.read(stdout, facts);
           break;
-        case 'bgp-routes': {
-          const t = parseBgpRoutes(stdout);
-          facts.set(keys.bgp(o.vrf), `as ${t.as ?? '?'} router-id ${t.routerId ?? '?'}`);
-          for (const r of t.paths) {
-            const range = rangeOf(o.ranges, r.peer);
-            if (range) facts.add(keys.bgpListenAccepted(o.vrf, range), r.prefix);
-          }
-          break;
-        }
       }
     } catch (e) {
       unknown.set(scopeOf(o), { probe: probe.file, why: `unreadable output (${(e as Error).message})` });
@@ -222,21 +209,6 @@ export function observedFacts(results: readonly ProbeResult[]): Observed {
   const collector = new FactCollector();
   for (const r of results) collector.take(r);
   return collector.finish();
-}
-
-/** The listen range that holds `address`, if any (ranges never overlap: resolve-bgp.ts). */
-function rangeOf(ranges: readonly string[], address: string): string | undefined {
-  const ip = parseIp(address);
-  return ip && ranges.find((r) => contains(parseCidr(r)!, ip));
-}
-
-/** Each static peer's session state, and the sessions of the dynamic ones by listen range. */
-function bgpSummaryFacts(vrf: string, ranges: readonly string[], stdout: string, facts: FactSet): void {
-  for (const p of parseBgpSummary(stdout)) {
-    const range = p.dynamic ? rangeOf(ranges, p.address) : undefined;
-    if (range) facts.add(keys.bgpListenPeers(vrf, range), bgpSession(p.address, p.state, p.accepted));
-    else facts.set(keys.bgpPeer(vrf, p.address), p.state);
-  }
 }
 
 function linkFacts(links: readonly Link[], facts: FactSet): void {

@@ -1,4 +1,4 @@
-import { bits, formatCidr, parseCidr, parseIp, type Family } from '../model/ip.ts';
+import { bits, formatCidr, parseIp, type Family } from '../model/ip.ts';
 import { addressCidr, canonicalIp, routePrefix } from './canonical.ts';
 
 /**
@@ -8,13 +8,14 @@ import { addressCidr, canonicalIp, routePrefix } from './canonical.ts';
  * other key, and turn a field of the wrong shape into "absent" rather than failing. Hand-written
  * guards rather than a schema library: a zod parse per link, address and route was a quarter of
  * `check --state` at 4000 VRFs (8001 links, 36000 routes); test/check/parse.test.ts holds the guards
- * to the zod schemas they replace, on the real captures and on damaged entries.
+ * to the zod schemas they replace, on the real captures and on damaged entries. A target's readers
+ * of a daemon's JSON (src/check/daemon.ts) use the same guards.
  */
-type Json = Readonly<Record<string, unknown>>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export type Json = Readonly<Record<string, unknown>>;
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 /** A non-negative integer, or its decimal text (ip prints some numbers as strings). */
-const count = (v: unknown): number | undefined =>
+export const count = (v: unknown): number | undefined =>
   typeof v === 'number'
     ? Number.isSafeInteger(v) && v >= 0
       ? v
@@ -22,7 +23,7 @@ const count = (v: unknown): number | undefined =>
     : typeof v === 'string' && /^\d+$/.test(v)
       ? Number(v)
       : undefined;
-const flag = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+export const flag = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 const strings = (v: unknown): string[] | undefined =>
   Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
 
@@ -213,63 +214,4 @@ export function unitProperties(stdout: string): Map<string, string> {
 export function parseIdentify(stdout: string): { pid: number; vrf: string } | undefined {
   const m = stdout.match(/^(\d+)[ \t]*(\S*)\s*$/);
   return m ? { pid: Number(m[1]), vrf: m[2]! } : undefined;
-}
-
-export interface BgpPeer {
-  readonly address: string;
-  readonly state: string;
-  readonly dynamic: boolean;
-  /** Prefixes the peer sent that passed the inbound policy (FRR's PfxRcd). */
-  readonly accepted: number;
-}
-
-/** A JSON object, or unreadable: throws (vtysh printed an error, or nothing). */
-function object(stdout: string): Json {
-  const json: unknown = JSON.parse(stdout);
-  if (!isObject(json)) throw new Error('not a JSON object');
-  return json;
-}
-
-/**
- * `vtysh -c 'show bgp vrf NAME summary json'`: the sessions, static and dynamic. FRR 8.4 nests the
- * summary under the address family (`ipv4Unicast`), and prints `{}` for an instance without neighbours.
- */
-export function parseBgpSummary(stdout: string): BgpPeer[] {
-  const v4 = object(stdout).ipv4Unicast;
-  const peers = isObject(v4) && isObject(v4.peers) ? v4.peers : {};
-  return Object.entries(peers).flatMap(([address, p]) =>
-    isObject(p)
-      ? [
-          {
-            address,
-            state: text(p.state) ?? '?',
-            dynamic: flag(p.dynamicPeer) ?? false,
-            accepted: count(p.pfxRcd) ?? 0,
-          },
-        ]
-      : [],
-  );
-}
-
-export interface BgpTable {
-  readonly as?: number;
-  readonly routerId?: string;
-  /** Each valid path: its prefix and the peer it came from (`(unspec)`: this router's own, or leaked). */
-  readonly paths: readonly { readonly prefix: string; readonly peer: string }[];
-}
-
-/** `vtysh -c 'show bgp vrf NAME ipv4 unicast json'`: the instance (printed even without neighbours) and its paths. */
-export function parseBgpRoutes(stdout: string): BgpTable {
-  const t = object(stdout);
-  const routes = isObject(t.routes) ? t.routes : {};
-  const paths = Object.entries(routes).flatMap(([prefix, ps]) => {
-    const cidr = parseCidr(prefix);
-    if (!cidr || !Array.isArray(ps)) return [];
-    return ps
-      .filter((p) => isObject(p) && flag(p.valid) !== false)
-      .map((p: Json) => ({ prefix: formatCidr(cidr), peer: text(p.peerId) ?? '?' }));
-  });
-  const as = count(t.localAS);
-  const routerId = text(t.routerId);
-  return { ...(as !== undefined ? { as } : {}), ...(routerId !== undefined ? { routerId } : {}), paths };
 }

@@ -1,5 +1,7 @@
 import type { Family } from '../model/ip.ts';
 import type { Model } from '../model/model.ts';
+import { daemonChecks } from './daemon.ts';
+import type { FactSink } from './facts.ts';
 import { unitProperties } from './parse.ts';
 
 /**
@@ -15,9 +17,16 @@ export type Observation =
   | { readonly kind: 'sysctl' }
   | { readonly kind: 'unit'; readonly unit: string }
   | { readonly kind: 'vrf-identify'; readonly unit: string; readonly pid: number }
-  /** `ranges`: the VRF's listen ranges, under which dynamic neighbours and their prefixes are filed. */
-  | { readonly kind: 'bgp-summary'; readonly vrf: string; readonly ranges: readonly string[] }
-  | { readonly kind: 'bgp-routes'; readonly vrf: string; readonly ranges: readonly string[] };
+  /**
+   * A daemon's answer, for the target that asks it (src/check/daemon.ts): `read` puts what it shows
+   * into `facts` and throws when the output is unreadable; `scope` is the start of every key it
+   * answers for, unknown when the probe fails.
+   */
+  | {
+      readonly kind: 'daemon';
+      readonly scope: string;
+      readonly read: (stdout: string, facts: FactSink) => void;
+    };
 
 export interface Probe {
   /** File name in a state DIR (no directories); also how reports name the probe. */
@@ -58,8 +67,8 @@ const routes = (family: Family, table: number | 'main'): Probe =>
     { kind: 'routes', family, table },
   );
 
-/** The probes for a model, in a fixed order. The VRF of a running service needs its MainPID
- *  first: see followUps. */
+/** The probes for a model, in a fixed order: the kernel's and systemd's, then each daemon's. The
+ *  VRF of a running service needs its MainPID first: see followUps. */
 export function probesFor(model: Model): Probe[] {
   const tables: (number | 'main')[] = ['main', ...model.vrfs.map((v) => v.table)];
   return [
@@ -80,21 +89,7 @@ export function probesFor(model: Model): Probe[] {
           unit: s.unit,
         }),
       ),
-    // FRR's view of each VRF's BGP: sessions per neighbour (summary) and the routes it accepted.
-    ...model.vrfs
-      .filter((v) => v.bgp)
-      .flatMap((v) => [
-        probe(`bgp-summary-${v.name}.json`, ['vtysh', '-c', `show bgp vrf ${v.name} summary json`], {
-          kind: 'bgp-summary',
-          vrf: v.name,
-          ranges: v.bgp!.listen.map((l) => l.range),
-        }),
-        probe(`bgp-routes-${v.name}.json`, ['vtysh', '-c', `show bgp vrf ${v.name} ipv4 unicast json`], {
-          kind: 'bgp-routes',
-          vrf: v.name,
-          ranges: v.bgp!.listen.map((l) => l.range),
-        }),
-      ]),
+    ...daemonChecks().flatMap((c) => c.probes(model)),
   ];
 }
 

@@ -11,7 +11,7 @@ import { validate, type Validated, type ValidateOptions } from './validate.ts';
 import { applyPlan, planWrite, type Change } from '../output/write.ts';
 
 export interface GenerateOptions extends ValidateOptions {
-  /** Target names; default networkd plus every system target. */
+  /** Target names; default: the targets the registry marks `default` (targets/index.ts). */
   readonly targets?: readonly string[];
   /**
    * Root of the tree to write; default '/'. With another format, the tree whose unit files (and

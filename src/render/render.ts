@@ -1,21 +1,17 @@
 import { targets, type TargetName } from '../../targets/index.ts';
-import { warning, type Diagnostic } from '../diagnostics/diagnostics.ts';
+import type { Diagnostic } from '../diagnostics/diagnostics.ts';
 import type { Model } from '../model/model.ts';
 import { TargetSelectionError, type Command, type OutputFile, type Target } from './target.ts';
 import { renderTemplate } from './templates.ts';
 import type { UnitFiles } from '../systemd/read-units.ts';
 
 /**
- * Resolve a `--target` list. Without one: networkd plus every system target. Network targets are
- * alternative ways to persist the same links, so two of them in one run would fight over the links.
+ * Resolve a `--target` list. Without one: the targets marked `default` in the registry. Network
+ * targets are alternative ways to persist the same links, so two of them in one run would fight
+ * over the links.
  */
 export function selectTargets(names?: readonly string[]): Target[] {
-  const wanted = names ?? [
-    'networkd',
-    ...Object.values(targets)
-      .filter((t) => t.kind === 'system')
-      .map((t) => t.name),
-  ];
+  const wanted = names ?? (Object.values(targets) as Target[]).filter((t) => t.default).map((t) => t.name);
   const unknown = wanted.filter((n) => !Object.hasOwn(targets, n));
   if (unknown.length) {
     throw new TargetSelectionError(
@@ -56,30 +52,9 @@ export function renderTargets(
     .filter((r) => r.files.length > 0)
     .sort((a, b) => order.indexOf(a.t.name) - order.indexOf(b.t.name))
     .flatMap((r) => r.t.reload(r.files));
-  if (!chosen.some((t) => t.name === 'services')) {
-    // Say so rather than drop the binding silently: the units would keep running outside their VRF.
-    for (const s of model.vrfs.flatMap((v) => v.services)) {
-      diagnostics.push(
-        warning(
-          'generate/service-not-bound',
-          s.at,
-          `vrf '${s.vrf}': service '${s.unit}' is not bound by this run (no services target chosen)`,
-        ),
-      );
-    }
-  }
-  if (!chosen.some((t) => t.name === 'netavark')) {
-    // Likewise: the containers would start on a bridge outside their VRF.
-    for (const c of model.vrfs.flatMap((v) => v.containers)) {
-      diagnostics.push(
-        warning(
-          'generate/containers-not-attached',
-          c.at,
-          `vrf '${c.vrf}': container network '${c.network}' is not written by this run (no netavark target chosen)`,
-        ),
-      );
-    }
-  }
+  // Each target left out says what of the model only it would have written.
+  for (const t of Object.values(targets) as Target[])
+    if (!chosen.some((c) => c.name === t.name)) diagnostics.push(...(t.notChosen?.(model) ?? []));
   const paths = new Set<string>();
   for (const f of files) {
     if (paths.has(f.path)) throw new Error(`vrfgen bug: two outputs for ${f.path}`);

@@ -1,3 +1,4 @@
+import type { DaemonCheck } from '../check/daemon.ts';
 import type { Diagnostic } from '../diagnostics/diagnostics.ts';
 import type { Model } from '../model/model.ts';
 import type { UnitFiles } from '../systemd/read-units.ts';
@@ -34,6 +35,11 @@ export interface Target {
   readonly name: string;
   /** 'network': alternative ways to persist links (choose one per run); 'system': compose with any. */
   readonly kind: 'network' | 'system';
+  /**
+   * Chosen when a run names no targets. At most one network target says so, since two would fight
+   * over the links; a system target that writes nothing unless the model asks for it can say so too.
+   */
+  readonly default?: true;
   /** One line for `vrfgen targets`. */
   readonly summary: string;
   /** Globs (`*` within one path segment) of every path this target may write, so the writer can
@@ -52,8 +58,16 @@ export interface Target {
    * file rather than installing it (the `--dry-run` diff, the JSON manifest). Absent: no secrets.
    */
   redact?(content: string): string;
+  /**
+   * What this target says when a run leaves it out while the model holds entries only it writes
+   * (the services to bind, the container networks): a warning each, so that nothing is dropped
+   * without a word. Absent: leaving the target out drops nothing.
+   */
+  notChosen?(model: Model): readonly Diagnostic[];
   /** What this target does differently on a platform, one line each (`vrfgen targets --platform`). */
   platformNotes?(platform: Platform): readonly string[];
+  /** What `check` asks the daemon this target configures, if it configures one (src/check/daemon.ts). */
+  readonly check?: DaemonCheck;
   /**
    * A file of someone else's that must include this target's `file` for the consumer to read it at
    * all (ifupdown reads /etc/network/interfaces, which has to `source` vrfgen's file). `generate`

@@ -1,5 +1,5 @@
-import type { Route, Rule } from '../../src/model/model.ts';
 import type { OutputFile, Target } from '../../src/render/target.ts';
+import { routeView, ruleView } from './sections.ts';
 
 const DIR = '/etc/systemd/network';
 
@@ -11,30 +11,10 @@ const DIR = '/etc/systemd/network';
  */
 const PREFIX = '10-vrfgen-';
 
-/** networkd has no implicit VRF table before v245 and never for rules, so every section names it. */
-export const routeView = (r: Route) => ({
-  type: r.type === 'unicast' ? null : r.type,
-  destination: r.to,
-  gateway: r.via ?? null,
-  onlink: r.onlink,
-  metric: r.metric ?? null,
-  table: r.table,
-});
-
-export const ruleView = (r: Rule) => ({
-  // networkd takes the family from From=/To=; interface-only rules would default to IPv4.
-  family: r.family === 'both' ? 'both' : null,
-  from: r.from ?? null,
-  to: r.to ?? null,
-  iif: r.iif ?? null,
-  oif: r.oif ?? null,
-  priority: r.priority ?? null,
-  table: r.table,
-});
-
 export default {
   name: 'networkd',
   kind: 'network',
+  default: true,
   summary: 'systemd-networkd .netdev/.network files in /etc/systemd/network',
   owns: [`${DIR}/${PREFIX}*.netdev`, `${DIR}/${PREFIX}*.network`, `${DIR}/*.network.d/${PREFIX}*.conf`],
   // networkctl(1) of systemd 252: reload creates new netdevs and reconfigures every link whose

@@ -1,3 +1,4 @@
+import { warning } from '../../src/diagnostics/diagnostics.ts';
 import { bindServices, DROP_IN, type Binding } from './binding.ts';
 import type { Command, OutputFile, Target } from '../../src/render/target.ts';
 
@@ -23,6 +24,7 @@ const TEMPLATES: Record<Binding['method'], string> = {
 export default {
   name: 'services',
   kind: 'system',
+  default: true,
   summary: 'systemd drop-ins that run the listed units inside their VRF',
   owns: [`${DIR}/*.d/${DROP_IN}`],
   /**
@@ -44,6 +46,17 @@ export default {
       ...(services.length ? [['systemctl', 'start', ...services]] : []),
     ];
   },
+  // Said rather than the binding dropped silently: the units would keep running outside their VRF.
+  notChosen: (model) =>
+    model.vrfs
+      .flatMap((v) => v.services)
+      .map((s) =>
+        warning(
+          'generate/service-not-bound',
+          s.at,
+          `vrf '${s.vrf}': service '${s.unit}' is not bound by this run (no services target chosen)`,
+        ),
+      ),
   render(model, { template, report, units }) {
     const { bindings, diagnostics } = bindServices(model, units);
     diagnostics.forEach(report);

@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { parseBgpSummary } from '../../src/check/parse.ts';
+import { parseBgpSummary } from '../../targets/frr/vtysh.ts';
 import { ROOT, vrfgen } from '../support/helpers.ts';
 
 const INTENT = join(ROOT, 'test/e2e/frr/intent.yaml');

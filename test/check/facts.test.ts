@@ -174,6 +174,29 @@ describe('observedFacts', () => {
     expect(findings.map((f) => f.status)).toEqual(['missing', 'unknown', 'unknown', 'unknown']);
   });
 
+  test("a daemon's probe is read by its target's reader; a failed or unreadable one leaves the target's scope unknown", () => {
+    const daemon = (scope: string): Observation => ({
+      kind: 'daemon',
+      scope,
+      read: (stdout, facts) => {
+        const answer = JSON.parse(stdout) as { state?: string; peers?: string[] };
+        if (typeof answer.state !== 'string') throw new Error('no state');
+        facts.set(`${scope}state`, answer.state);
+        for (const p of answer.peers ?? []) facts.add(`${scope}peers`, p);
+      },
+    });
+    const o = observedFacts([
+      result('a.json', daemon('d a '), ok('{"state":"up","peers":["y","x"]}')),
+      result('b.json', daemon('d b '), { code: 1, stdout: '', stderr: 'no daemon here\n' }),
+      result('c.json', daemon('d c '), ok('{}')),
+    ]);
+    expect(Object.fromEntries(o.facts)).toEqual({ 'd a state': 'up', 'd a peers': ['x', 'y'] });
+    expect(Object.fromEntries(o.unknown)).toEqual({
+      'd b ': { probe: 'b.json', why: 'exit 1: no daemon here' },
+      'd c ': { probe: 'c.json', why: 'unreadable output (no state)' },
+    });
+  });
+
   describe('services', () => {
     const unit = (stdout: string, identify?: ProbeOutput) => [
       result('unit-ssh.service.txt', { kind: 'unit', unit: 'ssh.service' }, ok(stdout)),

@@ -1,5 +1,6 @@
-import type { Bgp, BgpListen, BgpNeighbor, RemoteAs, Vrf } from '../src/model/model.ts';
-import type { Target } from '../src/render/target.ts';
+import type { Bgp, BgpListen, BgpNeighbor, RemoteAs, Vrf } from '../../src/model/model.ts';
+import type { Target } from '../../src/render/target.ts';
+import { bgpCheck } from './check.ts';
 
 /**
  * FRR reads one integrated file (`service integrated-vtysh-config`, Debian's default): vrfgen owns
@@ -116,6 +117,7 @@ const PASSWORD = /^( neighbor \S+ password )\S+$/gm;
 export default {
   name: 'frr',
   kind: 'system',
+  default: true,
   summary: 'FRRouting: per-VRF BGP (static peers, listen ranges, route leaking) in /etc/frr/frr.conf',
   owns: [PATH],
   /**
@@ -134,6 +136,8 @@ export default {
     includes: (content) => /^bgpd=yes\s*$/m.test(content),
     fix: 'bgpd=yes',
   },
+  // Whether bgpd runs the sessions and takes the prefixes the intent asks for (`vrfgen check`).
+  check: bgpCheck,
   platformNotes: (p) => [`writes \`frr version ${p.frr}\`, as FRR ${p.frr} prints it in its running config`],
   render(model, { template }) {
     const routed = model.vrfs.filter((v) => v.bgp);
