@@ -8,12 +8,6 @@ import { dirname, join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ROOT } from '../support/helpers.ts';
 
-/**
- * Pages that other branches of work add; a link to one is allowed while the page is missing and
- * checked like any other once it exists. Empty this list once they are all in.
- */
-const PAGES_TO_COME = new Set(['docs/dev/adding-a-target.md']);
-
 const pages = [
   'README.md',
   ...readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
@@ -71,7 +65,7 @@ function broken(page: string, target: string): string | undefined {
   const [path = '', fragment] = target.split('#');
   const file = path === '' ? page : relative(ROOT, join(ROOT, dirname(page), decodeURIComponent(path)));
   if (file.startsWith('..')) return `${target} leads out of the repository`;
-  if (!existsSync(join(ROOT, file))) return PAGES_TO_COME.has(file) ? undefined : `${file} does not exist`;
+  if (!existsSync(join(ROOT, file))) return `${file} does not exist`;
   if (fragment === undefined) return undefined;
   if (statSync(join(ROOT, file)).isDirectory() || !file.endsWith('.md')) return `${target}: no headings to point at`;
   return anchors(readFileSync(join(ROOT, file), 'utf8')).has(fragment) ? undefined : `${file} has no #${fragment}`;
