@@ -238,10 +238,15 @@ export const CODES = {
     severity: 'error',
     meaning: 'a service bound to two VRFs, also under an alias or through the socket that starts it',
   },
+  'service/unit-not-found': {
+    severity: 'error',
+    meaning:
+      "a listed unit is neither under the root read nor in the platform's table of well-known units: its drop-in would never load",
+  },
   'service/exec-start-unknown': {
     severity: 'error',
     meaning:
-      "vrfgen needs a service's ExecStart= lines and finds none (not under `--root`, not in its table); give `exec-start`",
+      "vrfgen needs a service's ExecStart= lines and has none (its unit file lacks them, or no tree was read and the table lacks the unit); give `exec-start`",
   },
   'service/exec-start-unwrappable': {
     severity: 'error',

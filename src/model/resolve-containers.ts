@@ -49,6 +49,9 @@ export function containerResolver(links: ReadonlySet<string>) {
       const at: Path = ['vrfs', vrf, 'containers', i];
       const what = `vrf '${vrf}' container network ${quoted(c.network)}`;
       const before = diags.length;
+      // Only an error keeps a network out of the model: a warning (podman's default subnet) is said
+      // about a network that is still written, and the targets must see it to write or refuse it.
+      const refused = () => diags.slice(before).some((d) => d.severity === 'error');
 
       const badName = nameProblem(c.network);
       if (badName) {
@@ -73,7 +76,7 @@ export function containerResolver(links: ReadonlySet<string>) {
 
       const bridge = c.bridge ?? defaultBridge(c.network);
       if (c.bridge !== undefined) diags.push(...checkIfName(c.bridge, [...at, 'bridge'], 'bridge', false));
-      else if (Buffer.byteLength(bridge) > 15 && diags.length === before) {
+      else if (Buffer.byteLength(bridge) > 15 && !refused()) {
         diags.push(
           error(
             'container/bridge-too-long',
@@ -141,7 +144,7 @@ export function containerResolver(links: ReadonlySet<string>) {
           }
         }
       }
-      if (diags.length !== before || !subnet || !gateway) return;
+      if (refused() || !subnet || !gateway) return;
       networks.set(c.network, vrf);
       bridges.set(bridge, c.network);
       subnets.push({ cidr: subnet, network: c.network });

@@ -61,7 +61,7 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
   let rendered;
   try {
     // The units the services target binds are read from the same tree the files are written to.
-    const units = root === undefined ? new Map() : await readUnits(root, unitsToRead(v.model));
+    const units = root === undefined ? undefined : await readUnits(root, unitsToRead(v.model));
     rendered = renderTargets(v.model, chosen, units);
   } catch (e) {
     return { ...v, ...none, diagnostics: [...v.diagnostics, ioError(e, 'read')] };

@@ -30,14 +30,15 @@ export function selectTargets(names?: readonly string[]): Target[] {
 
 /**
  * Render each target; files come back sorted by path so every later step is deterministic. `units`
- * are the unit files read under the root beforehand (src/systemd/read-units.ts), for targets that bind services.
+ * are the unit files read under the root beforehand (src/systemd/read-units.ts), for targets that
+ * bind services; none when no tree was read.
  * `reload` holds each target's commands for a running system, in registry order (network stacks
  * before the services bound to their VRFs), whatever order `chosen` has.
  */
 export function renderTargets(
   model: Model,
   chosen: readonly Target[],
-  units: UnitFiles = new Map(),
+  units?: UnitFiles,
 ): { files: OutputFile[]; diagnostics: Diagnostic[]; reload: Command[] } {
   const diagnostics: Diagnostic[] = [];
   const ctx = {

@@ -26,8 +26,12 @@ export interface RenderContext {
   readonly template: (name: string, view: object) => string;
   /** Report something the target cannot express; a target never drops anything silently. */
   readonly report: (d: Diagnostic) => void;
-  /** Unit files read under --root before rendering (src/systemd/read-units.ts); empty when none were read. */
-  readonly units: UnitFiles;
+  /**
+   * Unit files read under --root before rendering (src/systemd/read-units.ts). Undefined when no tree
+   * was read (a format other than 'tree' without --root: the files are for another machine), so a
+   * unit missing from it says nothing about that machine.
+   */
+  readonly units: UnitFiles | undefined;
 }
 
 export interface Target {

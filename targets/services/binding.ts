@@ -48,12 +48,25 @@ export const IP = '/sbin/ip';
  */
 export const DROP_IN = 'vrfgen-vrf.conf';
 
-/** Decide the binding of every listed unit; report each one that cannot be bound and why. */
-export function bindServices(model: Model, units: UnitFiles): { bindings: Binding[]; diagnostics: Diagnostic[] } {
+/** Nothing read: the same answers as a tree without the unit. */
+const NO_UNITS: UnitFiles = new Map();
+
+/**
+ * Decide the binding of every listed unit; report each one that cannot be bound and why. `units` are
+ * the unit files read under the root, undefined when no tree was read (see RenderContext.units).
+ */
+export function bindServices(
+  model: Model,
+  units: UnitFiles | undefined,
+): { bindings: Binding[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const bound = new Map<string, Binding>();
   const services = model.vrfs.flatMap((v) => v.services);
-  const facts = (name: string) => unitFacts(name, units, model.platform.units);
+  const facts = (name: string) => unitFacts(name, units ?? NO_UNITS, model.platform.units);
+  // The sockets the table's services are started by come in the same package.
+  const tableSockets = new Set(
+    Object.values(model.platform.units).flatMap((u) => (u.activatedBy ? [u.activatedBy] : [])),
+  );
   const listedSockets = new Map(
     services.filter((s) => s.kind === 'socket').map((s) => [facts(s.unit)?.id ?? s.unit, s]),
   );
@@ -81,6 +94,10 @@ export function bindServices(model: Model, units: UnitFiles): { bindings: Bindin
 
   for (const s of services) {
     const f = facts(s.unit);
+    if (units && !loadable(f) && !tableSockets.has(s.unit)) {
+      diagnostics.push(notFound(s, model.platformName));
+      continue;
+    }
     const problems = anyMethodProblems(s, f);
     if (problems.length) {
       diagnostics.push(...problems);
@@ -119,6 +136,21 @@ export function bindServices(model: Model, units: UnitFiles): { bindings: Bindin
   }
   return { bindings: [...bound.values()].sort((a, b) => (a.unit < b.unit ? -1 : 1)), diagnostics };
 }
+
+/**
+ * A unit systemd can load: its unit file under the root or in the platform's table (a masked one is
+ * refused on its own). Drop-ins alone are not a unit: systemd loads no service or socket without its
+ * file ("Unit … not found"), and the drop-in vrfgen would add to them would never be read.
+ */
+const loadable = (f: UnitFacts | undefined): boolean => f !== undefined && (f.masked || f.from !== undefined);
+
+/** A unit that exists nowhere vrfgen looks: its drop-in would bind nothing, whatever the intent says of it. */
+const notFound = (s: Service, platform: string): Diagnostic =>
+  error(
+    'service/unit-not-found',
+    s.at,
+    `service '${s.unit}': the unit exists nowhere: not under the root and not in vrfgen's table for ${platform}, so its drop-in would never be loaded; install the unit in the tree first, or correct the name`,
+  );
 
 const unitAt = (services: readonly Service[], b: Binding) => services.find((s) => s.at === b.at)?.unit ?? b.unit;
 
@@ -205,9 +237,10 @@ function wrapExecStart(
   const fromUnit = f ? listValue(f.settings, 'Service', 'ExecStart') : [];
   const lines = s.execStart ?? fromUnit.map((x) => x.value);
   if (lines.length === 0) {
+    // A unit from a tree reaches here only with its file (see loadable); without a tree, the table is all there is.
     const looked = f
-      ? `${f.from ?? 'its drop-ins'} has no ExecStart=`
-      : "the unit is not under the root and not in vrfgen's table for this platform";
+      ? `${f.from ?? 'its unit file'} has no ExecStart=`
+      : "the unit is not in vrfgen's table for this platform and no tree was read for it (--root)";
     diagnostics.push(
       error(
         'service/exec-start-unknown',

@@ -141,6 +141,34 @@ describe('generate --target networkd,sysctl', () => {
   });
 });
 
+describe("a container network in podman's default subnet (10.88.0.0/16)", () => {
+  const kase = join(ROOT, 'test/golden/containers-near-podman-default');
+  const intent = join(kase, 'intent.yaml');
+  const file = '/etc/containers/networks/nearpodman.json';
+  const warned = `${intent}:13:39: warning container/podman-default-subnet: `;
+
+  test('is written, with a warning that says why podman network create would refuse it', () => {
+    const root = tmp();
+    const r = vrfgen('generate', intent, '--target', 'netavark', '--root', root);
+    expect(r.stderr).toContain(warned);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`create ${file}\n1 changed, 0 unchanged under ${root}\n`);
+    expect(treeOf(root)).toEqual([file]);
+    expect(readFileSync(join(root, file), 'utf8')).toBe(readFileSync(join(kase, 'expected/netavark', file), 'utf8'));
+  });
+
+  test('on debian-12 is refused like any other network, and nothing is written', () => {
+    const root = tmp();
+    const r = vrfgen('generate', intent, '--target', 'netavark', '--root', root, '--platform', 'debian-12');
+    expect(r.stderr).toContain(warned);
+    expect(r.stderr).toContain(
+      `${intent}:13:9: error netavark/vrf-unsupported: vrf 'tenant' container network 'nearpodman': netavark 1.4.0 on debian-12 ignores the vrf option`,
+    );
+    expect(r.code).toBe(1);
+    expect(treeOf(root)).toEqual([]);
+  });
+});
+
 describeWithFacility(
   'the writer as root',
   () => (process.getuid?.() === 0 ? undefined : 'needs root (only root gives a file to root:root)'),

@@ -87,6 +87,13 @@ function checks(a: Analyzer) {
     expect(r.output).toBe(`${SSH_DROP_IN}:2: Unknown key 'BindToVRF' in section [Service], ignoring.\n`);
   });
 
+  test('a unit with drop-ins and no unit file is not found (why vrfgen refuses one: service/unit-not-found)', () => {
+    const dropIn = { path: '/etc/systemd/system/orphan.service.d/vrfgen-vrf.conf', content: '[Service]\nNice=5\n' };
+    const r = verifyUnits(a, verifyRoot([], [dropIn]), ['orphan.service']);
+    expect(r.output).toBe('Unit orphan.service not found.\n');
+    expect(r.code).not.toBe(0);
+  });
+
   test('a wrapper without the empty ExecStart= reset fails the check (systemd refuses the unit)', () => {
     const content = '[Service]\nExecStart=/sbin/ip vrf exec mgmt /usr/sbin/sshd -D $SSHD_OPTS\n';
     const r = verifyUnits(a, verifyRoot([], [{ path: SSH_DROP_IN, content }]), ['ssh.service']);

@@ -4,9 +4,9 @@
  * wrote, and extract modes and owners as they are meant; sha256sum checks the manifest's hashes.
  * The reload commands come from the targets; cloud-init's format has its own test.
  */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { generate } from '../../src/index.ts';
 import {
@@ -252,12 +252,18 @@ describe('--format tar', () => {
         expect(x.stderr).toBe('');
         expect(x.code).toBe(0);
         const path = `/etc/systemd/system/${unit}.d/vrfgen-vrf.conf`;
-        const root = writtenTree(intent, 'networkd,services');
+        // The tree generate --root writes into must hold the unit (else service/unit-not-found).
+        const root = tmp();
+        const installed = `/usr/lib/systemd/system/${unit}`;
+        mkdirSync(join(root, dirname(installed)), { recursive: true });
+        writeFileSync(join(root, installed), '[Service]\nExecStart=/usr/bin/agent\n');
+        const g = vrfgen('generate', intent, '--target', 'networkd,services', '--root', root);
+        expect(g.code, g.stderr).toBe(0);
         // GNU tar cannot write this path as ustar at all.
         expect(run('tar', ['--format=ustar', '-C', root, '-cf', '/dev/null', path.slice(1)]).stderr).toMatch(
           /file name is too long/,
         );
-        expect(treeOf(x.into)).toEqual(treeOf(root));
+        expect(treeOf(x.into)).toEqual(treeOf(root).filter((p) => p !== installed));
         expect(read(join(x.into, path))).toBe(read(join(root, path)));
       });
 

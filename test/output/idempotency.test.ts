@@ -3,13 +3,13 @@
  * golden tree; a second run changes no byte, no mode and no mtime; a dry run after it reports no
  * change. A case whose target refuses it (an error in its MANIFEST) writes nothing, twice.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { generate } from '../../src/index.ts';
 import { targetNames } from '../../targets/index.ts';
-import { goldenCases, modeOf, treeOf } from '../support/helpers.ts';
+import { goldenCases, modelOf, modeOf, treeOf } from '../support/helpers.ts';
 
 /** The tree under `root`, files only, with content, mode and mtime. */
 const snapshot = (root: string, paths: readonly string[]) =>
@@ -25,6 +25,16 @@ describe.each(goldenCases())('$name', ({ intent, expected }) => {
     const root = mkdtempSync(join(tmpdir(), 'vrfgen-idem-'));
     const units = join(dirname(intent), 'root');
     if (existsSync(units)) cpSync(units, root, { recursive: true });
+    else {
+      // A case without root/ is for a machine whose packages ship its units: the ones vrfgen's table
+      // does not know are installed as stubs, else a tree without them refuses them (service/unit-not-found).
+      const { model } = await modelOf(intent);
+      for (const s of model!.vrfs.flatMap((v) => v.services)) {
+        if (model!.platform.units[s.unit]) continue;
+        mkdirSync(join(root, 'usr/lib/systemd/system'), { recursive: true });
+        writeFileSync(join(root, 'usr/lib/systemd/system', s.unit), '[Service]\nExecStart=/usr/bin/true\n');
+      }
+    }
     const before = treeOf(root);
     const refused = /^error /m.test(readFileSync(join(expected, target, 'MANIFEST'), 'utf8'));
 

@@ -19,14 +19,17 @@ export const CLI = join(
 export const modelOf = (file: string) => validate(file);
 
 /** Render one target; `units` are the unit files a case's `root/` holds (see unitsOf). */
-export function render(model: Model, target: string, units: UnitFiles = new Map()) {
+export function render(model: Model, target: string, units?: UnitFiles) {
   return renderTargets(model, selectTargets([target]), units);
 }
 
-/** The unit files of a case's `root/` tree (beside its intent), read as `generate --root` reads them. */
-export async function unitsOf(intent: string, model: Model): Promise<UnitFiles> {
+/**
+ * The unit files of a case's `root/` tree (beside its intent), read as `generate --root` reads them;
+ * a case without one renders as `generate --format` without --root does, for another machine.
+ */
+export async function unitsOf(intent: string, model: Model): Promise<UnitFiles | undefined> {
   const root = join(dirname(intent), 'root');
-  return existsSync(root) ? readUnits(root, unitsToRead(model)) : new Map();
+  return existsSync(root) ? readUnits(root, unitsToRead(model)) : undefined;
 }
 
 /** Every file under `dir`, as root-relative absolute paths (`/etc/...`), sorted. */

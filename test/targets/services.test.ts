@@ -106,4 +106,27 @@ describe('generate --target services end to end', () => {
     const again = vrfgen('generate', example, '--root', root, '--target', 'services');
     expect(again.stdout).toBe(`0 changed, 1 unchanged under ${root}\n`);
   });
+
+  test('without --root a format is for another machine: a unit vrfgen cannot see is bound from its exec-start', () => {
+    const intent = join(DIR, 'unit-not-found/intent.yaml');
+    const r = vrfgen('generate', intent, '--target', 'services', '--format', 'json');
+    // Nowhere to look, so no service/unit-not-found; what has no command lines still says so.
+    expect(r.stderr).not.toContain('service/unit-not-found');
+    expect(r.stderr).toContain(
+      "error service/exec-start-unknown: service 'ghost.service': vrfgen needs its ExecStart= lines to run it through `ip vrf exec`, and the unit is not in vrfgen's table for this platform and no tree was read for it (--root); give them as {unit: ghost.service, exec-start: [...]}",
+    );
+    expect(r.code).toBe(1);
+    const agent = join(tmp(), 'intent.yaml');
+    writeFileSync(
+      agent,
+      'version: 1\nplatform: debian-12\nvrfs:\n  mgmt:\n    table: 10\n    services:\n' +
+        '      - {unit: agent.service, exec-start: [/usr/bin/agent --foreground]}\n',
+    );
+    const ok = vrfgen('generate', agent, '--target', 'services', '--format', 'json');
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const files = (JSON.parse(ok.stdout) as { files: { path: string; content: string }[] }).files;
+    expect(files.map((f) => f.path)).toEqual(['/etc/systemd/system/agent.service.d/vrfgen-vrf.conf']);
+    expect(files[0]!.content).toContain('\nExecStart=/sbin/ip vrf exec mgmt /usr/bin/agent --foreground\n');
+  });
 });

@@ -269,7 +269,7 @@ function vrf(rate: number, i: number) {
         },
         { requiredKeys: [] },
       );
-    return fc.record(
+    const fields = fc.record(
       {
         table: nums(fc.oneof(fc.constant(1000 + i), fc.integer({ min: 1, max: 2 ** 32 - 1 }))),
         isolate: fc.boolean(),
@@ -303,105 +303,44 @@ function vrf(rate: number, i: number) {
           ),
           { maxLength: 2 },
         ),
-        // Podman networks: mostly their own subnet, sometimes one that clashes with a member's or another's.
+        // Podman networks: mostly their own subnet, sometimes one inside podman's default network's
+        // (10.88.0.0/16: a warning, and written), sometimes one that clashes with a member's or another's.
         containers: fc.array(
-          fc.constantFrom<4 | 6>(4, 6).chain((f) =>
-            fc.record(
-              {
-                network: or(
-                  rate,
-                  fc.oneof(
-                    { weight: 8, arbitrary: fc.constant(`net${i}`) },
-                    { weight: 1, arbitrary: fc.constantFrom(`n${i}.x_y-z`, 'net0', 'podman', 'abcdefghijklmn') },
+          fc
+            .tuple(fc.constantFrom<4 | 6>(4, 6), fc.constantFrom(`10.${100 + i}.0`, `10.${100 + i}.0`, `10.88.${i}`))
+            .chain(([f, net]) =>
+              fc.record(
+                {
+                  network: or(
+                    rate,
+                    fc.oneof(
+                      { weight: 8, arbitrary: fc.constant(`net${i}`) },
+                      { weight: 1, arbitrary: fc.constantFrom(`n${i}.x_y-z`, 'net0', 'podman', 'abcdefghijklmn') },
+                    ),
+                    hostileString,
                   ),
-                  hostileString,
-                ),
-                subnet: or(
-                  rate,
-                  fc.oneof(
-                    { weight: 8, arbitrary: fc.constant(f === 4 ? `10.${100 + i}.0.0/24` : `fd00:${i}::/64`) },
-                    { weight: 1, arbitrary: fc.constantFrom(`10.${i}.0.0/24`, '10.200.0.0/16', '10.201.0.0/31') },
+                  subnet: or(
+                    rate,
+                    fc.oneof(
+                      { weight: 8, arbitrary: fc.constant(f === 4 ? `${net}.0/24` : `fd00:${i}::/64`) },
+                      { weight: 1, arbitrary: fc.constantFrom(`10.${i}.0.0/24`, '10.200.0.0/16', '10.201.0.0/31') },
+                    ),
+                    hostileString,
                   ),
-                  hostileString,
-                ),
-                gateway: or(
-                  rate,
-                  fc.oneof(
-                    { weight: 6, arbitrary: fc.constant(f === 4 ? `10.${100 + i}.0.254` : `fd00:${i}::fe`) },
-                    { weight: 1, arbitrary: fc.constantFrom('10.200.0.0', `10.${100 + i}.0.255`) },
+                  gateway: or(
+                    rate,
+                    fc.oneof(
+                      { weight: 6, arbitrary: fc.constant(f === 4 ? `${net}.254` : `fd00:${i}::fe`) },
+                      { weight: 1, arbitrary: fc.constantFrom('10.200.0.0', `10.${100 + i}.0.255`) },
+                    ),
+                    hostileString,
                   ),
-                  hostileString,
-                ),
-                bridge: or(rate, fc.oneof(fc.constant(`b${i}`), ifname), hostileString),
-              },
-              { requiredKeys: ['network', 'subnet'] },
+                  bridge: or(rate, fc.oneof(fc.constant(`b${i}`), ifname), hostileString),
+                },
+                { requiredKeys: ['network', 'subnet'] },
+              ),
             ),
-          ),
           { maxLength: 1 },
-        ),
-        // Peers in member 0's or 1's subnet (or off them); inline keys, since a password-file would
-        // have to exist beside the generated intent.
-        // Rarely (undefined is left out by stringify): every bgp error drops the whole intent's model.
-        bgp: fc.oneof(
-          { weight: 2, arbitrary: fc.constant(undefined) },
-          {
-            weight: 1,
-            arbitrary: fc.record(
-              {
-                asn: nums(fc.constantFrom(65000, 65000, 64512, 4200000000)),
-                'router-id': or(rate, fc.constantFrom(`10.${i}.0.1`, '192.0.2.1'), hostileString),
-                neighbors: fc.array(
-                  fc.record(
-                    {
-                      address: or(rate, fc.constantFrom(`10.${i}.0.2`, `10.${i}.1.2`), hostileString),
-                      'remote-as': or(
-                        rate,
-                        fc.constantFrom<unknown>('internal', 'external', 65001, 65000),
-                        hostileString,
-                      ),
-                      password: or(rate, fc.constantFrom('s3cret', 'k#!ey$', '%i;x'), hostileString),
-                    },
-                    { requiredKeys: ['address', 'remote-as'] },
-                  ),
-                  { maxLength: 1 },
-                ),
-                listen: fc.array(
-                  fc.record(
-                    {
-                      range: or(
-                        rate,
-                        fc.constantFrom(`10.${i}.0.0/25`, `10.${i}.0.128/25`, `10.${i}.1.0/24`),
-                        hostileString,
-                      ),
-                      'remote-as': or(rate, fc.constantFrom<unknown>('internal', 'external', 65002), hostileString),
-                      password: or(rate, fc.constantFrom('s3cret', 'k#!ey$'), hostileString),
-                      accept: fc
-                        .tuple(
-                          fc.constantFrom('10.200.0.0/16', '192.0.2.0/24', '0.0.0.0/0'),
-                          fc.constantFrom([29, 32], [24, 24], [16, 32], [30, 29]),
-                        )
-                        .chain(([prefix, [min, max]]) =>
-                          fc.record({
-                            prefix: or(rate, fc.constant(prefix), hostileString),
-                            'min-length': nums(fc.constant(min)),
-                            'max-length': nums(fc.constant(max)),
-                          }),
-                        ),
-                      limit: nums(fc.integer({ min: 1, max: 65535 })),
-                    },
-                    { requiredKeys: ['range', 'remote-as'] },
-                  ),
-                  { maxLength: 2 },
-                ),
-                redistribute: fc.subarray(['connected', 'static']),
-                'import-vrfs': fc.oneof(
-                  { weight: 3, arbitrary: fc.constant([]) },
-                  { weight: 1, arbitrary: fc.subarray(['vrf0', 'vrf1', 'vrf2']) },
-                ),
-              },
-              { requiredKeys: ['asn', 'router-id'] },
-            ),
-          },
         ),
         // Distinct entries mostly (the same unit twice is one error, tested once is enough).
         services: fc.uniqueArray(service(rate, i), {
@@ -412,7 +351,98 @@ function vrf(rate: number, i: number) {
       },
       { requiredKeys: ['table'] },
     );
+    return fields.chain((v) =>
+      bgp(rate, i, subnetsOf(i, v.interfaces)).map((b) => (b === undefined ? v : { ...v, bgp: b })),
+    );
   });
+}
+
+/** The j of each member with the address 10.i.j.1/24: the subnets a BGP peer of VRF i can be in. */
+function subnetsOf(i: number, interfaces: unknown): number[] {
+  return Object.values((interfaces ?? {}) as Record<string, unknown>).flatMap((cfg) =>
+    ((cfg as { addresses?: unknown[] } | null)?.addresses ?? []).flatMap((a) => {
+      const m = new RegExp(`^10\\.${i}\\.(\\d+)\\.1/24$`).exec(String(a));
+      return m ? [Number(m[1])] : [];
+    }),
+  );
+}
+
+/**
+ * VRF i's bgp section, or none (mostly, and always without a member subnet). Peers and listen ranges
+ * mostly in a member subnet (`subnets`), sometimes off them; inline keys, since a password-file would
+ * have to exist beside the generated intent. Every bgp error drops the whole intent's model.
+ */
+function bgp(rate: number, i: number, subnets: readonly number[]): fc.Arbitrary<unknown> {
+  // Without a member subnet every peer would be refused, which the off-subnet ones test already.
+  if (subnets.length === 0) return fc.constant(undefined);
+  const nums = (valid: fc.Arbitrary<number>) => or(rate, valid, hostileNumber);
+  const peer = fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...subnets.map((j) => `10.${i}.${j}.2`)) },
+    { weight: 1, arbitrary: fc.constantFrom(`10.${i}.0.2`, `10.${i}.1.2`) },
+  );
+  const range = fc.oneof(
+    {
+      weight: 8,
+      arbitrary: fc.constantFrom(
+        ...subnets.flatMap((j) => [`10.${i}.${j}.0/25`, `10.${i}.${j}.128/25`, `10.${i}.${j}.0/24`]),
+      ),
+    },
+    { weight: 1, arbitrary: fc.constantFrom(`10.${i}.0.0/25`, `10.${i}.1.0/24`) },
+  );
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.constant(undefined) },
+    {
+      weight: 1,
+      arbitrary: fc.record(
+        {
+          asn: nums(fc.constantFrom(65000, 65000, 64512, 4200000000)),
+          'router-id': or(rate, fc.constantFrom(`10.${i}.0.1`, '192.0.2.1'), hostileString),
+          neighbors: fc.array(
+            fc.record(
+              {
+                address: or(rate, peer, hostileString),
+                'remote-as': or(rate, fc.constantFrom<unknown>('internal', 'external', 65001, 65000), hostileString),
+                password: or(rate, fc.constantFrom('s3cret', 'k#!ey$', '%i;x'), hostileString),
+              },
+              { requiredKeys: ['address', 'remote-as'] },
+            ),
+            { maxLength: 1 },
+          ),
+          // Ranges in distinct /24s mostly (overlapping ones are one error, tested often enough).
+          listen: fc.uniqueArray(
+            fc.record(
+              {
+                range: or(rate, range, hostileString),
+                'remote-as': or(rate, fc.constantFrom<unknown>('internal', 'external', 65002), hostileString),
+                password: or(rate, fc.constantFrom('s3cret', 'k#!ey$'), hostileString),
+                accept: fc
+                  .tuple(
+                    fc.constantFrom('10.200.0.0/16', '192.0.2.0/24', '0.0.0.0/0'),
+                    fc.constantFrom([29, 32], [24, 24], [16, 32], [30, 29]),
+                  )
+                  .chain(([prefix, [min, max]]) =>
+                    fc.record({
+                      prefix: or(rate, fc.constant(prefix), hostileString),
+                      'min-length': nums(fc.constant(min)),
+                      'max-length': nums(fc.constant(max)),
+                    }),
+                  ),
+                limit: nums(fc.integer({ min: 1, max: 65535 })),
+              },
+              { requiredKeys: ['range', 'remote-as'] },
+            ),
+            { maxLength: 2, selector: (l) => String(l.range).split('.').slice(0, 3).join('.') },
+          ),
+          redistribute: fc.subarray(['connected', 'static']),
+          'import-vrfs': fc.oneof(
+            { weight: 3, arbitrary: fc.constant([]) },
+            { weight: 1, arbitrary: fc.subarray(['vrf0', 'vrf1', 'vrf2']) },
+          ),
+        },
+        { requiredKeys: ['asn', 'router-id'] },
+      ),
+    },
+  );
 }
 
 /** VLAN parents the VRFs use that are not members themselves: the ones vlan-parents may name. */
@@ -435,8 +465,8 @@ function parentsOf(vrfs: Record<string, unknown>): string[] {
   ];
 }
 
-/** The intent as data. */
-export const intentData = fc.constantFrom(0, 0, 0, 1, 3, 10, 40).chain((rate) =>
+/** The intent as data, each field hostile at `rate` percent (0: every value plausible). */
+export const intentDataAt = (rate: number) =>
   fc
     .integer({ min: 0, max: 4 })
     .chain((n) =>
@@ -475,8 +505,10 @@ export const intentData = fc.constantFrom(0, 0, 0, 1, 3, 10, 40).chain((rate) =>
         },
         { requiredKeys: ['version', 'vrfs'] },
       ),
-    ),
-);
+    );
+
+/** The intent as data, at a hostility rate chosen per intent. */
+export const intentData = fc.constantFrom(0, 0, 0, 1, 3, 10, 40).chain(intentDataAt);
 
 /** Damage to the text: a hostile string inserted, a character dropped, a line doubled, an alias or anchor thrown in. */
 const edit = fc.tuple(
