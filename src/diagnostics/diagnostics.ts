@@ -48,6 +48,16 @@ export const warning = diagnostic<WarningCode>('warning');
 
 export const hasErrors = (diags: readonly Diagnostic[]): boolean => diags.some((d) => d.severity === 'error');
 
+/**
+ * Whether an error was added since `diags` had `from` entries: what keeps an entry out of the model.
+ * A warning never does — it is said about an entry that is still written, and a target must see the
+ * entry to write it (or to refuse it).
+ */
+export function erredSince(diags: readonly Diagnostic[], from: number): boolean {
+  for (let i = from; i < diags.length; i++) if (diags[i]!.severity === 'error') return true;
+  return false;
+}
+
 /** Sort by file, line, column, then code, so output is stable whatever order the stages found things in. */
 export function sortDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
   return [...diags].sort(

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { error, warning, type Diagnostic, type Path } from '../diagnostics/diagnostics.ts';
+import { erredSince, error, warning, type Diagnostic, type Path } from '../diagnostics/diagnostics.ts';
 import { compareCidr, contains, formatCidr, formatIp, overlaps, parseCidr, parseIp, type Cidr } from './ip.ts';
 import type { Bgp, BgpDefault, BgpListen, BgpNeighbor, RemoteAs, Route, Secret, Sysctl, Vrf } from './model.ts';
 import type { MemberAddress } from './resolve-routing.ts';
@@ -196,7 +196,7 @@ export function resolveBgp(
         ),
       );
   }
-  if (diags.slice(before).some((d) => d.severity === 'error') || !rid) return undefined;
+  if (erredSince(diags, before) || !rid) return undefined;
   const limited = listen.some((l) => l.limit !== undefined);
   return {
     asn: b.asn,
@@ -253,7 +253,7 @@ function acceptOf(
       ),
     );
   }
-  if (!prefix || diags.length !== before) return undefined;
+  if (!prefix || erredSince(diags, before)) return undefined;
   return { prefix: formatCidr(prefix), minLength: min, maxLength: max };
 }
 

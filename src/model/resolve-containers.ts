@@ -1,4 +1,4 @@
-import { error, quoted, warning, type Diagnostic, type Path } from '../diagnostics/diagnostics.ts';
+import { erredSince, error, quoted, warning, type Diagnostic, type Path } from '../diagnostics/diagnostics.ts';
 import { bits, contains, formatCidr, formatIp, network, overlaps, parseIp, type Cidr, type Ip } from './ip.ts';
 import type { ContainerNetwork } from './model.ts';
 import { checkIfName, firstBad } from './names.ts';
@@ -49,9 +49,8 @@ export function containerResolver(links: ReadonlySet<string>) {
       const at: Path = ['vrfs', vrf, 'containers', i];
       const what = `vrf '${vrf}' container network ${quoted(c.network)}`;
       const before = diags.length;
-      // Only an error keeps a network out of the model: a warning (podman's default subnet) is said
-      // about a network that is still written, and the targets must see it to write or refuse it.
-      const refused = () => diags.slice(before).some((d) => d.severity === 'error');
+      // Only an error keeps a network out (erredSince): podman's default subnet is only a warning.
+      const refused = () => erredSince(diags, before);
 
       const badName = nameProblem(c.network);
       if (badName) {

@@ -1,4 +1,4 @@
-import { error, quoted, type Diagnostic, type Path } from '../diagnostics/diagnostics.ts';
+import { erredSince, error, quoted, type Diagnostic, type Path } from '../diagnostics/diagnostics.ts';
 import {
   bits,
   compareCidr,
@@ -213,7 +213,7 @@ export function resolveRoutes(
       );
     }
     let dev = r.dev;
-    if (via && type === 'unicast' && diags.length === before) {
+    if (via && type === 'unicast' && !erredSince(diags, before)) {
       // Member subnets of one VRF never overlap (resolveAddresses), so at most one holds the gateway.
       const holder = subnets.overlapping({ ...via, length: bits(via.family) });
       const candidates = holder && (r.dev === undefined || holder.member === r.dev) ? [holder] : [];
@@ -238,7 +238,7 @@ export function resolveRoutes(
         );
       }
     }
-    if (diags.length !== before || !to) return;
+    if (erredSince(diags, before) || !to) return;
     add(
       {
         to: formatCidr(to),
@@ -297,7 +297,7 @@ export function resolveRules(vrf: string, v: IntentVrf, diags: Diagnostic[]): Ru
         error('rule/family-mismatch', [...at, 'to'], `${what}: from is IPv${from.family} but to is IPv${to.family}`),
       );
     }
-    if (diags.length !== before) return;
+    if (erredSince(diags, before)) return;
     const rule: Rule = {
       ...(from ? { from: formatCidr(from) } : {}),
       ...(to ? { to: formatCidr(to) } : {}),
