@@ -146,6 +146,40 @@ export const CODES = {
 
   'member/in-two-vrfs': { severity: 'error', meaning: 'an interface is a member of two VRFs' },
   'member/is-vrf': { severity: 'error', meaning: 'a member has the name of a VRF' },
+  'member/two-kinds': {
+    severity: 'error',
+    meaning: 'a member is given two kinds of link (two of vlan, bridge, bond, dummy, vxlan)',
+  },
+
+  'port/conflict': {
+    severity: 'error',
+    meaning:
+      "a bridge's or bond's port is the master itself, a VRF, a VRF member, another master's port, a VLAN parent, or listed twice",
+  },
+  'bond/option-for-mode': {
+    severity: 'error',
+    meaning: "a bond option (primary, lacp-rate, transmit-hash-policy) that the bond's mode does not use",
+  },
+  'bond/primary-not-port': { severity: 'error', meaning: "a bond's `primary` is not one of its ports" },
+
+  'vxlan/invalid-address': {
+    severity: 'error',
+    meaning: "a VXLAN's local, remote or group is not an IP address, or a group is not multicast (or a remote is)",
+  },
+  'vxlan/remote-and-group': { severity: 'error', meaning: 'a VXLAN has both a `remote` and a `group`' },
+  'vxlan/family-mismatch': {
+    severity: 'error',
+    meaning: "a VXLAN's local address and its remote or group are of different families",
+  },
+  'vxlan/invalid-dev': { severity: 'error', meaning: "a VXLAN's underlay `dev` is the VXLAN itself or a VRF" },
+  'vxlan/group-needs-dev': {
+    severity: 'error',
+    meaning: 'a VXLAN with a multicast `group` has no `dev` to join it on',
+  },
+  'vxlan/duplicate-vni': {
+    severity: 'error',
+    meaning: 'two VXLAN members use the same VNI on the same UDP port (the kernel refuses the second)',
+  },
 
   'vlan/parent-is-self': { severity: 'error', meaning: 'a VLAN member is its own parent' },
   'vlan/parent-is-vrf': {
@@ -166,9 +200,15 @@ export const CODES = {
   },
   'vlan-parent/shared-file': { severity: 'error', meaning: 'two VLAN parents name the same `networkd-file`' },
 
-  'address/invalid': { severity: 'error', meaning: 'a member address is not an IP address with a prefix length' },
-  'address/duplicate': { severity: 'error', meaning: 'one address on two members of a VRF' },
-  'address/overlap': { severity: 'error', meaning: 'the subnets of two members of a VRF overlap' },
+  'address/invalid': {
+    severity: 'error',
+    meaning: 'an address of a member or of the VRF device is not an IP address with a prefix length',
+  },
+  'address/duplicate': { severity: 'error', meaning: 'one address twice in a VRF (on two members, or twice on one)' },
+  'address/overlap': {
+    severity: 'error',
+    meaning: 'a subnet of one member of a VRF (or of the VRF device) overlaps a subnet of another',
+  },
 
   'prefix/invalid': {
     severity: 'error',
@@ -192,7 +232,15 @@ export const CODES = {
     meaning: "no member subnet holds a route's gateway (set `onlink: true` and `dev` if it is reachable anyway)",
   },
   'route/gateway-is-local': { severity: 'error', meaning: "a route's gateway is an address of this host" },
-  'route/onlink-needs-dev': { severity: 'error', meaning: '`onlink: true` without both `via` and `dev`' },
+  'route/onlink-needs-dev': {
+    severity: 'error',
+    meaning: '`onlink: true` without both `dev` and a gateway address in `via` (not `dhcp` or `ra`)',
+  },
+  'route/no-dynamic-gateway': {
+    severity: 'error',
+    meaning:
+      'a route `via: dhcp` (or `ra`) names no member with dhcp4 (accept-ra), or several without a `dev` to choose one',
+  },
   'route/dev-not-member': { severity: 'error', meaning: "a route's `dev` is not a member of its VRF" },
   'route/unexpected-nexthop': {
     severity: 'error',

@@ -28,26 +28,117 @@ const Vlan = z
   })
   .meta({ description: 'create this member as an 802.1Q VLAN on `parent`' });
 
+const ports = (what: string) =>
+  z
+    .array(name('a port', `; a plain link that belongs to this ${what} and to no VRF, listed once in the intent`))
+    .meta({ description: `the links enslaved to the ${what}; may be empty` });
+
+const Bridge = z
+  .strictObject({
+    ports: ports('bridge'),
+    stp: z.boolean().optional().meta({ description: 'run the spanning tree protocol; default `false`' }),
+  })
+  .meta({ description: 'create this member as a Linux bridge over `ports`' });
+
+const BOND_MODES = [
+  'balance-rr',
+  'active-backup',
+  'balance-xor',
+  'broadcast',
+  '802.3ad',
+  'balance-tlb',
+  'balance-alb',
+] as const;
+
+const Bond = z
+  .strictObject({
+    mode: z.enum(BOND_MODES).meta({ description: 'bonding mode, as the kernel names it' }),
+    ports: ports('bond').min(1),
+    miimon: z
+      .number()
+      .int()
+      .min(0)
+      .max(10000)
+      .optional()
+      .meta({ description: 'link monitoring interval in milliseconds, 0 to turn it off; default `100`' }),
+    primary: name('the port preferred while it is up', '; one of `ports`, active-backup only').optional(),
+    'lacp-rate': z
+      .enum(['slow', 'fast'])
+      .optional()
+      .meta({ description: 'how often the partner sends LACPDUs (802.3ad only); default `slow`' }),
+    'transmit-hash-policy': z
+      .enum(['layer2', 'layer2+3', 'layer3+4', 'encap2+3', 'encap3+4'])
+      .optional()
+      .meta({ description: 'which header fields pick the port (balance-xor and 802.3ad only); default `layer2`' }),
+  })
+  .meta({ description: 'create this member as a bond over `ports`' });
+
+const Dummy = z
+  .strictObject({})
+  .meta({
+    description: 'create this member as a dummy device: a loopback-like link for anycast and service addresses',
+  });
+
+const Vxlan = z
+  .strictObject({
+    vni: z.number().int().min(1).max(16777215).meta({ description: 'VXLAN network identifier, 1-16777215' }),
+    local: z.string().optional().meta({ description: 'source address of the tunnel (an address of this host)' }),
+    remote: z.string().optional().meta({ description: 'unicast address of the other end; either `remote` or `group`' }),
+    group: z
+      .string()
+      .optional()
+      .meta({ description: 'multicast group the tunnel floods to; needs `dev`; either `remote` or `group`' }),
+    dev: name('the underlay link the tunnel sends through', '; not a member of this VRF').optional(),
+    port: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .meta({ description: 'UDP destination port; default `4789` (IANA)' }),
+    learning: z
+      .boolean()
+      .optional()
+      .meta({ description: 'learn remote MAC addresses from received packets; default `false`' }),
+  })
+  .meta({ description: 'create this member as a VXLAN tunnel device' });
+
 const Member = z
   .strictObject({
     vlan: Vlan.optional(),
+    bridge: Bridge.optional(),
+    bond: Bond.optional(),
+    dummy: Dummy.optional(),
+    vxlan: Vxlan.optional(),
     addresses: z.array(Address).optional().meta({
       description:
-        "the member's static addresses; within one VRF each address once and no overlapping subnets (across VRFs both are fine)",
+        "the member's static addresses; within one VRF each address once, and no member's subnets overlap another's (one member may have several addresses in one subnet; across VRFs both are fine)",
+    }),
+    dhcp4: z.boolean().optional().meta({
+      description: "take an IPv4 address and routes by DHCP; its routes go into the VRF's table; default `false`",
+    }),
+    dhcp6: z.boolean().optional().meta({
+      description: 'take an IPv6 address by DHCPv6; default `false`',
+    }),
+    'accept-ra': z.boolean().optional().meta({
+      description: "take IPv6 router advertisements (SLAAC addresses, routes into the VRF's table); default `false`",
     }),
   })
   .nullable()
-  .meta({ description: 'a link enslaved to the VRF; `null` or `{}` for a member without addresses' });
+  .meta({
+    description:
+      'a link enslaved to the VRF: an existing link, or one vrfgen creates (at most one of vlan, bridge, bond, dummy, vxlan); `null` or `{}` for a member without addresses',
+  });
 
 const Route = z
   .strictObject({
     to: z.string().meta({
       description:
-        'destination prefix without host bits, or `default` with a `via` (the family is taken from it; without one write 0.0.0.0/0 or ::/0)',
+        'destination prefix without host bits (an address alone is a /32 or /128), or `default` with a `via` (the family is taken from it; without one write 0.0.0.0/0 or ::/0)',
     }),
     via: z.string().optional().meta({
       description:
-        'gateway address; a member subnet of this VRF (of `dev` when given) must contain it unless `onlink`; an IPv6 link-local gateway needs `dev`',
+        "gateway address; a subnet of this VRF (a member's, of `dev` when given, or the VRF device's) must contain it unless `onlink`; an IPv6 link-local gateway needs `dev`; `dhcp`: the router a DHCPv4 lease gives a member with dhcp4 (IPv4), `ra`: the router an advertisement names to a member with accept-ra (IPv6)",
     }),
     dev: name('the member to send through').optional(),
     metric: z.number().int().min(0).max(U32).optional().meta({
@@ -66,8 +157,18 @@ const Route = z
 
 const Rule = z
   .strictObject({
-    from: z.string().optional().meta({ description: 'source prefix; the same family as `to`' }),
-    to: z.string().optional().meta({ description: 'destination prefix; the same family as `from`' }),
+    from: z
+      .string()
+      .optional()
+      .meta({ description: 'source prefix (an address alone is a /32 or /128); the same family as `to`' }),
+    to: z
+      .string()
+      .optional()
+      .meta({ description: 'destination prefix (an address alone is a /32 or /128); the same family as `from`' }),
+    family: z.enum(['ipv4', 'ipv6', 'both']).optional().meta({
+      description:
+        'the address family of a rule on interfaces only; a rule with from or to has theirs; default `both` for interface-only rules',
+    }),
     iif: name('incoming interface').optional(),
     oif: name('outgoing interface').optional(),
     priority: z.number().int().min(1).max(U32).optional().meta({
@@ -222,6 +323,10 @@ const Vrf = z
       description:
         "add `unreachable default metric 4278198272` for IPv4 and IPv6 to the table, as the kernel's VRF documentation advises, so a lookup that misses never falls through to main; default `true`",
     }),
+    addresses: z.array(Address).optional().meta({
+      description:
+        "addresses on the VRF device itself, e.g. 127.0.0.1/8 and ::1/128 for daemons that talk to localhost inside the VRF; the same rules as a member's",
+    }),
     interfaces: z
       .record(z.string(), Member)
       .optional()
@@ -281,11 +386,14 @@ export const IntentSchema = z
   })
   .meta({ title: 'vrfgen intent', description: 'Linux VRFs to persist, format version 1' });
 
+export { BOND_MODES };
+
 /** The sections of named entries, and the schema of one entry of each. */
 export const ENTRY_SCHEMAS = { vrfs: Vrf, 'vlan-parents': VlanParent } as const;
 
 export type Intent = z.infer<typeof IntentSchema>;
 export type IntentVrf = z.infer<typeof Vrf>;
+export type IntentMember = NonNullable<z.infer<typeof Member>>;
 export type IntentRoute = z.infer<typeof Route>;
 export type IntentRule = z.infer<typeof Rule>;
 export type IntentService = z.infer<typeof Service>;

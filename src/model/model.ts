@@ -28,6 +28,8 @@ export interface Model {
   readonly sysctls: readonly Sysctl[];
   /** Links that carry VLAN members but are not members themselves; sorted by name. */
   readonly vlanParents: readonly VlanParent[];
+  /** The ports of every bridge and bond member; sorted by name. */
+  readonly ports: readonly Port[];
   /** FRR's BGP instance in the default VRF, which `import vrf` creates by itself when no config
    *  names it; present when a VRF imports another, so the config says what FRR would add silently. */
   readonly bgpDefault?: BgpDefault;
@@ -37,9 +39,12 @@ export interface Vrf {
   readonly name: string;
   readonly table: number;
   readonly isolate: boolean;
+  /** Addresses on the VRF device itself, canonical CIDR text, sorted (IPv4 first). */
+  readonly addresses: readonly string[];
   /** Sorted by name. */
   readonly members: readonly Member[];
-  /** Routes that are not bound to a member (blackhole/unreachable/prohibit, isolation); sorted. */
+  /** Routes that are not bound to a member (blackhole/unreachable/prohibit, isolation, and gateways
+   *  in a subnet of the VRF device's own addresses, whose `dev` is the VRF); sorted. */
   readonly routes: readonly Route[];
   /** Sorted by priority, then selectors. */
   readonly rules: readonly Rule[];
@@ -75,16 +80,70 @@ export interface ContainerNetwork {
   readonly at: Path;
 }
 
+/** What a member is: a link that exists already (`ethernet`, whatever its driver), or one vrfgen creates. */
+export type MemberKind = 'ethernet' | 'vlan' | 'bridge' | 'bond' | 'dummy' | 'vxlan';
+
+export type BondMode =
+  'balance-rr' | 'active-backup' | 'balance-xor' | 'broadcast' | '802.3ad' | 'balance-tlb' | 'balance-alb';
+
+export interface Bond {
+  readonly mode: BondMode;
+  /** Sorted. */
+  readonly ports: readonly string[];
+  /** Milliseconds; 0 turns link monitoring off. */
+  readonly miimon: number;
+  readonly primary?: string;
+  readonly lacpRate?: 'slow' | 'fast';
+  readonly transmitHashPolicy?: 'layer2' | 'layer2+3' | 'layer3+4' | 'encap2+3' | 'encap3+4';
+}
+
+export interface Vxlan {
+  readonly vni: number;
+  /** Canonical address text. */
+  readonly local?: string;
+  /** Unicast peer; never together with `group`. */
+  readonly remote?: string;
+  /** Multicast group; comes with `dev`. */
+  readonly group?: string;
+  /** The underlay link. */
+  readonly dev?: string;
+  /** UDP destination port. */
+  readonly port: number;
+  readonly learning: boolean;
+}
+
 export interface Member {
   readonly name: string;
   readonly vrf: string;
+  readonly kind: MemberKind;
+  /** Set exactly when `kind` names it. */
   readonly vlan?: { readonly parent: string; readonly id: number };
-  /** Canonical CIDR text, sorted (IPv4 first). */
+  readonly bridge?: { readonly ports: readonly string[]; readonly stp: boolean };
+  readonly bond?: Bond;
+  readonly vxlan?: Vxlan;
+  /** Canonical CIDR text, sorted (IPv4 first); several may share a subnet. */
   readonly addresses: readonly string[];
+  /** An IPv4 address and routes by DHCP, the routes into the VRF's table. */
+  readonly dhcp4: boolean;
+  /** An IPv6 address by DHCPv6. */
+  readonly dhcp6: boolean;
+  /** IPv6 router advertisements taken (SLAAC, routes into the VRF's table); otherwise refused. */
+  readonly acceptRa: boolean;
   /** Routes whose next hop is on this member; sorted. */
   readonly routes: readonly Route[];
   /** Names of VLAN members created on this member, sorted. */
   readonly vlans: readonly string[];
+  readonly at: Path;
+}
+
+/** A link enslaved to a bridge or bond member: it carries no addresses and belongs to no VRF itself. */
+export interface Port {
+  readonly name: string;
+  /** The bridge or bond member. */
+  readonly master: string;
+  readonly masterKind: 'bridge' | 'bond';
+  /** The VRF of the master. */
+  readonly vrf: string;
   readonly at: Path;
 }
 
@@ -96,7 +155,9 @@ export interface Route {
   readonly family: Family;
   readonly type: RouteType;
   readonly via?: string;
-  /** The member the route is bound to (unicast routes only). */
+  /** A gateway the member learns: its DHCPv4 lease's router (`dhcp`) or an advertising router (`ra`); no `via` then. */
+  readonly dynamicGateway?: 'dhcp' | 'ra';
+  /** The member the route is bound to (unicast routes only), or the VRF itself for a gateway in its own subnet. */
   readonly dev?: string;
   readonly metric?: number;
   readonly onlink: boolean;

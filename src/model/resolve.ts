@@ -12,6 +12,7 @@ import { execLineProblem } from '../systemd/exec-command.ts';
 import { checkIfName, checkUnitName } from './names.ts';
 import { DEFAULT_PLATFORM, platforms, type PlatformName } from '../platforms/platforms.ts';
 import { resolveBgp, resolveBgpLinks } from './resolve-bgp.ts';
+import { resolveLinks } from './resolve-links.ts';
 import { containerResolver } from './resolve-containers.ts';
 import { resolveAddresses, resolveRoutes, resolveRules } from './resolve-routing.ts';
 import type { Intent } from '../intent/schema.ts';
@@ -72,7 +73,8 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
     }
   }
 
-  // Pass 2: VLANs, which need every member known.
+  // Pass 2: member kinds and the ports of bridges and bonds, then VLANs; both need every member known.
+  const { links: memberLinks, ports } = resolveLinks(intent, memberOf, diags);
   const vlansOn = new Map<string, string[]>(); // parent → VLAN members on it
   for (const [name, v] of Object.entries(intent.vrfs)) {
     for (const [m, cfg] of Object.entries(v.interfaces ?? {})) {
@@ -126,6 +128,7 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
     ...vrfNames,
     ...memberOf.keys(),
     ...vlansOn.keys(),
+    ...ports.map((p) => p.name),
     ...Object.keys(intent['vlan-parents'] ?? {}),
   ]);
   const resolveContainers = containerResolver(links);
@@ -136,7 +139,12 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
       cfg,
       at: [...at, 'interfaces', m] as Path,
     }));
-    const addrs = resolveAddresses(name, members, diags);
+    // The VRF device's own addresses count as one more member's, named as the VRF.
+    const addrs = resolveAddresses(
+      name,
+      [...members, { name, cfg: v.addresses ? { addresses: v.addresses } : null, at }],
+      diags,
+    );
     const addressesOf = new Map<string, string[]>(); // member → its addresses, in the sorted order of addrs
     for (const a of addrs)
       addressesOf
@@ -203,12 +211,17 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
       name,
       table: v.table,
       isolate: v.isolate ?? true,
+      addresses: addressesOf.get(name) ?? [],
       members: members
         .map(({ name: m, cfg, at: mAt }): Member => ({
           name: m,
           vrf: name,
-          ...(cfg?.vlan ? { vlan: { parent: cfg.vlan.parent, id: cfg.vlan.id } } : {}),
+          ...(memberLinks.get(m) ?? { kind: 'ethernet' }),
+          ...(cfg?.vlan ? { kind: 'vlan', vlan: { parent: cfg.vlan.parent, id: cfg.vlan.id } } : {}),
           addresses: addressesOf.get(m) ?? [],
+          dhcp4: cfg?.dhcp4 ?? false,
+          dhcp6: cfg?.dhcp6 ?? false,
+          acceptRa: cfg?.['accept-ra'] ?? false,
           routes: memberRoutes.get(m) ?? [],
           vlans: vlansOn.get(m) ?? [],
           at: mAt,
@@ -242,6 +255,7 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
       vrfs: vrfs.sort(byName),
       sysctls,
       vlanParents,
+      ports,
       ...(bgpDefault ? { bgpDefault } : {}),
     },
     diagnostics: diags,

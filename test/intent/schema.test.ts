@@ -20,6 +20,7 @@ test('the schema is strict and documents the contract', () => {
   expect(Object.keys(vrf.properties)).toEqual([
     'table',
     'isolate',
+    'addresses',
     'interfaces',
     'routes',
     'rules',
