@@ -9,6 +9,14 @@
  *   member eth1 vrf mgmt
  *   address eth1 10.10.0.1/24
  *   vlan eth0.100 parent eth0 id 100
+ *   address blue 127.0.0.1/8                       (on the VRF device itself)
+ *   link br0 kind bridge stp off
+ *   link bond0 kind bond mode active-backup miimon 100 [primary eth5] [lacp-rate fast] [hash layer3+4]
+ *   link anycast0 kind dummy
+ *   link vx100 kind vxlan vni 100 [local 10.0.0.1] [remote 10.0.0.2 | group 239.1.1.1] [dev eth0] port 4789 learning off
+ *   port eth3 master br0
+ *   dhcp eth1 ipv4 | dhcp eth1 ipv6 | ra eth1
+ *   route on eth1 table 10 unicast 10.0.0.0/8 via dhcp dev eth1       (a gateway the member learns: via dhcp | via ra)
  *   route on eth1 table 10 unicast 0.0.0.0/0 via 10.10.0.254 dev eth1
  *   route on mgmt table 10 unreachable ::/0 metric 4278198272
  *   rule on production table 20 ipv4 from 192.0.2.0/24 priority 100

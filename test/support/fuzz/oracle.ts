@@ -8,7 +8,7 @@
 import { parseDocument } from 'yaml';
 import type { Diagnostic } from '../../../src/diagnostics/diagnostics.ts';
 import { wordsOf } from '../../../src/systemd/exec-command.ts';
-import type { Model, Route, Rule } from '../../../src/model/model.ts';
+import type { Member, Model, Route, Rule } from '../../../src/model/model.ts';
 import type { OutputFile } from '../../../src/render/target.ts';
 import { globRegExp } from '../../../src/output/write.ts';
 import { ipCommandFacts, networkdFactsOf, routeFact, ruleFacts } from '../network-facts.ts';
@@ -32,7 +32,7 @@ const routeOf = (on: string, r: Route) =>
     table: String(r.table),
     ...(r.type !== 'unicast' ? { type: r.type } : {}),
     to: r.to,
-    ...(r.via !== undefined ? { via: r.via } : {}),
+    ...(r.via !== undefined ? { via: r.via } : r.dynamicGateway ? { via: r.dynamicGateway } : {}),
     ...(r.dev !== undefined ? { dev: r.dev } : {}),
     ...(r.metric !== undefined ? { metric: String(r.metric) } : {}),
     onlink: r.onlink,
@@ -49,6 +49,34 @@ const ruleOf = (on: string, r: Rule) =>
     ...(r.priority !== undefined ? { priority: String(r.priority) } : {}),
   });
 
+/** A created member's kind and settings, one line (test/support/network-facts.ts). */
+export function linkFact(m: Member): string | undefined {
+  if (m.vlan) return `vlan ${m.name} parent ${m.vlan.parent} id ${m.vlan.id}`;
+  if (m.bridge) return `link ${m.name} kind bridge stp ${m.bridge.stp ? 'on' : 'off'}`;
+  if (m.bond)
+    return [
+      `link ${m.name} kind bond mode ${m.bond.mode} miimon ${m.bond.miimon}`,
+      m.bond.primary && `primary ${m.bond.primary}`,
+      m.bond.lacpRate && `lacp-rate ${m.bond.lacpRate}`,
+      m.bond.transmitHashPolicy && `hash ${m.bond.transmitHashPolicy}`,
+    ]
+      .filter(Boolean)
+      .join(' ');
+  if (m.vxlan)
+    return [
+      `link ${m.name} kind vxlan vni ${m.vxlan.vni}`,
+      m.vxlan.local && `local ${m.vxlan.local}`,
+      m.vxlan.remote && `remote ${m.vxlan.remote}`,
+      m.vxlan.group && `group ${m.vxlan.group}`,
+      m.vxlan.dev && `dev ${m.vxlan.dev}`,
+      `port ${m.vxlan.port} learning ${m.vxlan.learning ? 'on' : 'off'}`,
+    ]
+      .filter(Boolean)
+      .join(' ');
+  if (m.kind === 'dummy') return `link ${m.name} kind dummy`;
+  return undefined;
+}
+
 /** The facts a model implies, in the vocabulary of test/support/network-facts.ts. */
 export function modelFacts(model: Model): string[] {
   const out: string[] = [];
@@ -58,15 +86,21 @@ export function modelFacts(model: Model): string[] {
       ...v.routes.map((r) => routeOf(v.name, r)),
       ...v.rules.flatMap((r) => ruleOf(v.name, r)),
     );
+    out.push(...v.addresses.map((a) => `address ${v.name} ${a}`));
     for (const m of v.members) {
       out.push(
         `member ${m.name} vrf ${v.name}`,
         ...m.addresses.map((a) => `address ${m.name} ${a}`),
         ...m.routes.map((r) => routeOf(m.name, r)),
+        ...(m.dhcp4 ? [`dhcp ${m.name} ipv4`] : []),
+        ...(m.dhcp6 ? [`dhcp ${m.name} ipv6`] : []),
+        ...(m.acceptRa ? [`ra ${m.name}`] : []),
       );
-      if (m.vlan) out.push(`vlan ${m.name} parent ${m.vlan.parent} id ${m.vlan.id}`);
+      const link = linkFact(m);
+      if (link) out.push(link);
     }
   }
+  for (const p of model.ports) out.push(`port ${p.name} master ${p.master}`);
   return sorted(out);
 }
 
