@@ -75,11 +75,11 @@ function commands(stack: Stack): string {
   ].join('\n');
 }
 
-/** The intent of a boot: its own file, test/e2e/intent.yaml, or a copy of that with the stack's additions in its folder. */
+/** The intent of a boot: its own file or test/e2e/intent.yaml, or a copy of that with the stack's changes in its folder. */
 function intentFor(stack: Stack, dir: string): string {
-  if (stack.intentFile) return stack.intentFile;
-  if (!stack.intent) return INTENT;
-  const doc = parseDocument(readFileSync(INTENT, 'utf8'));
+  const base = stack.intentFile ?? INTENT;
+  if (!stack.intent) return base;
+  const doc = parseDocument(readFileSync(base, 'utf8'));
   stack.intent(doc);
   const file = join(dir, 'intent.yaml');
   writeFileSync(file, doc.toString());
@@ -125,6 +125,7 @@ describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () =
           '/e2e/collect.sh': vrfgen('collect', intent, '--script', ...platform).stdout,
           '/e2e/commands.sh': commands(stack),
           ...(stack.setup ? { '/e2e/setup.sh': stack.setup } : {}),
+          ...(stack.early ? { '/e2e/early.sh': stack.early } : {}),
         },
         overlay,
       );
@@ -140,10 +141,11 @@ describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () =
           // gave up (DefaultDeviceTimeoutSec, 90 s) before it, failing ssh.service.
           cmdline: [
             'systemd.wants=e2e-runner.service',
+            ...(stack.early ? ['systemd.wants=e2e-early.service'] : []),
             'systemd.default_device_timeout_sec=600',
             ...stack.mask.map((u) => `systemd.mask=${u}`),
           ],
-          nics: 3,
+          hubs: stack.hubs ?? [0, 1, 2],
           timeout: BOOT_TIMEOUT,
         }),
       );

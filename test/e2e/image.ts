@@ -79,6 +79,14 @@ const PACKAGES = [
   'frr',
 ];
 
+/**
+ * The ifupdown images carry a DHCP client: ifupdown2's dhcp addon runs dhclient, and classic
+ * ifupdown's `inet dhcp` takes the first of dhclient, pump, udhcpc, dhcpcd it finds (none is in
+ * minbase; busybox ships udhcpc as an applet only). networkd and NetworkManager have their own.
+ */
+const IFUPDOWN2 = ['ifupdown2', 'isc-dhcp-client'];
+const IFUPDOWN = ['ifupdown', 'isc-dhcp-client'];
+
 /** The recipe of each release: its suites, its packages and those of each variant. */
 const RELEASES = {
   'debian-12': {
@@ -89,7 +97,7 @@ const RELEASES = {
       ['security', 'bookworm-security'],
     ],
     packages: PACKAGES,
-    variants: { ifupdown2: ['ifupdown2'], ifupdown: ['ifupdown'] },
+    variants: { ifupdown2: IFUPDOWN2, ifupdown: IFUPDOWN },
   },
   /*
    * trixie: the same package names still exist (udev, netplan.io — now pulling netplan-generator —,
@@ -105,8 +113,8 @@ const RELEASES = {
     ],
     packages: PACKAGES,
     variants: {
-      ifupdown2: ['ifupdown2'],
-      ifupdown: ['ifupdown'],
+      ifupdown2: IFUPDOWN2,
+      ifupdown: IFUPDOWN,
       // NetworkManager takes over every NIC once installed, so it has an image of its own. netavark
       // only recommends a firewall (nftables; minbase installs no recommends): both tools are
       // here whichever driver it picks. The bridge's VRF option needs netavark >= 1.8 (not Debian 12).

@@ -3,7 +3,9 @@
  *   /dev/vda  the image's root, with snapshot=on (writes vanish; every boot starts pristine);
  *   a read-only disk with serial e2e-overlay: a tar unpacked over / before systemd starts;
  *   a disk with serial e2e-out: zeros, on which the guest writes a tar of its results;
- *   NICs eth0…ethN, each alone on its own QEMU hub: carrier, but no packet can leave the VM.
+ *   NICs eth0…ethN on QEMU hubs (by default each alone on its own): carrier, but no packet can
+ *   leave the VM; NICs that share a hub reach each other, and a guest moves one of them into a
+ *   network namespace to have a peer on that link.
  * Every QEMU process ends on every path: a hard time-out (coreutils timeout, which outlives a
  * crashed test runner), SIGKILL when the test process dies (parent-death signal), and a kill from
  * the harness on any error.
@@ -30,7 +32,8 @@ export interface Boot {
   readonly dir: string;
   /** Extra kernel command line words (systemd.mask=… for the stacks not under test). */
   readonly cmdline: readonly string[];
-  readonly nics: number;
+  /** The hub of each NIC, eth0 first: a hub with one NIC is a cable to nowhere, with two a link between them. */
+  readonly hubs: readonly number[];
   /** Hard bound on the whole boot, in seconds. */
   readonly timeout: number;
 }
@@ -106,12 +109,12 @@ function qemuArgs(b: Boot, out: string, consoleLog: string, accel: string[]): st
     ...disk('root', b.image.root, 4, 'snapshot=on'),
     ...disk('overlay', b.overlay, 5, 'readonly=on', 'e2e-overlay'),
     ...disk('out', out, 6, 'cache=unsafe', 'e2e-out'),
-    ...Array.from({ length: b.nics }, (_, i) => [
+    ...b.hubs.flatMap((hub, i) => [
       '-netdev',
-      `hubport,id=n${i},hubid=${i}`,
+      `hubport,id=n${i},hubid=${hub}`,
       '-device',
       `virtio-net-pci,netdev=n${i},addr=${slot(8 + i)},mac=52:54:00:e2:e0:${i.toString(16).padStart(2, '0')}`,
-    ]).flat(),
+    ]),
   ];
 }
 

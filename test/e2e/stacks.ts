@@ -20,7 +20,7 @@ export interface Stack {
   readonly image: Variant;
   /** The releases it boots on (default: every release). */
   readonly releases?: readonly Release[];
-  /** Additions to test/e2e/intent.yaml for this boot only. */
+  /** Changes to the boot's intent (test/e2e/intent.yaml or intentFile) for this boot only. */
   readonly intent?: (doc: Document) => void;
   /** Commands run after the clean state is recorded (before the drift), their output kept in `$out/extra`. */
   readonly extra?: string;
@@ -41,6 +41,13 @@ export interface Stack {
   readonly intentFile?: string;
   /** A script run (with the results folder as $1) before the state is recorded. */
   readonly setup?: string;
+  /**
+   * A script run at boot before any network stack starts (guest/…/e2e-early.service): the peers
+   * and servers the stack must find when it configures the links (a DHCP server, a NIC's peer).
+   */
+  readonly early?: string;
+  /** The QEMU hub of each NIC, eth0 first (qemu.ts); default three NICs, each alone on its own. */
+  readonly hubs?: readonly number[];
   /** Warnings `vrfgen generate` must print for this stack's tree (codes), none other. */
   readonly warnings?: readonly string[];
   /** What this boot must show beyond a clean check: the files it wrote into the results folder, and `vrfgen check --json`'s findings. */
@@ -171,6 +178,75 @@ function verifyRouteServer(
   );
 }
 
+const MEMBERS_DIR = join(import.meta.dirname, 'members');
+
+/** Eight NICs on four hubs (members/intent.yaml's header): each member's peer shares its hub. */
+const MEMBER_HUBS = [0, 0, 1, 2, 1, 3, 3, 3];
+
+/**
+ * Drift for members/intent.yaml: a bond port out of its bond, and the default route the DHCP lease
+ * put into blue's table deleted. `metric` is the one the stack gives the lease's route.
+ */
+const membersDrift = (metric: number): Drift[] => [
+  { command: 'ip link set dev eth6 nomaster', finding: 'link eth6 master' },
+  {
+    command: 'ip route del default via 10.30.0.1 dev eth0 table 1100',
+    finding: `route4 1100 0.0.0.0/0 metric ${metric}`,
+  },
+];
+
+/** The pings members/setup.sh ran: each must get through blue's member, and the one outside blue must not. */
+const MEMBER_PINGS = {
+  bridge: 'to the bridge peer (198.51.100.2) through br0 and its port eth2',
+  bond: 'to the bond peer (203.0.113.2) through bond0',
+  vxlan: 'to the VXLAN peer (172.16.100.2) through vx100 over the underlay veth',
+  'dhcp-default': "beyond the DHCP server (10.99.0.1), through the lease's default route in blue's table",
+  'vrf-localhost': "to 127.0.0.1 in blue, on the VRF device's own address",
+  anycast: 'from the bridge peer to the anycast address (10.255.0.9) on the dummy',
+} as const;
+
+/**
+ * The members boot: traffic passed through each member (members/setup.sh), and the lease's default
+ * route is in blue's table and not in main, as `vrfgen collect` recorded them.
+ */
+function verifyMembers(read: (file: string) => string): void {
+  const must = (ok: boolean, what: string) => {
+    if (!ok) throw new Error(`members boot: ${what}`);
+  };
+  for (const [name, what] of Object.entries(MEMBER_PINGS))
+    must(read(`ping/${name}.rc`).trim() === '0', `no answer ${what}:\n${read(`ping/${name}.txt`)}`);
+  must(
+    /^[1-9]/.test(read('ping/main-dhcp-default.rc').trim()),
+    `10.99.0.1 answered outside blue: the lease's route is in main too\n${read('ping/main.txt')}`,
+  );
+  const routes = (f: string) => JSON.parse(read(f) || '[]') as { dst?: string; gateway?: string; dev?: string }[];
+  const lease = (f: string) => routes(f).some((r) => r.dst === 'default' && r.gateway === '10.30.0.1');
+  must(
+    lease('state/route-table1100.json'),
+    `no default route via 10.30.0.1 in table 1100: ${read('state/route-table1100.json')}`,
+  );
+  must(!lease('state/route-main.json'), `the lease's default route is in main: ${read('state/route-main.json')}`);
+}
+
+/** One members boot for a network stack: members/intent.yaml, its early and setup scripts, eight NICs. */
+const members = (
+  target: string,
+  image: Variant,
+  mask: readonly string[],
+  more: Partial<Stack> & Pick<Stack, 'drift'>,
+): Stack => ({
+  name: `members, ${target}`,
+  image,
+  targets: [target, 'sysctl'],
+  mask,
+  intentFile: join(MEMBERS_DIR, 'intent.yaml'),
+  early: readFileSync(join(MEMBERS_DIR, 'early.sh'), 'utf8'),
+  setup: readFileSync(join(MEMBERS_DIR, 'setup.sh'), 'utf8'),
+  hubs: MEMBER_HUBS,
+  verify: verifyMembers,
+  ...more,
+});
+
 export const STACKS: readonly Stack[] = [
   { name: 'networkd', image: 'ifupdown2', targets: ['networkd', ...WITH], mask: IFUPDOWN_UNITS, drift: DRIFT },
   {
@@ -237,4 +313,12 @@ export const STACKS: readonly Stack[] = [
     warnings: ['write/unknown-owner', 'generate/not-included'],
     verify: verifyRouteServer,
   },
+  members('networkd', 'ifupdown2', IFUPDOWN_UNITS, { drift: membersDrift(1024) }),
+  members('netplan', 'ifupdown', IFUPDOWN_UNITS, { drift: membersDrift(100) }),
+  members('ifupdown2', 'ifupdown2', NETWORKD_UNITS, { drift: membersDrift(0), before: SOURCE_INTERFACES_D }),
+  members('ifupdown', 'ifupdown', NETWORKD_UNITS, { drift: membersDrift(0), before: SOURCE_INTERFACES_D }),
+  members('networkmanager', 'networkmanager', [...new Set([...NETWORKD_UNITS, ...IFUPDOWN_UNITS])], {
+    releases: ['debian-13'],
+    drift: membersDrift(100),
+  }),
 ];
