@@ -3,7 +3,7 @@
  * real-boot suite itself (test/e2e/captures/), so `npm test` shows in seconds, on any machine,
  * that they pass on a good boot and fail on each kind of bad one.
  */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -15,8 +15,8 @@ const CAPTURES = join(ROOT, 'test/e2e/captures');
 const INTENT = join(ROOT, 'test/e2e/intent.yaml');
 
 /** `vrfgen check --state` on a capture: its exit code and the items that are not ok. */
-function check(state: string) {
-  const r = vrfgen('check', INTENT, '--state', join(CAPTURES, state), '--json');
+function check(state: string, intent = INTENT) {
+  const r = vrfgen('check', intent, '--state', join(CAPTURES, state), '--json');
   const report = JSON.parse(r.stdout) as { findings: { item: string; status: string }[] };
   return { code: r.code, wrong: report.findings.filter((f) => f.status !== 'ok').map((f) => f.item) };
 }
@@ -34,6 +34,36 @@ test('the same boot after the drift commands: vrfgen check names each one', () =
   const networkd = STACKS.find((s) => s.name === 'networkd')!;
   expect(networkd.drift.length).toBeGreaterThan(0);
   for (const d of networkd.drift) expect(r.wrong, d.command).toContain(d.finding);
+});
+
+/** The networkd members boot (members/intent.yaml): bridge, bond, dummy, VXLAN, DHCP, localhost on the VRF device. */
+const members = STACKS.find((s) => s.name === 'members, networkd')!;
+const readCapture = (f: string) => {
+  const p = join(CAPTURES, 'members-networkd', f);
+  return existsSync(p) ? readFileSync(p, 'utf8') : '';
+};
+
+test('a clean members boot: vrfgen check finds nothing, traffic passed through each member', () => {
+  const r = check('members-networkd/state', members.intentFile);
+  expect(r.wrong).toEqual([]);
+  expect(r.code).toBe(0);
+  expect(formatFindings(bootFindings(join(CAPTURES, 'members-networkd/boot')))).toBe('');
+  expect(() => members.verify!(readCapture, [])).not.toThrow();
+});
+
+test('the members boot after its drift: a bond port out of its bond, the lease route gone', () => {
+  const r = check('members-networkd/drifted', members.intentFile);
+  expect(r.code).toBe(1);
+  expect(members.drift.length).toBeGreaterThan(0);
+  for (const d of members.drift) expect(r.wrong, d.command).toContain(d.finding);
+});
+
+test("the members verdict fails when a member's peer did not answer, or the lease's route is in main", () => {
+  const replacing = (file: string, text: string) => (f: string) => (f === file ? text : readCapture(f));
+  expect(() => members.verify!(replacing('ping/vxlan.rc', '1\n'), [])).toThrow(/no answer to the VXLAN peer/);
+  expect(() =>
+    members.verify!(replacing('state/route-main.json', readCapture('state/route-table1100.json')), []),
+  ).toThrow(/the lease's default route is in main/);
 });
 
 test('a boot of deliberately broken files: the wrong table and the rejected key', () => {

@@ -7,6 +7,11 @@
 #   eth7 (hub of eth5 and eth6, the ports of bond0) → namespace peer: 203.0.113.2/24.
 # The DHCP server runs before the clients start (ifupdown's dhclient gives up after a minute).
 set -eu
+# The members' kinds' modules, before a stack needs them: on a busy host an emulated guest loaded them
+# slower than networkd's netlink time-out, and it gave up ("blue: Failed to create netdev: Connection
+# timed out"). The stacks still create every device. systemd's modprobe.d keeps bonding and dummy
+# from creating a bond0 and a dummy0 of their own (max_bonds=0, numdummies=0).
+modprobe -a vrf bonding bridge vxlan dummy veth
 for n in eth1 eth4 eth7; do
   i=0
   while [ ! -e "/sys/class/net/$n" ]; do
