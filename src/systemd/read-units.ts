@@ -63,7 +63,8 @@ function absent<T>(fallback: T): (e: NodeJS.ErrnoException) => T {
 const isOwnDropIn = (file: string) => file.includes('vrfgen');
 
 /**
- * The tree under the root, each folder listed and each path looked at once. Every unit is looked up in
+ * The tree under the root, each folder listed and each path looked at once (also how generate reads
+ * the admin's own network files, src/pipeline/foreign.ts, with fileInRoot and listInRoot). Every unit is looked up in
  * 13 folders, plus a drop-in folder per dash in its name: an intent naming thousands of units made
  * millions of lstat() calls, nearly all for names a folder's listing already shows are not there.
  */
