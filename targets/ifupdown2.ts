@@ -1,6 +1,7 @@
 import type { Member, Model, Vrf } from '../src/model/model.ts';
 import type { OutputFile, Target } from '../src/render/target.ts';
 import { INTERFACES, INTERFACES_D_FILE, ipRoute, ruleDown, ruleUp, sources } from './ifupdown/stanzas.ts';
+import { ifupdownForeign } from './ifupdown/foreign.ts';
 
 /**
  * ifupdown2 refuses `vrf-table` outside its reserved range (1001–5000 in 3.0) and then creates no
@@ -52,6 +53,7 @@ export default {
   owns: [INTERFACES_D_FILE, POLICY, RT_TABLES_D],
   // Brings every stanza to what the files say: new ones up, changed ones reconfigured.
   reload: () => [['ifreload', '-a']],
+  foreign: ifupdownForeign('ifupdown2'),
   render(model: Model, { template }) {
     const members = model.vrfs.flatMap((v) => v.members);
     // ifupdown2 orders stanzas by their dependencies itself; this order reads naturally.

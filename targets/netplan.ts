@@ -2,6 +2,7 @@ import type { Member, Model, Route, Rule, VlanParent, Vrf } from '../src/model/m
 import type { NetplanProfile } from '../src/platforms/platforms.ts';
 import type { OutputFile, Target } from '../src/render/target.ts';
 import { routeView, ruleView } from './networkd/sections.ts';
+import netplanForeign from './netplan-foreign.ts';
 
 /**
  * netplan merges /{lib,etc,run}/netplan/*.yaml in file-name order, later files amending or
@@ -152,6 +153,7 @@ export default {
   owns: [PATH, `${NETWORKD}/10-netplan-*.network.d/10-vrfgen-*.conf`],
   // Regenerates /run/systemd/network from the YAML and has networkd take it (and the drop-ins) up.
   reload: () => [['netplan', 'apply']],
+  foreign: netplanForeign,
   render(model: Model, { template }) {
     const np = model.platform.netplan;
     const { yaml, dropIns } = netplanDocument(model);

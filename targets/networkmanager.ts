@@ -4,6 +4,7 @@ import type { Member, Model, Route, Rule, VlanParent, Vrf } from '../src/model/m
 import type { NetworkManagerProfile } from '../src/platforms/platforms.ts';
 import { uuidFromName } from '../src/render/stable-id.ts';
 import type { OutputFile, Target } from '../src/render/target.ts';
+import networkmanagerForeign from './networkmanager-foreign.ts';
 
 /**
  * NetworkManager's keyfile plugin reads every `*.nmconnection` here, and ignores a file that is not
@@ -239,6 +240,7 @@ export default {
   kind: 'network',
   summary: 'NetworkManager keyfiles in /etc/NetworkManager/system-connections (VRF, members, VLAN trunks)',
   owns: [`${DIR}/${PREFIX}*.nmconnection`],
+  foreign: networkmanagerForeign,
   // `reload` re-reads the keyfiles; `up` activates each profile: VRFs and trunks before the ports
   // that need them (files come sorted by path, which would put eth1 before its VRF mgmt).
   reload: (files) => [

@@ -429,6 +429,21 @@ export const CODES = {
     meaning:
       "a stack reads vrfgen's file only through a file of its own that does not pull it in (`source` in /etc/network/interfaces, `bgpd=yes` in /etc/frr/daemons)",
   },
+  'generate/foreign-conflict': {
+    severity: 'error',
+    meaning:
+      'another file of the chosen stack under the root declares a link or VRF vrfgen declares, and the stack refuses the configuration or keeps only one of the two definitions',
+  },
+  'generate/foreign-overlap': {
+    severity: 'warning',
+    meaning:
+      'another file of the chosen stack under the root declares a link or VRF vrfgen declares, and the stack applies both',
+  },
+  'generate/foreign-unreadable': {
+    severity: 'warning',
+    meaning:
+      "a file of the chosen stack under the root cannot be read or parsed, so vrfgen cannot tell whether it declares vrfgen's links too",
+  },
 
   'networkmanager/rule-without-priority': {
     severity: 'error',

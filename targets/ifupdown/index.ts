@@ -2,6 +2,7 @@ import { error } from '../../src/diagnostics/diagnostics.ts';
 import type { Member, Model, Vrf } from '../../src/model/model.ts';
 import type { Target } from '../../src/render/target.ts';
 import { INTERFACES, INTERFACES_D_FILE, ipRoute, ruleDown, ruleUp, sources } from './stanzas.ts';
+import { ifupdownForeign } from './foreign.ts';
 
 /**
  * Classic Debian ifupdown (0.8) knows nothing of VRFs: unknown options such as `vrf` only become
@@ -56,6 +57,7 @@ export default {
   // What networking.service runs at boot: every `auto` stanza not up yet, in file order. Classic
   // ifupdown has no reload: a stanza already up keeps its old settings until ifdown/ifup.
   reload: () => [['ifup', '-a']],
+  foreign: ifupdownForeign('ifupdown'),
   render(model: Model, { template, report }) {
     const members = model.vrfs.flatMap((v) => v.members);
     for (const m of members) {

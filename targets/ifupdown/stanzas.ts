@@ -16,7 +16,7 @@ export const INTERFACES = '/etc/network/interfaces';
 export const INTERFACES_D_FILE = '/etc/network/interfaces.d/vrfgen';
 
 /** A shell glob as a regular expression: `*` and `?` stay within one path segment, as in glob(3). */
-function globToRegExp(glob: string): RegExp {
+export function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;

@@ -1,5 +1,6 @@
 import type { OutputFile, Target } from '../../src/render/target.ts';
 import { routeView, ruleView } from './sections.ts';
+import networkdForeign from './foreign.ts';
 
 const DIR = '/etc/systemd/network';
 
@@ -20,6 +21,7 @@ export default {
   // networkctl(1) of systemd 252: reload creates new netdevs and reconfigures every link whose
   // .network file is new, modified or removed. A changed VRF table still needs the device deleted.
   reload: () => [['networkctl', 'reload']],
+  foreign: networkdForeign,
   render(model, { template }) {
     const file = (path: string, name: string, view: object): OutputFile => ({
       path,
