@@ -449,6 +449,11 @@ export const CODES = {
     severity: 'error',
     meaning: 'a routing rule without `priority`, which NetworkManager ignores',
   },
+  'networkmanager/learned-gateway': {
+    severity: 'error',
+    meaning:
+      'a route through the gateway a DHCP lease or a router advertisement names (`via: dhcp`, `via: ra`), which NetworkManager has no key for',
+  },
   'networkmanager/address-less-routes': {
     severity: 'warning',
     meaning: 'routes or rules in an address family without addresses, which NetworkManager may not apply',

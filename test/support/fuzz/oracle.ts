@@ -6,7 +6,7 @@
  * fact, break a section, or make a parse fail. Each check returns its problems; none is the pass.
  */
 import { parseDocument } from 'yaml';
-import type { Diagnostic } from '../../../src/diagnostics/diagnostics.ts';
+import type { Diagnostic, Path } from '../../../src/diagnostics/diagnostics.ts';
 import { wordsOf } from '../../../src/systemd/exec-command.ts';
 import type { Member, Model, Route, Rule } from '../../../src/model/model.ts';
 import type { OutputFile } from '../../../src/render/target.ts';
@@ -547,26 +547,86 @@ export function servicesProblems(model: Model, files: readonly OutputFile[], dia
 }
 
 const NM_DIR = '/etc/NetworkManager/system-connections';
-const NM_IP_KEY = /^(method|route-metric|address\d+|route\d+|route\d+_options|routing-rule\d+)$/;
+const NM_IP_KEY =
+  /^(ignore-auto-dns|method|route-metric|route-table|address\d+|route\d+|route\d+_options|routing-rule\d+)$/;
 const NM_KEYS: Record<string, RegExp> = {
   connection: /^(id|uuid|type|interface-name|master|slave-type|controller|port-type)$/,
   vrf: /^table$/,
   ethernet: /^$/,
   vlan: /^(flags|id|parent)$/,
+  bridge: /^stp$/,
+  bond: /^(lacp_rate|miimon|mode|primary|xmit_hash_policy)$/,
+  dummy: /^$/,
+  vxlan: /^(destination-port|id|learning|local|parent|remote)$/,
+  'bridge-port': /^$/,
+  'bond-port': /^$/,
   ipv4: NM_IP_KEY,
   ipv6: NM_IP_KEY,
   proxy: /^$/,
 };
+/** The groups each connection type holds, as NM writes them (test/consumers/networkmanager.test.ts). */
+const NM_GROUPS: Record<string, readonly string[]> = {
+  vrf: ['connection', 'vrf', 'ipv4', 'ipv6', 'proxy'],
+  ethernet: ['connection', 'ethernet', 'ipv4', 'ipv6', 'proxy'],
+  vlan: ['connection', 'ethernet', 'vlan', 'ipv4', 'ipv6', 'proxy'],
+  bridge: ['connection', 'ethernet', 'bridge', 'ipv4', 'ipv6', 'proxy'],
+  bond: ['connection', 'bond', 'ipv4', 'ipv6', 'proxy'],
+  dummy: ['connection', 'dummy', 'ipv4', 'ipv6', 'proxy'],
+  vxlan: ['connection', 'vxlan', 'ipv4', 'ipv6', 'proxy'],
+};
+/**
+ * What NM takes for a key left out (nm-setting-bridge.c NM_BRIDGE_STP_DEF, nm-setting-vxlan.c
+ * DST_PORT_DEFAULT and learning, nm-setting-bond.c's option defaults); its writer leaves them out.
+ */
+const NM_DEFAULT = { stp: 'true', vxlanPort: '8472', learning: 'true', bondMode: 'balance-rr', miimon: '100' };
 const ANY_PREFIX = new Set(['0.0.0.0/0', '::/0']);
+const isMulticast = (a: string) => (a.includes(':') ? /^ff/i.test(a) : Number(a.split('.')[0]) >> 4 === 0xe);
 
 /** A rule's facts with `from` dropped when it is the any-prefix and there is no `to`: NM writes rules on interfaces only that way. */
 const withoutAnyFrom = (fact: string) =>
   / to /.test(fact) ? fact : fact.replace(/ from (0\.0\.0\.0\/0|::\/0)(?= |$)/, '');
+/** NM writes a host prefix in a rule as the bare address. */
+const withHostLength = (prefix: string | undefined) =>
+  prefix === undefined || prefix.includes('/') ? prefix : `${prefix}/${prefix.includes(':') ? 128 : 32}`;
+
+/** A bridge's, bond's, dummy's or VXLAN's settings as a fact line (test/support/network-facts.ts). */
+function nmLinkFact(name: string, type: string | undefined, get: (group: string, key: string) => string | undefined) {
+  if (type === 'bridge')
+    return `link ${name} kind bridge stp ${(get('bridge', 'stp') ?? NM_DEFAULT.stp) === 'true' ? 'on' : 'off'}`;
+  if (type === 'bond')
+    return [
+      `link ${name} kind bond mode ${get('bond', 'mode') ?? NM_DEFAULT.bondMode} miimon ${get('bond', 'miimon') ?? NM_DEFAULT.miimon}`,
+      get('bond', 'primary') && `primary ${get('bond', 'primary')}`,
+      get('bond', 'lacp_rate') && `lacp-rate ${get('bond', 'lacp_rate')}`,
+      get('bond', 'xmit_hash_policy') && `hash ${get('bond', 'xmit_hash_policy')}`,
+    ]
+      .filter(Boolean)
+      .join(' ');
+  if (type === 'vxlan') {
+    const remote = get('vxlan', 'remote');
+    return [
+      `link ${name} kind vxlan vni ${get('vxlan', 'id')}`,
+      get('vxlan', 'local') && `local ${get('vxlan', 'local')}`,
+      remote && `${isMulticast(remote) ? 'group' : 'remote'} ${remote}`,
+      get('vxlan', 'parent') && `dev ${get('vxlan', 'parent')}`,
+      `port ${get('vxlan', 'destination-port') ?? NM_DEFAULT.vxlanPort}`,
+      `learning ${(get('vxlan', 'learning') ?? NM_DEFAULT.learning) === 'true' ? 'on' : 'off'}`,
+    ]
+      .filter(Boolean)
+      .join(' ');
+  }
+  if (type === 'dummy') return `link ${name} kind dummy`;
+  return undefined;
+}
 
 /**
- * One keyfile per VRF, member and vrfgen-owned VLAN trunk, 0600, holding exactly the model's facts:
- * VRF tables, ports and their controller, VLANs, addresses, routes with the table, rules with a
- * priority. A rule without one is an error of the target's, never dropped without a word.
+ * One keyfile per VRF, member, port and vrfgen-owned VLAN trunk, 0600, holding exactly the model's
+ * facts: VRF tables and addresses, members and ports with their controller, link kinds and their
+ * settings, VLANs, addresses, DHCP and router advertisements (with the VRF's table), routes with the
+ * table, rules with a priority. What NM cannot express is an error of the target's, never dropped
+ * without a word: a rule without a priority, a route through a gateway a lease or an advertisement
+ * names. With accept-ra NM asks DHCPv6 as the advertisement says, whatever dhcp6 says
+ * (docs/targets/networkmanager.md), so `dhcp X ipv6` is not expected of such a member.
  */
 export function networkmanagerProblems(
   model: Model,
@@ -576,7 +636,12 @@ export function networkmanagerProblems(
   const out: string[] = [];
   const nm = model.platform.networkManager;
   const trunks = model.vlanParents.filter((p) => !p.networkdFile).map((p) => p.name);
-  const names = [...model.vrfs.flatMap((v) => [v.name, ...v.members.map((m) => m.name)]), ...trunks];
+  const members = model.vrfs.flatMap((v) => v.members);
+  const names = [
+    ...model.vrfs.flatMap((v) => [v.name, ...v.members.map((m) => m.name)]),
+    ...model.ports.map((p) => p.name),
+    ...trunks,
+  ];
   out.push(
     ...same(
       'networkmanager files',
@@ -586,6 +651,8 @@ export function networkmanagerProblems(
   );
   const facts: string[] = [];
   const uuids = new Set<string>();
+  const types = new Map<string, string | undefined>();
+  const enslaved: { path: string; master: string; kind: string }[] = [];
   for (const f of files) {
     if (f.mode !== 0o600) out.push(`${f.path}: mode ${f.mode.toString(8)}`);
     const { sections, errors } = keyfileIni(f.content);
@@ -605,17 +672,30 @@ export function networkmanagerProblems(
       out.push(`${f.path}: uuid ${uuid}`);
     uuids.add(uuid);
     const type = get('connection', 'type');
+    types.set(name, type);
     const master = get('connection', 'master');
+    const slaveType = get('connection', 'slave-type');
+    const isPort = slaveType === 'bridge' || slaveType === 'bond';
+    const groups = isPort ? ['connection', 'ethernet', `${slaveType}-port`] : NM_GROUPS[type ?? ''];
+    if (JSON.stringify(sections.map((s) => s.name)) !== JSON.stringify(groups))
+      out.push(`${f.path}: groups ${sections.map((s) => s.name).join(' ')} for type ${type} ${slaveType ?? ''}`);
     if (type === 'vrf') facts.push(`vrf ${name} table ${get('vrf', 'table')}`);
     if (master !== undefined) {
-      facts.push(`member ${name} vrf ${master}`);
-      if (get('connection', 'slave-type') !== 'vrf')
-        out.push(`${f.path}: slave-type ${get('connection', 'slave-type')}`);
-      const controller = nm.controllerKeys ? [master, 'vrf'] : [undefined, undefined];
+      if (slaveType === 'vrf') facts.push(`member ${name} vrf ${master}`);
+      else if (isPort) {
+        facts.push(`port ${name} master ${master}`);
+        enslaved.push({ path: f.path, master, kind: slaveType });
+      } else out.push(`${f.path}: slave-type ${slaveType}`);
+      const controller = nm.controllerKeys ? [master, slaveType] : [undefined, undefined];
       if (get('connection', 'controller') !== controller[0] || get('connection', 'port-type') !== controller[1])
         out.push(`${f.path}: controller=/port-type= on NM ${nm.version}`);
-    } else if (type !== 'vrf' && !trunks.includes(name)) out.push(`${f.path}: neither a VRF, a port nor a trunk`);
+    } else if (type !== 'vrf' && !trunks.includes(name))
+      out.push(`${f.path}: neither a VRF, a member, a port nor a trunk`);
     if (type === 'vlan') facts.push(`vlan ${name} parent ${get('vlan', 'parent')} id ${get('vlan', 'id')}`);
+    const link = nmLinkFact(name, type, get);
+    if (link) facts.push(link);
+    if (isPort) continue;
+    const table = model.vrfs.find((v) => v.name === (type === 'vrf' ? name : master))?.table;
     for (const family of [4, 6] as const) {
       const ip = sections.find((s) => s.name === `ipv${family}`)?.entries ?? [];
       const addresses = ip.filter(([k]) => /^address\d+$/.test(k)).map(([, v]) => v);
@@ -623,16 +703,26 @@ export function networkmanagerProblems(
       const method = get(`ipv${family}`, 'method');
       const routed = ip.some(([k]) => /^route\d+$/.test(k));
       const addressless = routed && nm.manualWithoutAddresses ? 'manual' : 'disabled';
+      // What NM configures by itself on a member: DHCPv4; RA (and DHCPv6 as it says); DHCPv6 alone.
+      const dynamic =
+        master !== undefined && (family === 4 ? method === 'auto' : method === 'auto' || method === 'dhcp');
+      if (dynamic) {
+        facts.push(family === 4 ? `dhcp ${name} ipv4` : method === 'auto' ? `ra ${name}` : `dhcp ${name} ipv6`);
+        if (get(`ipv${family}`, 'route-table') !== String(table) || get(`ipv${family}`, 'ignore-auto-dns') !== 'true')
+          out.push(`${f.path}: ipv${family}.method=${method} without the VRF's table, or with the lease's DNS`);
+      } else if (
+        get(`ipv${family}`, 'route-table') !== undefined ||
+        get(`ipv${family}`, 'ignore-auto-dns') !== undefined
+      )
+        out.push(`${f.path}: ipv${family}.route-table= or ignore-auto-dns= with method=${method}`);
       const want = trunks.includes(name)
         ? 'disabled'
-        : type === 'vrf'
-          ? addressless
-          : addresses.length
-            ? 'manual'
-            : family === 4
-              ? addressless
-              : 'link-local';
-      if (method !== want) out.push(`${f.path}: ipv${family}.method=${method}`);
+        : addresses.length
+          ? 'manual'
+          : type === 'vrf' || family === 4
+            ? addressless
+            : 'link-local';
+      if (!dynamic && method !== want) out.push(`${f.path}: ipv${family}.method=${method}`);
       for (const [k, v] of ip) {
         const n = /^route(\d+)$/.exec(k)?.[1];
         if (n !== undefined) {
@@ -659,8 +749,8 @@ export function networkmanagerProblems(
             ...ruleFacts(name, {
               table: word('table') ?? 'main',
               family: [family],
-              from: word('from'),
-              to: word('to'),
+              from: withHostLength(word('from')),
+              to: withHostLength(word('to')),
               iif: word('iif'),
               oif: word('oif'),
               priority: word('priority'),
@@ -670,19 +760,28 @@ export function networkmanagerProblems(
       }
     }
   }
-  const refused = model.vrfs.flatMap((v) => v.rules.filter((r) => r.priority === undefined).map((r) => ({ v, r })));
-  for (const { r } of refused) {
-    if (
-      !diags.some(
-        (d) =>
-          d.severity === 'error' &&
-          d.code === 'networkmanager/rule-without-priority' &&
-          JSON.stringify(d.path) === JSON.stringify(r.at),
-      )
-    )
-      out.push(`rule at ${JSON.stringify(r.at)}: neither written nor refused`);
-  }
-  const skipped = new Set(refused.flatMap(({ v, r }) => ruleOf(v.name, r)));
+  for (const p of enslaved)
+    if (types.get(p.master) !== p.kind)
+      out.push(`${p.path}: a ${p.kind} port of ${p.master}, a ${types.get(p.master)}`);
+  const refusedRules = model.vrfs.flatMap((v) =>
+    v.rules.filter((r) => r.priority === undefined).map((r) => ({ at: r.at, facts: ruleOf(v.name, r) })),
+  );
+  const refusedRoutes = members.flatMap((m) =>
+    m.routes.filter((r) => r.dynamicGateway !== undefined).map((r) => ({ at: r.at, facts: [routeOf(m.name, r)] })),
+  );
+  const refusal = (code: string, list: { at: Path; facts: string[] }[]) =>
+    list.flatMap(({ at, facts }) => {
+      const said = diags.some(
+        (d) => d.severity === 'error' && d.code === code && JSON.stringify(d.path) === JSON.stringify(at),
+      );
+      if (!said) out.push(`${code.split('/')[1]} at ${JSON.stringify(at)}: neither written nor refused`);
+      return facts;
+    });
+  const skipped = new Set([
+    ...refusal('networkmanager/rule-without-priority', refusedRules),
+    ...refusal('networkmanager/learned-gateway', refusedRoutes),
+    ...members.filter((m) => m.acceptRa).map((m) => `dhcp ${m.name} ipv6`),
+  ]);
   out.push(
     ...same(
       'networkmanager facts',

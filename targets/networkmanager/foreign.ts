@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import type { Clash, ForeignReader, Unparsable } from '../src/pipeline/foreign.ts';
-import { lastValue, parseBoolean, parseUnitFile } from '../src/systemd/unit-file.ts';
+import type { Clash, ForeignReader, Unparsable } from '../../src/pipeline/foreign.ts';
+import { lastValue, parseBoolean, parseUnitFile } from '../../src/systemd/unit-file.ts';
 
 /**
  * The admin's NetworkManager profiles beside vrfgen's. NM loads every keyfile in
