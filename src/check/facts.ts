@@ -124,9 +124,9 @@ export interface ExpectOptions {
 const familyOf = (cidr: string): Family => (cidr.includes(':') ? 6 : 4);
 
 /**
- * What a member learns by itself, per family: the protocols of the routes its DHCP client or RA
- * handler installs (DYNAMIC_PROTOCOLS), and the words a report uses for it. DHCPv6 brings addresses
- * only; the IPv6 gateway comes with router advertisements.
+ * What a member learns by itself, per family: the protocol of the routes its DHCP client or RA
+ * handler installs (DYNAMIC_PROTOCOLS), and the words a report uses for it. The IPv6 gateway comes
+ * with router advertisements; DHCPv6 brings addresses.
  */
 function learnedBy(m: Member, family: Family): { protocol: 'dhcp' | 'ra'; what: string }[] {
   if (family === 4) return m.dhcp4 ? [{ protocol: 'dhcp', what: 'DHCP' }] : [];
@@ -150,33 +150,30 @@ const LINK_LOCAL = /^fe[89ab][0-9a-f]:/;
 
 const onOff = (b: boolean) => (b ? 'on' : 'off');
 
-/** A bridge's, bond's or VXLAN's settings the checker compares, each with its intent key. */
-function settingsOf(m: Member): [LinkSetting, string | number, string][] {
+/** A bridge's, bond's or VXLAN's settings the checker compares, each with its intent key; one the
+ *  intent leaves unset (a bond's primary, a VXLAN's remote) is undefined and not compared. */
+function settingsOf(m: Member): (readonly [LinkSetting, string | number | undefined, string])[] {
   if (m.bridge) return [['stp', onOff(m.bridge.stp), 'stp']];
-  if (m.bond) {
-    const b = m.bond;
+  const b = m.bond;
+  if (b)
     return [
       ['mode', b.mode, 'mode'],
       ['miimon', b.miimon, 'miimon'],
-      ...(b.primary ? [['primary', b.primary, 'primary'] as [LinkSetting, string, string]] : []),
-      ...(b.lacpRate ? [['lacp-rate', b.lacpRate, 'lacp-rate'] as [LinkSetting, string, string]] : []),
-      ...(b.transmitHashPolicy
-        ? [['xmit-hash-policy', b.transmitHashPolicy, 'transmit-hash-policy'] as [LinkSetting, string, string]]
-        : []),
+      ['primary', b.primary, 'primary'],
+      ['lacp-rate', b.lacpRate, 'lacp-rate'],
+      ['xmit-hash-policy', b.transmitHashPolicy, 'transmit-hash-policy'],
     ];
-  }
-  if (m.vxlan) {
-    const v = m.vxlan;
-    const optional = (['local', 'remote', 'group', 'dev'] as const).flatMap((k) =>
-      v[k] === undefined ? [] : [[k, v[k], k] as [LinkSetting, string, string]],
-    );
+  const v = m.vxlan;
+  if (v)
     return [
       ['vni', v.vni, 'vni'],
-      ...optional,
+      ['local', v.local, 'local'],
+      ['remote', v.remote, 'remote'],
+      ['group', v.group, 'group'],
+      ['dev', v.dev, 'dev'],
       ['dstport', v.port, 'port'],
       ['learning', onOff(v.learning), 'learning'],
     ];
-  }
   return [];
 }
 
@@ -246,7 +243,8 @@ function memberFacts(m: Member, vrf: Vrf, ports: readonly Port[], facts: Fact[],
   else expect(keys.link(m.name, 'state'), 'up', m.at);
   if (CREATED_KINDS.has(m.kind)) expect(keys.link(m.name, 'kind'), m.kind, [...m.at, m.kind]);
   if (m.vlan) expect(keys.link(m.name, 'vlan'), `${m.vlan.parent} id ${m.vlan.id}`, [...m.at, 'vlan']);
-  for (const [attr, value, key] of settingsOf(m)) expect(keys.link(m.name, attr), value, [...m.at, m.kind, key]);
+  for (const [attr, value, key] of settingsOf(m))
+    if (value !== undefined) expect(keys.link(m.name, attr), value, [...m.at, m.kind, key]);
 
   for (const a of m.addresses) {
     const key = keys.address(m.name, a);
@@ -311,7 +309,11 @@ export function expectedFacts(model: Model, opts: ExpectOptions = {}): Fact[] {
   const expect = (key: string, value: Value, at?: Path) => facts.push(at ? { key, value, at } : { key, value });
   const destinations = new Map<string, Cidr>();
   const portsOf = new Map<string, Port[]>();
-  for (const p of model.ports) portsOf.set(p.master, [...(portsOf.get(p.master) ?? []), p]);
+  for (const p of model.ports) {
+    const list = portsOf.get(p.master);
+    if (list) list.push(p);
+    else portsOf.set(p.master, [p]);
+  }
 
   for (const vrf of model.vrfs) {
     expect(keys.link(vrf.name, 'kind'), 'vrf', vrf.at);
