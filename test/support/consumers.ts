@@ -55,8 +55,9 @@ exec "$3"
  * unparsable values, ignored sections. An empty list means networkd accepted every line.
  */
 export function networkdComplaints(dir: string, runDir?: string, networkd?: Networkd): Promise<string[]> {
+  // 262 also logs each file it loaded, by path.
   return networkdLog(dir, runDir, networkd).then((log) =>
-    log.split('\n').filter((l) => /^\/(etc|run)\/systemd\/network\//.test(l)),
+    log.split('\n').filter((l) => /^\/(etc|run)\/systemd\/network\//.test(l) && !l.endsWith(': Successfully loaded.')),
   );
 }
 
