@@ -109,36 +109,126 @@ export function networkdFacts(...dirs: string[]): string[] {
   return networkdFactsOf(main, dropIns);
 }
 
-/** The same from files in memory: `.netdev`/`.network` text by file name, and each file's drop-ins in order. */
+const TRUE = /^(yes|true|on|1)$/i;
+
+/** A systemd time span (`100ms`, `1s`; a bare number is seconds) in milliseconds, as networkd reads MIIMonitorSec=. */
+function milliseconds(v: string | undefined): string {
+  if (v === undefined) return '0';
+  const m = /^(\d+(?:\.\d+)?)\s*(us|usec|ms|msec|s|sec|)$/.exec(v);
+  if (!m) return `INVALID(${v})`;
+  const scale = { us: 0.001, usec: 0.001, ms: 1, msec: 1, s: 1000, sec: 1000, '': 1000 }[m[2]!]!;
+  return String(Math.round(Number(m[1]) * scale));
+}
+
+/** networkd's `[DHCP]` section is the old name of `[DHCPv4]`, still read (networkd-network-gperf.gperf). */
+const lastOf = (s: Section[], sections: readonly string[], key: string) =>
+  sections.flatMap((name) => values(s, name, key)).at(-1);
+
+interface LinkState {
+  vrf?: string;
+  dhcp4: boolean;
+  dhcp6: boolean;
+  ra: boolean;
+  dhcpTable?: string;
+  raTable?: string;
+}
+
+/**
+ * The same from files in memory: `.netdev`/`.network` text by file name, and each file's drop-ins in
+ * order. What needs two files is joined at the end: a VLAN's or VXLAN's underlay (the `VLAN=`/`VXLAN=`
+ * line of another link's .network), a bond's primary port (`PrimarySlave=` on the port), and the table
+ * a VRF member's DHCP and RA routes land in (`RouteTable=`, else the table of the `VRF=`'s .netdev). A
+ * DHCP or RA fact whose routes would land elsewhere than the VRF's table names that table, so a
+ * comparison fails on it; a VXLAN that networkd would never create (no underlay, not Independent=)
+ * says so too.
+ */
 export function networkdFactsOf(
   main: ReadonlyMap<string, string>,
   dropIns: ReadonlyMap<string, readonly string[]>,
 ): string[] {
   const facts = new Set<string>();
   const vlanIds = new Map<string, string>();
-  const vlanParents = new Map<string, string>();
+  const underlay = new Map<string, string>(); // VLAN or VXLAN → the link whose .network lists it
+  const vrfTables = new Map<string, string>();
+  const bonds = new Map<string, string[]>(); // bond → its fact's words before the primary
+  const bondTail = new Map<string, string[]>();
+  const primaries = new Map<string, string>();
+  const vxlans = new Map<string, { head: string; tail: string; independent: boolean }>();
+  const links = new Map<string, LinkState>();
   for (const [name, text] of [...main].sort()) {
     const s = parseIni([text, ...(dropIns.get(name) ?? [])].join('\n'));
     if (name.endsWith('.netdev')) {
       const dev = values(s, 'NetDev', 'Name')[0]!;
       const kind = values(s, 'NetDev', 'Kind')[0];
-      if (kind === 'vrf') facts.add(`vrf ${dev} table ${u32(values(s, 'VRF', 'Table')[0] ?? '?')}`);
-      if (kind === 'vlan') vlanIds.set(dev, values(s, 'VLAN', 'Id')[0] ?? '?');
+      const get = (section: string, key: string) => values(s, section, key).at(-1);
+      if (kind === 'vrf') {
+        const table = u32(get('VRF', 'Table') ?? '?');
+        vrfTables.set(dev, table);
+        facts.add(`vrf ${dev} table ${table}`);
+      }
+      if (kind === 'vlan') vlanIds.set(dev, get('VLAN', 'Id') ?? '?');
+      if (kind === 'bridge')
+        facts.add(`link ${dev} kind bridge stp ${TRUE.test(get('Bridge', 'STP') ?? '') ? 'on' : 'off'}`);
+      if (kind === 'dummy') facts.add(`link ${dev} kind dummy`);
+      if (kind === 'bond') {
+        bonds.set(dev, [
+          `link ${dev} kind bond mode ${get('Bond', 'Mode') ?? 'balance-rr'} miimon ${milliseconds(get('Bond', 'MIIMonitorSec'))}`,
+        ]);
+        const rate = get('Bond', 'LACPTransmitRate');
+        const hash = get('Bond', 'TransmitHashPolicy');
+        bondTail.set(dev, [...(rate ? [`lacp-rate ${rate}`] : []), ...(hash ? [`hash ${hash}`] : [])]);
+      }
+      if (kind === 'vxlan') {
+        const local = get('VXLAN', 'Local');
+        const remote = get('VXLAN', 'Remote');
+        const group = get('VXLAN', 'Group');
+        vxlans.set(dev, {
+          head: [
+            `link ${dev} kind vxlan vni ${get('VXLAN', 'VNI') ?? get('VXLAN', 'Id') ?? '?'}`,
+            local && `local ${local}`,
+            remote && `remote ${remote}`,
+            group && `group ${group}`,
+          ]
+            .filter(Boolean)
+            .join(' '),
+          // Unset: the kernel's port 8472 and networkd's MacLearning=no.
+          tail: `port ${get('VXLAN', 'DestinationPort') ?? '8472'} learning ${TRUE.test(get('VXLAN', 'MacLearning') ?? '') ? 'on' : 'off'}`,
+          independent: TRUE.test(get('VXLAN', 'Independent') ?? ''),
+        });
+      }
     } else if (name.endsWith('.network')) {
       const link = values(s, 'Match', 'Name')[0]!;
-      for (const vrf of values(s, 'Network', 'VRF')) facts.add(`member ${link} vrf ${vrf}`);
+      const state: LinkState = { dhcp4: false, dhcp6: false, ra: false };
+      for (const vrf of values(s, 'Network', 'VRF')) {
+        facts.add(`member ${link} vrf ${vrf}`);
+        state.vrf = vrf;
+      }
       for (const a of values(s, 'Network', 'Address')) facts.add(`address ${link} ${a}`);
-      for (const v of values(s, 'Network', 'VLAN')) vlanParents.set(v, link);
+      for (const v of [...values(s, 'Network', 'VLAN'), ...values(s, 'Network', 'VXLAN')]) underlay.set(v, link);
+      for (const key of ['Bridge', 'Bond'])
+        for (const master of values(s, 'Network', key)) {
+          facts.add(`port ${link} master ${master}`);
+          if (key === 'Bond' && TRUE.test(values(s, 'Network', 'PrimarySlave').at(-1) ?? ''))
+            primaries.set(master, link);
+        }
+      const dhcp = values(s, 'Network', 'DHCP').at(-1) ?? 'no';
+      state.dhcp4 = /^(yes|true|on|1|ipv4)$/i.test(dhcp);
+      state.dhcp6 = /^(yes|true|on|1|ipv6)$/i.test(dhcp);
+      state.ra = TRUE.test(values(s, 'Network', 'IPv6AcceptRA').at(-1) ?? '');
+      state.dhcpTable = lastOf(s, ['DHCP', 'DHCPv4'], 'RouteTable');
+      state.raTable = lastOf(s, ['IPv6AcceptRA'], 'RouteTable');
+      links.set(link, state);
       for (const r of s.filter((x) => x.name === 'Route')) {
         const get = (k: string) => r.entries.find(([key]) => key === k)?.[1];
+        const gateway = get('Gateway');
         facts.add(
           routeFact(link, {
             table: get('Table') ?? 'main',
             type: get('Type'),
             to: get('Destination')!,
-            via: get('Gateway'),
+            via: gateway === '_dhcp4' || gateway === '_dhcp' ? 'dhcp' : gateway === '_ipv6ra' ? 'ra' : gateway,
             metric: get('Metric'),
-            onlink: /^(yes|true|1|on)$/.test(get('GatewayOnLink') ?? ''),
+            onlink: TRUE.test(get('GatewayOnLink') ?? ''),
           }),
         );
       }
@@ -161,7 +251,29 @@ export function networkdFactsOf(
       }
     }
   }
-  for (const [vlan, id] of vlanIds) facts.add(`vlan ${vlan} parent ${vlanParents.get(vlan) ?? '?'} id ${id}`);
+  for (const [vlan, id] of vlanIds) facts.add(`vlan ${vlan} parent ${underlay.get(vlan) ?? '?'} id ${id}`);
+  for (const [bond, [head]] of bonds) {
+    const primary = primaries.get(bond);
+    facts.add([head, ...(primary ? [`primary ${primary}`] : []), ...bondTail.get(bond)!].join(' '));
+  }
+  for (const [dev, x] of vxlans) {
+    const under = underlay.get(dev);
+    const dev_ = under ? `dev ${under}` : x.independent ? undefined : 'dev INVALID(none, and not Independent=)';
+    facts.add([x.head, dev_, x.tail].filter(Boolean).join(' '));
+  }
+  // DHCP and RA of VRF members only: a link outside the VRFs (an uplink another file configures) is no fact of theirs.
+  for (const [link, st] of links) {
+    if (st.vrf === undefined) continue;
+    const vrfTable = vrfTables.get(st.vrf) ?? '?';
+    // RouteTable= unset: the VRF's table, since VRF= is set (systemd.network(5)).
+    const off = (explicit?: string) => {
+      const table = explicit !== undefined ? u32(explicit) : vrfTable;
+      return table === vrfTable ? '' : ` table ${table}`;
+    };
+    if (st.dhcp4) facts.add(`dhcp ${link} ipv4${off(st.dhcpTable)}`);
+    if (st.dhcp6) facts.add(`dhcp ${link} ipv6`);
+    if (st.ra) facts.add(`ra ${link}${off(st.raTable)}`);
+  }
   return [...facts].sort();
 }
 

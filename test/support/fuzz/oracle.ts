@@ -129,13 +129,33 @@ const NETWORKD_KEYS: Record<string, readonly string[]> = {
   NetDev: ['Name', 'Kind'],
   VRF: ['Table'],
   VLAN: ['Id'],
+  Bridge: ['STP'],
+  Bond: ['Mode', 'LACPTransmitRate', 'TransmitHashPolicy', 'MIIMonitorSec'],
+  VXLAN: ['VNI', 'Local', 'Remote', 'Group', 'DestinationPort', 'MacLearning', 'Independent'],
   Match: ['Name'],
   Link: ['RequiredForOnline'],
-  Network: ['VRF', 'Address', 'VLAN', 'ConfigureWithoutCarrier', 'LinkLocalAddressing', 'IPv6AcceptRA'],
+  Network: [
+    'VRF',
+    'DHCP',
+    'Address',
+    'VLAN',
+    'VXLAN',
+    'Bridge',
+    'Bond',
+    'PrimarySlave',
+    'ConfigureWithoutCarrier',
+    'LinkLocalAddressing',
+    'IPv6AcceptRA',
+  ],
+  DHCPv4: ['RouteTable', 'UseDNS', 'UseNTP', 'UseDomains'],
+  DHCPv6: ['WithoutRA', 'UseDNS', 'UseNTP', 'UseDomains'],
+  IPv6AcceptRA: ['RouteTable', 'UseDNS', 'UseDomains'],
   Route: ['Type', 'Destination', 'Gateway', 'GatewayOnLink', 'Metric', 'Table'],
   RoutingPolicyRule: ['Family', 'From', 'To', 'IncomingInterface', 'OutgoingInterface', 'Priority', 'Table'],
 };
-const REPEATED_KEYS = new Set(['Network.Address', 'Network.VLAN', 'Service.ExecStart']);
+const NETDEV_SECTIONS = ['NetDev', 'VRF', 'VLAN', 'Bridge', 'Bond', 'VXLAN'];
+const NETWORK_SECTIONS = ['Match', 'Link', 'Network', 'DHCPv4', 'DHCPv6', 'IPv6AcceptRA', 'Route', 'RoutingPolicyRule'];
+const REPEATED_KEYS = new Set(['Network.Address', 'Network.VLAN', 'Network.VXLAN', 'Service.ExecStart']);
 const REPEATED_SECTIONS = new Set(['Route', 'RoutingPolicyRule']);
 
 function iniProblems(
@@ -161,18 +181,35 @@ function iniProblems(
   return { sections, problems };
 }
 
+/** VXLAN underlays that are neither a member, a port nor a VLAN parent: vrfgen brings them up as trunks. */
+function underlayTrunks(model: Model): string[] {
+  const written = new Set([
+    ...model.vrfs.flatMap((v) => v.members.map((m) => m.name)),
+    ...model.ports.map((p) => p.name),
+    ...model.vlanParents.map((p) => p.name),
+  ]);
+  const devs = model.vrfs.flatMap((v) => v.members.flatMap((m) => (m.vxlan?.dev !== undefined ? [m.vxlan.dev] : [])));
+  return [...new Set(devs)].filter((d) => !written.has(d));
+}
+
+/** The networkd files of the given members: a .network each, and a .netdev for each that vrfgen creates. */
+const memberPaths = (members: readonly Member[]) =>
+  members.flatMap((m) => [
+    `${NET}/10-vrfgen-${m.name}.network`,
+    ...(m.kind !== 'ethernet' ? [`${NET}/10-vrfgen-${m.name}.netdev`] : []),
+  ]);
+
 export function networkdProblems(model: Model, files: readonly OutputFile[]): string[] {
   const out: string[] = [];
   const want = new Set<string>();
   for (const v of model.vrfs) {
     want.add(`${NET}/10-vrfgen-${v.name}.netdev`).add(`${NET}/10-vrfgen-${v.name}.network`);
-    for (const m of v.members) {
-      want.add(`${NET}/10-vrfgen-${m.name}.network`);
-      if (m.vlan) want.add(`${NET}/10-vrfgen-${m.name}.netdev`);
-    }
+    for (const p of memberPaths(v.members)) want.add(p);
   }
+  for (const p of model.ports) want.add(`${NET}/10-vrfgen-${p.name}.network`);
   for (const p of model.vlanParents)
     want.add(p.networkdFile ? `${NET}/${p.networkdFile}.d/10-vrfgen-vlans.conf` : `${NET}/10-vrfgen-${p.name}.network`);
+  for (const t of underlayTrunks(model)) want.add(`${NET}/10-vrfgen-${t}.network`);
   out.push(
     ...same(
       'networkd files',
@@ -186,11 +223,7 @@ export function networkdProblems(model: Model, files: readonly OutputFile[]): st
   for (const f of files) {
     const name = f.path.slice(NET.length + 1);
     const dropIn = /^(.+\.network)\.d\/[^/]+\.conf$/.exec(name);
-    const kinds = dropIn
-      ? ['Network']
-      : name.endsWith('.netdev')
-        ? ['NetDev', 'VRF', 'VLAN']
-        : ['Match', 'Link', 'Network', 'Route', 'RoutingPolicyRule'];
+    const kinds = dropIn ? ['Network'] : name.endsWith('.netdev') ? NETDEV_SECTIONS : NETWORK_SECTIONS;
     const { sections, problems } = iniProblems(f.path, f.content, NETWORKD_KEYS, kinds);
     out.push(...problems);
     if (dropIn) {
@@ -247,10 +280,25 @@ const NETPLAN_DEF_KEYS = [
   'accept-ra',
   'ignore-carrier',
   'optional',
+  'dhcp4',
+  'dhcp6',
+  'dhcp4-overrides',
+  'dhcp6-overrides',
+  'ra-overrides',
+  'interfaces',
+  'parameters',
+  'mode',
+  'local',
+  'remote',
+  'port',
+  'mac-learning',
 ];
-const NETPLAN_VRF_KEYS = ['renderer', 'table', 'interfaces', 'routes', 'routing-policy', 'link-local'];
+const NETPLAN_VRF_KEYS = ['renderer', 'table', 'interfaces', 'routes', 'routing-policy', 'link-local', 'addresses'];
 const NETPLAN_ROUTE_KEYS = ['to', 'via', 'type', 'on-link', 'metric', 'table'];
 const NETPLAN_RULE_KEYS = ['from', 'to', 'priority', 'table'];
+const NETPLAN_KINDS = ['ethernets', 'bonds', 'bridges', 'dummy-devices', 'tunnels', 'vlans'] as const;
+const NETPLAN_BOND_KEYS = ['mode', 'mii-monitor-interval', 'primary', 'lacp-rate', 'transmit-hash-policy'];
+const LEASE_OVERRIDES = JSON.stringify({ 'use-dns': false, 'use-ntp': false, 'use-domains': false });
 
 type Obj = Record<string, unknown>;
 const keysIn = (what: string, o: unknown, allowed: readonly string[]): string[] =>
@@ -260,8 +308,47 @@ const keysIn = (what: string, o: unknown, allowed: readonly string[]): string[] 
         .map((k) => `${what}: key ${JSON.stringify(k)}`)
     : [`${what}: not a mapping`];
 
+const multicast = (ip: string) => (ip.includes(':') ? /^ff/i.test(ip) : Number(ip.split('.')[0]) >= 224);
+
+/** Members netplan cannot declare on the model's platform: dummies before 0.107, and what is stacked on them. */
+function networkdOnly(model: Model): Set<string> {
+  const out = new Set<string>();
+  const members = model.vrfs.flatMap((v) => v.members);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const m of members) {
+      const below = m.vlan?.parent ?? m.vxlan?.dev;
+      if (
+        !out.has(m.name) &&
+        ((m.kind === 'dummy' && !model.platform.netplan.dummyDevices) || (below !== undefined && out.has(below)))
+      ) {
+        out.add(m.name);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+const NETPLAN_KIND: Record<Member['kind'], (typeof NETPLAN_KINDS)[number]> = {
+  ethernet: 'ethernets',
+  vlan: 'vlans',
+  bridge: 'bridges',
+  bond: 'bonds',
+  dummy: 'dummy-devices',
+  vxlan: 'tunnels',
+};
+
+/** One drop-in's value of `Key=` in `[Section]`, the last one. */
+const iniValue = (sections: readonly IniSection[], section: string, key: string) =>
+  sections
+    .filter((x) => x.name === section)
+    .flatMap((x) => x.entries.filter(([k]) => k === key).map(([, v]) => v))
+    .at(-1);
+
 export function netplanProblems(model: Model, files: readonly OutputFile[]): string[] {
   const out: string[] = [];
+  const np = model.platform.netplan;
   const yamlFile = files.find((f) => f.path === '/etc/netplan/90-vrfgen.yaml');
   if (!yamlFile || yamlFile.mode !== 0o600) return ['/etc/netplan/90-vrfgen.yaml missing or not 0600'];
   const doc = parseDocument(yamlFile.content, { uniqueKeys: true, strict: true });
@@ -270,25 +357,29 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
   const root = doc.toJS() as Obj;
   out.push(...keysIn('netplan', root, ['network']));
   const network = root.network as Obj;
-  out.push(...keysIn('network', network, ['version', 'ethernets', 'vlans', 'vrfs']));
+  out.push(...keysIn('network', network, ['version', ...NETPLAN_KINDS, 'vrfs']));
   if (network.version !== 2) out.push('network.version is not 2');
-  const members = model.vrfs.flatMap((v) => v.members);
-  const ethernets = (network.ethernets ?? {}) as Obj;
-  const vlans = (network.vlans ?? {}) as Obj;
+  const fallback = networkdOnly(model);
+  const members = model.vrfs.flatMap((v) => v.members.map((m) => ({ m, v })));
+  const declared = members.filter(({ m }) => !fallback.has(m.name));
   const vrfs = (network.vrfs ?? {}) as Obj;
-  out.push(
-    ...same('ethernets', Object.keys(ethernets), [
-      ...members.filter((m) => !m.vlan).map((m) => m.name),
-      ...model.vlanParents.filter((p) => !p.networkdFile).map((p) => p.name),
-    ]),
-  );
-  out.push(
-    ...same(
-      'vlans',
-      Object.keys(vlans),
-      members.filter((m) => m.vlan).map((m) => m.name),
-    ),
-  );
+  const defs = Object.fromEntries(NETPLAN_KINDS.map((k) => [k, (network[k] ?? {}) as Obj])) as Record<
+    (typeof NETPLAN_KINDS)[number],
+    Obj
+  >;
+  for (const k of NETPLAN_KINDS)
+    out.push(
+      ...same(k, Object.keys(defs[k]), [
+        ...declared.filter(({ m }) => NETPLAN_KIND[m.kind] === k).map(({ m }) => m.name),
+        ...(k === 'ethernets'
+          ? [
+              ...model.ports.map((p) => p.name),
+              ...model.vlanParents.filter((p) => !p.networkdFile).map((p) => p.name),
+              ...underlayTrunks(model),
+            ]
+          : []),
+      ]),
+    );
   out.push(
     ...same(
       'vrfs',
@@ -297,12 +388,54 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
     ),
   );
 
-  const facts: string[] = [];
+  // What netplan cannot express goes into drop-ins for the .network it generates for the same link;
+  // the networkd files of members netplan cannot declare are read as networkd reads them.
+  const main = new Map<string, string>();
+  const dropIns = new Map<string, string[]>();
+  const dropInOf = new Map<string, IniSection[]>();
+  const fallbackPaths = new Set(memberPaths(members.filter(({ m }) => fallback.has(m.name)).map(({ m }) => m)));
+  for (const f of files.filter((x) => x !== yamlFile)) {
+    if (fallbackPaths.has(f.path)) {
+      out.push(
+        ...iniProblems(
+          f.path,
+          f.content,
+          NETWORKD_KEYS,
+          f.path.endsWith('.netdev') ? NETDEV_SECTIONS : NETWORK_SECTIONS,
+        ).problems,
+      );
+      main.set(f.path.slice(NET.length + 1), f.content);
+      fallbackPaths.delete(f.path);
+      continue;
+    }
+    const id = /^\/etc\/systemd\/network\/10-netplan-(.+)\.network\.d\/10-vrfgen-routes\.conf$/.exec(f.path)?.[1];
+    if (!id) {
+      out.push(`${f.path}: neither a netplan drop-in nor a networkd file of a member netplan cannot declare`);
+      continue;
+    }
+    const { sections, problems } = iniProblems(f.path, f.content, NETWORKD_KEYS, [
+      'Network',
+      'DHCPv4',
+      'DHCPv6',
+      'IPv6AcceptRA',
+      'Route',
+      'RoutingPolicyRule',
+    ]);
+    out.push(...problems);
+    if (sections.some((x) => x.name === 'Network' && x.entries.some(([k]) => k !== 'Address')))
+      out.push(`${f.path}: [Network] holds more than addresses`);
+    dropInOf.set(id, sections);
+    main.set(`10-netplan-${id}.network`, `[Match]\nName=${id}\n`);
+    dropIns.set(`10-netplan-${id}.network`, [f.content]);
+  }
+  out.push(...[...fallbackPaths].map((p) => `${p} missing`));
+
+  const facts = new Set<string>();
   const routes = (on: string, list: unknown) =>
     ((list ?? []) as Obj[]).forEach((r, i) => {
       out.push(...keysIn(`${on} route ${i}`, r, NETPLAN_ROUTE_KEYS));
       const s = (k: string) => (r[k] === undefined ? undefined : String(r[k]));
-      facts.push(
+      facts.add(
         routeFact(on, {
           table: s('table') ?? 'main',
           type: s('type'),
@@ -313,54 +446,100 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
         }),
       );
     });
-  for (const [name, def] of [...Object.entries(ethernets), ...Object.entries(vlans)] as [string, Obj][]) {
-    out.push(...keysIn(name, def, NETPLAN_DEF_KEYS));
-    for (const a of (def.addresses ?? []) as string[]) facts.push(`address ${name} ${a}`);
-    if (def.id !== undefined) facts.push(`vlan ${name} parent ${String(def.link)} id ${String(def.id)}`);
-    routes(name, def.routes);
+  const tableOf = new Map(model.vrfs.flatMap((v) => v.members.map((m) => [m.name, String(v.table)] as const)));
+  for (const k of NETPLAN_KINDS) {
+    for (const [name, def] of Object.entries(defs[k]) as [string, Obj][]) {
+      out.push(...keysIn(name, def, NETPLAN_DEF_KEYS));
+      for (const a of (def.addresses ?? []) as string[]) facts.add(`address ${name} ${a}`);
+      if (k === 'vlans') facts.add(`vlan ${name} parent ${String(def.link)} id ${String(def.id)}`);
+      if (k === 'bridges' || k === 'bonds')
+        for (const p of (def.interfaces ?? []) as string[]) facts.add(`port ${p} master ${name}`);
+      const params = (def.parameters ?? {}) as Obj;
+      if (k === 'bridges') {
+        out.push(...keysIn(`${name} parameters`, params, ['stp']));
+        facts.add(`link ${name} kind bridge stp ${params.stp === true ? 'on' : 'off'}`);
+      }
+      if (k === 'bonds') {
+        out.push(...keysIn(`${name} parameters`, params, NETPLAN_BOND_KEYS));
+        const p = (key: string, word: string) => (params[key] !== undefined ? [`${word} ${String(params[key])}`] : []);
+        facts.add(
+          [
+            `link ${name} kind bond mode ${String(params.mode)} miimon ${String(params['mii-monitor-interval'] ?? 0)}`,
+            ...p('primary', 'primary'),
+            ...p('lacp-rate', 'lacp-rate'),
+            ...p('transmit-hash-policy', 'hash'),
+          ].join(' '),
+        );
+      }
+      if (k === 'dummy-devices') facts.add(`link ${name} kind dummy`);
+      if (k === 'tunnels') {
+        if (def.mode !== 'vxlan') out.push(`${name}: tunnel mode ${String(def.mode)}`);
+        const remote = def.remote === undefined ? undefined : String(def.remote);
+        facts.add(
+          [
+            `link ${name} kind vxlan vni ${String(def.id)}`,
+            def.local !== undefined && `local ${String(def.local)}`,
+            remote && `${multicast(remote) ? 'group' : 'remote'} ${remote}`,
+            def.link !== undefined && `dev ${String(def.link)}`,
+            `port ${String(def.port ?? 8472)} learning ${def['mac-learning'] === true ? 'on' : 'off'}`,
+          ]
+            .filter(Boolean)
+            .join(' '),
+        );
+      }
+      // DHCP and advertisements: overrides keep the lease's servers and domains out, and the routes
+      // land in the VRF's table (the drop-in's RouteTable=, or ra-overrides where netplan has them).
+      const dropIn = dropInOf.get(name) ?? [];
+      const table = tableOf.get(name);
+      for (const [flag, family] of [
+        ['dhcp4', 'ipv4'],
+        ['dhcp6', 'ipv6'],
+      ] as const) {
+        if (def[flag] === undefined) continue;
+        if (JSON.stringify(def[`${flag}-overrides`]) !== LEASE_OVERRIDES) out.push(`${name}: ${flag}-overrides`);
+        const routeTable = flag === 'dhcp4' ? iniValue(dropIn, 'DHCPv4', 'RouteTable') : table;
+        facts.add(`dhcp ${name} ${family}${routeTable === table ? '' : ` table ${routeTable}`}`);
+        if (flag === 'dhcp6' && iniValue(dropIn, 'DHCPv6', 'WithoutRA') !== 'solicit') out.push(`${name}: WithoutRA`);
+      }
+      if (def['accept-ra'] === true) {
+        const ra = def['ra-overrides'] as Obj | undefined;
+        if ((ra !== undefined) !== np.raOverrides) out.push(`${name}: ra-overrides on netplan ${np.version}`);
+        const routeTable = ra ? String(ra.table) : iniValue(dropIn, 'IPv6AcceptRA', 'RouteTable');
+        facts.add(`ra ${name}${routeTable === table ? '' : ` table ${routeTable}`}`);
+      } else if (def['ra-overrides'] !== undefined) out.push(`${name}: ra-overrides without accept-ra`);
+      routes(name, def.routes);
+    }
   }
   for (const [name, def] of Object.entries(vrfs) as [string, Obj][]) {
     out.push(...keysIn(name, def, NETPLAN_VRF_KEYS));
     // Link-local off exactly where the profile's netplan waits online for it (and knows the key).
     if (
-      'link-local' in def !== model.platform.netplan.vrfLinkLocalOff ||
+      'link-local' in def !== np.vrfLinkLocalOff ||
       (def['link-local'] !== undefined && JSON.stringify(def['link-local']) !== '[]')
     ) {
-      out.push(`${name}: link-local ${JSON.stringify(def['link-local'])} on netplan ${model.platform.netplan.version}`);
+      out.push(`${name}: link-local ${JSON.stringify(def['link-local'])} on netplan ${np.version}`);
     }
-    facts.push(
-      `vrf ${name} table ${String(def.table)}`,
-      ...((def.interfaces ?? []) as string[]).map((m) => `member ${m} vrf ${name}`),
-    );
+    if ('addresses' in def && !np.vrfAddresses) out.push(`${name}: addresses under vrfs: on netplan ${np.version}`);
+    for (const a of (def.addresses ?? []) as string[]) facts.add(`address ${name} ${a}`);
+    facts.add(`vrf ${name} table ${String(def.table)}`);
+    for (const m of (def.interfaces ?? []) as string[]) facts.add(`member ${m} vrf ${name}`);
     routes(name, def.routes);
     ((def['routing-policy'] ?? []) as Obj[]).forEach((r, i) => {
       out.push(...keysIn(`${name} rule ${i}`, r, NETPLAN_RULE_KEYS));
       const s = (k: string) => (r[k] === undefined ? undefined : String(r[k]));
-      facts.push(
-        ...ruleFacts(name, {
-          table: s('table') ?? 'main',
-          family: [(s('from') ?? s('to') ?? '').includes(':') ? 6 : 4],
-          from: s('from'),
-          to: s('to'),
-          priority: s('priority'),
-        }),
-      );
+      for (const f of ruleFacts(name, {
+        table: s('table') ?? 'main',
+        family: [(s('from') ?? s('to') ?? '').includes(':') ? 6 : 4],
+        from: s('from'),
+        to: s('to'),
+        priority: s('priority'),
+      }))
+        facts.add(f);
     });
+    // The VRF's table, for the networkd files of members netplan cannot declare.
+    main.set(`10-vrfgen-${name}.netdev`, `[NetDev]\nName=${name}\nKind=vrf\n[VRF]\nTable=${String(def.table)}\n`);
   }
-  // What netplan cannot express goes into drop-ins for the .network it generates for the same link.
-  const main = new Map<string, string>();
-  const dropIns = new Map<string, string[]>();
-  for (const f of files.filter((x) => x !== yamlFile)) {
-    const id = /^\/etc\/systemd\/network\/10-netplan-(.+)\.network\.d\/10-vrfgen-routes\.conf$/.exec(f.path)?.[1];
-    if (!id) {
-      out.push(`${f.path}: not a netplan drop-in`);
-      continue;
-    }
-    out.push(...iniProblems(f.path, f.content, NETWORKD_KEYS, ['Route', 'RoutingPolicyRule']).problems);
-    main.set(`10-netplan-${id}.network`, `[Match]\nName=${id}\n`);
-    dropIns.set(`10-netplan-${id}.network`, [f.content]);
-  }
-  facts.push(...networkdFactsOf(main, dropIns));
+  for (const f of networkdFactsOf(main, dropIns)) facts.add(f);
   out.push(...same('netplan facts', facts, modelFacts(model)));
   return out;
 }
