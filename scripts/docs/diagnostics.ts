@@ -44,6 +44,7 @@ const AREAS = {
   networkmanager: 'When generating for the networkmanager target.',
   netavark: 'When generating for the netavark target.',
   ifupdown: 'When generating for the ifupdown target (classic ifupdown).',
+  ifupdown2: 'When generating for the ifupdown2 target.',
   write:
     'When writing the tree under `--root` (`generate` without `--format`); nothing is written when one is an error.',
   io: 'Files and folders vrfgen cannot read or write. The command stops and exits with 2.',

@@ -468,6 +468,14 @@ export const CODES = {
     severity: 'error',
     meaning: 'a VLAN member named PARENT.ID for another parent or id; classic ifupdown makes the VLAN from the name',
   },
+  'ifupdown/ra-gateway': {
+    severity: 'error',
+    meaning: 'a route `via: ra`, which classic ifupdown cannot route through the advertising router',
+  },
+  'ifupdown2/ra-gateway': {
+    severity: 'error',
+    meaning: 'a route `via: ra`, which ifupdown2 cannot route through the advertising router',
+  },
 
   'write/foreign-file': {
     severity: 'error',

@@ -295,26 +295,113 @@ function familyAndRest(w: string[]): { family?: 4 | 6; rest: string[] } {
 
 const ROUTE_TYPES = new Set(['unicast', 'blackhole', 'unreachable', 'prohibit']);
 
+/** The value after `key` in `words`, if any. */
+const after = (words: readonly string[], key: string) => {
+  const i = words.indexOf(key);
+  return i >= 0 ? words[i + 1] : undefined;
+};
+
+/** A bond's settings as one `link` fact, the words given by whichever stack wrote them. */
+export function bondFact(
+  name: string,
+  o: { mode?: string; miimon?: string; primary?: string; lacpRate?: string; hash?: string },
+): string {
+  return [
+    `link ${name} kind bond mode ${o.mode ?? 'balance-rr'} miimon ${o.miimon ?? '0'}`,
+    o.primary && `primary ${o.primary}`,
+    o.lacpRate && `lacp-rate ${o.lacpRate}`,
+    o.hash && `hash ${o.hash}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** A VXLAN's settings as one `link` fact. */
+export function vxlanFact(
+  name: string,
+  o: { vni?: string; local?: string; remote?: string; group?: string; dev?: string; port?: string; learning: boolean },
+): string {
+  return [
+    `link ${name} kind vxlan vni ${o.vni}`,
+    o.local && `local ${o.local}`,
+    o.remote && `remote ${o.remote}`,
+    o.group && `group ${o.group}`,
+    o.dev && `dev ${o.dev}`,
+    `port ${o.port} learning ${o.learning ? 'on' : 'off'}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** `ip link add dev NAME type KIND …`: the link fact of a bridge, bond, dummy or VXLAN. */
+function linkAddFact(name: string, kind: string, a: readonly string[]): string | undefined {
+  if (kind === 'bridge') return `link ${name} kind bridge stp ${after(a, 'stp_state') === '1' ? 'on' : 'off'}`;
+  if (kind === 'dummy') return `link ${name} kind dummy`;
+  if (kind === 'bond')
+    return bondFact(name, {
+      mode: after(a, 'mode'),
+      miimon: after(a, 'miimon'),
+      primary: after(a, 'primary'),
+      lacpRate: after(a, 'lacp_rate'),
+      hash: after(a, 'xmit_hash_policy'),
+    });
+  if (kind === 'vxlan')
+    return vxlanFact(name, {
+      vni: after(a, 'id'),
+      local: after(a, 'local'),
+      remote: after(a, 'remote'),
+      group: after(a, 'group'),
+      dev: after(a, 'dev'),
+      // ip(8) without dstport takes the kernel's 8472; it learns unless told `nolearning`.
+      port: after(a, 'dstport') ?? '8472',
+      learning: !a.includes('nolearning'),
+    });
+  return undefined;
+}
+
+/** `dhclient -4|-6 … IFACE` as ifup runs it (alone or after `ip vrf exec VRF`); a release (-r) or stop (-x) is none. */
+function dhclientFact(w: readonly string[]): string | undefined {
+  if (w[0] !== 'dhclient' && w[0] !== '/sbin/dhclient') return undefined;
+  if (w.includes('-r') || w.includes('-x')) return undefined;
+  return `dhcp ${w.at(-1)} ipv${w.includes('-6') ? 6 : 4}`;
+}
+
 /**
- * Facts from the `ip` commands a stanza runs (`on` is the interface whose stanza runs them). Each
- * line may hold several commands joined by `;`, `||` or `&&`; deletions and look-ups add no fact.
+ * Facts from the commands a stanza runs (`on` is the interface whose stanza runs them): ip(8),
+ * dhclient, and accept_ra written to /proc. Each line may hold several commands joined by `;`,
+ * `||` or `&&`; deletions and look-ups add no fact. `ip link set … master M` is a `member` fact
+ * whatever M is: withPorts() tells the ports of bridges and bonds apart.
  */
 export function ipCommandFacts(on: string, line: string): string[] {
   const out: string[] = [];
   for (const command of line.split(/;|\|\||&&/)) {
+    const ra = /^\s*echo\s+(\d+)\s*>\s*\/proc\/sys\/net\/ipv6\/conf\/([^/\s]+)\/accept_ra\s*$/.exec(command);
+    if (ra) {
+      if (ra[1] !== '0') out.push(`ra ${ra[2]}`);
+      continue;
+    }
+    const lease = dhclientFact(command.trim().split(/\s+/));
+    if (lease) out.push(lease);
     const w = ipWords(command);
     if (!w) continue;
     const { family, rest } = familyAndRest(w);
     const [object, verb, ...args] = rest;
-    const opt = (k: string) => {
-      const i = args.indexOf(k);
-      return i >= 0 ? args[i + 1] : undefined;
-    };
-    if (object === 'link' && verb === 'add' && opt('type') === 'vrf')
+    const opt = (k: string) => after(args, k);
+    // Generic options come before `type`, the kind's own after it (a VXLAN's `dev` is its underlay).
+    const typeAt = args.indexOf('type');
+    const generic = typeAt >= 0 ? args.slice(0, typeAt) : args;
+    const kindArgs = typeAt >= 0 ? args.slice(typeAt + 2) : [];
+    if (object === 'vrf' && verb === 'exec') {
+      const exec = dhclientFact(args.slice(1));
+      if (exec) out.push(exec);
+    } else if (object === 'link' && verb === 'add' && opt('type') === 'vrf')
       out.push(`vrf ${opt('dev')} table ${u32(opt('table') ?? '?')}`);
     else if (object === 'link' && verb === 'add' && opt('type') === 'vlan')
       out.push(`vlan ${opt('name')} parent ${opt('link')} id ${opt('id')}`);
-    else if (object === 'link' && verb === 'set' && opt('master'))
+    else if (object === 'link' && verb === 'add') {
+      const fact = linkAddFact(after(generic, 'dev') ?? '?', opt('type') ?? '?', kindArgs);
+      if (fact) out.push(fact);
+    } else if (object === 'link' && verb === 'set' && opt('master'))
       out.push(`member ${opt('dev')} vrf ${opt('master')}`);
     else if (object === 'addr' && (verb === 'add' || verb === 'replace')) out.push(`address ${opt('dev')} ${args[0]}`);
     else if (object === 'route' && (verb === 'add' || verb === 'replace')) {
@@ -349,18 +436,83 @@ export function ipCommandFacts(on: string, line: string): string[] {
   return out;
 }
 
+/** `member X vrf M` where M is no VRF of the facts is a port of a bridge or bond: `port X master M`. */
+export function withPorts(facts: Iterable<string>): string[] {
+  const all = [...facts];
+  const vrfs = new Set(all.flatMap((f) => (f.startsWith('vrf ') ? [f.split(' ')[1]!] : [])));
+  return all.map((f) => {
+    const [kind, name, , master] = f.split(' ');
+    return kind === 'member' && !vrfs.has(master!) ? `port ${name} master ${master}` : f;
+  });
+}
+
+/**
+ * Facts from vrfgen's dhclient exit hook: under each `IFACE)` case, the ip commands that route
+ * through the lease's router (`"$vrfgen_router"`), as `via dhcp` routes of IFACE.
+ */
+export function dhclientHookFacts(text: string): string[] {
+  const out: string[] = [];
+  let iface: string | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    const label = /^([A-Za-z0-9_.-]+)\)$/.exec(line);
+    if (label) iface = label[1];
+    else if (line === ';;') iface = undefined;
+    else if (iface && line.startsWith('ip '))
+      out.push(...ipCommandFacts(iface, line.replace(/ via "\$vrfgen_router" /, ' via dhcp ')));
+  }
+  return out;
+}
+
 /** ifupdown2's `ifquery -a -o json`: its own attributes plus the ip commands of each stanza. */
 export function ifquery2Facts(json: string): string[] {
   const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+  const words = (v: unknown) => list(v).flatMap((x) => x.split(/\s+/).filter(Boolean));
+  const yes = (v: unknown) => /^(yes|on|1)$/.test(list(v)[0] ?? '');
   const facts = new Set<string>();
-  for (const iface of JSON.parse(json) as { name: string; config: Record<string, unknown> }[]) {
+  type Iface = { name: string; addr_method?: string; addr_family?: string; config: Record<string, unknown> };
+  for (const iface of JSON.parse(json) as Iface[]) {
     const c = iface.config;
     const n = iface.name;
+    const first = (k: string) => list(c[k])[0];
     for (const t of list(c['vrf-table'])) facts.add(`vrf ${n} table ${u32(t)}`);
     for (const v of list(c.vrf)) facts.add(`member ${n} vrf ${v}`);
     for (const a of list(c.address)) facts.add(`address ${n} ${a}`);
     if (c['vlan-id'] !== undefined || c['vlan-raw-device'] !== undefined)
       facts.add(`vlan ${n} parent ${list(c['vlan-raw-device'])[0]} id ${list(c['vlan-id'])[0]}`);
+    if (iface.addr_method === 'dhcp') facts.add(`dhcp ${n} ipv${iface.addr_family === 'inet6' ? 6 : 4}`);
+    // A stanza with either keyword is a bridge to ifupdown2 (addons/bridge.py _is_bridge).
+    if (c['bridge-ports'] !== undefined || c['bridge-vlan-aware'] !== undefined) {
+      facts.add(`link ${n} kind bridge stp ${yes(c['bridge-stp']) ? 'on' : 'off'}`);
+      for (const p of words(c['bridge-ports'])) facts.add(`port ${p} master ${n}`);
+      if (yes(c['bridge-vlan-aware'])) facts.add(`VLAN-AWARE ${n}`);
+    }
+    if (c['bond-slaves'] !== undefined) {
+      facts.add(
+        bondFact(n, {
+          mode: first('bond-mode'),
+          miimon: first('bond-miimon'),
+          primary: first('bond-primary'),
+          lacpRate: first('bond-lacp-rate'),
+          hash: first('bond-xmit-hash-policy'),
+        }),
+      );
+      for (const p of words(c['bond-slaves'])) facts.add(`port ${p} master ${n}`);
+    }
+    if (first('link-type') === 'dummy') facts.add(`link ${n} kind dummy`);
+    if (c['vxlan-id'] !== undefined)
+      facts.add(
+        vxlanFact(n, {
+          vni: first('vxlan-id'),
+          local: first('vxlan-local-tunnelip'),
+          remote: first('vxlan-remoteip'),
+          group: first('vxlan-mcastgrp') ?? first('vxlan-mcastgrp6'),
+          dev: first('vxlan-physdev'),
+          // ifupdown2's defaults (addons/vxlan.py): port 4789, learning yes.
+          port: first('vxlan-port') ?? '4789',
+          learning: c['vxlan-learning'] === undefined || yes(c['vxlan-learning']),
+        }),
+      );
     for (const phase of ['pre-up', 'up', 'post-up'])
       for (const cmd of list(c[phase])) for (const f of ipCommandFacts(n, cmd)) facts.add(f);
   }
@@ -386,4 +538,4 @@ export function ifupSteps(output: string): Step[] {
 }
 
 export const stepFacts = (steps: readonly Step[]): string[] =>
-  [...new Set(steps.flatMap((s) => ipCommandFacts(s.iface, s.command)))].sort();
+  [...new Set(withPorts(steps.flatMap((s) => ipCommandFacts(s.iface, s.command))))].sort();
