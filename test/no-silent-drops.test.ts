@@ -123,8 +123,8 @@ function entriesOf(intent: Intent, model: Model, units: UnitFiles | undefined): 
       // destination and metric identify the route.
       const learned = r.via === 'dhcp' || r.via === 'ra';
       const via = r.via === undefined || learned ? undefined : ip(r.via);
-      const v6 = learned ? r.via === 'ra' : via!.includes(':');
-      const to = r.to !== 'default' ? cidr(r.to) : v6 ? '::/0' : '0.0.0.0/0';
+      const v6 = () => (learned ? r.via === 'ra' : via!.includes(':'));
+      const to = r.to !== 'default' ? cidr(r.to) : v6() ? '::/0' : '0.0.0.0/0';
       const texts = [
         to,
         ...(r.type !== undefined && r.type !== 'unicast' ? [r.type] : []),

@@ -295,19 +295,32 @@ function vrf(rate: number, i: number) {
         },
         {
           weight: 1,
-          arbitrary: fc.record({
-            bond: fc.record(
-              {
-                mode: or(rate, fc.constantFrom('active-backup', '802.3ad', 'balance-xor', 'balance-rr'), hostileString),
-                ports: fc.tuple(port('a'), port('b')),
-                miimon: nums(fc.integer({ min: 0, max: 10000 })),
-                primary: or(rate, fc.constant(`p${i}x${j}a`), hostileString),
-                'lacp-rate': or(rate, fc.constantFrom('slow', 'fast'), hostileString),
-                'transmit-hash-policy': or(rate, fc.constantFrom('layer2', 'layer3+4', 'encap2+3'), hostileString),
-              },
-              { requiredKeys: ['mode', 'ports'] },
-            ),
-          }),
+          // The options each mode uses, mostly (bond/option-for-mode otherwise).
+          arbitrary: fc.constantFrom('active-backup', '802.3ad', 'balance-xor', 'balance-rr').chain((mode) =>
+            fc.record({
+              bond: fc.record(
+                {
+                  mode: or(rate, fc.constant(mode), hostileString),
+                  ports: fc.tuple(port('a'), port('b')),
+                  miimon: nums(fc.integer({ min: 0, max: 10000 })),
+                  ...(mode === 'active-backup' ? { primary: or(rate, fc.constant(`p${i}x${j}a`), hostileString) } : {}),
+                  ...(mode === '802.3ad'
+                    ? { 'lacp-rate': or(rate, fc.constantFrom('slow', 'fast'), hostileString) }
+                    : {}),
+                  ...(mode === '802.3ad' || mode === 'balance-xor'
+                    ? {
+                        'transmit-hash-policy': or(
+                          rate,
+                          fc.constantFrom('layer2', 'layer3+4', 'encap2+3'),
+                          hostileString,
+                        ),
+                      }
+                    : {}),
+                },
+                { requiredKeys: ['mode', 'ports'] },
+              ),
+            }),
+          ),
         },
         { weight: 1, arbitrary: fc.constant({ dummy: {} }) },
         {
@@ -382,7 +395,16 @@ function vrf(rate: number, i: number) {
             ),
           )
           .map((ms) => Object.fromEntries(ms)),
-        routes: fc.array(k > 0 ? fc.oneof(gatewayRoute, typedRoute, learnedRoute) : typedRoute, { maxLength: 3 }),
+        routes: fc.array(
+          k > 0
+            ? fc.oneof(
+                { weight: 3, arbitrary: gatewayRoute },
+                { weight: 3, arbitrary: typedRoute },
+                { weight: 1, arbitrary: learnedRoute },
+              )
+            : typedRoute,
+          { maxLength: 3 },
+        ),
         rules: fc.array(
           fc.constantFrom(4, 6).chain((f) =>
             fc.record(
@@ -391,7 +413,14 @@ function vrf(rate: number, i: number) {
                 to: or(rate, fc.constantFrom(...PREFIXES[f]), hostileString),
                 iif: or(rate, fc.oneof(member, ifname), hostileString),
                 oif: or(rate, fc.oneof(member, ifname), hostileString),
-                family: or(rate, fc.constantFrom('ipv4', 'ipv6', 'both'), hostileString),
+                family: or(
+                  rate,
+                  fc.oneof(
+                    { weight: 5, arbitrary: fc.constant(f === 4 ? 'ipv4' : 'ipv6') },
+                    { weight: 1, arbitrary: fc.constantFrom('ipv4', 'ipv6', 'both') },
+                  ),
+                  hostileString,
+                ),
                 priority: nums(fc.integer({ min: 1, max: 2 ** 32 - 1 })),
               },
               { requiredKeys: [] },
