@@ -1,6 +1,8 @@
 import type { Member, Model, Vrf } from '../src/model/model.ts';
 import type { OutputFile, Target } from '../src/render/target.ts';
+import { acceptRa, DHCLIENT_HOOKS, dhclientHooks, refuseRaGateways, staticRoutes } from './ifupdown/dhcp.ts';
 import { INTERFACES, INTERFACES_D_FILE, ipRoute, ruleDown, ruleUp, sources } from './ifupdown/stanzas.ts';
+import { ifupdownForeign } from './ifupdown/foreign.ts';
 
 /**
  * ifupdown2 refuses `vrf-table` outside its reserved range (1001–5000 in 3.0) and then creates no
@@ -22,6 +24,8 @@ const vrfStanza = (v: Vrf) => ({
   iface: v.name,
   lines: [
     `vrf-table ${v.table}`,
+    // As ifupdown2's own mgmt-vrf example does: localhost inside the VRF, for its daemons.
+    ...v.addresses.map((a) => `address ${a}`),
     // No `vrf-default-route`: removed from ifupdown2 in 2016 (commit 6369e774); the isolation
     // routes are explicit commands like every other route.
     ...v.routes.map((r) => `post-up ${ipRoute('replace', r)}`),
@@ -31,48 +35,119 @@ const vrfStanza = (v: Vrf) => ({
   ],
 });
 
-const memberStanza = (m: Member) => ({
-  name: m.name,
-  iface: m.name,
-  lines: [
-    ...(m.vlan ? [`vlan-raw-device ${m.vlan.parent}`, `vlan-id ${m.vlan.id}`] : []),
-    ...m.addresses.map((a) => `address ${a}`),
-    `vrf ${m.vrf}`,
-    // The addon order (addons.conf) enslaves at pre-up and adds addresses after it; a user
-    // pre-up would run before the enslaving, so routes go in at post-up, which the kernel
-    // would otherwise drop again when enslaving.
-    ...m.routes.map((r) => `post-up ${ipRoute('replace', r)}`),
-  ],
-});
+/**
+ * The keywords of the addon that creates each kind (addons/bridge.py, bond.py, link.py, vxlan.py),
+ * each setting given even where it is the addon's default: ifupdown2's defaults (bond-miimon 0,
+ * vxlan-learning yes) are not vrfgen's, and a policy file may change them.
+ */
+function kindLines(m: Member): string[] {
+  if (m.bridge)
+    return [
+      // No `bridge-ports` for a bridge without ports: its syntax check refuses `none`, and
+      // `bridge-vlan-aware` alone makes the stanza a bridge (addons/bridge.py _is_bridge).
+      ...(m.bridge.ports.length ? [`bridge-ports ${m.bridge.ports.join(' ')}`] : []),
+      `bridge-stp ${m.bridge.stp ? 'on' : 'off'}`,
+      // A plain bridge, as ip(8) makes one, whatever default a policy file gives the keyword.
+      'bridge-vlan-aware no',
+    ];
+  if (m.bond) {
+    const b = m.bond;
+    return [
+      `bond-slaves ${b.ports.join(' ')}`,
+      `bond-mode ${b.mode}`,
+      `bond-miimon ${b.miimon}`,
+      ...(b.primary ? [`bond-primary ${b.primary}`] : []),
+      ...(b.lacpRate ? [`bond-lacp-rate ${b.lacpRate}`] : []),
+      ...(b.transmitHashPolicy ? [`bond-xmit-hash-policy ${b.transmitHashPolicy}`] : []),
+    ];
+  }
+  if (m.vxlan) {
+    const x = m.vxlan;
+    return [
+      `vxlan-id ${x.vni}`,
+      ...(x.local ? [`vxlan-local-tunnelip ${x.local}`] : []),
+      ...(x.remote ? [`vxlan-remoteip ${x.remote}`] : []),
+      ...(x.group ? [`vxlan-mcastgrp${x.group.includes(':') ? '6' : ''} ${x.group}`] : []),
+      ...(x.dev ? [`vxlan-physdev ${x.dev}`] : []),
+      `vxlan-port ${x.port}`,
+      `vxlan-learning ${x.learning ? 'yes' : 'no'}`,
+    ];
+  }
+  if (m.kind === 'dummy') return ['link-type dummy'];
+  return [];
+}
+
+/**
+ * A member's stanzas. ifupdown2's address addon leaves a `dhcp` stanza's `address` lines alone
+ * (addons/address.py), so a member with a lease and addresses of its own keeps a static stanza and
+ * gets the `inet dhcp` one beside it; DHCPv6 is always a stanza of its own (`inet6 dhcp`). Each
+ * DHCP stanza names the VRF: addons/dhcp.py runs dhclient inside the VRF of the stanza at hand.
+ */
+const memberStanzas = (m: Member) => {
+  const lease = m.dhcp4 && m.addresses.length === 0;
+  return [
+    {
+      name: m.name,
+      iface: lease ? `${m.name} inet dhcp` : m.name,
+      lines: [
+        ...(m.vlan ? [`vlan-raw-device ${m.vlan.parent}`, `vlan-id ${m.vlan.id}`] : []),
+        ...kindLines(m),
+        ...m.addresses.map((a) => `address ${a}`),
+        `vrf ${m.vrf}`,
+        // The addon order (addons.conf) runs a user pre-up after bond, vlan, vxlan and link (dummy)
+        // made the link, but before bridge makes a bridge.
+        ...acceptRa(m).map((c) => `${m.bridge ? 'post-up' : 'pre-up'} ${c}`),
+        // The addon order (addons.conf) enslaves at pre-up and adds addresses after it; a user
+        // pre-up would run before the enslaving, so routes go in at post-up, which the kernel
+        // would otherwise drop again when enslaving.
+        ...staticRoutes(m).map((r) => `post-up ${ipRoute('replace', r)}`),
+      ],
+    },
+    ...(m.dhcp4 && !lease
+      ? [{ name: m.name, iface: `${m.name} inet dhcp`, lines: [`vrf ${m.vrf}`], sibling: true }]
+      : []),
+    ...(m.dhcp6 ? [{ name: m.name, iface: `${m.name} inet6 dhcp`, lines: [`vrf ${m.vrf}`], sibling: true }] : []),
+  ];
+};
 
 export default {
   name: 'ifupdown2',
   kind: 'network',
   summary: 'ifupdown2 stanzas in /etc/network/interfaces.d (native vrf-table/vrf), plus its VRF table policy',
-  owns: [INTERFACES_D_FILE, POLICY, RT_TABLES_D],
+  owns: [INTERFACES_D_FILE, POLICY, RT_TABLES_D, ...DHCLIENT_HOOKS],
   // Brings every stanza to what the files say: new ones up, changed ones reconfigured.
   reload: () => [['ifreload', '-a']],
-  render(model: Model, { template }) {
+  foreign: ifupdownForeign('ifupdown2'),
+  render(model: Model, { template, report }) {
     const members = model.vrfs.flatMap((v) => v.members);
+    refuseRaGateways(model, 'ifupdown2/ra-gateway', report);
     // ifupdown2 orders stanzas by their dependencies itself; this order reads naturally.
     const stanzas = [
       ...model.vrfs.map(vrfStanza),
       // A parent another file configures keeps its own stanza; ifupdown2 finds it as a dependency.
       ...model.vlanParents.filter((p) => !p.networkdFile).map((p) => ({ name: p.name, iface: p.name, lines: [] })),
-      ...members.filter((m) => !m.vlan).map(memberStanza),
-      ...members.filter((m) => m.vlan).map(memberStanza),
+      ...members.filter((m) => !m.vlan).flatMap(memberStanzas),
+      ...members.filter((m) => m.vlan).flatMap(memberStanzas),
     ];
     const [start, end] = model.platform.ifupdown2.vrfTableRange;
     const tables = model.vrfs.map((v) => v.table);
     const widen = tables.some((t) => t < start || t > end);
-    // reduce, not Math.min(...tables): spreading thousands of arguments overflows the stack.
+    const leased = members.some((m) => m.dhcp4 || m.dhcp6);
     const globals = {
-      'vrf-table-id-start': tables.reduce((a, t) => Math.min(a, t), start),
-      'vrf-table-id-end': tables.reduce((a, t) => Math.max(a, t), end),
+      ...(widen
+        ? {
+            // reduce, not Math.min(...tables): spreading thousands of arguments overflows the stack.
+            'vrf-table-id-start': tables.reduce((a, t) => Math.min(a, t), start),
+            'vrf-table-id-end': tables.reduce((a, t) => Math.max(a, t), end),
+          }
+        : {}),
+      // What addons/dhcp.py puts before dhclient for a member of a VRF (modulebase.py reads it from
+      // the vrf module's globals); without it dhclient runs outside the VRF.
+      ...(leased ? { 'vrf-exec-cmd-prefix': '/sbin/ip vrf exec' } : {}),
     };
     return [
       { path: INTERFACES_D_FILE, mode: 0o644, content: template('ifupdown2/interfaces.njk', { stanzas }) },
-      ...(widen
+      ...(widen || leased
         ? [
             {
               path: POLICY,
@@ -84,6 +159,7 @@ export default {
       ...(model.platform.iproute2.shipsRtTablesDir
         ? []
         : [{ path: RT_TABLES_D, mode: 0o644, content: template('ifupdown2/rt_tables.conf.njk', {}) }]),
+      ...dhclientHooks(model, template),
     ];
   },
   platformNotes({ ifupdown2: p, iproute2 }) {

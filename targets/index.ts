@@ -4,7 +4,7 @@ import ifupdown from './ifupdown/index.ts';
 import ifupdown2 from './ifupdown2.ts';
 import netavark from './netavark.ts';
 import netplan from './netplan.ts';
-import networkmanager from './networkmanager.ts';
+import networkmanager from './networkmanager/index.ts';
 import networkd from './networkd/index.ts';
 import services from './services/index.ts';
 import sysctl from './sysctl.ts';

@@ -41,6 +41,9 @@ const TESTED_ELSEWHERE: ReadonlyMap<DiagnosticCode, string> = new Map<Diagnostic
   ['write/outside-root', 'test/output/write-safety.test.ts'],
   ['write/unknown-owner', 'test/targets/frr.test.ts'], // a root tree without the frr user
   ['generate/not-included', 'test/cli/generate-stacks.test.ts'],
+  ['generate/foreign-conflict', 'test/cli/generate-foreign.test.ts'], // admin files under a --root tree
+  ['generate/foreign-overlap', 'test/cli/generate-foreign.test.ts'],
+  ['generate/foreign-unreadable', 'test/cli/generate-foreign.test.ts'],
   ['intent/too-large', 'test/hostile.test.ts'],
   ['intent/too-many-problems', 'test/hostile.test.ts'], // 85 000 VRFs with an unknown key each
   ['schema/invalid', 'test/intent/load.test.ts'],

@@ -40,9 +40,9 @@ const RUNS = Number(process.env.VRFGEN_NO_DROPS_RUNS ?? 2_000);
 const SEED = Number(process.env.VRFGEN_NO_DROPS_SEED ?? Date.now() % 2 ** 31);
 
 type Kind =
-  'vrf' | 'member' | 'address' | 'route' | 'rule' | 'sysctl' | 'service' | 'container' | 'neighbor' | 'listen';
+  'vrf' | 'member' | 'port' | 'address' | 'route' | 'rule' | 'sysctl' | 'service' | 'container' | 'neighbor' | 'listen';
 
-const NETWORK: readonly Kind[] = ['vrf', 'member', 'address', 'route', 'rule'];
+const NETWORK: readonly Kind[] = ['vrf', 'member', 'port', 'address', 'route', 'rule'];
 
 /** What each target is documented to write. */
 const HANDLES: Record<TargetName, readonly Kind[]> = {
@@ -72,7 +72,11 @@ interface Entry {
   readonly unreadable?: boolean;
 }
 
-const cidr = (text: string): string => formatCidr(parseCidr(text)!);
+/** A prefix as targets print it; an address alone is a host prefix. */
+const cidr = (text: string): string => {
+  const host = text.includes('/') ? undefined : parseIp(text);
+  return host ? `${formatIp(host)}/${host.family === 4 ? 32 : 128}` : formatCidr(parseCidr(text)!);
+};
 const ip = (text: string): string => formatIp(parseIp(text)!);
 
 /**
@@ -102,16 +106,25 @@ function entriesOf(intent: Intent, model: Model, units: UnitFiles | undefined): 
   for (const [name, v] of Object.entries(intent.vrfs)) {
     const at: Path = ['vrfs', name];
     out.push({ kind: 'vrf', at, texts: [name] });
+    (v.addresses ?? []).forEach((a, i) => out.push({ kind: 'address', at: [...at, 'addresses', i], texts: [cidr(a)] }));
     for (const [m, cfg] of Object.entries(v.interfaces ?? {})) {
       const mAt: Path = [...at, 'interfaces', m];
       out.push({ kind: 'member', at: mAt, texts: [m] });
+      for (const kind of ['bridge', 'bond'] as const)
+        (cfg?.[kind]?.ports ?? []).forEach((p, i) =>
+          out.push({ kind: 'port', at: [...mAt, kind, 'ports', i], texts: [p] }),
+        );
       (cfg?.addresses ?? []).forEach((a, i) =>
         out.push({ kind: 'address', at: [...mAt, 'addresses', i], texts: [cidr(a)] }),
       );
     }
     (v.routes ?? []).forEach((r, i) => {
-      const via = r.via === undefined ? undefined : ip(r.via);
-      const to = r.to !== 'default' ? cidr(r.to) : via!.includes(':') ? '::/0' : '0.0.0.0/0';
+      // A gateway a member learns (dhcp, ra) is written in each stack's own words: the
+      // destination and metric identify the route.
+      const learned = r.via === 'dhcp' || r.via === 'ra';
+      const via = r.via === undefined || learned ? undefined : ip(r.via);
+      const v6 = () => (learned ? r.via === 'ra' : via!.includes(':'));
+      const to = r.to !== 'default' ? cidr(r.to) : v6() ? '::/0' : '0.0.0.0/0';
       const texts = [
         to,
         ...(r.type !== undefined && r.type !== 'unicast' ? [r.type] : []),

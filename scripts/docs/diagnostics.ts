@@ -40,10 +40,11 @@ const AREAS = {
   container: 'Podman container networks attached to a VRF.',
   bgp: 'The `bgp` section of a VRF (written by the frr target).',
   generate:
-    "When generating: what the run's choice of targets leaves out, and a stack that would not read vrfgen's file.",
+    "When generating: what the run's choice of targets leaves out, a stack that would not read vrfgen's file, and the admin's own files of the stack that declare vrfgen's links too.",
   networkmanager: 'When generating for the networkmanager target.',
   netavark: 'When generating for the netavark target.',
   ifupdown: 'When generating for the ifupdown target (classic ifupdown).',
+  ifupdown2: 'When generating for the ifupdown2 target.',
   write:
     'When writing the tree under `--root` (`generate` without `--format`); nothing is written when one is an error.',
   io: 'Files and folders vrfgen cannot read or write. The command stops and exits with 2.',

@@ -19,6 +19,8 @@ export interface Finding {
   readonly extra?: readonly string[];
   /** A list the model describes rather than enumerates (Fact.allows): reports show it whole. */
   readonly described?: true;
+  /** What a list allows besides the items it names (Fact.besides), in words. */
+  readonly besides?: string;
   /** For unknown: which probe, and what went wrong with it. */
   readonly unknown?: Unknown;
   readonly at?: Path;
@@ -56,7 +58,8 @@ const found = (
   unknown,
   at: f.at,
   pos,
-  described: f.allows ? true : undefined,
+  described: f.allows && f.besides === undefined ? true : undefined,
+  besides: f.besides,
 });
 
 /**
@@ -83,7 +86,10 @@ export function compare(
       const extra = got.filter((item) => !allowed!.has(item) && !f.allows?.(item));
       findings[i] = found(f, pos, extra.length ? 'extra' : 'ok', got, extra.length ? extra : undefined);
     } else if (actual === undefined) findings[i] = found(f, pos, 'missing');
-    else findings[i] = found(f, pos, actual === f.value ? 'ok' : 'drift', actual);
+    else {
+      const matches = actual === f.value || (typeof actual === 'string' && f.allows?.(actual) === true);
+      findings[i] = found(f, pos, matches ? 'ok' : 'drift', actual);
+    }
   }
   return findings;
 }

@@ -2,7 +2,17 @@ import type { Diagnostic } from '../diagnostics/diagnostics.ts';
 import type { Family } from '../model/ip.ts';
 import type { OutputFile } from '../render/target.ts';
 import type { Change } from '../output/write.ts';
-import { keys, linkState, routeItem, routeValue, ruleSelector, type FactSink, type Value } from './facts.ts';
+import {
+  DYNAMIC_PROTOCOLS,
+  keys,
+  linkState,
+  routeItem,
+  routeValue,
+  ruleSelector,
+  type FactSink,
+  type LinkSetting,
+  type Value,
+} from './facts.ts';
 import {
   parseAddresses,
   parseIdentify,
@@ -177,7 +187,9 @@ export class FactCollector {
         case 'addresses':
           for (const a of parseAddresses(stdout)) {
             facts.set(keys.address(a.link, a.cidr), a.state);
-            facts.add(keys.addresses(a.link), a.cidr);
+            facts.add(keys.addresses(a.link), a.dynamic ? `${a.cidr} dynamic` : a.cidr);
+            if (a.dynamic && a.state === 'present')
+              facts.set(keys.dynamicAddress(a.link, a.cidr.includes(':') ? 6 : 4), 'present');
           }
           break;
         case 'routes':
@@ -219,6 +231,9 @@ function linkFacts(links: readonly Link[], facts: FactSet): void {
     facts.set(keys.link(l.name, 'master'), l.master ?? 'none');
     facts.set(keys.link(l.name, 'vlan'), l.vlan ? `${l.vlan.parent ?? '?'} id ${l.vlan.id ?? '?'}` : 'none');
     if (l.master) facts.add(keys.link(l.master, 'members'), l.name);
+    if (l.settings)
+      for (const [attr, value] of Object.entries(l.settings))
+        if (value !== undefined) facts.set(keys.link(l.name, attr as LinkSetting), value);
   }
 }
 
@@ -229,9 +244,13 @@ function routeFacts(stdout: string, family: Family, table: number | 'main', fact
   for (const r of parseRoutes(stdout, family, ADDRESS_ROUTE_TYPES)) {
     const value = r.multipath ? 'multipath' : routeValue(r.type, r.via, r.type === 'unicast' ? r.dev : undefined);
     facts.set(keys.route(family, table, r.to, r.metric), value);
+    if (r.type === 'unicast' && r.dev && !r.multipath && (r.to === '0.0.0.0/0' || r.to === '::/0'))
+      facts.set(keys.defaultVia(family, table, r.dev), r.via ? `via ${r.via}` : 'no gateway');
     // The prefix route of an address (proto kernel, no gateway) is the kernel's, not anyone's config.
     if (r.protocol === 'kernel' && r.type === 'unicast' && !r.via) continue;
-    const item = routeItem(r.to, r.metric, value);
+    // A DHCP client's or RA handler's route says so: strict lists allow those through its member.
+    const learned = r.protocol !== undefined && DYNAMIC_PROTOCOLS.has(r.protocol);
+    const item = learned ? `${routeItem(r.to, r.metric, value)} proto ${r.protocol}` : routeItem(r.to, r.metric, value);
     facts.add(keys.routes(family, table), item);
     if (r.type === 'unicast' && r.dev) facts.add(keys.routesVia(family, table, r.dev), item);
   }

@@ -1,5 +1,6 @@
 import { bits, formatCidr, parseIp, type Family } from '../model/ip.ts';
 import { addressCidr, canonicalIp, routePrefix } from './canonical.ts';
+import type { LinkSetting } from './facts.ts';
 
 /**
  * Readers for what the probes print. `ip -j` output is external input whose fields vary between
@@ -35,6 +36,8 @@ export interface Link {
   readonly master?: string;
   readonly flags: readonly string[];
   readonly vlan?: { readonly parent?: string; readonly id?: number };
+  /** A bridge's, bond's or VXLAN's settings (linkinfo.info_data), by the checker's names. */
+  readonly settings?: Partial<Record<LinkSetting, string | number>>;
 }
 
 export interface Address {
@@ -42,6 +45,8 @@ export interface Address {
   /** Canonical text, e.g. `10.10.0.1/24`. */
   readonly cidr: string;
   readonly state: 'present' | 'tentative' | 'dadfailed';
+  /** Obtained by DHCP or SLAAC: not permanent, it has a lifetime. */
+  readonly dynamic: boolean;
 }
 
 export interface RouteEntry {
@@ -95,10 +100,64 @@ export function parseLinks(stdout: string): Link[] {
       table: kind === 'vrf' ? count(data?.table) : undefined,
       master: text(l.master) || undefined,
       vlan: kind === 'vlan' ? { parent: text(l.link), id: count(data?.id) } : undefined,
+      settings: kind === 'bridge' || kind === 'bond' || kind === 'vxlan' ? settingsOf(kind, data) : undefined,
     });
   }
   return links;
 }
+
+/** An address ip printed, canonically; `none` when absent (ip leaves out an unset local or remote). */
+const addressOr = (...v: unknown[]): string => {
+  const a = v.map(text).find((x) => x !== undefined);
+  return a === undefined ? 'none' : canonicalIp(a);
+};
+const onOff = (v: boolean | undefined) => (v === undefined ? undefined : v ? 'on' : 'off');
+
+/**
+ * The settings facts.ts compares, from iproute2's print functions (ip/iplink_bridge.c,
+ * iplink_bond.c, iplink_vxlan.c): `stp_state` (0 off; 1 kernel, 2 user STP), the bond's `mode`,
+ * `miimon`, `primary` (only when set), `ad_lacp_rate`, `xmit_hash_policy`; the VXLAN's `id`,
+ * `local`/`local6`, `remote`/`remote6` (a unicast peer), `group`/`group6`, `link` (the underlay,
+ * printed only when set), `port` and `learning`. A field of the wrong shape is left out (absent).
+ */
+function settingsOf(kind: 'bridge' | 'bond' | 'vxlan', d: Json | undefined): Link['settings'] {
+  if (kind === 'bridge') {
+    const stp = count(d?.stp_state);
+    return { stp: stp === undefined ? undefined : onOff(stp > 0) };
+  }
+  if (kind === 'bond')
+    return {
+      mode: text(d?.mode),
+      miimon: count(d?.miimon),
+      primary: text(d?.primary) ?? 'none',
+      'lacp-rate': text(d?.ad_lacp_rate),
+      'xmit-hash-policy': text(d?.xmit_hash_policy),
+    };
+  return {
+    vni: count(d?.id),
+    local: addressOr(d?.local, d?.local6),
+    remote: addressOr(d?.remote, d?.remote6),
+    group: addressOr(d?.group, d?.group6),
+    dev: text(d?.link) ?? 'none',
+    dstport: count(d?.port),
+    learning: onOff(flag(d?.learning)),
+  };
+}
+
+/** ip prints an infinite lifetime (INFINITY_LIFE_TIME) as this number in JSON, `forever` in text. */
+const FOREVER = 0xffffffff;
+
+/**
+ * An address a DHCP client or SLAAC added: ip prints `dynamic: true` for one without
+ * IFA_F_PERMANENT (ipaddress.c print_ifa_flags). The kernel sets that flag on an address added
+ * with an infinite lifetime, never on a SLAAC one; a DHCP client adds its lease's lifetime. A
+ * finite lifetime counts too, for output without the flag.
+ */
+const isDynamic = (a: Json): boolean => {
+  if (flag(a.dynamic) === true) return true;
+  const valid = count(a.valid_life_time);
+  return valid !== undefined && valid !== FOREVER;
+};
 
 export function parseAddresses(stdout: string): Address[] {
   const addresses: Address[] = [];
@@ -115,6 +174,7 @@ export function parseAddresses(stdout: string): Address[] {
           link,
           cidr,
           state: flag(a.dadfailed) ? 'dadfailed' : flag(a.tentative) ? 'tentative' : 'present',
+          dynamic: isDynamic(a),
         });
     }
   }

@@ -4,12 +4,15 @@ import { exitCodeOf, type Finding, type Status } from './compare.ts';
 const STATUSES: readonly Status[] = ['ok', 'drift', 'missing', 'extra', 'unknown'];
 const VERDICT = { 0: 'match', 1: 'drift', 2: 'incomplete' } as const;
 
-/** A list reads as what it allows ("none" when empty); its actual side as the extras only. A
- *  described list (what a filter lets in, which sessions) reads as its description, and in full. */
+/** A list reads as what it allows ("none" when empty, "… but" what else it lets in); its actual side
+ *  as the extras only. A described list (what a filter lets in, which sessions) reads as its
+ *  description, and in full. */
 const shown = (f: Finding): string => {
   const v = f.expected;
   if (typeof v !== 'object') return String(v);
-  return f.described ? v.join(', ') : v.length ? 'no others' : 'none';
+  if (f.described) return v.join(', ');
+  const others = v.length ? 'no others' : 'none';
+  return f.besides ? `${others} but ${f.besides}` : others;
 };
 
 function actualOf(f: Finding): string {
@@ -109,6 +112,7 @@ export function reportJson(findings: readonly Finding[]): object {
       ...(f.actual !== undefined ? { actual: f.actual } : {}),
       status: f.status,
       ...(f.extra ? { extra: f.extra } : {}),
+      ...(f.besides ? { besides: f.besides } : {}),
       ...(f.unknown ? { unknown: f.unknown } : {}),
       ...(f.at ? { path: f.at } : {}),
       ...(f.pos ? { file: f.pos.file, line: f.pos.line, col: f.pos.col } : {}),

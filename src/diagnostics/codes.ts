@@ -429,10 +429,30 @@ export const CODES = {
     meaning:
       "a stack reads vrfgen's file only through a file of its own that does not pull it in (`source` in /etc/network/interfaces, `bgpd=yes` in /etc/frr/daemons)",
   },
+  'generate/foreign-conflict': {
+    severity: 'error',
+    meaning:
+      'another file of the chosen stack under the root declares a link or VRF vrfgen declares, and the stack refuses the configuration or keeps only one of the two definitions',
+  },
+  'generate/foreign-overlap': {
+    severity: 'warning',
+    meaning:
+      'another file of the chosen stack under the root declares a link or VRF vrfgen declares, and the stack applies both',
+  },
+  'generate/foreign-unreadable': {
+    severity: 'warning',
+    meaning:
+      "a file of the chosen stack under the root cannot be read or parsed, so vrfgen cannot tell whether it declares vrfgen's links too",
+  },
 
   'networkmanager/rule-without-priority': {
     severity: 'error',
     meaning: 'a routing rule without `priority`, which NetworkManager ignores',
+  },
+  'networkmanager/learned-gateway': {
+    severity: 'error',
+    meaning:
+      'a route through the gateway a DHCP lease or a router advertisement names (`via: dhcp`, `via: ra`), which NetworkManager has no key for',
   },
   'networkmanager/address-less-routes': {
     severity: 'warning',
@@ -447,6 +467,14 @@ export const CODES = {
   'ifupdown/vlan-name': {
     severity: 'error',
     meaning: 'a VLAN member named PARENT.ID for another parent or id; classic ifupdown makes the VLAN from the name',
+  },
+  'ifupdown/ra-gateway': {
+    severity: 'error',
+    meaning: 'a route `via: ra`, which classic ifupdown cannot route through the advertising router',
+  },
+  'ifupdown2/ra-gateway': {
+    severity: 'error',
+    meaning: 'a route `via: ra`, which ifupdown2 cannot route through the advertising router',
   },
 
   'write/foreign-file': {

@@ -73,11 +73,9 @@ const Bond = z
   })
   .meta({ description: 'create this member as a bond over `ports`' });
 
-const Dummy = z
-  .strictObject({})
-  .meta({
-    description: 'create this member as a dummy device: a loopback-like link for anycast and service addresses',
-  });
+const Dummy = z.strictObject({}).meta({
+  description: 'create this member as a dummy device: a loopback-like link for anycast and service addresses',
+});
 
 const Vxlan = z
   .strictObject({

@@ -7,6 +7,7 @@ import type { FormatName } from '../output/formats/index.ts';
 import type { Command, OutputFile, Target } from '../render/target.ts';
 import { redactChange, redactor } from '../output/redact.ts';
 import { readUnits } from '../systemd/read-units.ts';
+import { foreignDeclarations } from './foreign.ts';
 import { validate, type Validated, type ValidateOptions } from './validate.ts';
 import { applyPlan, planWrite, type Change } from '../output/write.ts';
 
@@ -59,10 +60,14 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
   const format = opts.format ?? 'tree';
   const root = opts.root ?? (format === 'tree' ? '/' : undefined);
   let rendered;
+  let foreign: Diagnostic[];
   try {
     // The units the services target binds are read from the same tree the files are written to.
     const units = root === undefined ? undefined : await readUnits(root, unitsToRead(v.model));
     rendered = renderTargets(v.model, chosen, units);
+    // And the admin's own files of the chosen stacks: a link both declare is said before anything is written.
+    const place = (ds: Diagnostic[]) => (v.source ? v.source.place(ds) : ds);
+    foreign = root === undefined ? [] : await foreignDeclarations(v.model, chosen, rendered.files, root, place);
   } catch (e) {
     return { ...v, ...none, diagnostics: [...v.diagnostics, ioError(e, 'read')] };
   }
@@ -70,7 +75,7 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
   const placed = v.source ? v.source.place(rendered.diagnostics) : rendered.diagnostics;
   const unread = root === undefined ? [] : await notIncluded(chosen, files, root);
   if (format !== 'tree') {
-    const all = sortDiagnostics([...v.diagnostics, ...placed, ...unread]);
+    const all = sortDiagnostics([...v.diagnostics, ...placed, ...unread, ...foreign]);
     if (hasErrors(all)) return { ...v, ...none, diagnostics: all, files, reload };
     const { formats } = await import('../output/formats/index.ts');
     const output = formats[format].render({
@@ -94,7 +99,7 @@ export async function generate(file: string, opts: GenerateOptions = {}): Promis
     return { ...v, ...none, diagnostics: [...v.diagnostics, ioError(e, 'read')], files, reload };
   }
   const { plan, diagnostics } = planned;
-  const all = sortDiagnostics([...v.diagnostics, ...placed, ...diagnostics, ...unread]);
+  const all = sortDiagnostics([...v.diagnostics, ...placed, ...diagnostics, ...unread, ...foreign]);
   const blocked = hasErrors(all);
   if (!blocked && !opts.dryRun) {
     try {

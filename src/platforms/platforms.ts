@@ -67,6 +67,20 @@ export interface NetplanProfile {
    * rejects `link-local` under vrfs: ("unknown key").
    */
   readonly vrfLinkLocalOff: boolean;
+  /**
+   * `dummy-devices:` exists from 0.107 (commit aad0e451, PR #361, LP #1774203); 0.106 refuses the key.
+   */
+  readonly dummyDevices: boolean;
+  /**
+   * Addresses (and the other common link keys) under `vrfs:` from 1.0 (commit 3e6783f2, LP #2031421);
+   * 0.106's VRF definitions know only table, interfaces, routes and routing-policy ("unknown key 'addresses'").
+   */
+  readonly vrfAddresses: boolean;
+  /**
+   * `ra-overrides:` (table, use-dns, use-domains for [IPv6AcceptRA]) from 1.1 (commit 44b2a5c2, PR #461,
+   * LP #1973222). No netplan has a route table for DHCP leases: dhcp4-/dhcp6-overrides lack one up to 1.1.2.
+   */
+  readonly raOverrides: boolean;
 }
 
 export interface NetworkManagerProfile {
@@ -136,6 +150,9 @@ const netplan = (version: string): NetplanProfile => ({
   maxRulePriority: INT32_MAX,
   warnsOnRuleWithoutPriority: !versionBefore(version, '1.1.2'),
   vrfLinkLocalOff: !versionBefore(version, '1.1'),
+  dummyDevices: !versionBefore(version, '0.107'),
+  vrfAddresses: !versionBefore(version, '1.0'),
+  raOverrides: !versionBefore(version, '1.1'),
 });
 
 const networkManager = (version: string): NetworkManagerProfile => ({

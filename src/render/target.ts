@@ -1,4 +1,5 @@
 import type { DaemonCheck } from '../check/daemon.ts';
+import type { ForeignReader } from '../pipeline/foreign.ts';
 import type { Diagnostic } from '../diagnostics/diagnostics.ts';
 import type { Model } from '../model/model.ts';
 import type { UnitFiles } from '../systemd/read-units.ts';
@@ -84,4 +85,9 @@ export interface Target {
     /** What to add to `path`, e.g. `source /etc/network/interfaces.d/*`. */
     readonly fix: string;
   };
+  /**
+   * How this stack finds the admin's own files under the root and which of vrfgen's links they
+   * declare too; `generate` reports each before anything is written (src/pipeline/foreign.ts).
+   */
+  readonly foreign?: ForeignReader;
 }

@@ -63,11 +63,12 @@ function absent<T>(fallback: T): (e: NodeJS.ErrnoException) => T {
 const isOwnDropIn = (file: string) => file.includes('vrfgen');
 
 /**
- * The tree under the root, each folder listed and each path looked at once. Every unit is looked up in
+ * The tree under the root, each folder listed and each path looked at once (also how generate reads
+ * the admin's own network files, src/pipeline/foreign.ts, with fileInRoot and listInRoot). Every unit is looked up in
  * 13 folders, plus a drop-in folder per dash in its name: an intent naming thousands of units made
  * millions of lstat() calls, nearly all for names a folder's listing already shows are not there.
  */
-class Tree {
+export class Tree {
   private readonly listings = new Map<string, Promise<ReadonlySet<string> | undefined>>();
   private readonly stats = new Map<string, Promise<Stats | undefined>>();
   /** Folders walked so far (realInRoot). */
@@ -221,14 +222,14 @@ async function mayHold(tree: Tree, dir: string, name: string): Promise<boolean> 
 }
 
 /** A regular file at `path` inside the root (links followed), '/dev/null' for a mask, or undefined. */
-async function fileInRoot(tree: Tree, path: string): Promise<string | undefined> {
+export async function fileInRoot(tree: Tree, path: string): Promise<string | undefined> {
   const real = await realInRoot(tree, path);
   if (real === undefined || real === '/dev/null') return real;
   return (await tree.lstat(real))?.isFile() ? real : undefined;
 }
 
 /** The names in a folder inside the root (links followed); none when it is not there. */
-async function listInRoot(tree: Tree, path: string): Promise<string[]> {
+export async function listInRoot(tree: Tree, path: string): Promise<string[]> {
   const real = await realInRoot(tree, path);
   return real === undefined || real === '/dev/null' ? [] : [...((await tree.names(real)) ?? [])];
 }

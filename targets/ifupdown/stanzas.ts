@@ -16,7 +16,7 @@ export const INTERFACES = '/etc/network/interfaces';
 export const INTERFACES_D_FILE = '/etc/network/interfaces.d/vrfgen';
 
 /** A shell glob as a regular expression: `*` and `?` stay within one path segment, as in glob(3). */
-function globToRegExp(glob: string): RegExp {
+export function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
@@ -55,14 +55,15 @@ export function sources(content: string, file: string, sourceDirectory: boolean)
 }
 
 /** Number then optional parts, joined with spaces: `ip -4 route replace … table 10`. */
-const words = (...parts: (string | number | false | undefined)[]) =>
+export const words = (...parts: (string | number | false | undefined)[]) =>
   parts.filter((p) => p !== false && p !== undefined).join(' ');
 
 /**
  * A route in its table. `replace` makes re-running ifup harmless; a route without `table` would go
- * to main (what ifupdown's `gateway` does), so every command names the table.
+ * to main (what ifupdown's `gateway` does), so every command names the table. `gateway` stands in
+ * for a gateway learnt at run time (a shell variable in a dhclient hook).
  */
-export const ipRoute = (verb: 'replace' | 'del', r: Route): string =>
+export const ipRoute = (verb: 'replace' | 'del', r: Route, gateway?: string): string =>
   words(
     'ip',
     `-${r.family}`,
@@ -70,7 +71,7 @@ export const ipRoute = (verb: 'replace' | 'del', r: Route): string =>
     verb,
     r.type !== 'unicast' && r.type,
     r.to,
-    r.via !== undefined && `via ${r.via}`,
+    (r.via ?? gateway) !== undefined && `via ${r.via ?? gateway}`,
     r.dev !== undefined && `dev ${r.dev}`,
     r.onlink && 'onlink',
     r.metric !== undefined && `metric ${r.metric}`,

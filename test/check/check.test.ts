@@ -1,8 +1,11 @@
 /**
  * `vrfgen check --state` on real captures: test/check/captures/<boot> holds probe outputs of real
- * Debian 12 boots (copied unchanged); test/check/cases/<case> pairs one of them (or an edited copy
- * of one, documented in case.yaml) with an intent and the exact report and exit code expected.
- * VRFGEN_UPDATE_GOLDEN=1 rewrites report.txt — review each line against the capture before committing.
+ * Debian 12 boots (copied unchanged); test/check/assembled/<state> holds states assembled in the
+ * same formats for what no boot has captured yet (its README says from what); test/check/cases/<case>
+ * pairs one of them (or an edited copy of one, documented in case.yaml) with an intent and the exact
+ * report and exit code expected. An intent copied from a golden case names it (`intent:`) and must
+ * stay the same bytes. VRFGEN_UPDATE_GOLDEN=1 rewrites report.txt — review each line against the
+ * state before committing.
  */
 import {
   appendFileSync,
@@ -21,6 +24,7 @@ import { ROOT, run, CLI, vrfgen } from '../support/helpers.ts';
 
 const CASES = join(ROOT, 'test/check/cases');
 const CAPTURES = join(ROOT, 'test/check/captures');
+const ASSEMBLED = join(ROOT, 'test/check/assembled');
 const update = process.env.VRFGEN_UPDATE_GOLDEN === '1';
 
 interface Case {
@@ -29,12 +33,16 @@ interface Case {
   edited?: Record<string, string>;
   args?: string[];
   tree?: { edit: string; append: string };
+  /** The golden intent the case's intent.yaml is a copy of. */
+  intent?: string;
   exit: 0 | 1 | 2;
 }
 
 const cases = readdirSync(CASES).sort();
 const caseOf = (c: string): Case => parse(readFileSync(join(CASES, c, 'case.yaml'), 'utf8'));
-const stateSource = (c: string, k: Case) => (k.state === 'state' ? join(CASES, c, 'state') : join(CAPTURES, k.state));
+/** A captured boot, or else an assembled state, by name. */
+const stateNamed = (name: string) => (existsSync(join(CAPTURES, name)) ? join(CAPTURES, name) : join(ASSEMBLED, name));
+const stateSource = (c: string, k: Case) => (k.state === 'state' ? join(CASES, c, 'state') : stateNamed(k.state));
 
 /**
  * The captures were taken with `systemctl show sshd …` and `ip vrf identify PID` printed as
@@ -80,10 +88,16 @@ describe.each(cases)('check case %s', (c) => {
     expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
   });
 
+  if (k.intent) {
+    test(`intent.yaml is ${k.intent}`, () => {
+      expect(readFileSync(join(CASES, c, 'intent.yaml'), 'utf8')).toBe(readFileSync(join(ROOT, k.intent!), 'utf8'));
+    });
+  }
+
   if (k.base) {
-    test(`differs from capture ${k.base} only where case.yaml says`, () => {
+    test(`differs from state ${k.base} only where case.yaml says`, () => {
       const mine = join(CASES, c, 'state');
-      const base = join(CAPTURES, k.base!);
+      const base = stateNamed(k.base!);
       const names = [...new Set([...readdirSync(mine), ...readdirSync(base)])].sort();
       const read = (d: string, f: string) => (existsSync(join(d, f)) ? readFileSync(join(d, f), 'utf8') : undefined);
       expect(names.filter((f) => read(mine, f) !== read(base, f))).toEqual(Object.keys(k.edited ?? {}).sort());
@@ -91,10 +105,13 @@ describe.each(cases)('check case %s', (c) => {
   }
 });
 
-test('every capture is checked by a case named after it', () => {
+test('every capture and assembled state is checked by a case named after it', () => {
   const captures = readdirSync(CAPTURES, { withFileTypes: true }).filter((d) => d.isDirectory());
+  const assembled = readdirSync(ASSEMBLED, { withFileTypes: true }).filter((d) => d.isDirectory());
   expect(captures.length).toBe(9);
-  expect(captures.map((d) => d.name).filter((d) => !cases.includes(d))).toEqual([]);
+  expect(assembled.length).toBe(2);
+  expect([...captures, ...assembled].map((d) => d.name).filter((d) => !cases.includes(d))).toEqual([]);
+  expect(captures.map((d) => d.name).filter((d) => existsSync(join(ASSEMBLED, d)))).toEqual([]);
 });
 
 describe('check: usage and unreadable input', () => {

@@ -71,11 +71,11 @@ const folder = (dir: string) =>
       .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
   );
 
-function workspace() {
+function workspace(intentText = INTENT, setup = SETUP) {
   const dir = mkdtempSync(join(tmpdir(), 'vrfgen-collect-'));
   const intent = join(dir, 'intent.yaml');
-  writeFileSync(intent, INTENT);
-  writeFileSync(join(dir, 'setup.sh'), SETUP);
+  writeFileSync(intent, intentText);
+  writeFileSync(join(dir, 'setup.sh'), setup);
   mkdirSync(join(dir, 'root'));
   const script = vrfgen('collect', intent, '--script');
   expect(script.stderr).toBe('');
@@ -188,6 +188,125 @@ describeWithFacility('collect --script under dash, in a fresh network namespace'
     expect(c.code).toBe(2);
     expect(c.stdout).toMatch(/^\? links\.json: not collected$/m);
     expect(c.stdout).toMatch(/^incomplete: \d+ unknown\n$/m);
+  });
+});
+
+/** Bridges (one with a port, one without), a VXLAN on an underlay, and a member with a DHCP lease
+ *  and a router advertisement's default route, as a client leaves them (lifetimes, proto dhcp/ra). */
+const KINDS_INTENT = `version: 1
+vrfs:
+  blue:
+    table: 10
+    interfaces:
+      br0: {bridge: {ports: [p0]}, addresses: [198.51.100.1/24]}
+      br1: {bridge: {ports: [], stp: true}, addresses: ["2001:db8:b1::1/64"]}
+      vx200: {vxlan: {vni: 200, group: 239.1.1.200, dev: u0, port: 8472, learning: true}}
+      d0: {dhcp4: true, accept-ra: true}
+    routes:
+      - {to: 10.0.0.0/8, via: dhcp}
+`;
+
+/** What the stack and the DHCP client would have set up, minus the VRF (no vrf.ko here). This
+ *  kernel has bridges and VXLANs but no bonding or dummy module: those are in the assembled states. */
+const KINDS_SETUP = `set -e
+ip link set lo up
+ip link add br0 type bridge stp_state 0
+ip link add p0 type veth peer name p1
+ip link set p0 master br0
+ip link add br1 type bridge stp_state 1
+ip link add u0 type veth peer name u1
+ip addr add 10.0.9.1/24 dev u0
+ip link add vx200 type vxlan id 200 group 239.1.1.200 dev u0 dstport 8472 learning
+ip link add d0 type veth peer name d1
+sysctl -qw net.ipv6.conf.d0.accept_dad=0
+for l in p0 p1 br0 br1 u0 u1 vx200 d0 d1; do ip link set "$l" up; done
+ip addr add 198.51.100.1/24 dev br0
+ip -6 addr add 2001:db8:b1::1/64 dev br1
+ip addr add 192.168.122.50/24 dev d0 valid_lft 3600 preferred_lft 3600 metric 1024
+ip -6 addr add fd00:122::5054:ff:fe12:3410/64 dev d0 valid_lft 86400 preferred_lft 14400 noprefixroute
+ip route add table 10 default via 192.168.122.1 dev d0 proto dhcp src 192.168.122.50 metric 1024
+ip route add table 10 192.168.122.1 dev d0 proto dhcp scope link src 192.168.122.50 metric 1024
+ip route add table 10 10.0.0.0/8 via 192.168.122.1 dev d0 proto static
+ip -6 route add table 10 default via fe80::1 dev d0 proto ra metric 1024 expires 1800
+ip -6 route add table 10 fd00:122::/64 dev d0 proto ra metric 1024 expires 86400
+`;
+
+describeWithFacility('member kinds and a DHCP/RA member, in a fresh network namespace', probeNamespace, () => {
+  test("the readers on ip's own output: kinds, settings, ports, dynamic addresses, learned routes", () => {
+    const { dir, intent } = workspace(KINDS_INTENT, KINDS_SETUP);
+    const r = inNamespace(
+      dir,
+      `dash "$W/collect.sh" "$W/by-sh"
+       "$NODE" "$CLI" collect "$W/intent.yaml" "$W/by-node" >/dev/null
+       "$NODE" "$CLI" check "$W/intent.yaml" --root "$W/root" --strict --json >"$W/live.json" || echo "live check exit $?"`,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('live check exit 1\n');
+    // The same files; their bytes differ where time passes (bridge timers, address lifetimes).
+    expect(readdirSync(join(dir, 'by-sh'))).toEqual(readdirSync(join(dir, 'by-node')));
+    const c = vrfgen('check', intent, '--state', join(dir, 'by-sh'), '--root', join(dir, 'root'), '--strict', '--json');
+    const offline = JSON.parse(c.stdout);
+    expect(offline).toEqual(JSON.parse(readFileSync(join(dir, 'live.json'), 'utf8')));
+    const status = Object.fromEntries(
+      offline.findings
+        .filter((f: { item: string }) => !f.item.startsWith('file '))
+        .map((f: { item: string; status: string; extra?: string[] }) => [
+          f.item,
+          f.extra ? `${f.status}: ${f.extra.join(', ')}` : f.status,
+        ]),
+    );
+    expect(status).toEqual({
+      // no VRF device on this kernel: everything about it, and every member's master, differs
+      'link blue kind': 'missing',
+      'link blue table': 'missing',
+      'link blue state': 'missing',
+      'link blue members': 'ok',
+      'addr blue *': 'ok',
+      'link br0 master': 'drift',
+      'link br0 state': 'ok',
+      'link br0 kind': 'ok',
+      'link br0 stp': 'ok',
+      'addr br0 198.51.100.1/24': 'ok',
+      // br0 and vx200 have carrier: the kernel gave them link-local addresses the intent does not name
+      'addr br0 *': expect.stringMatching(/^extra: fe80::\S+\/64$/),
+      'route4 main dev br0': 'ok',
+      'link br0 members': 'ok',
+      'link p0 master': 'ok',
+      'link p0 state': 'ok',
+      'link br1 master': 'drift',
+      'link br1 state': 'ok',
+      'link br1 kind': 'ok',
+      'link br1 stp': 'ok',
+      'addr br1 2001:db8:b1::1/64': 'ok',
+      'addr br1 *': 'ok',
+      'route6 main dev br1': 'ok',
+      'link br1 members': 'ok',
+      'link d0 master': 'drift',
+      'link d0 state': 'ok',
+      'addr d0 *': 'ok',
+      'addr d0 dynamic ipv4': 'ok',
+      'addr d0 dynamic ipv6': 'ok',
+      'route4 10 0.0.0.0/0 dev d0': 'ok',
+      'route6 10 ::/0 dev d0': 'ok',
+      'route4 main dev d0': 'ok',
+      'route6 main dev d0': 'ok',
+      'link vx200 master': 'drift',
+      'link vx200 state': 'ok',
+      'link vx200 kind': 'ok',
+      'link vx200 vni': 'ok',
+      'link vx200 group': 'ok',
+      'link vx200 dev': 'ok',
+      'link vx200 dstport': 'ok',
+      'link vx200 learning': 'ok',
+      'addr vx200 *': expect.stringMatching(/^extra: fe80::\S+\/64$/),
+      'route4 10 0.0.0.0/0 metric 4278198272': 'missing',
+      'route4 10 10.0.0.0/8 metric 0': 'ok',
+      'route6 10 ::/0 metric 4278198272': 'missing',
+      'route4 10 *': 'ok',
+      'route6 10 *': 'ok',
+      'rule4 l3mdev': 'missing',
+      'rule6 l3mdev': 'missing',
+    });
   });
 });
 

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { compare } from '../../src/check/compare.ts';
-import { expectedFacts } from '../../src/check/facts.ts';
+import { expectedFacts, type Fact } from '../../src/check/facts.ts';
 import { observedFacts } from '../../src/check/observed.ts';
 import type { Observation, ProbeOutput, ProbeResult } from '../../src/check/probes.ts';
 import { ROOT, modelOf } from '../support/helpers.ts';
@@ -60,6 +60,156 @@ test('expectedFacts: every item the shipped mgmt-and-production example implies'
   ]);
 });
 
+describe('expectedFacts: member kinds, ports, DHCP and RA', () => {
+  const factsOf = async (file: string) => {
+    const { model } = await modelOf(join(ROOT, file));
+    return new Map(expectedFacts(model!, { strict: true }).map((f) => [f.key, f]));
+  };
+  const value = (facts: Map<string, Fact>, key: string) => facts.get(key)?.value;
+
+  test('kinds, the settings that matter, ports, and in strict mode the members of each bridge and bond', async () => {
+    const facts = await factsOf('test/golden/member-kinds/intent.yaml');
+    const picked = Object.fromEntries(
+      [...facts.values()]
+        .filter((f) => /^link (bond[01]|br[01]|vx(100|200)|anycast0|eth[2-8]|blue) /.test(f.key))
+        .map((f) => [f.key, f.value]),
+    );
+    expect(picked).toEqual({
+      'link blue kind': 'vrf',
+      'link blue table': 1100,
+      'link blue state': 'up',
+      'link blue members': ['anycast0', 'bond0', 'bond1', 'bond1.20', 'br0', 'br1', 'eth2', 'vx100', 'vx200'],
+      'link anycast0 master': 'blue',
+      'link anycast0 state': 'up',
+      'link anycast0 kind': 'dummy',
+      'link bond0 master': 'blue',
+      'link bond0 state': 'up',
+      'link bond0 kind': 'bond',
+      'link bond0 mode': 'active-backup',
+      'link bond0 miimon': 100,
+      'link bond0 primary': 'eth5',
+      'link bond0 members': ['eth5', 'eth6'],
+      'link eth5 master': 'bond0',
+      'link eth5 state': 'up',
+      'link eth6 master': 'bond0',
+      'link eth6 state': 'up',
+      'link bond1 master': 'blue',
+      'link bond1 state': 'up',
+      'link bond1 kind': 'bond',
+      'link bond1 mode': '802.3ad',
+      'link bond1 miimon': 200,
+      'link bond1 lacp-rate': 'fast',
+      'link bond1 xmit-hash-policy': 'layer3+4',
+      'link bond1 members': ['eth7', 'eth8'],
+      'link eth7 master': 'bond1',
+      'link eth7 state': 'up',
+      'link eth8 master': 'bond1',
+      'link eth8 state': 'up',
+      'link br0 master': 'blue',
+      'link br0 state': 'up',
+      'link br0 kind': 'bridge',
+      'link br0 stp': 'off',
+      'link br0 members': ['eth3', 'eth4'],
+      'link eth3 master': 'br0',
+      'link eth3 state': 'up',
+      'link eth4 master': 'br0',
+      'link eth4 state': 'up',
+      'link br1 master': 'blue',
+      'link br1 state': 'up',
+      'link br1 kind': 'bridge',
+      'link br1 stp': 'on',
+      'link br1 members': [],
+      'link eth2 master': 'blue',
+      'link eth2 state': 'up',
+      'link vx100 master': 'blue',
+      'link vx100 state': 'up',
+      'link vx100 kind': 'vxlan',
+      'link vx100 vni': 100,
+      'link vx100 local': '10.0.0.1',
+      'link vx100 remote': '10.0.0.2',
+      'link vx100 dstport': 4789,
+      'link vx100 learning': 'off',
+      'link vx200 master': 'blue',
+      'link vx200 state': 'up',
+      'link vx200 kind': 'vxlan',
+      'link vx200 vni': 200,
+      'link vx200 group': '239.1.1.200',
+      'link vx200 dev': 'eth9',
+      'link vx200 dstport': 8472,
+      'link vx200 learning': 'on',
+    });
+    expect(value(facts, 'addr blue 127.0.0.1/8')).toBe('present');
+    expect(value(facts, 'addr blue ::1/128')).toBe('present');
+    expect(value(facts, 'addr blue *')).toEqual(['127.0.0.1/8', '::1/128']);
+    // A bridge without ports has no carrier and DAD waits for one: neither is drift.
+    const br1 = facts.get('link br1 state')!;
+    expect([br1.allows?.('up (no carrier)'), br1.allows?.('down')]).toEqual([true, false]);
+    expect(facts.get('addr br1 2001:db8:b1::1/64')!.allows?.('tentative')).toBe(true);
+    expect(facts.get('addr br0 198.51.100.1/24')!.allows).toBeUndefined();
+  });
+
+  test('a DHCP/RA member: a dynamic address per family, the default route into the table, none in main', async () => {
+    const facts = await factsOf('test/golden/dhcp-in-a-vrf/intent.yaml');
+    const eth0 = Object.fromEntries(
+      [...facts.values()].filter((f) => / (dev )?eth0( |$)/.test(f.key)).map((f) => [f.key, f.value]),
+    );
+    expect(eth0).toEqual({
+      'link eth0 master': 'mgmt',
+      'link eth0 state': 'up',
+      'addr eth0 *': [],
+      'addr eth0 dynamic ipv4': 'present',
+      'addr eth0 dynamic ipv6': 'present',
+      'route4 10 0.0.0.0/0 dev eth0': 'via dhcp',
+      'route6 10 ::/0 dev eth0': 'via ra',
+      'route4 main dev eth0': [],
+      'route6 main dev eth0': [],
+    });
+    const allows = (key: string, item: string) => facts.get(key)!.allows?.(item) ?? false;
+
+    expect(allows('route4 10 0.0.0.0/0 dev eth0', 'via 192.168.122.1')).toBe(true);
+    expect(allows('route4 10 0.0.0.0/0 dev eth0', 'via 192.168.122.1, via 192.168.122.2')).toBe(true);
+    expect(allows('route4 10 0.0.0.0/0 dev eth0', 'no gateway')).toBe(false);
+
+    // A route through a learned gateway: any one gateway, through that member only.
+    expect(value(facts, 'route4 10 10.0.0.0/8 metric 0')).toBe('via dhcp dev eth0');
+    expect(allows('route4 10 10.0.0.0/8 metric 0', 'via 192.168.122.1 dev eth0')).toBe(true);
+    expect(allows('route4 10 10.0.0.0/8 metric 0', 'via 192.168.122.1 dev eth1')).toBe(false);
+    expect(allows('route4 10 10.0.0.0/8 metric 0', 'via 192.168.122.1 dev eth0, via 10.0.0.1 dev eth0')).toBe(false);
+    expect(allows('route6 10 2001:db8::/32 metric 1024', 'via fe80::1 dev eth0')).toBe(true);
+
+    // Strict: what the member's DHCP client and RA handler install, and nothing else extra.
+    expect(facts.get('route4 10 *')).toMatchObject({
+      value: [
+        '0.0.0.0/0 metric 4278198272 unreachable',
+        '10.0.0.0/8 metric 0 via dhcp dev eth0',
+        '172.16.0.0/12 metric 0 via 10.10.0.254 dev eth1',
+      ],
+      besides: 'routes by DHCP through eth0',
+    });
+    for (const [item, ok] of [
+      ['0.0.0.0/0 metric 1024 via 192.168.122.1 dev eth0 proto dhcp', true],
+      ['192.168.122.1/32 metric 1024 dev eth0 proto dhcp', true],
+      ['10.0.0.0/8 metric 0 via 192.168.122.1 dev eth0', true],
+      ['10.0.0.0/8 metric 5 via 192.168.122.1 dev eth0', false],
+      ['0.0.0.0/0 metric 1024 via 10.10.0.254 dev eth1 proto dhcp', false],
+      ['0.0.0.0/0 metric 1024 via 192.168.122.1 dev eth0', false],
+      ['0.0.0.0/0 metric 1024 via 192.168.122.1 dev eth0 proto ra', false],
+    ] as const)
+      expect(allows('route4 10 *', item), item).toBe(ok);
+    expect(allows('route6 10 *', '::/0 metric 1024 via fe80::1 dev eth0 proto ra')).toBe(true);
+    expect(allows('route6 10 *', '2001:db8::/32 metric 1024 via fe80::1 dev eth0')).toBe(true);
+    for (const [item, ok] of [
+      ['192.168.122.50/24 dynamic', true],
+      ['fd00:122::50/128 dynamic', true],
+      ['fe80::5054:ff:fe12:3410/64', true],
+      ['192.168.122.50/24', false],
+      ['fd00:122::50/128', false],
+    ] as const)
+      expect(allows('addr eth0 *', item), item).toBe(ok);
+    expect(facts.get('addr eth1 *')!.allows).toBeUndefined();
+  });
+});
+
 const ok = (stdout: string): ProbeOutput => ({ code: 0, stdout, stderr: '' });
 const result = (file: string, observes: Observation, output?: ProbeOutput, label?: string): ProbeResult => ({
   probe: { file, argv: [], observes, ...(label ? { label } : {}) },
@@ -108,6 +258,8 @@ describe('observedFacts', () => {
     ]);
     expect(Object.fromEntries(facts)).toEqual({
       'route6 10 ::/0 metric 1024': 'via 2001:db8::fe dev a0',
+      // the default route through a link, whatever its metric (what a DHCP client or RA installs)
+      'route6 10 ::/0 dev a0': 'via 2001:db8::fe',
       'route6 10 ::/0 metric 4278198272': 'unreachable',
       'route6 10 fe80::/64 metric 256': 'dev a0',
       'route6 10 *': ['::/0 metric 1024 via 2001:db8::fe dev a0', '::/0 metric 4278198272 unreachable'],
@@ -136,6 +288,117 @@ describe('observedFacts', () => {
       'link eth0 master': 'none',
       'link eth0 vlan': 'none',
     });
+  });
+
+  test('links: a bridge, a bond, VXLANs (IPv4 and IPv6 underlay) and their settings as iproute2 6.1 prints them', () => {
+    const links = JSON.stringify([
+      { ifname: 'br0', flags: ['UP', 'LOWER_UP'], linkinfo: { info_kind: 'bridge', info_data: { stp_state: 2 } } },
+      {
+        ifname: 'eth3',
+        flags: ['UP', 'LOWER_UP'],
+        master: 'br0',
+        linkinfo: { info_slave_kind: 'bridge', info_slave_data: { state: 'forwarding' } },
+      },
+      {
+        ifname: 'bond0',
+        flags: ['MASTER', 'UP', 'LOWER_UP'],
+        linkinfo: {
+          info_kind: 'bond',
+          info_data: {
+            mode: '802.3ad',
+            miimon: 100,
+            arp_validate: null,
+            xmit_hash_policy: 'layer2',
+            ad_lacp_rate: 'slow',
+          },
+        },
+      },
+      {
+        ifname: 'vx6',
+        flags: ['UP', 'LOWER_UP'],
+        linkinfo: {
+          info_kind: 'vxlan',
+          info_data: { id: 7, remote6: '2001:DB8::0:2', local6: '2001:db8::1', port: 4789, learning: false },
+        },
+      },
+      {
+        ifname: 'vx9',
+        flags: ['UP'],
+        linkinfo: { info_kind: 'vxlan', info_data: { id: '9', group: '239.1.1.1', link: 'eth9' } },
+      },
+      { ifname: 'd0', flags: ['UP', 'LOWER_UP'], linkinfo: { info_kind: 'dummy' } },
+    ]);
+    const { facts } = observedFacts([result('links.json', { kind: 'links' }, ok(links))]);
+    const settings = Object.fromEntries(
+      [...facts].filter(([k]) => !/ (state|master|vlan)$/.test(k) && !k.startsWith('link eth3')),
+    );
+    expect(settings).toEqual({
+      'link br0 kind': 'bridge',
+      'link br0 stp': 'on',
+      'link br0 members': ['eth3'],
+      'link bond0 kind': 'bond',
+      'link bond0 mode': '802.3ad',
+      'link bond0 miimon': 100,
+      'link bond0 primary': 'none',
+      'link bond0 lacp-rate': 'slow',
+      'link bond0 xmit-hash-policy': 'layer2',
+      'link vx6 kind': 'vxlan',
+      'link vx6 vni': 7,
+      'link vx6 local': '2001:db8::1',
+      'link vx6 remote': '2001:db8::2',
+      'link vx6 group': 'none',
+      'link vx6 dev': 'none',
+      'link vx6 dstport': 4789,
+      'link vx6 learning': 'off',
+      'link vx9 kind': 'vxlan',
+      'link vx9 vni': 9,
+      'link vx9 local': 'none',
+      'link vx9 remote': 'none',
+      'link vx9 group': '239.1.1.1',
+      'link vx9 dev': 'eth9',
+      'link d0 kind': 'dummy',
+    });
+    expect(facts.get('link eth3 master')).toBe('br0');
+  });
+
+  test('addresses: one with a lifetime or the dynamic flag is dynamic; a permanent or tentative one is not counted', () => {
+    const addr = JSON.stringify([
+      {
+        ifname: 'eth0',
+        addr_info: [
+          { family: 'inet', local: '192.168.122.50', prefixlen: 24, dynamic: true, valid_life_time: 3412 },
+          { family: 'inet6', local: 'fd00::50', prefixlen: 128, valid_life_time: 7012 },
+          { family: 'inet6', local: 'fe80::1', prefixlen: 64, valid_life_time: 4294967295 },
+        ],
+      },
+      {
+        ifname: 'eth1',
+        addr_info: [
+          { family: 'inet6', local: 'fd00::9', prefixlen: 64, tentative: true, dynamic: true, valid_life_time: 9 },
+        ],
+      },
+    ]);
+    const { facts } = observedFacts([result('addr.json', { kind: 'addresses' }, ok(addr))]);
+    expect(Object.fromEntries([...facts].filter(([k]) => / (dynamic ipv[46]|\*)$/.test(k)))).toEqual({
+      'addr eth0 dynamic ipv4': 'present',
+      'addr eth0 dynamic ipv6': 'present',
+      'addr eth0 *': ['192.168.122.50/24 dynamic', 'fd00::50/128 dynamic', 'fe80::1/64'],
+      'addr eth1 *': ['fd00::9/64 dynamic'],
+    });
+  });
+
+  test('routes a DHCP client or RA handler installed are listed with their protocol', () => {
+    const v4 =
+      '[{"dst":"default","gateway":"192.168.122.1","dev":"eth0","protocol":"dhcp","prefsrc":"192.168.122.50","metric":1024,"flags":[]},' +
+      '{"dst":"192.168.122.1","dev":"eth0","protocol":"dhcp","scope":"link","prefsrc":"192.168.122.50","metric":1024,"flags":[]},' +
+      '{"dst":"10.0.0.0/8","gateway":"192.168.122.1","dev":"eth0","protocol":"static","flags":[]}]';
+    const { facts } = observedFacts([result('route-main.json', { kind: 'routes', family: 4, table: 'main' }, ok(v4))]);
+    expect(facts.get('route4 main dev eth0')).toEqual([
+      '0.0.0.0/0 metric 1024 via 192.168.122.1 dev eth0 proto dhcp',
+      '10.0.0.0/8 metric 0 via 192.168.122.1 dev eth0',
+      '192.168.122.1/32 metric 1024 dev eth0 proto dhcp',
+    ]);
+    expect(facts.get('route4 main 0.0.0.0/0 dev eth0')).toBe('via 192.168.122.1');
   });
 
   test('a table that does not exist is empty (iproute2 6.1 exits 2 and prints a lone "["), not unknown', () => {

@@ -1,8 +1,9 @@
 /**
  * The readers of ip's JSON (src/check/parse.ts) against the zod schemas they replace, kept here as
  * the reference: the same links, addresses, routes and rules, field for field, from every real
- * capture (test/check/captures) and from the same entries damaged one field at a time — removed,
- * null, of every other JSON type, negative, fractional, huge, numbers as text.
+ * capture (test/check/captures) and assembled state (test/check/assembled: bridges, bonds, VXLANs,
+ * dynamic addresses) and from the same entries damaged one field at a time — removed, null, of
+ * every other JSON type, negative, fractional, huge, numbers as text.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,19 +20,55 @@ const count = z
   .catch(undefined);
 const flag = z.boolean().optional().catch(undefined);
 
+const InfoData = z
+  .object({
+    table: count,
+    id: count,
+    stp_state: count,
+    mode: text,
+    miimon: count,
+    primary: text,
+    ad_lacp_rate: text,
+    xmit_hash_policy: text,
+    local: text,
+    local6: text,
+    remote: text,
+    remote6: text,
+    group: text,
+    group6: text,
+    link: text,
+    port: count,
+    learning: flag,
+  })
+  .optional()
+  .catch(undefined);
 const LinkJson = z.object({
   ifname: z.string(),
   flags: z.array(z.string()).catch([]),
   master: text,
   link: text,
   linkinfo: z
-    .object({ info_kind: text, info_data: z.object({ table: count, id: count }).optional().catch(undefined) })
+    .object({
+      info_kind: text,
+      info_data: InfoData,
+    })
     .optional()
     .catch(undefined),
 });
 const AddrJson = z.object({
   ifname: z.string(),
-  addr_info: z.array(z.object({ local: text, prefixlen: count, tentative: flag, dadfailed: flag })).catch([]),
+  addr_info: z
+    .array(
+      z.object({
+        local: text,
+        prefixlen: count,
+        tentative: flag,
+        dadfailed: flag,
+        dynamic: flag,
+        valid_life_time: count,
+      }),
+    )
+    .catch([]),
 });
 const RouteJson = z.object({
   type: text,
@@ -75,6 +112,40 @@ function entries<T extends z.ZodType>(stdout: string, schema: T): z.infer<T>[] {
   });
 }
 
+const canonical = (a: string) => {
+  const ip = parseIp(a);
+  return ip ? formatIp(ip) : a;
+};
+const firstAddress = (...a: (string | undefined)[]) => {
+  const found = a.find((x) => x !== undefined);
+  return found === undefined ? 'none' : canonical(found);
+};
+const onOff = (b: boolean | undefined) => (b === undefined ? undefined : b ? 'on' : 'off');
+
+/** The settings of bridges, bonds and VXLANs, by the checker's names. */
+function settingsOf(kind: string | undefined, d: z.infer<typeof InfoData>) {
+  if (kind === 'bridge') return { stp: onOff(d?.stp_state === undefined ? undefined : d.stp_state > 0) };
+  if (kind === 'bond')
+    return {
+      mode: d?.mode,
+      miimon: d?.miimon,
+      primary: d?.primary ?? 'none',
+      'lacp-rate': d?.ad_lacp_rate,
+      'xmit-hash-policy': d?.xmit_hash_policy,
+    };
+  if (kind === 'vxlan')
+    return {
+      vni: d?.id,
+      local: firstAddress(d?.local, d?.local6),
+      remote: firstAddress(d?.remote, d?.remote6),
+      group: firstAddress(d?.group, d?.group6),
+      dev: d?.link ?? 'none',
+      dstport: d?.port,
+      learning: onOff(d?.learning),
+    };
+  return undefined;
+}
+
 /** The readers as they were, on the schemas above (canonical forms through src/model/ip.ts, as before). */
 const reference = {
   links: (s: string) =>
@@ -88,6 +159,7 @@ const reference = {
         ...(kind === 'vrf' && data?.table !== undefined ? { table: data.table } : {}),
         ...(l.master ? { master: l.master } : {}),
         ...(kind === 'vlan' ? { vlan: { parent: l.link, id: data?.id } } : {}),
+        ...(settingsOf(kind, data) ? { settings: settingsOf(kind, data) } : {}),
       };
     }),
   addresses: (s: string) =>
@@ -101,6 +173,7 @@ const reference = {
             link: l.ifname,
             cidr: formatCidr(cidr),
             state: a.dadfailed ? 'dadfailed' : a.tentative ? 'tentative' : 'present',
+            dynamic: a.dynamic === true || (a.valid_life_time !== undefined && a.valid_life_time !== 0xffffffff),
           },
         ];
       }),
@@ -163,14 +236,18 @@ const ours = {
     })),
 };
 
-const CAPTURES = join(ROOT, 'test/check/captures');
-const captures = readdirSync(CAPTURES, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .flatMap((d) =>
-    readdirSync(join(CAPTURES, d.name))
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => ({ name: `${d.name}/${f}`, text: readFileSync(join(CAPTURES, d.name, f), 'utf8') })),
-  );
+const statesIn = (dir: string) =>
+  readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) =>
+      readdirSync(join(dir, d.name))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => ({ name: `${d.name}/${f}`, text: readFileSync(join(dir, d.name, f), 'utf8') })),
+    );
+const captures = [
+  ...statesIn(join(ROOT, 'test/check/captures')),
+  ...statesIn(join(ROOT, 'test/check/assembled')).map((c) => ({ ...c, name: `assembled/${c.name}` })),
+];
 const readerOf = (name: string): keyof typeof ours | undefined =>
   /\/links/.test(name)
     ? 'links'

@@ -11,32 +11,35 @@ import {
   networkdLog,
   networkdTree,
   probeNetworkd,
+  probeSidNetworkd,
   probeSysctl,
   readText,
+  SID_NETWORKD,
+  type Networkd,
 } from '../support/consumers.ts';
 import { describeWithFacility, goldenCases, treeOf } from '../support/helpers.ts';
 
 const cases = goldenCases();
 
+/** networkd loads a case's tree: a complaint about no line of it, and every netdev of it loaded. */
+async function loadsEveryFile(expected: string, networkd?: Networkd) {
+  const dir = networkdTree(expected);
+  // A canary with a key networkd does not know proves the folder was read at all.
+  writeFileSync(join(dir, '99-canary.network'), '[Match]\nName=canary0\n\n[Network]\nVrfgenCanary=yes\n');
+  const log = await networkdLog(dir, undefined, networkd);
+  const complaints = log.split('\n').filter((l) => l.startsWith('/etc/systemd/network/'));
+  expect(complaints.filter((l) => !/: Successfully loaded\.$|^Skipping file /.test(l))).toEqual([
+    `/etc/systemd/network/99-canary.network:5: Unknown key 'VrfgenCanary' in section [Network], ignoring.`,
+  ]);
+  // 252 logs "NAME: loaded \"KIND\"", 262 "PATH: Successfully loaded.".
+  for (const netdev of readdirSync(dir).filter((f) => f.endsWith('.netdev'))) {
+    const name = readText(join(dir, netdev)).match(/^Name=(.+)$/m)![1]!;
+    expect(log.includes(`${name}: loaded "`) || log.includes(`/${netdev}: Successfully loaded.`), netdev).toBe(true);
+  }
+}
+
 describeWithFacility('systemd-networkd loads every golden .netdev/.network', probeNetworkd, () => {
-  test.each(cases)(
-    '$name',
-    async ({ expected }) => {
-      const dir = networkdTree(expected);
-      // A canary with a key networkd does not know proves the folder was read at all.
-      writeFileSync(join(dir, '99-canary.network'), '[Match]\nName=canary0\n\n[Network]\nVrfgenCanary=yes\n');
-      const log = await networkdLog(dir);
-      const complaints = log.split('\n').filter((l) => l.startsWith('/etc/systemd/network/'));
-      expect(complaints).toEqual([
-        `/etc/systemd/network/99-canary.network:5: Unknown key 'VrfgenCanary' in section [Network], ignoring.`,
-      ]);
-      for (const netdev of readdirSync(dir).filter((f) => f.endsWith('.netdev'))) {
-        const name = readText(join(dir, netdev)).match(/^Name=(.+)$/m)![1];
-        expect(log, netdev).toContain(`${name}: loaded "`);
-      }
-    },
-    30_000,
-  );
+  test.each(cases)('$name', async ({ expected }) => loadsEveryFile(expected), 30_000);
 
   test('a broken file is reported (the check can fail)', async () => {
     const dir = networkdTree(cases.find((c) => c.name === 'mgmt-and-production')!.expected);
@@ -46,6 +49,12 @@ describeWithFacility('systemd-networkd loads every golden .netdev/.network', pro
     expect(complaints.join('\n')).toMatch(/Gateway=10\.10\.0\.300|10\.10\.0\.300/);
     expect(complaints.join('\n')).toMatch(/Unknown key 'BindToVRF'/);
   }, 30_000);
+});
+
+// The newest parser too (sid's 262): the keys vrfgen writes for Debian 13, Ubuntu 24.04 and systemd-260 hosts
+// must still be known there, none of them deprecated away.
+describeWithFacility('systemd-networkd 262 loads every golden .netdev/.network', probeSidNetworkd, () => {
+  test.each(cases)('$name', async ({ expected }) => loadsEveryFile(expected, SID_NETWORKD), 30_000);
 });
 
 describeWithFacility('systemd-sysctl applies every golden sysctl.d file', probeSysctl, () => {

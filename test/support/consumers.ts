@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { probeCommand, run } from './helpers.ts';
+import { probeCommand, ROOT, run } from './helpers.ts';
 
 /**
  * The real consumers of vrfgen's files, run on this machine: systemd-networkd's own parser and
@@ -12,6 +12,12 @@ import { probeCommand, run } from './helpers.ts';
  * host's links, sysctls and /etc are untouched.
  */
 export const NETWORKD = '/lib/systemd/systemd-networkd';
+/** sid's networkd (262), unpacked by .ci/unpack-consumers: the newest parser, for the platforms past Debian 12's 252. */
+const SID = join(ROOT, '.cache/consumers/systemd-sid');
+export const SID_NETWORKD = {
+  bin: join(SID, 'usr/lib/systemd/systemd-networkd'),
+  env: { LD_LIBRARY_PATH: join(SID, 'usr/lib/x86_64-linux-gnu/systemd') },
+};
 export const SYSTEMD_SYSCTL = '/lib/systemd/systemd-sysctl';
 
 /** Why the namespaced consumers cannot run here, or undefined. */
@@ -22,6 +28,10 @@ export function probeNamespaces(): string | undefined {
 
 export function probeNetworkd(): string | undefined {
   return existsSync(NETWORKD) ? probeNamespaces() : `${NETWORKD} not installed (Debian package systemd)`;
+}
+
+export function probeSidNetworkd(): string | undefined {
+  return existsSync(SID_NETWORKD.bin) ? probeNamespaces() : `${SID_NETWORKD.bin} missing: run .ci/unpack-consumers`;
 }
 
 export function probeSysctl(): string | undefined {
@@ -36,7 +46,7 @@ mount -t tmpfs tmpfs /run/systemd
 mount --bind "$1" /etc/systemd/network
 [ -z "$2" ] || { mkdir -p /run/systemd/network && mount --bind "$2" /run/systemd/network; }
 export SYSTEMD_LOG_LEVEL=debug SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_COLOR=0
-exec ${NETWORKD}
+exec "$3"
 `;
 
 /**
@@ -44,9 +54,10 @@ exec ${NETWORKD}
  * enumerated links, and return every log line it wrote about a file in that tree: unknown keys,
  * unparsable values, ignored sections. An empty list means networkd accepted every line.
  */
-export function networkdComplaints(dir: string, runDir?: string): Promise<string[]> {
-  return networkdLog(dir, runDir).then((log) =>
-    log.split('\n').filter((l) => /^\/(etc|run)\/systemd\/network\//.test(l)),
+export function networkdComplaints(dir: string, runDir?: string, networkd?: Networkd): Promise<string[]> {
+  // 262 also logs each file it loaded, by path.
+  return networkdLog(dir, runDir, networkd).then((log) =>
+    log.split('\n').filter((l) => /^\/(etc|run)\/systemd\/network\//.test(l) && !l.endsWith(': Successfully loaded.')),
   );
 }
 
@@ -54,13 +65,23 @@ export function networkdComplaints(dir: string, runDir?: string): Promise<string
  * The whole debug log of one networkd start on `dir` (as /etc/systemd/network) and, if given,
  * `runDir` (as /run/systemd/network, where netplan writes), up to "Enumeration completed".
  */
-export function networkdLog(dir: string, runDir?: string): Promise<string> {
+export interface Networkd {
+  readonly bin: string;
+  readonly env: Record<string, string>;
+}
+
+export function networkdLog(
+  dir: string,
+  runDir?: string,
+  networkd: Networkd = { bin: NETWORKD, env: {} },
+): Promise<string> {
   // networkd drops to the systemd-network user: a 0700 temp dir would look empty to it.
   chmodSync(dir, 0o755);
   if (runDir) chmodSync(runDir, 0o755);
   return new Promise((resolve, reject) => {
-    const p = spawn('unshare', ['-n', '-m', 'sh', '-c', NETWORKD_SCRIPT, 'sh', dir, runDir ?? ''], {
+    const p = spawn('unshare', ['-n', '-m', 'sh', '-c', NETWORKD_SCRIPT, 'sh', dir, runDir ?? '', networkd.bin], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...networkd.env },
     });
     let log = '';
     const timer = setTimeout(() => finish(new Error(`networkd did not finish loading in 20 s:\n${log}`)), 20_000);

@@ -2,15 +2,18 @@
  * ifupdown2 (Debian 12's 3.0.0, unpacked) on every golden ifupdown2 tree: `ifup -a -s` (syntax
  * check, touches nothing) must pass with Debian's configuration and with its addon syntax check
  * on (which rejects unknown keywords), and `ifquery -a` must parse the file into the same facts as
- * vrfgen's networkd target for the intent. Each check is also shown failing on a broken file.
+ * vrfgen's networkd target for the intent (with the routes through the lease's router from the
+ * dhclient exit hook; a case networkd has no expectations for yet is held to the model's facts).
+ * Each check is also shown failing on a broken file.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { DHCLIENT_EXIT_HOOK } from '../../targets/ifupdown/dhcp.ts';
 import { INTERFACES_D_FILE, sources } from '../../targets/ifupdown/stanzas.ts';
-import { networkdTree } from '../support/consumers.ts';
 import { describeWithFacility, goldenCases, read } from '../support/helpers.ts';
-import { ifquery2Facts, networkdFacts } from '../support/network-facts.ts';
+import { wantedFacts } from '../support/ifupdown-facts.ts';
+import { dhclientHookFacts, ifquery2Facts } from '../support/network-facts.ts';
 import {
   etcOverlay,
   examplesOnEveryPlatform,
@@ -51,7 +54,7 @@ const readOrUndefined = (p: string) => {
 describeWithFacility('ifupdown2 accepts and parses every golden ifupdown2 file', probeIfupdown2, () => {
   const tool = () => ifupdown2()!;
 
-  const check = (expected: string) => {
+  const check = async (expected: string, intent: string) => {
     const file = join(expected, 'ifupdown2', INTERFACES_D_FILE);
     for (const strict of [false, true]) {
       const r = tool().run('ifup', ['-a', '-s', '-i', file], etcFor(expected, strict));
@@ -62,13 +65,15 @@ describeWithFacility('ifupdown2 accepts and parses every golden ifupdown2 file',
     }
     const q = tool().run('ifquery', ['-a', '-o', 'json', '-i', file], etcFor(expected, false));
     expect(q.stderr).toBe('');
-    expect(ifquery2Facts(q.stdout)).toEqual(networkdFacts(networkdTree(expected)));
+    const hook = join(expected, 'ifupdown2', DHCLIENT_EXIT_HOOK);
+    const got = [...ifquery2Facts(q.stdout), ...(existsSync(hook) ? dhclientHookFacts(read(hook)) : [])].sort();
+    expect(got).toEqual(await wantedFacts(expected, intent));
   };
 
-  test.each(cases)('$name', ({ expected }) => check(expected));
+  test.each(cases)('$name', ({ expected, intent }) => check(expected, intent));
 
   test.each(examplesOnEveryPlatform())('example $name', async ({ intent, platform }) =>
-    check(expectedTree(await modelFor(intent, platform), ['networkd', 'ifupdown2'])),
+    check(expectedTree(await modelFor(intent, platform), ['networkd', 'ifupdown2']), intent),
   );
 
   test("the file is read through Debian's `source /etc/network/interfaces.d/*`, not through source-directory", () => {

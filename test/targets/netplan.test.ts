@@ -15,6 +15,8 @@ import type { OutputFile } from '../../src/render/target.ts';
 import { networkdComplaints, networkdTree } from '../support/consumers.ts';
 import { describeWithFacility, goldenCases, modelOf, read, render, treeOf } from '../support/helpers.ts';
 import { networkdFacts } from '../support/network-facts.ts';
+import { netplanProblems, networkdProblems } from '../support/fuzz/oracle.ts';
+import { platformNames } from '../../src/platforms/platforms.ts';
 import {
   examplesOnEveryPlatform,
   expectedTree,
@@ -189,4 +191,75 @@ describeWithFacility('netplan: the check fails on output that is wrong for the p
       ),
     ]);
   }, 30_000);
+});
+
+/** An intent with one thing 0.106 cannot take in its YAML, rendered for Debian 13 and for Debian 12. */
+const PAST_0106: [string, string, RegExp][] = [
+  [
+    'a dummy member (dummy-devices: from 0.107)',
+    'version: 1\nvrfs:\n  blue:\n    table: 100\n    interfaces: {anycast0: {dummy: {}, addresses: [10.255.0.9/32]}}\n',
+    /unknown key 'dummy-devices'/,
+  ],
+  [
+    'addresses on the VRF device (under vrfs: from 1.0)',
+    `${WITH_RULE}    addresses: [127.0.0.1/8]\n`,
+    /unknown key 'addresses'/,
+  ],
+  [
+    'router advertisements into the VRF table (ra-overrides: from 1.1)',
+    `${ISOLATED.replace('addresses: [10.1.0.1/24]', 'accept-ra: true')}`,
+    /unknown key 'ra-overrides'/,
+  ],
+];
+
+describeWithFacility('netplan: what 0.106 lacks goes into networkd files on Debian 12', probeNetplans, () => {
+  const old = () => netplans().find((n) => n.version === '0.106')!;
+
+  test.each(PAST_0106)(
+    '%s',
+    async (_, text, refused) => {
+      const newer = renderFor(text, 'debian-13');
+      expect(generate(old(), netplanRoot(withoutLinkLocal(newer.files), newer.model)).stderr).toMatch(refused);
+      // Debian 12's files say the same through networkd files and drop-ins, which 0.106 and networkd take.
+      const { files, model } = renderFor(text, 'debian-12');
+      const root = netplanRoot(files, model);
+      const out = generate(old(), root);
+      expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: '' });
+      const tree = mkdtempSync(join(tmpdir(), 'vrfgen-networkd-'));
+      for (const f of render(model, 'networkd').files) {
+        mkdirSync(dirname(join(tree, f.path)), { recursive: true });
+        writeFileSync(join(tree, f.path), f.content);
+      }
+      expect(out.facts).toEqual(networkdFacts(join(tree, ETC_NETWORK)));
+      mkdirSync(out.etc, { recursive: true });
+      expect(await networkdComplaints(out.etc, out.run)).toEqual([]);
+    },
+    30_000,
+  );
+
+  test("a lease's routes outside the VRF's table show in the facts", () => {
+    const c = cases.find((x) => x.name === 'dhcp-in-a-vrf')!;
+    const files = goldenFiles(c.expected).map((f) => ({
+      ...f,
+      content: f.content.replace('RouteTable=10', 'RouteTable=254'),
+    }));
+    return modelOf(c.intent).then(({ model }) => {
+      const out = generate(old(), netplanRoot(files, model!));
+      expect(out.code).toBe(0);
+      expect(out.facts).toContain('dhcp eth0 ipv4 table 254');
+      expect(out.facts).not.toContain('dhcp eth0 ipv4');
+    });
+  });
+});
+
+/**
+ * The property tests' oracles (test/support/fuzz/oracle.ts) on every golden intent rendered for every
+ * platform: files, keys and facts as the model implies, whatever the platform's netplan lacks.
+ */
+test.each(cases)('the networkd and netplan oracles hold for $name on every platform', async ({ intent }) => {
+  for (const platform of platformNames) {
+    const model = await modelFor(intent, platform);
+    expect(networkdProblems(model, render(model, 'networkd').files), platform).toEqual([]);
+    expect(netplanProblems(model, render(model, 'netplan').files), platform).toEqual([]);
+  }
 });

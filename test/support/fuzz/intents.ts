@@ -245,6 +245,17 @@ function vrf(rate: number, i: number) {
           },
         ),
       );
+    // Through the gateway a member's lease (`dhcp`) or router advertisement (`ra`) names.
+    const learnedRoute = fc.constantFrom<4 | 6>(4, 6).chain((f) =>
+      fc.record(
+        {
+          to: or(rate, fc.constantFrom(...PREFIXES[f], 'default'), hostileString),
+          via: or(rate, fc.constant(f === 4 ? 'dhcp' : 'ra'), hostileString),
+          dev: or(rate, member, hostileString),
+        },
+        { requiredKeys: ['to', 'via'] },
+      ),
+    );
     const typedRoute = fc.record(
       {
         to: or(rate, fc.constantFrom(...PREFIXES[4], ...PREFIXES[6]), hostileString),
@@ -253,26 +264,123 @@ function vrf(rate: number, i: number) {
       },
       { requiredKeys: ['to', 'type'] },
     );
-    const memberOf = (j: number) =>
-      fc.record(
+    // A member is mostly an existing link or a VLAN; sometimes a bridge or bond over ports of its
+    // own (p<i>x<j>a, …b), a dummy or a VXLAN; and its addresses may come by DHCP or RA.
+    const kindOf = (j: number): fc.Arbitrary<Record<string, unknown>> => {
+      const port = (c: string) =>
+        or(
+          rate,
+          fc.oneof({ weight: 6, arbitrary: fc.constant(`p${i}x${j}${c}`) }, { weight: 1, arbitrary: ifname }),
+          hostileString,
+        );
+      return fc.oneof(
+        { weight: 6, arbitrary: fc.constant({}) },
         {
-          vlan: fc.record({
-            parent: or(rate, fc.constantFrom('eth0', 'eth0', 'bond0', 'eth9', `m${i}x${j + 1}`), hostileString),
-            id: nums(fc.integer({ min: 1, max: 4094 })),
+          weight: 3,
+          arbitrary: fc.record({
+            vlan: fc.record({
+              parent: or(rate, fc.constantFrom('eth0', 'eth0', 'bond0', 'eth9', `m${i}x${j + 1}`), hostileString),
+              id: nums(fc.integer({ min: 1, max: 4094 })),
+            }),
           }),
-          addresses: fc
-            .tuple(
-              or(rate, fc.constant(`10.${i}.${j}.1/24`), hostileString),
-              or(rate, fc.constant(`2001:db8:${i}:${j}::1/64`), hostileString),
-            )
-            .chain(([v4, v6]) => fc.constantFrom([v4, v6], [v4, v6], [v4, v6], [v4], [v6], [])),
         },
-        { requiredKeys: [] },
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            bridge: fc.record(
+              { ports: fc.tuple(port('a'), port('b')).chain((ps) => fc.subarray(ps)), stp: fc.boolean() },
+              { requiredKeys: ['ports'] },
+            ),
+          }),
+        },
+        {
+          weight: 1,
+          // The options each mode uses, mostly (bond/option-for-mode otherwise).
+          arbitrary: fc.constantFrom('active-backup', '802.3ad', 'balance-xor', 'balance-rr').chain((mode) =>
+            fc.record({
+              bond: fc.record(
+                {
+                  mode: or(rate, fc.constant(mode), hostileString),
+                  ports: fc.tuple(port('a'), port('b')),
+                  miimon: nums(fc.integer({ min: 0, max: 10000 })),
+                  ...(mode === 'active-backup' ? { primary: or(rate, fc.constant(`p${i}x${j}a`), hostileString) } : {}),
+                  ...(mode === '802.3ad'
+                    ? { 'lacp-rate': or(rate, fc.constantFrom('slow', 'fast'), hostileString) }
+                    : {}),
+                  ...(mode === '802.3ad' || mode === 'balance-xor'
+                    ? {
+                        'transmit-hash-policy': or(
+                          rate,
+                          fc.constantFrom('layer2', 'layer3+4', 'encap2+3'),
+                          hostileString,
+                        ),
+                      }
+                    : {}),
+                },
+                { requiredKeys: ['mode', 'ports'] },
+              ),
+            }),
+          ),
+        },
+        { weight: 1, arbitrary: fc.constant({ dummy: {} }) },
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            vxlan: fc.oneof(
+              fc.record(
+                {
+                  vni: nums(fc.constant(100 * (i + 1) + j)),
+                  local: or(rate, fc.constant(`10.254.${i}.1`), hostileString),
+                  remote: or(rate, fc.constant(`10.254.${i}.${j + 2}`), hostileString),
+                  port: nums(fc.constantFrom(4789, 8472)),
+                  learning: fc.boolean(),
+                },
+                { requiredKeys: ['vni'] },
+              ),
+              fc.record({
+                vni: nums(fc.constant(100 * (i + 1) + j)),
+                group: or(rate, fc.constant('239.1.1.1'), hostileString),
+                dev: or(rate, fc.constantFrom('eth9', 'eth0'), hostileString),
+              }),
+            ),
+          }),
+        },
       );
+    };
+    const memberOf = (j: number) =>
+      fc
+        .tuple(
+          kindOf(j),
+          fc.record(
+            {
+              addresses: fc
+                .tuple(
+                  or(rate, fc.constant(`10.${i}.${j}.1/24`), hostileString),
+                  or(rate, fc.constant(`2001:db8:${i}:${j}::1/64`), hostileString),
+                  or(rate, fc.constant(`10.${i}.${j}.2/24`), hostileString),
+                )
+                .chain(([v4, v6, second]) =>
+                  fc.constantFrom([v4, v6], [v4, v6], [v4, v6], [v4], [v6], [], [v4, second]),
+                ),
+              dhcp4: fc.boolean(),
+              dhcp6: fc.boolean(),
+              'accept-ra': fc.boolean(),
+            },
+            { requiredKeys: [] },
+          ),
+        )
+        .map(([kind, rest]) => ({ ...kind, ...rest }));
     const fields = fc.record(
       {
         table: nums(fc.oneof(fc.constant(1000 + i), fc.integer({ min: 1, max: 2 ** 32 - 1 }))),
         isolate: fc.boolean(),
+        addresses: fc
+          .subarray([
+            or(rate, fc.constant('127.0.0.1/8'), hostileString),
+            or(rate, fc.constant('::1/128'), hostileString),
+            or(rate, fc.constant(`10.250.${i}.1/32`), hostileString),
+          ])
+          .chain((as) => fc.tuple(...as)),
         interfaces: fc
           .tuple(
             ...Array.from({ length: k }, (_, j) =>
@@ -287,7 +395,16 @@ function vrf(rate: number, i: number) {
             ),
           )
           .map((ms) => Object.fromEntries(ms)),
-        routes: fc.array(k > 0 ? fc.oneof(gatewayRoute, typedRoute) : typedRoute, { maxLength: 3 }),
+        routes: fc.array(
+          k > 0
+            ? fc.oneof(
+                { weight: 3, arbitrary: gatewayRoute },
+                { weight: 3, arbitrary: typedRoute },
+                { weight: 1, arbitrary: learnedRoute },
+              )
+            : typedRoute,
+          { maxLength: 3 },
+        ),
         rules: fc.array(
           fc.constantFrom(4, 6).chain((f) =>
             fc.record(
@@ -296,6 +413,14 @@ function vrf(rate: number, i: number) {
                 to: or(rate, fc.constantFrom(...PREFIXES[f]), hostileString),
                 iif: or(rate, fc.oneof(member, ifname), hostileString),
                 oif: or(rate, fc.oneof(member, ifname), hostileString),
+                family: or(
+                  rate,
+                  fc.oneof(
+                    { weight: 5, arbitrary: fc.constant(f === 4 ? 'ipv4' : 'ipv6') },
+                    { weight: 1, arbitrary: fc.constantFrom('ipv4', 'ipv6', 'both') },
+                  ),
+                  hostileString,
+                ),
                 priority: nums(fc.integer({ min: 1, max: 2 ** 32 - 1 })),
               },
               { requiredKeys: [] },
