@@ -43,12 +43,20 @@ const readCapture = (f: string) => {
   return existsSync(p) ? readFileSync(p, 'utf8') : '';
 };
 
-test('a clean members boot: vrfgen check finds nothing, traffic passed through each member', () => {
+test('a clean members boot: vrfgen check finds nothing, the journal no complaint', () => {
   const r = check('members-networkd/state', members.intentFile);
   expect(r.wrong).toEqual([]);
   expect(r.code).toBe(0);
   expect(formatFindings(bootFindings(join(CAPTURES, 'members-networkd/boot')))).toBe('');
-  expect(() => members.verify!(readCapture, [])).not.toThrow();
+});
+
+test('the members boot: traffic passed through each member, but not to 127.0.0.1 inside the VRF', () => {
+  // The local rule stays at pref 0, before l3mdev's 1000: 127.0.0.1 is looked up in main's local
+  // table and delivered on lo, outside the VRF the ping's socket is bound to. ifupdown2 moves the
+  // local rule to 32765 and its boots pass this ping; the other stacks leave it.
+  expect(() => members.verify!(readCapture, [])).toThrow(
+    /^members boot:\nno answer to 127\.0\.0\.1 in blue, on the VRF device's own address:\n[^]*100% packet loss\n$/,
+  );
 });
 
 test('the members boot after its drift: a bond port out of its bond, the lease route gone', () => {
