@@ -274,7 +274,6 @@ export function netplanDocument(model: Model) {
     ethernets: [
       ...model.ports.map(port),
       ...model.vlanParents.filter((p) => !p.networkdFile).map((p) => trunk(p.name)),
-      ...u.trunks.map(trunk),
     ],
     bonds: [],
     bridges: [],

@@ -176,6 +176,11 @@ export const CODES = {
     severity: 'error',
     meaning: 'a VXLAN with a multicast `group` has no `dev` to join it on',
   },
+  'vxlan/underlay-unconfigured': {
+    severity: 'error',
+    meaning:
+      "a VXLAN's underlay `dev` is no member, port or VLAN parent, and `vlan-parents` does not name the file that configures it",
+  },
   'vxlan/duplicate-vni': {
     severity: 'error',
     meaning: 'two VXLAN members use the same VNI on the same UDP port (the kernel refuses the second)',

@@ -86,7 +86,10 @@ const Vxlan = z
       .string()
       .optional()
       .meta({ description: 'multicast group the tunnel floods to; needs `dev`; either `remote` or `group`' }),
-    dev: name('the underlay link the tunnel sends through', '; not a member of this VRF').optional(),
+    dev: name(
+      'the underlay link the tunnel sends through',
+      '; a member, a port, a VLAN parent, or a link named under vlan-parents',
+    ).optional(),
     port: z
       .number()
       .int()
@@ -363,10 +366,10 @@ const VlanParent = z
   .strictObject({
     'networkd-file': z.string().meta({
       description:
-        'name of the .network file that already configures this parent, one file per parent: the networkd target adds its VLAN= lines as a drop-in for it; the other network targets leave the parent to that other configuration and do not declare it',
+        'name of the .network file that already configures this parent, one file per parent: the networkd target adds its VLAN= and VXLAN= lines as a drop-in for it; the other network targets leave the parent to that other configuration and do not declare it',
     }),
   })
-  .meta({ description: 'a VLAN parent that another tool configures' });
+  .meta({ description: 'a VLAN parent or VXLAN underlay that another tool configures' });
 
 export const IntentSchema = z
   .strictObject({
@@ -377,10 +380,10 @@ export const IntentSchema = z
     }),
     vrfs: z.record(z.string(), Vrf).meta({ description: 'the VRFs, by kernel device name; may be empty (`{}`)' }),
     sysctl: Sysctl.optional(),
-    'vlan-parents': z
-      .record(z.string(), VlanParent)
-      .optional()
-      .meta({ description: 'VLAN parents configured by another tool, by link name' }),
+    'vlan-parents': z.record(z.string(), VlanParent).optional().meta({
+      description:
+        'links carrying VLAN members or VXLAN tunnels (`dev`) that another tool configures, by link name; a VXLAN underlay that is no member, port or VLAN parent must be here',
+    }),
   })
   .meta({ title: 'vrfgen intent', description: 'Linux VRFs to persist, format version 1' });
 

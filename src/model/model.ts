@@ -198,9 +198,11 @@ export interface Sysctl {
   readonly at: Path;
 }
 
+/** A link that carries VLAN or VXLAN members and is no member itself (a VXLAN's underlay only when
+ *  another file configures it: `networkdFile` is then set). */
 export interface VlanParent {
   readonly name: string;
-  /** VLAN member names created on this parent, sorted. */
+  /** VLAN member names created on this parent, sorted; may be empty for a VXLAN underlay. */
   readonly vlans: readonly string[];
   /** The foreign .network file that configures this parent, if the intent names one. */
   readonly networkdFile?: string;

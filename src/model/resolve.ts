@@ -236,7 +236,22 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
     });
   }
 
-  const vlanParents = resolveVlanParents(intent, vlansOn, memberOf, diags);
+  const underlays = new Map<string, { member: string; at: Path }[]>(); // VXLAN dev → the VXLANs on it
+  for (const [name, v] of Object.entries(intent.vrfs))
+    for (const [m, cfg] of Object.entries(v.interfaces ?? {}))
+      if (cfg?.vxlan?.dev !== undefined && memberLinks.get(m)?.kind === 'vxlan')
+        underlays
+          .set(cfg.vxlan.dev, underlays.get(cfg.vxlan.dev) ?? [])
+          .get(cfg.vxlan.dev)!
+          .push({ member: m, at: ['vrfs', name, 'interfaces', m, 'vxlan', 'dev'] });
+  const vlanParents = resolveVlanParents(
+    intent,
+    vlansOn,
+    underlays,
+    memberOf,
+    new Set(ports.map((p) => p.name)),
+    diags,
+  );
   const { bgpDefault, forwarding } = resolveBgpLinks(vrfs, diags);
   // Code-unit order: for these lowercase ASCII keys it is localeCompare's order, without starting
   // ICU's collator, a noticeable share of a small `vrfgen generate`.
@@ -264,11 +279,17 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
 
 const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-/** Parents that are not members: vrfgen brings them up as trunks, or adds a drop-in to a named foreign file. */
+/**
+ * Parents that are not members: vrfgen brings them up as trunks, or adds a drop-in to a named foreign
+ * file. A VXLAN's underlay that is not a member, a port or a VLAN parent must be named here: it
+ * carries the tunnel's local address, which a trunk of vrfgen's (no addresses) would take away.
+ */
 function resolveVlanParents(
   intent: Intent,
   vlansOn: ReadonlyMap<string, string[]>,
+  underlays: ReadonlyMap<string, readonly { member: string; at: Path }[]>,
   memberOf: Map<string, string>,
+  ports: ReadonlySet<string>,
   diags: Diagnostic[],
 ): VlanParent[] {
   const declared = intent['vlan-parents'] ?? {};
@@ -285,8 +306,8 @@ function resolveVlanParents(
           true,
         ),
       );
-    else if (!vlansOn.has(p))
-      diags.push(error('vlan-parent/unused', at, `vlan parent '${p}' carries no VLAN member`, true));
+    else if (!vlansOn.has(p) && !underlays.has(p))
+      diags.push(error('vlan-parent/unused', at, `vlan parent '${p}' carries no VLAN or VXLAN member`, true));
     const file = cfg['networkd-file'];
     if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]*\.network$/.test(file) || file.length > 255) {
       diags.push(
@@ -307,7 +328,21 @@ function resolveVlanParents(
       );
     } else fileOwner.set(file, p);
   }
-  return [...vlansOn]
+  const foreignUnderlays: [string, string[]][] = [];
+  for (const [dev, vxlans] of underlays) {
+    if (memberOf.has(dev) || ports.has(dev) || vlansOn.has(dev)) continue;
+    if (declared[dev]) foreignUnderlays.push([dev, []]);
+    else
+      for (const x of vxlans)
+        diags.push(
+          error(
+            'vxlan/underlay-unconfigured',
+            x.at,
+            `member '${x.member}': underlay '${dev}' is neither a member, a port nor a vlan parent; name the file that configures it (and the tunnel's local address) under vlan-parents`,
+          ),
+        );
+  }
+  return [...vlansOn, ...foreignUnderlays]
     .filter(([name]) => !memberOf.has(name))
     .map(([name, vlans]): VlanParent => {
       const file = declared[name]?.['networkd-file'];

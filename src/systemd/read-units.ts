@@ -1,4 +1,3 @@
-import type { Stats } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import { parseUnitFile, templateOf, type UnitSetting } from './unit-file.ts';
@@ -68,16 +67,22 @@ const isOwnDropIn = (file: string) => file.includes('vrfgen');
  * 13 folders, plus a drop-in folder per dash in its name: an intent naming thousands of units made
  * millions of lstat() calls, nearly all for names a folder's listing already shows are not there.
  */
+/** What the walk asks of an lstat() result; its own type, so the declarations vrfgen publishes need no Node types. */
+interface FileKind {
+  isFile(): boolean;
+  isSymbolicLink(): boolean;
+}
+
 export class Tree {
   private readonly listings = new Map<string, Promise<ReadonlySet<string> | undefined>>();
-  private readonly stats = new Map<string, Promise<Stats | undefined>>();
+  private readonly stats = new Map<string, Promise<FileKind | undefined>>();
   /** Folders walked so far (realInRoot). */
   readonly walks = new Map<string, Promise<Walk | undefined>>();
 
   constructor(readonly root: string) {}
 
   /** lstat() of a root-relative path whose folder part has no links; undefined when nothing is there. */
-  async lstat(path: string): Promise<Stats | undefined> {
+  async lstat(path: string): Promise<FileKind | undefined> {
     const names = await this.names(posix.dirname(path));
     if (names && !names.has(posix.basename(path))) return undefined;
     return memo(this.stats, path, () => lstat(join(this.root, path)).catch(absent(undefined)));

@@ -22,7 +22,6 @@ export default {
       ]),
       ...model.ports.map((p) => portFile(template, model, p, u)),
       ...model.vlanParents.map((p) => parentFile(template, p.name, p.vlans, u, p)),
-      ...u.trunks.map((name) => parentFile(template, name, [], u)),
     ];
   },
 } satisfies Target;

@@ -4,14 +4,11 @@ import type { Model } from '../../src/model/model.ts';
  * Which link carries which VXLAN. networkd creates a VXLAN with an underlay only through a `VXLAN=`
  * line in the underlay's .network (systemd.netdev(5), Independent=), as it does a VLAN through its
  * parent's `VLAN=`; so whatever file vrfgen writes for the underlay (member, port, VLAN parent's trunk
- * or drop-in) lists it. An underlay vrfgen writes nothing for becomes a trunk of its own, like a VLAN
- * parent nobody else configures.
+ * or drop-in) lists it; resolve makes sure there is one (vxlan/underlay-unconfigured).
  */
 export interface Underlays {
   /** Link → the VXLAN members that use it as `dev`, sorted. */
   readonly vxlansOn: ReadonlyMap<string, readonly string[]>;
-  /** Underlays that are neither a member, a port nor a VLAN parent, sorted. */
-  readonly trunks: readonly string[];
 }
 
 export function underlays(model: Model): Underlays {
@@ -20,10 +17,5 @@ export function underlays(model: Model): Underlays {
     for (const m of v.members)
       if (m.vxlan?.dev !== undefined) vxlansOn.set(m.vxlan.dev, [...(vxlansOn.get(m.vxlan.dev) ?? []), m.name]);
   for (const list of vxlansOn.values()) list.sort();
-  const written = new Set([
-    ...model.vrfs.flatMap((v) => v.members.map((m) => m.name)),
-    ...model.ports.map((p) => p.name),
-    ...model.vlanParents.map((p) => p.name),
-  ]);
-  return { vxlansOn, trunks: [...vxlansOn.keys()].filter((l) => !written.has(l)).sort() };
+  return { vxlansOn };
 }

@@ -77,7 +77,8 @@ describe('resolve', () => {
       any0: {dummy: {}}
       vx1: {vxlan: {vni: 100, local: 10.0.0.1, remote: 10.0.0.2}}
       eth1:
-  red: {table: 2, interfaces: {vx2: {vxlan: {vni: 5, group: 239.1.1.1, dev: eth0, port: 8472, learning: true}}}}`,
+  red: {table: 2, interfaces: {vx2: {vxlan: {vni: 5, group: 239.1.1.1, dev: eth0, port: 8472, learning: true}}}}
+vlan-parents: {eth0: {networkd-file: 20-eth0.network}}`,
     );
     const byName = Object.fromEntries(m.vrfs.flatMap((v) => v.members).map((x) => [x.name, x]));
     expect(Object.fromEntries(Object.entries(byName).map(([n, x]) => [n, x.kind]))).toEqual({

@@ -570,13 +570,13 @@ function bgp(rate: number, i: number, subnets: readonly number[]): fc.Arbitrary<
   );
 }
 
-/** VLAN parents the VRFs use that are not members themselves: the ones vlan-parents may name. */
+/** VLAN parents and VXLAN underlays the VRFs use that are not members themselves: the ones vlan-parents may name. */
 function parentsOf(vrfs: Record<string, unknown>): string[] {
   const all = Object.values(vrfs).flatMap((v) =>
     Object.entries(
       ((v as { interfaces?: Record<string, unknown> }).interfaces ?? {}) as Record<
         string,
-        { vlan?: { parent?: unknown } } | null
+        { vlan?: { parent?: unknown }; vxlan?: { dev?: unknown } } | null
       >,
     ),
   );
@@ -584,7 +584,7 @@ function parentsOf(vrfs: Record<string, unknown>): string[] {
   return [
     ...new Set(
       all.flatMap(([, c]) =>
-        typeof c?.vlan?.parent === 'string' && !members.has(c.vlan.parent) ? [c.vlan.parent] : [],
+        [c?.vlan?.parent, c?.vxlan?.dev].filter((p): p is string => typeof p === 'string' && !members.has(p)),
       ),
     ),
   ];
