@@ -204,6 +204,8 @@ vrfs:
       d0: {dhcp4: true, accept-ra: true}
     routes:
       - {to: 10.0.0.0/8, via: dhcp}
+vlan-parents:
+  u0: {networkd-file: 20-u0.network}
 `;
 
 /** What the stack and the DHCP client would have set up, minus the VRF (no vrf.ko here). This
@@ -304,6 +306,7 @@ describeWithFacility('member kinds and a DHCP/RA member, in a fresh network name
       'route6 10 ::/0 metric 4278198272': 'missing',
       'route4 10 *': 'ok',
       'route6 10 *': 'ok',
+      'link u0 state': 'ok',
       'rule4 l3mdev': 'missing',
       'rule6 l3mdev': 'missing',
     });
