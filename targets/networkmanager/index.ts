@@ -34,7 +34,7 @@ function activationOrder(files: readonly OutputFile[]): OutputFile[] {
 export default {
   name: 'networkmanager',
   kind: 'network',
-  summary: 'NetworkManager keyfiles in /etc/NetworkManager/system-connections (VRF, members, VLAN trunks)',
+  summary: 'NetworkManager keyfiles in /etc/NetworkManager/system-connections (VRF, members, ports, VLAN trunks)',
   owns: [`${DIR}/${PREFIX}*.nmconnection`],
   foreign,
   // `reload` re-reads the keyfiles; `up` activates each profile, in activationOrder.

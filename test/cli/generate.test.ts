@@ -240,7 +240,7 @@ describe('exit codes and usage errors', () => {
         'netplan         network  netplan YAML in /etc/netplan (renderer networkd), plus networkd drop-ins where netplan falls short\n' +
         'ifupdown2       network  ifupdown2 stanzas in /etc/network/interfaces.d (native vrf-table/vrf), plus its VRF table policy\n' +
         'ifupdown        network  classic ifupdown stanzas in /etc/network/interfaces.d (ip commands; it has no VRF support)\n' +
-        'networkmanager  network  NetworkManager keyfiles in /etc/NetworkManager/system-connections (VRF, members, VLAN trunks)\n' +
+        'networkmanager  network  NetworkManager keyfiles in /etc/NetworkManager/system-connections (VRF, members, ports, VLAN trunks)\n' +
         'netavark        system   Podman bridge networks in /etc/containers/networks whose bridge netavark enslaves to a VRF (netavark >= 1.8)\n' +
         'sysctl          system   net.ipv4.*_l3mdev_accept drop-in in /etc/sysctl.d (with BGP, forwarding too)\n' +
         'services        system   systemd drop-ins that run the listed units inside their VRF\n' +
