@@ -127,6 +127,7 @@ describe('the re-parse checks catch an injection', () => {
     ['ifupdown2', 'vrf-table 10\n', 'vrf-table 10\n\nauto evil\niface evil\n    address 10.66.0.1/24\n'],
     ['ifupdown', 'up ip addr replace 10.10.0.1/24 dev eth1\n', 'up ip addr replace 10.10.0.1/24 dev eth1 \\\n'],
     ['sysctl', 'net.ipv4.raw_l3mdev_accept = 1\n', 'net.ipv4.raw_l3mdev_accept = 1\nnet.ipv4.ip_forward = 1\n'],
+    ['sysctl', 'Conflicts=shutdown.target\n', 'Conflicts=shutdown.target\nExecStartPre=/bin/sh\n'],
     [
       'services',
       'ExecStart=/sbin/ip vrf exec mgmt /usr/sbin/sshd -D $SSHD_OPTS\n',

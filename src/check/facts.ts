@@ -50,6 +50,8 @@ export const keys = {
   /** The same, only those through one link. */
   routesVia: (family: Family, table: number | 'main', dev: string) => `route${family} ${table} dev ${dev}`,
   l3mdev: (family: Family) => `rule${family} l3mdev`,
+  /** The rule that looks up the local table for every packet (the kernel's, at 0, until it is moved). */
+  localLookup: (family: Family) => `rule${family} local`,
   rule: (family: Family, selector: string, priority?: number) =>
     `rule${family} ${selector}${priority === undefined ? '' : ` pref ${priority}`}`,
   sysctl: (key: string) => `sysctl ${key}`,
@@ -89,6 +91,13 @@ export const DEFAULT_METRIC: Record<Family, number> = { 4: 0, 6: 1024 };
 
 /** The l3mdev rule the kernel adds (both families) when the first VRF is created (vrf.rst). */
 export const L3MDEV_PRIORITY = 1000;
+
+/**
+ * Where the local table is looked up once it is moved behind the l3mdev rule: 127.0.0.1 and the
+ * default VRF's addresses then answer a process inside a VRF only through that VRF's table (vrf.rst;
+ * the sysctl target's unit, ifupdown2 by itself).
+ */
+export const LOCAL_LOOKUP_PRIORITY = 32765;
 
 /** What a route does, minus where it goes: `via GW dev LINK`, `dev LINK`, or its type. */
 export const routeValue = (type: string, via?: string, dev?: string): string =>
@@ -374,7 +383,10 @@ export function expectedFacts(model: Model, opts: ExpectOptions = {}): Fact[] {
     expect(keys.link(p.name, 'state'), 'up', p.at.length ? p.at : member && [...member.at, 'vlan', 'parent']);
   }
   if (model.vrfs.length) {
-    for (const f of [4, 6] as const) expect(keys.l3mdev(f), `pref ${L3MDEV_PRIORITY}`, ['vrfs']);
+    for (const f of [4, 6] as const) {
+      expect(keys.l3mdev(f), `pref ${L3MDEV_PRIORITY}`, ['vrfs']);
+      expect(keys.localLookup(f), `pref ${LOCAL_LOOKUP_PRIORITY}`, ['vrfs']);
+    }
   }
   for (const s of model.sysctls) expect(keys.sysctl(s.key), s.value, s.at);
   for (const c of daemonChecks()) facts.push(...c.expected(model));

@@ -265,7 +265,11 @@ function ruleFacts(stdout: string, family: Family, vrfTables: ReadonlyMap<string
     }
     const value = `table ${r.table === undefined ? '?' : tableOf(r.table)}`;
     const selector = ruleSelector(r, r.other);
-    if (!selector) continue; // `from all` rules (local, main, default) have nothing to match an intent rule
+    if (!selector) {
+      // Of the `from all` rules only the local lookup's place matters; main and default match no intent rule.
+      if (r.table === 'local' || r.table === '255') facts.set(keys.localLookup(family), `pref ${r.priority ?? '?'}`);
+      continue;
+    }
     facts.set(keys.rule(family, selector), value);
     if (r.priority !== undefined) facts.set(keys.rule(family, selector, r.priority), value);
   }

@@ -49,10 +49,14 @@ export function renderTargets(
   const rendered = chosen.map((t) => ({ t, files: t.render(model, ctx) }));
   const files = rendered.flatMap((r) => r.files);
   const order = Object.keys(targets);
+  // Every file is in place before the first command runs, so a command another target already ran
+  // (`systemctl daemon-reload`) has nothing left to do the second time.
+  const seen = new Set<string>();
   const reload = rendered
     .filter((r) => r.files.length > 0)
     .sort((a, b) => order.indexOf(a.t.name) - order.indexOf(b.t.name))
-    .flatMap((r) => r.t.reload(r.files));
+    .flatMap((r) => r.t.reload(r.files))
+    .filter((c) => !seen.has(c.join('\0')) && seen.add(c.join('\0')));
   // Each target left out says what of the model only it would have written.
   for (const t of Object.values(targets) as Target[])
     if (!chosen.some((c) => c.name === t.name)) diagnostics.push(...(t.notChosen?.(model) ?? []));

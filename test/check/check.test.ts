@@ -124,7 +124,7 @@ describe('check: usage and unreadable input', () => {
     expect(out).toMatchObject({
       result: 'drift',
       exitCode: 1,
-      counts: { ok: 21, drift: 1, missing: 0, extra: 0, unknown: 0 },
+      counts: { ok: 23, drift: 1, missing: 0, extra: 0, unknown: 0 },
     });
     expect(out.findings.find((f: { status: string }) => f.status === 'drift')).toEqual({
       item: 'sysctl net.ipv4.tcp_l3mdev_accept',

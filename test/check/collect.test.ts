@@ -51,6 +51,8 @@ ip -6 route add table 10 unreachable default metric 4278198272
 ip rule add from 192.0.2.0/24 lookup 10 pref 100
 ip rule add iif vb0 lookup 10
 ip -6 rule add iif vb0 lookup 10
+# The sysctl target's unit: the local lookup behind the l3mdev rule.
+for f in -4 -6; do ip $f rule add pref 32765 table local protocol kernel; ip $f rule del pref 0 table local; done
 `;
 
 function probeNamespace(): string | undefined {
@@ -145,7 +147,9 @@ describeWithFacility('collect --script under dash, in a fresh network namespace'
       'service vrfgen-probe.service state': service,
       'service vrfgen-probe.service vrf': service,
       'rule4 l3mdev': 'missing',
+      'rule4 local': 'ok',
       'rule6 l3mdev': 'missing',
+      'rule6 local': 'ok',
       'sysctl net.ipv4.tcp_l3mdev_accept': 'ok',
       'sysctl net.ipv4.udp_l3mdev_accept': 'ok',
     });
@@ -231,6 +235,8 @@ ip route add table 10 192.168.122.1 dev d0 proto dhcp scope link src 192.168.122
 ip route add table 10 10.0.0.0/8 via 192.168.122.1 dev d0 proto static
 ip -6 route add table 10 default via fe80::1 dev d0 proto ra metric 1024 expires 1800
 ip -6 route add table 10 fd00:122::/64 dev d0 proto ra metric 1024 expires 86400
+# The sysctl target's unit: the local lookup behind the l3mdev rule.
+for f in -4 -6; do ip $f rule add pref 32765 table local protocol kernel; ip $f rule del pref 0 table local; done
 `;
 
 describeWithFacility('member kinds and a DHCP/RA member, in a fresh network namespace', probeNamespace, () => {
@@ -308,7 +314,9 @@ describeWithFacility('member kinds and a DHCP/RA member, in a fresh network name
       'route6 10 *': 'ok',
       'link u0 state': 'ok',
       'rule4 l3mdev': 'missing',
+      'rule4 local': 'ok',
       'rule6 l3mdev': 'missing',
+      'rule6 local': 'ok',
     });
   });
 });

@@ -53,7 +53,9 @@ test('expectedFacts: every item the shipped mgmt-and-production example implies'
     ['rule4 from 192.0.2.0/24 pref 100', 'table 20'],
     ['link eth0 state', 'up'],
     ['rule4 l3mdev', 'pref 1000'],
+    ['rule4 local', 'pref 32765'],
     ['rule6 l3mdev', 'pref 1000'],
+    ['rule6 local', 'pref 32765'],
     ['sysctl net.ipv4.raw_l3mdev_accept', 1],
     ['sysctl net.ipv4.tcp_l3mdev_accept', 0],
     ['sysctl net.ipv4.udp_l3mdev_accept', 0],
@@ -244,6 +246,8 @@ describe('observedFacts', () => {
       'rule4 fwmark=0x1': 'table 254',
       'rule4 fwmark=0x1 pref 300': 'table 254',
       'rule4 l3mdev': 'pref 1000',
+      // of the `from all` rules, only where the local table is looked up
+      'rule4 local': 'pref 0',
     });
   });
 

@@ -38,7 +38,7 @@ describe('generate --target networkd,sysctl', () => {
       .sort();
     expect(treeOf(root)).toEqual(want);
     for (const p of want) {
-      const t = p.startsWith('/etc/sysctl.d') ? 'sysctl' : 'networkd';
+      const t = treeOf(join(EXPECTED, 'sysctl')).includes(p) ? 'sysctl' : 'networkd';
       expect(readFileSync(join(root, p), 'utf8'), p).toBe(readFileSync(join(EXPECTED, t, p), 'utf8'));
       expect(modeOf(join(root, p)), p).toBe('0644');
     }
@@ -242,7 +242,7 @@ describe('exit codes and usage errors', () => {
         'ifupdown        network  classic ifupdown stanzas in /etc/network/interfaces.d (ip commands; it has no VRF support)\n' +
         'networkmanager  network  NetworkManager keyfiles in /etc/NetworkManager/system-connections (VRF, members, ports, VLAN trunks)\n' +
         'netavark        system   Podman bridge networks in /etc/containers/networks whose bridge netavark enslaves to a VRF (netavark >= 1.8)\n' +
-        'sysctl          system   net.ipv4.*_l3mdev_accept drop-in in /etc/sysctl.d (with BGP, forwarding too)\n' +
+        'sysctl          system   l3mdev kernel settings: sysctl.d drop-in (with BGP, forwarding too) and the local rule behind the VRFs\n' +
         'services        system   systemd drop-ins that run the listed units inside their VRF\n' +
         'frr             system   FRRouting: per-VRF BGP (static peers, listen ranges, route leaking) in /etc/frr/frr.conf\n',
     );

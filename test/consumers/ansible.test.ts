@@ -118,7 +118,7 @@ describeWithFacility('ansible-playbook (Debian package ansible-core)', probeAnsi
 
     // The handler ran the manifest's reload commands, once, in order.
     const reloads =
-      'networkctl reload\nsysctl --system\nsystemctl daemon-reload\nsystemctl restart snmpd.service ssh.service\n';
+      'networkctl reload\nsysctl --system\nsystemctl daemon-reload\nsystemctl start vrfgen-local-rule.service\nsystemctl restart snmpd.service ssh.service\n';
     expect(read(w.log)).toBe(reloads);
 
     // The report kept on the controller is `vrfgen check --state` on the state fetched from the host.

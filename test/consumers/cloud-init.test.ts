@@ -152,7 +152,7 @@ describeWithFacility(
           'root:root\n'.repeat(written.length),
         );
         expect(read(join(c.out, 'runcmd'))).toBe(
-          "#!/bin/sh\n'networkctl' 'reload'\n'sysctl' '--system'\n'systemctl' 'daemon-reload'\n'systemctl' 'restart' 'ssh.service'\n",
+          "#!/bin/sh\n'networkctl' 'reload'\n'sysctl' '--system'\n'systemctl' 'daemon-reload'\n'systemctl' 'start' 'vrfgen-local-rule.service'\n'systemctl' 'restart' 'ssh.service'\n",
         );
       });
 

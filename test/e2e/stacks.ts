@@ -194,10 +194,8 @@ const MEMBERS_DRIFT: readonly Drift[] = [
 
 /**
  * The pings members/setup.sh ran: each must get through blue's member, and the one outside blue must not.
- * Not yet among them: 127.0.0.1 inside blue (setup.sh still records it as ping/vrf-localhost). The
- * address is on the VRF device and its routes in blue's table, but the kernel's `local` rule at
- * priority 0 answers 127.0.0.1 from main's local table on `lo`, ahead of the l3mdev rule (1000);
- * only ifupdown2 moves that rule (to 32765), and no target does yet.
+ * 127.0.0.1 inside blue answers from blue's VRF device only once the kernel's `local` rule is behind
+ * the l3mdev rule (the sysctl target's vrfgen-local-rule.service; ifupdown2 moves it too).
  */
 const MEMBER_PINGS = {
   bridge: 'to the bridge peer (198.51.100.2) through br0 and its port eth2',
@@ -205,6 +203,7 @@ const MEMBER_PINGS = {
   vxlan: 'to the VXLAN peer (172.16.100.2) through vx100 over the underlay veth',
   'dhcp-default': "beyond the DHCP server (10.99.0.1), through the lease's default route in blue's table",
   anycast: 'from the bridge peer to the anycast address (10.255.0.9) on the dummy',
+  'vrf-localhost': "to 127.0.0.1 inside blue, on blue's VRF device",
 } as const;
 
 /**

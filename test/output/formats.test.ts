@@ -101,6 +101,7 @@ describe('--format json', () => {
       ['networkctl', 'reload'],
       ['sysctl', '--system'],
       ['systemctl', 'daemon-reload'],
+      ['systemctl', 'start', 'vrfgen-local-rule.service'],
       ['systemctl', 'restart', 'ssh.service'],
     ]);
     // The check can fail: sha256sum refuses a file whose content is not the hashed one.
@@ -150,6 +151,8 @@ describe('reload commands come from the targets that wrote files', () => {
       command,
       ['sysctl', '--system'],
       ['systemctl', 'daemon-reload'],
+      ['systemctl', 'start', 'vrfgen-local-rule.service'],
+      // services' own daemon-reload is left out: every file is in place before the first command
       ['systemctl', 'restart', 'ssh.service'],
     ]);
   });
@@ -163,9 +166,12 @@ describe('reload commands come from the targets that wrote files', () => {
     ]);
   });
 
-  test('a target that wrote nothing reloads nothing', async () => {
+  test('a target that wrote nothing reloads nothing, nor a file it did not write', async () => {
+    // No sysctl.d file (the intent sets no key), no unit bound: only the local-rule unit is written.
     expect(await reloadOf('test/golden/minimal/intent.yaml', ['networkd', 'sysctl', 'services'])).toEqual([
       ['networkctl', 'reload'],
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'start', 'vrfgen-local-rule.service'],
     ]);
   });
 

@@ -260,19 +260,50 @@ export function networkdProblems(model: Model, files: readonly OutputFile[]): st
   return out;
 }
 
+const SYSCTL_FILE = '/etc/sysctl.d/90-vrfgen-l3mdev.conf';
+const LOCAL_RULE_UNIT = '/etc/systemd/system/vrfgen-local-rule.service';
+const LOCAL_RULE_WANTS = '/etc/systemd/system/sysinit.target.d/vrfgen-local-rule.conf';
+
+/** The local-rule unit and its drop-in, key for key: nothing in them comes from the intent. */
+const moveLocalRule = (f: string) =>
+  `ExecStart=/bin/sh -c '/sbin/ip ${f} rule add pref 32765 table local protocol kernel 2>/dev/null; ` +
+  `if /sbin/ip ${f} rule list pref 32765 table local | grep -q local; then /sbin/ip ${f} rule del pref 0 table local 2>/dev/null; fi; exit 0'`;
+const LOCAL_RULE_KEYS: Record<string, string[]> = {
+  [LOCAL_RULE_UNIT]: [
+    'Unit Description=Local table lookup behind the VRFs',
+    'Unit Documentation=https://docs.kernel.org/networking/vrf.html',
+    'Unit DefaultDependencies=no',
+    'Unit Wants=network-pre.target',
+    'Unit Before=network-pre.target shutdown.target',
+    'Unit Conflicts=shutdown.target',
+    'Service Type=oneshot',
+    'Service RemainAfterExit=yes',
+    `Service ${moveLocalRule('-4')}`,
+    `Service ${moveLocalRule('-6')}`,
+  ],
+  [LOCAL_RULE_WANTS]: ['Unit Wants=vrfgen-local-rule.service'],
+};
+
 export function sysctlProblems(model: Model, files: readonly OutputFile[]): string[] {
-  if (model.sysctls.length === 0)
-    return same(
-      'sysctl files',
-      files.map((f) => f.path),
-      [],
-    );
   const out = same(
     'sysctl files',
     files.map((f) => f.path),
-    ['/etc/sysctl.d/90-vrfgen-l3mdev.conf'],
+    [...(model.sysctls.length ? [SYSCTL_FILE] : []), ...(model.vrfs.length ? [LOCAL_RULE_UNIT, LOCAL_RULE_WANTS] : [])],
   );
   for (const f of files) {
+    const keys = LOCAL_RULE_KEYS[f.path];
+    if (keys) {
+      const { sections, errors } = systemdIni(f.content);
+      out.push(
+        ...errors,
+        ...same(
+          `${f.path} keys`,
+          sections.flatMap((s) => s.entries.map(([k, v]) => `${s.name} ${k}=${v}`)),
+          keys,
+        ),
+      );
+      continue;
+    }
     const { entries, errors } = sysctlConf(f.content);
     out.push(
       ...errors,
