@@ -1,4 +1,4 @@
-import { error } from '../src/diagnostics/diagnostics.ts';
+import { error, warning } from '../src/diagnostics/diagnostics.ts';
 import type { Member, Model, Vrf } from '../src/model/model.ts';
 import type { OutputFile, RenderContext, Target } from '../src/render/target.ts';
 import { acceptRa, DHCLIENT_HOOKS, dhclientHooks, refuseRaGateways, staticRoutes } from './ifupdown/dhcp.ts';
@@ -101,13 +101,28 @@ const MAX_VNI = 16777214;
  * created), and a VXLAN without one gets the first VXLAN's local address, or fails the syntax
  * check when there is none; and the VNI 16777215, outside the `vxlan-id` range of its syntax check
  * (`ifup -s`, `ifreload -s`). The stanza is still rendered, so the error is the only difference.
+ * An IPv4 VXLAN without `local` is written, and said: it gets another VXLAN's local address, or,
+ * when none has one, the file fails that syntax check, though the boot makes the link.
  */
 function refuseVxlans(model: Model, report: RenderContext['report']): void {
   const version = model.platform.ifupdown2.version;
-  for (const m of model.vrfs.flatMap((v) => v.members)) {
+  const members = model.vrfs.flatMap((v) => v.members);
+  // The local address the addon gives every VXLAN without one: the first it reads (stanza order).
+  const shared = members.find((m) => m.vxlan?.local !== undefined && !m.vxlan.local.includes(':'));
+  for (const m of members) {
     const x = m.vxlan;
     if (!x) continue;
     const v6 = (['local', 'remote', 'group'] as const).find((k) => x[k]?.includes(':'));
+    if (!v6 && x.local === undefined)
+      report(
+        warning(
+          'ifupdown2/vxlan-no-local',
+          [...m.at, 'vxlan'],
+          shared
+            ? `member '${m.name}': without local, ifupdown2 ${version} gives this VXLAN the vxlan-local-tunnelip of '${shared.name}' (${shared.vxlan!.local}), not the address the kernel would pick; give local`
+            : `member '${m.name}': without local, ifupdown2's syntax check (ifup -s, ifreload -s) refuses the file when no VXLAN in it has a vxlan-local-tunnelip, though ifup makes the link; give local`,
+        ),
+      );
     if (v6)
       report(
         error(

@@ -486,6 +486,11 @@ export const CODES = {
     meaning:
       "a VXLAN member with an IPv6 `local`, `remote` or `group`, which ifupdown2 3.0's vxlan addon cannot create",
   },
+  'ifupdown2/vxlan-no-local': {
+    severity: 'warning',
+    meaning:
+      "a VXLAN member without `local`, which ifupdown2 3.0 gives another VXLAN's local address, or whose file its syntax check refuses when no VXLAN has one",
+  },
   'ifupdown2/vxlan-vni': {
     severity: 'error',
     meaning: "a VXLAN member with VNI 16777215, outside the `vxlan-id` range of ifupdown2's syntax check (1-16777214)",
