@@ -1,5 +1,6 @@
+import { error, warning } from '../src/diagnostics/diagnostics.ts';
 import type { Member, Model, Vrf } from '../src/model/model.ts';
-import type { OutputFile, Target } from '../src/render/target.ts';
+import type { OutputFile, RenderContext, Target } from '../src/render/target.ts';
 import { acceptRa, DHCLIENT_HOOKS, dhclientHooks, refuseRaGateways, staticRoutes } from './ifupdown/dhcp.ts';
 import { INTERFACES, INTERFACES_D_FILE, ipRoute, ruleDown, ruleUp, sources } from './ifupdown/stanzas.ts';
 import { ifupdownForeign } from './ifupdown/foreign.ts';
@@ -66,15 +67,79 @@ function kindLines(m: Member): string[] {
     return [
       `vxlan-id ${x.vni}`,
       ...(x.local ? [`vxlan-local-tunnelip ${x.local}`] : []),
-      ...(x.remote ? [`vxlan-remoteip ${x.remote}`] : []),
+      // The link's own remote (IFLA_VXLAN_GROUP, `remote` in `ip -d link`), as every other stack
+      // sets it: the addon sends a unicast `vxlan-svcnodeip` there, while `vxlan-remoteip` only
+      // appends an all-zeros forwarding entry (`bridge fdb`) and leaves the link without one.
+      ...(x.remote ? [`vxlan-svcnodeip${x.remote.includes(':') ? '6' : ''} ${x.remote}`] : []),
       ...(x.group ? [`vxlan-mcastgrp${x.group.includes(':') ? '6' : ''} ${x.group}`] : []),
       ...(x.dev ? [`vxlan-physdev ${x.dev}`] : []),
       `vxlan-port ${x.port}`,
       `vxlan-learning ${x.learning ? 'yes' : 'no'}`,
     ];
   }
-  if (m.kind === 'dummy') return ['link-type dummy'];
+  if (m.kind === 'dummy')
+    return [
+      'link-type dummy',
+      // ifupdown2 3.0's link addon creates the dummy with ip(8) and goes on without waiting for its
+      // netlink cache to see it (3.3 waits: upstream commit f8ed3768); the vrf addon, next at
+      // pre-up, looks the link up in that cache, and when it is not there yet it skips the link
+      // ("device not found"), and the address addon after it too: the dummy stays down, outside
+      // the VRF, without addresses. A user pre-up runs between the two (addons.conf) and blocks
+      // ifupdown2's main thread while the command runs, so its netlink listener records the new
+      // link first; the command itself only brings the dummy up, which the vrf addon does anyway.
+      `pre-up ip link set dev ${m.name} up`,
+    ];
   return [];
+}
+
+/** The highest `vxlan-id` ifupdown2's syntax check takes (addons/vxlan.py `validrange`), one below the kernel's. */
+const MAX_VNI = 16777214;
+
+/**
+ * What the vxlan addon of ifupdown2 3.0 cannot make of a VXLAN (addons/vxlan.py): an IPv6 tunnel,
+ * since `vxlan-local-tunnelip` takes IPv4 only (an IPv6 one stops the addon before the link is
+ * created), and a VXLAN without one gets the first VXLAN's local address, or fails the syntax
+ * check when there is none; and the VNI 16777215, outside the `vxlan-id` range of its syntax check
+ * (`ifup -s`, `ifreload -s`). The stanza is still rendered, so the error is the only difference.
+ * An IPv4 VXLAN without `local` is written, and said: it gets another VXLAN's local address, or,
+ * when none has one, the file fails that syntax check, though the boot makes the link.
+ */
+function refuseVxlans(model: Model, report: RenderContext['report']): void {
+  const version = model.platform.ifupdown2.version;
+  const members = model.vrfs.flatMap((v) => v.members);
+  // The local address the addon gives every VXLAN without one: the first it reads (stanza order).
+  const shared = members.find((m) => m.vxlan?.local !== undefined && !m.vxlan.local.includes(':'));
+  for (const m of members) {
+    const x = m.vxlan;
+    if (!x) continue;
+    const v6 = (['local', 'remote', 'group'] as const).find((k) => x[k]?.includes(':'));
+    if (!v6 && x.local === undefined)
+      report(
+        warning(
+          'ifupdown2/vxlan-no-local',
+          [...m.at, 'vxlan'],
+          shared
+            ? `member '${m.name}': without local, ifupdown2 ${version} gives this VXLAN the vxlan-local-tunnelip of '${shared.name}' (${shared.vxlan!.local}), not the address the kernel would pick; give local`
+            : `member '${m.name}': without local, ifupdown2's syntax check (ifup -s, ifreload -s) refuses the file when no VXLAN in it has a vxlan-local-tunnelip, though ifup makes the link; give local`,
+        ),
+      );
+    if (v6)
+      report(
+        error(
+          'ifupdown2/vxlan-ipv6',
+          [...m.at, 'vxlan', v6],
+          `member '${m.name}': ifupdown2 ${version} makes IPv4 VXLANs only: its vxlan-local-tunnelip takes an IPv4 address, and a VXLAN without one gets another VXLAN's; use IPv4 addresses, or another network target`,
+        ),
+      );
+    if (x.vni > MAX_VNI)
+      report(
+        error(
+          'ifupdown2/vxlan-vni',
+          [...m.at, 'vxlan', 'vni'],
+          `member '${m.name}': VNI ${x.vni}: ifupdown2's syntax check takes vxlan-id 1-${MAX_VNI} and refuses the file; use another VNI, or another network target`,
+        ),
+      );
+  }
 }
 
 /**
@@ -121,6 +186,7 @@ export default {
   render(model: Model, { template, report }) {
     const members = model.vrfs.flatMap((v) => v.members);
     refuseRaGateways(model, 'ifupdown2/ra-gateway', report);
+    refuseVxlans(model, report);
     // ifupdown2 orders stanzas by their dependencies itself; this order reads naturally.
     const stanzas = [
       ...model.vrfs.map(vrfStanza),

@@ -481,6 +481,20 @@ export const CODES = {
     severity: 'error',
     meaning: 'a route `via: ra`, which ifupdown2 cannot route through the advertising router',
   },
+  'ifupdown2/vxlan-ipv6': {
+    severity: 'error',
+    meaning:
+      "a VXLAN member with an IPv6 `local`, `remote` or `group`, which ifupdown2 3.0's vxlan addon cannot create",
+  },
+  'ifupdown2/vxlan-no-local': {
+    severity: 'warning',
+    meaning:
+      "a VXLAN member without `local`, which ifupdown2 3.0 gives another VXLAN's local address, or whose file its syntax check refuses when no VXLAN has one",
+  },
+  'ifupdown2/vxlan-vni': {
+    severity: 'error',
+    meaning: "a VXLAN member with VNI 16777215, outside the `vxlan-id` range of ifupdown2's syntax check (1-16777214)",
+  },
 
   'write/foreign-file': {
     severity: 'error',

@@ -100,6 +100,8 @@ test('journal complaints count from the programs that read the files, or when th
     "[   21.2] vrfgen-e2e systemd[1]: /etc/systemd/system/ssh.service.d/vrfgen-vrf.conf:12: Unknown key name 'BindToVRF' in section 'Service', ignoring.",
     '[   34.6] vrfgen-e2e networking[176]: error: mgmt: vrf table id 10 out of reserved range [1001,5000]: Failed',
     "[  124.6] vrfgen-e2e networking[324]: error: [Errno 2] No such file or directory: '/etc/iproute2/rt_tables.d/ifupdown2_vrf_map.conf'",
+    // ifupdown2's warnings: this one left a dummy outside its VRF (a real Debian 12 boot).
+    '[  118.3] vrfgen-e2e networking[276]: warning: anycast0: device not found - please check your configuration',
     // A sandboxed unit on a busy host, and the kernel's note on the virtual hardware: not the files.
     '[   31.0] vrfgen-e2e (crub_all)[215]: Failed to configure loopback network device, ignoring: Connection timed out',
     '[    0.0] vrfgen-e2e kernel: tsc: Fast TSC calibration failed',
@@ -111,6 +113,21 @@ test('journal complaints count from the programs that read the files, or when th
       "journal: expected no complaint, got systemd: /etc/systemd/system/ssh.service.d/vrfgen-vrf.conf:12: Unknown key name 'BindToVRF' in section 'Service', ignoring.",
       'journal: expected no complaint, got networking: error: mgmt: vrf table id 10 out of reserved range [1001,5000]: Failed',
       "journal: expected no complaint, got networking: error: [Errno 2] No such file or directory: '/etc/iproute2/rt_tables.d/ifupdown2_vrf_map.conf'",
+      'journal: expected no complaint, got networking: warning: anycast0: device not found - please check your configuration',
     ].join('\n'),
   );
+});
+
+test("the ifupdown2 members boot's one expected complaint is ifupdown2's brctl warning, and no other", () => {
+  const boot = STACKS.find((s) => s.name === 'members, ifupdown2')!;
+  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-e2e-boot-'));
+  cpSync(join(CAPTURES, 'networkd/boot'), dir, { recursive: true });
+  const lines = [
+    // As a real Debian 12 and 13 boot of the members intent logged it.
+    "[  645.4] vrfgen-e2e networking[288]: warning: /sbin/brctl: missing - bridge operation may not work as expected. Please check if 'bridge-utils' package is installed",
+    '[  118.3] vrfgen-e2e networking[276]: warning: anycast0: device not found - please check your configuration',
+  ];
+  writeFileSync(join(dir, 'journal.txt'), `${lines.join('\n')}\n`, { flag: 'a' });
+  const known = (a: string) => boot.complaints!.some((k) => k.test(a));
+  expect(bootFindings(dir).map((f) => known(f.actual))).toEqual([true, false]);
 });

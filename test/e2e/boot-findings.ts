@@ -15,9 +15,12 @@ export interface Finding {
  * Journal lines that mean a file was not taken as written: a daemon ignoring a key, section or
  * value, failing to parse or to apply it, a unit failing. "Failed" is matched with its capital,
  * as systemd and its daemons print it; ifupdown2 starts its errors with "error:" (on Debian 13 it
- * created no VRF at all and said only "error: [Errno 2] No such file or directory: …").
+ * created no VRF at all and said only "error: [Errno 2] No such file or directory: …") and its
+ * warnings with "warning:", which it also uses for a stanza it skipped ("warning: anycast0: device
+ * not found - please check your configuration", and the dummy stayed outside its VRF).
  */
-const COMPLAINT = /Unknown (key|section)|[Ii]gnoring|\bFailed\b|Could not|\b[Ii]nvalid\b|segfault|core dumped|^error:/;
+const COMPLAINT =
+  /Unknown (key|section)|[Ii]gnoring|\bFailed\b|Could not|\b[Ii]nvalid\b|segfault|core dumped|^error:|^warning:/;
 
 /**
  * Whose complaints count: the programs that read vrfgen's files, and any line naming one of them

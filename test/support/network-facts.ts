@@ -505,7 +505,7 @@ export function ifquery2Facts(json: string): string[] {
         vxlanFact(n, {
           vni: first('vxlan-id'),
           local: first('vxlan-local-tunnelip'),
-          remote: first('vxlan-remoteip'),
+          remote: first('vxlan-svcnodeip') ?? first('vxlan-svcnodeip6'),
           group: first('vxlan-mcastgrp') ?? first('vxlan-mcastgrp6'),
           dev: first('vxlan-physdev'),
           // ifupdown2's defaults (addons/vxlan.py): port 4789, learning yes.

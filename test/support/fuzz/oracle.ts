@@ -681,7 +681,7 @@ const optionProblems = (stanzas: readonly Stanza[], allowed: RegExp) =>
   );
 
 const IFUPDOWN2_OPTIONS =
-  /^(vrf-table|vrf|address|vlan-raw-device|vlan-id|pre-up|post-up|pre-down|bridge-(ports|stp|vlan-aware)|bond-(slaves|mode|miimon|primary|lacp-rate|xmit-hash-policy)|link-type|vxlan-(id|local-tunnelip|remoteip|mcastgrp6?|physdev|port|learning))$/;
+  /^(vrf-table|vrf|address|vlan-raw-device|vlan-id|pre-up|post-up|pre-down|bridge-(ports|stp|vlan-aware)|bond-(slaves|mode|miimon|primary|lacp-rate|xmit-hash-policy)|link-type|vxlan-(id|local-tunnelip|svcnodeip6?|mcastgrp6?|physdev|port|learning))$/;
 
 export function ifupdown2Problems(model: Model, files: readonly OutputFile[], diags: readonly Diagnostic[]): string[] {
   const file = files.find((f) => f.path === INTERFACES_D);
