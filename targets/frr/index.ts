@@ -1,4 +1,4 @@
-import type { Family } from '../../src/model/ip.ts';
+import { compareCidr, parseCidr, type Family } from '../../src/model/ip.ts';
 import type { Bgp, BgpAccept, BgpSession, Model, Vrf } from '../../src/model/model.ts';
 import type { Target } from '../../src/render/target.ts';
 import { bgpCheck } from './check.ts';
@@ -40,6 +40,7 @@ function acceptRule(a: BgpAccept): string {
 }
 
 const familyOf = (prefix: string): Family => (prefix.includes(':') ? 6 : 4);
+const byPrefix = (a: string, b: string): number => compareCidr(parseCidr(a)!, parseCidr(b)!);
 /** FRR's keyword of a family in prefix-lists and route-map matches. */
 const ipWord = (f: Family) => (f === 4 ? 'ip' : 'ipv6');
 
@@ -148,7 +149,7 @@ function speaksIpv6(v: Vrf): boolean {
 function routerView(v: Vrf, byName: ReadonlyMap<string, Vrf>, globals: Globals) {
   const vrf = v.name;
   const b: Bgp = v.bgp!;
-  const originated = [...new Set([...b.announce, ...b.staticRoutes, ...b.connected])];
+  const originated = [...new Set([...b.announce, ...b.staticRoutes, ...b.connected])].sort(byPrefix);
   // Nothing of its own to export is `export: none` (bgp/nothing-to-export warned).
   const own = originated.length ? `vrfgen-${vrf}-own` : DENY;
   if (originated.length && [...b.neighbors, ...b.listen].some((s) => s.export === 'own'))
