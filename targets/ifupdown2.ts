@@ -243,6 +243,6 @@ export default {
     file: INTERFACES_D_FILE,
     // ifupdown2 has no source-directory: it would read the line as an option of the stanza above.
     includes: (content: string) => sources(content, INTERFACES_D_FILE, false),
-    fix: 'source /etc/network/interfaces.d/*',
+    fix: () => 'source /etc/network/interfaces.d/*',
   },
 } satisfies Target;

@@ -385,18 +385,49 @@ export const CODES = {
   'bgp/router-id-invalid': { severity: 'error', meaning: '`router-id` is not an IPv4 address' },
   'bgp/peer-invalid': {
     severity: 'error',
-    meaning: 'a neighbor, listen range or accepted prefix that is not IPv4 (the frr target writes IPv4 unicast only)',
+    meaning: 'a neighbor that is not an IP address, or an IPv6 link-local one (it would need an interface)',
   },
   'bgp/peer-duplicate': { severity: 'error', meaning: 'a neighbor listed twice, or two listen ranges that overlap' },
-  'bgp/peer-unreachable': { severity: 'error', meaning: "no member subnet of the VRF holds a neighbor's address" },
-  'bgp/peer-is-local': { severity: 'error', meaning: "a neighbor's address is an address of this host" },
-  'bgp/range-outside-members': {
+  'bgp/peer-unreachable': {
     severity: 'error',
-    meaning: 'a listen range is not inside a member subnet of the VRF, so no peer could reach the listener',
+    meaning: "no member subnet, address prefix or `routes:` entry of the VRF reaches a neighbor's address",
+  },
+  'bgp/peer-is-local': { severity: 'error', meaning: "a neighbor's address is an address of this host" },
+  'bgp/range-unreachable': {
+    severity: 'error',
+    meaning:
+      'no member subnet, address prefix or `routes:` entry of the VRF holds a listen range whole, so no peer could reach the listener',
+  },
+  'bgp/multihop-missing': {
+    severity: 'error',
+    meaning: 'an eBGP peer or range reached through a route, not a member subnet, without `multihop`',
+  },
+  'bgp/multihop-ibgp': {
+    severity: 'warning',
+    meaning: '`multihop` on an iBGP session, which is multihop already; it is not written',
+  },
+  'bgp/reflector-client-external': {
+    severity: 'error',
+    meaning: '`route-reflector-client` on an eBGP session; FRR takes it for iBGP peers only',
+  },
+  'bgp/update-source-unknown': { severity: 'error', meaning: '`update-source` is not a member of the VRF' },
+  'bgp/update-source-family': {
+    severity: 'error',
+    meaning: "the `update-source` member has no address of the session's family",
   },
   'bgp/accept-lengths': {
     severity: 'error',
-    meaning: "an accepted prefix's `min-length` is greater than its `max-length`, or shorter than the prefix",
+    meaning:
+      "an accepted prefix's `min-length` is greater than its `max-length`, shorter than the prefix, or longer than the family allows (32, 128)",
+  },
+  'bgp/accept-family': {
+    severity: 'error',
+    meaning: "an accepted prefix of the other family than the session's",
+  },
+  'bgp/announce-unknown': {
+    severity: 'error',
+    meaning:
+      "an `announce` prefix the VRF's table does not hold exactly (not a member subnet, address prefix or `routes:` destination)",
   },
   'bgp/password-twice': { severity: 'error', meaning: 'both `password` and `password-file` for one peer' },
   'bgp/password-unreadable': { severity: 'error', meaning: 'a `password-file` cannot be read' },
@@ -412,13 +443,13 @@ export const CODES = {
   'bgp/import-unknown-vrf': { severity: 'error', meaning: 'a VRF imports routes from a VRF the intent does not have' },
   'bgp/import-without-bgp': { severity: 'error', meaning: 'a VRF imports routes from a VRF without a `bgp` section' },
   'bgp/import-asn-mismatch': { severity: 'error', meaning: 'VRFs that import routes have different ASNs' },
-  'bgp/ipv6-not-announced': {
-    severity: 'warning',
-    meaning: 'an IPv6 route of a VRF that redistributes static routes is not announced (IPv4 unicast only)',
-  },
   'bgp/nothing-to-redistribute': {
     severity: 'warning',
-    meaning: '`redistribute: static` in a VRF without IPv4 routes of its own',
+    meaning: '`redistribute: static` in a VRF without routes of its own',
+  },
+  'bgp/nothing-to-export': {
+    severity: 'warning',
+    meaning: '`export: own` on a session whose family the VRF originates no prefix of: nothing is announced to it',
   },
 
   'generate/service-not-bound': {

@@ -245,14 +245,63 @@ const secretKeys = {
     .meta({ description: 'the TCP MD5 password inline; accepted with a warning (prefer password-file)' }),
 };
 
+/** How long an accepted prefix may be: per family at resolve (0-32 for IPv4, 0-128 for IPv6). */
+const prefixLength = (what: string) => z.number().int().min(0).max(128).meta({ description: what });
+
+const Accept = z
+  .strictObject({
+    prefix: z.string().meta({
+      description: "the prefix announced prefixes must lie in, of the session's family",
+    }),
+    'min-length': prefixLength(
+      "shortest prefix length taken: at least `prefix`'s own length, at most 32 for IPv4 and 128 for IPv6",
+    ),
+    'max-length': prefixLength(
+      'longest prefix length taken: at least min-length, at most 32 for IPv4 and 128 for IPv6',
+    ),
+  })
+  .meta({
+    description:
+      'take only prefixes inside `prefix` with a length from min-length to max-length (e.g. IPv6 /64s: `ge 64 le 64`); everything else is filtered',
+  });
+
+/** What a static neighbour and a listen range share: how the session runs and what crosses it. */
+const sessionKeys = {
+  'remote-as': RemoteAs,
+  ...secretKeys,
+  multihop: z.number().int().min(1).max(255).optional().meta({
+    description:
+      'eBGP: the TTL of the session (`ebgp-multihop`), for a peer one router or more away; needed for an eBGP peer a route reaches; on iBGP a warning (iBGP sessions are multihop already) and not written',
+  }),
+  'update-source': z.string().optional().meta({
+    description:
+      "a member of this VRF (e.g. a dummy holding an anycast loopback address) the session's packets come from; it has an address of the session's family",
+  }),
+  'route-reflector-client': z.boolean().optional().meta({
+    description:
+      'iBGP only: reflect the routes learned from this peer to the other iBGP peers, and theirs to it; default `false`',
+  }),
+  'default-originate': z.boolean().optional().meta({
+    description: "send this peer a default route of the session's family, whatever `export` says; default `false`",
+  }),
+  export: z.enum(['none', 'own', 'all']).optional().meta({
+    description:
+      "what is announced to this peer besides a default-originate: `none`, `own` (exactly the prefixes this VRF originates: `announce`, and what `redistribute` takes), `all` (everything the instance has, within BGP's rules: routes learned over iBGP reach another iBGP peer only through a route-reflector client); default `all`",
+  }),
+  accept: Accept.optional(),
+  bfd: z.boolean().optional().meta({
+    description:
+      'watch the session with BFD (`neighbor … bfd`; FRR picks multihop BFD for a peer that is not on a member subnet); bfdd must run; default `false`',
+  }),
+};
+
 const BgpNeighbor = z
   .strictObject({
     address: z.string().meta({
       description:
-        'IPv4 address of a static peer: in a member subnet of this VRF, not one of its own addresses, listed once',
+        'IPv4 or IPv6 address of a static peer: in a member subnet or an address prefix of this VRF, or reached by one of its `routes:`; not one of its own addresses, not link-local, listed once. The session carries unicast routes of its family',
     }),
-    'remote-as': RemoteAs,
-    ...secretKeys,
+    ...sessionKeys,
   })
   .meta({ description: 'a static BGP peer' });
 
@@ -260,31 +309,9 @@ const BgpListen = z
   .strictObject({
     range: z.string().meta({
       description:
-        'IPv4 prefix peers may connect from (dynamic neighbours): inside a member subnet of this VRF, overlapping no other range',
+        'IPv4 or IPv6 prefix peers may connect from (dynamic neighbours): inside a member subnet or an address prefix of this VRF, or reached by one of its `routes:`; overlapping no other range. The sessions carry unicast routes of its family',
     }),
-    'remote-as': RemoteAs,
-    ...secretKeys,
-    accept: z
-      .strictObject({
-        prefix: z.string().meta({ description: 'the IPv4 prefix announced prefixes must lie in' }),
-        'min-length': z
-          .number()
-          .int()
-          .min(0)
-          .max(32)
-          .meta({ description: "shortest prefix length taken; at least `prefix`'s own length" }),
-        'max-length': z
-          .number()
-          .int()
-          .min(0)
-          .max(32)
-          .meta({ description: 'longest prefix length taken; at least min-length' }),
-      })
-      .optional()
-      .meta({
-        description:
-          'take only prefixes inside `prefix` with a length from min-length to max-length; everything else is filtered',
-      }),
+    ...sessionKeys,
     limit: z.number().int().min(1).max(65535).optional().meta({
       description:
         "most dynamic neighbours at once from this range (FRR counts them per VRF instance, so vrfgen writes the sum of the ranges' limits); default `100`, FRR's",
@@ -296,16 +323,24 @@ const Bgp = z
   .strictObject({
     asn: z.number().int().min(1).max(U32).meta({ description: 'local AS number, 1-4294967294 (not 23456 or 65535)' }),
     'router-id': z.string().meta({ description: 'BGP identifier, an IPv4 address' }),
-    neighbors: z.array(BgpNeighbor).optional().meta({ description: 'static peers; sessions are IPv4 unicast only' }),
+    neighbors: z
+      .array(BgpNeighbor)
+      .optional()
+      .meta({ description: 'static peers; each session carries IPv4 or IPv6 unicast, by its address' }),
     listen: z
       .array(BgpListen)
       .optional()
       .meta({ description: 'dynamic neighbours: address ranges peers may connect from' }),
+    announce: z.array(z.string()).optional().meta({
+      description:
+        'prefixes this VRF announces (`network`): each exactly a prefix of its table, a member subnet or address prefix (e.g. an anycast /32 on a dummy) or a `routes:` destination, since FRR announces a network only while the table holds it',
+    }),
     redistribute: z
       .array(z.enum(['connected', 'static']))
       .optional()
       .meta({
-        description: "announce over BGP the member subnets (connected) and this VRF's own IPv4 routes (static)",
+        description:
+          "announce over BGP the member subnets (connected) and this VRF's own routes (static), IPv4 and IPv6",
       }),
     'import-vrfs': z.array(z.string()).optional().meta({
       description:
@@ -400,6 +435,7 @@ export type IntentRule = z.infer<typeof Rule>;
 export type IntentService = z.infer<typeof Service>;
 export type IntentContainer = z.infer<typeof Container>;
 export type IntentBgp = z.infer<typeof Bgp>;
+export type IntentBgpAccept = z.infer<typeof Accept>;
 
 /** The JSON Schema (draft 2020-12) of the intent, for editors and `vrfgen schema`. */
 export const intentJsonSchema = (): object => z.toJSONSchema(IntentSchema, { io: 'input' });

@@ -226,48 +226,75 @@ export interface Bgp {
   readonly asn: number;
   /** IPv4 address text. */
   readonly routerId: string;
-  /** Sorted by address. */
+  /** Sorted by address, IPv4 first. */
   readonly neighbors: readonly BgpNeighbor[];
-  /** Sorted by range. */
+  /** Sorted by range, IPv4 first. */
   readonly listen: readonly BgpListen[];
   /** Most dynamic neighbours of the instance: the sum of the ranges' limits (a range without one
    *  counts FRR's default, 100); absent when no range sets one. */
   readonly listenLimit?: number;
+  /** Prefixes announced with `network`, each exactly a prefix the VRF's table holds; sorted. */
+  readonly announce: readonly string[];
   /** Sorted. */
   readonly redistribute: readonly ('connected' | 'static')[];
   /**
-   * With `static`: the IPv4 prefixes of the VRF's own routes (not the isolation routes), sorted. The
-   * network stack installs them, so zebra sees them as kernel routes; only these are announced.
+   * With `static`: the prefixes of the VRF's own routes (not the isolation routes), sorted, IPv4
+   * first. The network stack installs them, so zebra sees them as kernel routes; only these are announced.
    */
   readonly staticRoutes: readonly string[];
+  /** With `connected`: the subnets of the VRF's static addresses (members' and its own), sorted. */
+  readonly connected: readonly string[];
   /** Names of VRFs (each with a bgp section) whose BGP routes are leaked into this one; sorted. */
   readonly importVrfs: readonly string[];
   readonly at: Path;
 }
 
-export interface BgpNeighbor {
-  readonly address: string;
+/**
+ * What is announced to a peer besides a default-originate: nothing, exactly the prefixes the VRF
+ * originates (`announce`, `staticRoutes`, `connected`), or everything BGP's own rules let through.
+ */
+export type BgpExport = 'none' | 'own' | 'all';
+
+/** Prefixes taken from a peer: inside `prefix`, of a length from minLength to maxLength. */
+export interface BgpAccept {
+  readonly prefix: string;
+  readonly minLength: number;
+  readonly maxLength: number;
+}
+
+/** What a static neighbour and a listen range share: one session's settings. */
+export interface BgpSession {
   readonly remoteAs: RemoteAs;
   /** True when the peer is in another AS: FRR then needs a policy in and out (ebgp-requires-policy). */
   readonly external: boolean;
-  /** The member whose subnet holds the peer. */
+  /** The family of the peer's address: the session carries that family's unicast routes only. */
+  readonly family: Family;
+  /** The member whose subnet holds the peer (or range), or the one the route that reaches it leaves by. */
   readonly dev: string;
+  /** The destination of the route that reaches the peer, when no member subnet holds it. */
+  readonly route?: string;
   readonly password?: Secret;
+  /** Prefixes taken from the peer; without it every prefix is taken. */
+  readonly accept?: BgpAccept;
+  /** eBGP only: the session's TTL. */
+  readonly multihop?: number;
+  /** The member (or the VRF device) whose address the session starts from. */
+  readonly updateSource?: string;
+  readonly reflectorClient: boolean;
+  readonly defaultOriginate: boolean;
+  readonly export: BgpExport;
+  readonly bfd: boolean;
   readonly at: Path;
 }
 
-export interface BgpListen {
+export interface BgpNeighbor extends BgpSession {
+  readonly address: string;
+}
+
+export interface BgpListen extends BgpSession {
   /** Canonical prefix. */
   readonly range: string;
-  readonly remoteAs: RemoteAs;
-  readonly external: boolean;
-  /** The member whose subnet holds the range. */
-  readonly dev: string;
-  readonly password?: Secret;
-  /** Prefixes taken from these peers; without it every prefix is taken. */
-  readonly accept?: { readonly prefix: string; readonly minLength: number; readonly maxLength: number };
   readonly limit?: number;
-  readonly at: Path;
 }
 
 export interface BgpDefault {

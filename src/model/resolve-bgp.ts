@@ -1,11 +1,36 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { erredSince, error, warning, type Diagnostic, type Path } from '../diagnostics/diagnostics.ts';
-import { compareCidr, contains, formatCidr, formatIp, overlaps, parseCidr, parseIp, type Cidr } from './ip.ts';
-import type { Bgp, BgpDefault, BgpListen, BgpNeighbor, RemoteAs, Route, Secret, Sysctl, Vrf } from './model.ts';
+import { erredSince, error, quoted, warning, type Diagnostic, type Path } from '../diagnostics/diagnostics.ts';
+import {
+  bits,
+  compareCidr,
+  contains,
+  formatCidr,
+  formatIp,
+  isLinkLocal,
+  network,
+  overlaps,
+  parseCidr,
+  parseIp,
+  type Cidr,
+  type Family,
+} from './ip.ts';
+import type {
+  Bgp,
+  BgpAccept,
+  BgpDefault,
+  BgpListen,
+  BgpNeighbor,
+  BgpSession,
+  RemoteAs,
+  Route,
+  Secret,
+  Sysctl,
+  Vrf,
+} from './model.ts';
 import type { MemberAddress } from './resolve-routing.ts';
 import { parsePrefix } from './resolve-routing.ts';
-import type { IntentBgp } from '../intent/schema.ts';
+import type { IntentBgp, IntentBgpAccept } from '../intent/schema.ts';
 
 /** FRR's `bgp listen limit` default (bgpd.h BGP_DYNAMIC_NEIGHBORS_LIMIT_DEFAULT). */
 const LISTEN_LIMIT_DEFAULT = 100;
@@ -29,15 +54,30 @@ export interface SecretBase {
   readonly intentFile: string;
 }
 
+/** A member as the BGP section sees it: which families it may get an address of without the intent naming one. */
+export interface BgpMember {
+  readonly name: string;
+  readonly dynamic: readonly Family[];
+}
+
+type IntentSession = NonNullable<IntentBgp['neighbors']>[number] | NonNullable<IntentBgp['listen']>[number];
+
+/** How a peer or range is reached: the member subnet holding it, or the route to it, whichever is longer. */
+interface Reach {
+  readonly dev: string;
+  readonly route?: string;
+}
+
 /**
  * One VRF's `bgp:` section → the Model's Bgp. FRR's dry run only checks the grammar (`ge 30 le 29`
- * and a listen range outside every subnet load fine), so every semantic rule is checked here.
+ * and a listen range nothing reaches load fine), so every semantic rule is checked here.
  */
 export function resolveBgp(
   vrf: string,
   b: IntentBgp,
   addrs: readonly MemberAddress[],
   routes: readonly Route[],
+  members: readonly BgpMember[],
   base: SecretBase,
   diags: Diagnostic[],
 ): Bgp | undefined {
@@ -58,36 +98,130 @@ export function resolveBgp(
     );
   }
   const isExternal = (r: RemoteAs) => r === 'external' || (typeof r === 'number' && r !== b.asn);
+  const own = routes.filter((r) => !r.isolation);
+  /** Routes that carry packets somewhere: a blackhole reaches no peer. */
+  const unicast = own.filter((r) => r.type === 'unicast' && r.dev !== undefined);
+
+  /**
+   * The member subnet or route that holds `c` whole, the longest one as the kernel would pick it (a
+   * member subnet when they are as long).
+   */
+  const reachOf = (c: Cidr): Reach | undefined => {
+    const subnet = addrs
+      .filter((a) => a.cidr.family === c.family && a.cidr.length <= c.length && contains(a.cidr, c))
+      .sort((x, y) => y.cidr.length - x.cidr.length)[0];
+    const route = unicast
+      .map((r) => ({ r, cidr: parseCidr(r.to)! }))
+      .filter((x) => x.cidr.family === c.family && x.cidr.length <= c.length && contains(x.cidr, c))
+      .sort((x, y) => y.cidr.length - x.cidr.length)[0];
+    if (subnet && (!route || subnet.cidr.length >= route.cidr.length)) return { dev: subnet.member };
+    return route ? { dev: route.r.dev!, route: route.r.to } : undefined;
+  };
+
+  /** The settings both kinds of session share, checked; undefined after an error. */
+  const session = (s: IntentSession, sAt: Path, what: string, family: Family | undefined, reach: Reach | undefined) => {
+    const mark = diags.length;
+    const password = secret(s, sAt, what, base, diags);
+    const ras = remoteAs(s['remote-as'], [...sAt, 'remote-as']);
+    const external = isExternal(ras);
+    const accept = s.accept && acceptOf(s.accept, family, [...sAt, 'accept'], what, diags);
+    const multihop = s.multihop;
+    if (multihop !== undefined && !external)
+      diags.push(
+        warning(
+          'bgp/multihop-ibgp',
+          [...sAt, 'multihop'],
+          `${what}: multihop is for eBGP; iBGP sessions are multihop already, so it is not written`,
+        ),
+      );
+    if (external && multihop === undefined && reach?.route !== undefined)
+      diags.push(
+        error(
+          'bgp/multihop-missing',
+          sAt,
+          `${what}: an eBGP peer reached through the route to ${reach.route}, not on a member subnet, needs multihop (the TTL), or FRR keeps the session down`,
+        ),
+      );
+    if (s['route-reflector-client'] && external)
+      diags.push(
+        error(
+          'bgp/reflector-client-external',
+          [...sAt, 'route-reflector-client'],
+          `${what}: route-reflector-client is for iBGP peers; FRR refuses it for an eBGP one`,
+        ),
+      );
+    const src = s['update-source'];
+    if (src !== undefined) {
+      const m = members.find((x) => x.name === src);
+      if (!m)
+        diags.push(
+          error(
+            'bgp/update-source-unknown',
+            [...sAt, 'update-source'],
+            `${what}: update-source ${quoted(src)} is not a member of vrf '${vrf}'`,
+          ),
+        );
+      else if (
+        family &&
+        !m.dynamic.includes(family) &&
+        !addrs.some((a) => a.member === src && a.cidr.family === family)
+      )
+        diags.push(
+          error(
+            'bgp/update-source-family',
+            [...sAt, 'update-source'],
+            `${what}: update-source '${src}' has no IPv${family} address, so the IPv${family} session cannot start from it`,
+          ),
+        );
+    }
+    if (erredSince(diags, mark) || !reach || !family) return undefined;
+    return {
+      remoteAs: ras,
+      external,
+      family,
+      dev: reach.dev,
+      ...(reach.route !== undefined ? { route: reach.route } : {}),
+      ...(password ? { password } : {}),
+      ...(accept ? { accept } : {}),
+      ...(multihop !== undefined && external ? { multihop } : {}),
+      ...(src !== undefined ? { updateSource: src } : {}),
+      reflectorClient: s['route-reflector-client'] ?? false,
+      defaultOriginate: s['default-originate'] ?? false,
+      export: s.export ?? 'all',
+      bfd: s.bfd ?? false,
+      at: sAt,
+    } satisfies BgpSession;
+  };
   const remoteAs = (r: RemoteAs, rAt: Path): RemoteAs => {
     if (typeof r === 'number' && RESERVED_ASN[r])
       diags.push(error('bgp/asn-range', rAt, `vrf '${vrf}': remote-as ${r} is reserved (${RESERVED_ASN[r]})`));
     return r;
   };
-  /** The member whose subnet holds `c` whole. */
-  const memberFor = (c: Cidr) =>
-    addrs.find((a) => a.cidr.family === c.family && a.cidr.length <= c.length && contains(a.cidr, c));
 
-  const neighbors: BgpNeighbor[] = [];
+  const neighbors: (BgpNeighbor & { cidr: Cidr })[] = [];
   const seen = new Map<string, number>();
   (b.neighbors ?? []).forEach((n, i) => {
     const nAt: Path = [...at, 'neighbors', i];
     const what = `vrf '${vrf}' neighbor ${i}`;
     const ip = parseIp(n.address);
-    const password = secret(n, nAt, what, base, diags);
-    const ras = remoteAs(n['remote-as'], [...nAt, 'remote-as']);
-    if (!ip || ip.family !== 4) {
+    if (!ip || (ip.family === 6 && isLinkLocal(ip))) {
+      // The rest is still checked, so every problem of the entry shows in one run.
+      session(n, nAt, what, ip?.family, undefined);
       diags.push(
         error(
           'bgp/peer-invalid',
           [...nAt, 'address'],
-          `${what}: ${JSON.stringify(n.address)} is not an IPv4 address (the frr target writes IPv4 unicast sessions only)`,
+          ip
+            ? `${what}: ${formatIp(ip)} is link-local; a session to it needs an interface, which vrfgen does not write (peer with a global address)`
+            : `${what}: ${JSON.stringify(n.address)} is not an IPv4 or IPv6 address`,
         ),
       );
       return;
     }
     const address = formatIp(ip);
-    const member = memberFor({ ...ip, length: 32 });
+    const cidr: Cidr = { ...ip, length: bits(ip.family) };
     if (seen.has(address)) {
+      session(n, nAt, what, ip.family, undefined);
       diags.push(
         error(
           'bgp/peer-duplicate',
@@ -98,57 +232,44 @@ export function resolveBgp(
       return;
     }
     seen.set(address, i);
-    if (!member) {
+    const reach = reachOf(cidr);
+    const s = session(n, nAt, what, ip.family, reach);
+    if (addrs.some((a) => a.cidr.family === ip.family && a.cidr.value === ip.value)) {
+      diags.push(
+        error('bgp/peer-is-local', [...nAt, 'address'], `${what}: peer ${address} is an address of this host`),
+      );
+    } else if (!reach) {
       diags.push(
         error(
           'bgp/peer-unreachable',
           [...nAt, 'address'],
-          `${what}: no member subnet of vrf '${vrf}' contains peer ${address}`,
+          `${what}: no member subnet, address or route of vrf '${vrf}' reaches peer ${address}`,
         ),
       );
-    } else if (member.cidr.value === ip.value) {
-      diags.push(
-        error('bgp/peer-is-local', [...nAt, 'address'], `${what}: peer ${address} is an address of this host`),
-      );
-    } else {
-      neighbors.push({
-        address,
-        remoteAs: ras,
-        external: isExternal(ras),
-        dev: member.member,
-        ...(password ? { password } : {}),
-        at: nAt,
-      });
-    }
+    } else if (s) neighbors.push({ address, cidr, ...s });
   });
 
   const listen: (BgpListen & { cidr: Cidr })[] = [];
+  /** Every range read, valid or not: an overlap is reported whatever else is wrong with either. */
+  const claimed: { range: string; cidr: Cidr }[] = [];
   (b.listen ?? []).forEach((l, i) => {
     const lAt: Path = [...at, 'listen', i];
     const what = `vrf '${vrf}' listen ${i}`;
-    const password = secret(l, lAt, what, base, diags);
-    const ras = remoteAs(l['remote-as'], [...lAt, 'remote-as']);
-    const accept = l.accept && acceptOf(l.accept, [...lAt, 'accept'], what, diags);
     const cidr = parsePrefix(l.range, [...lAt, 'range'], what, diags);
-    if (!cidr) return;
-    if (cidr.family !== 4) {
-      diags.push(
-        error(
-          'bgp/peer-invalid',
-          [...lAt, 'range'],
-          `${what}: ${formatCidr(cidr)} is not an IPv4 range (the frr target writes IPv4 unicast sessions only)`,
-        ),
-      );
+    if (!cidr) {
+      session(l, lAt, what, undefined, undefined);
       return;
     }
-    const member = memberFor(cidr);
-    const clash = listen.find((o) => overlaps(o.cidr, cidr));
-    if (!member) {
+    const reach = reachOf(cidr);
+    const s = session(l, lAt, what, cidr.family, reach);
+    const clash = claimed.find((o) => overlaps(o.cidr, cidr));
+    if (reach && !clash) claimed.push({ range: formatCidr(cidr), cidr });
+    if (!reach) {
       diags.push(
         error(
-          'bgp/range-outside-members',
+          'bgp/range-unreachable',
           [...lAt, 'range'],
-          `${what}: range ${formatCidr(cidr)} is not inside a member subnet of vrf '${vrf}', so no peer could reach the listener`,
+          `${what}: no member subnet, address or route of vrf '${vrf}' holds range ${formatCidr(cidr)} whole, so no peer in it could reach the listener`,
         ),
       );
     } else if (clash) {
@@ -159,57 +280,68 @@ export function resolveBgp(
           `${what}: range ${formatCidr(cidr)} overlaps range ${clash.range}; a peer in both would have two configurations`,
         ),
       );
-    } else {
-      listen.push({
-        range: formatCidr(cidr),
-        cidr,
-        remoteAs: ras,
-        external: isExternal(ras),
-        dev: member.member,
-        ...(password ? { password } : {}),
-        ...(accept ? { accept } : {}),
-        ...(l.limit !== undefined ? { limit: l.limit } : {}),
-        at: lAt,
-      });
+    } else if (s) {
+      listen.push({ range: formatCidr(cidr), cidr, ...s, ...(l.limit !== undefined ? { limit: l.limit } : {}) });
     }
   });
 
   const redistribute = [...new Set(b.redistribute ?? [])].sort();
-  const own = routes.filter((r) => !r.isolation);
-  if (redistribute.includes('static')) {
-    const rAt: Path = [...at, 'redistribute'];
-    // The frr target writes IPv4 unicast only (docs/targets/frr.md).
-    for (const r of own.filter((r) => r.family === 6))
+  const staticRoutes = [...new Set(own.map((r) => r.to))].sort(byPrefix);
+  // What the table holds exactly, as zebra sees it: the subnets of the static addresses and the routes.
+  const subnets = [...new Set(addrs.map((a) => formatCidr(network(a.cidr))))].sort(byPrefix);
+  if (redistribute.includes('static') && staticRoutes.length === 0)
+    diags.push(
+      warning(
+        'bgp/nothing-to-redistribute',
+        [...at, 'redistribute'],
+        `vrf '${vrf}': redistribute static, but the vrf has no routes of its own`,
+      ),
+    );
+
+  const announce: string[] = [];
+  (b.announce ?? []).forEach((text, i) => {
+    const aAt: Path = [...at, 'announce', i];
+    const cidr = parsePrefix(text, aAt, `vrf '${vrf}' announce ${i}`, diags);
+    if (!cidr) return;
+    const prefix = formatCidr(cidr);
+    if (subnets.includes(prefix) || staticRoutes.includes(prefix)) announce.push(prefix);
+    else
       diags.push(
-        warning(
-          'bgp/ipv6-not-announced',
-          r.at,
-          `vrf '${vrf}': route to ${r.to} is IPv6 and is not announced over BGP (the frr target writes IPv4 unicast only)`,
+        error(
+          'bgp/announce-unknown',
+          aAt,
+          `vrf '${vrf}': announce ${prefix} is not a prefix of the vrf's table (a member subnet or address prefix, or a \`routes:\` destination); FRR announces a network only while the table holds exactly that prefix`,
         ),
       );
-    if (!own.some((r) => r.family === 4))
-      diags.push(
-        warning(
-          'bgp/nothing-to-redistribute',
-          rAt,
-          `vrf '${vrf}': redistribute static, but the vrf has no IPv4 routes of its own`,
-        ),
-      );
+  });
+
+  const connected = redistribute.includes('connected') ? subnets : [];
+  const redistributed = redistribute.includes('static') ? staticRoutes : [];
+  const originated = new Set([...announce, ...redistributed, ...connected]);
+  for (const s of [...neighbors, ...listen]) {
+    if (s.export !== 'own' || [...originated].some((p) => parseCidr(p)!.family === s.family)) continue;
+    const what = 'address' in s ? `neighbor ${s.at[4]}` : `listen ${s.at[4]}`;
+    diags.push(
+      warning(
+        'bgp/nothing-to-export',
+        [...s.at, 'export'],
+        `vrf '${vrf}' ${what}: export own, but the vrf originates no IPv${s.family} prefix (announce, redistribute), so nothing is announced to this peer`,
+      ),
+    );
   }
+
   if (erredSince(diags, before) || !rid) return undefined;
   const limited = listen.some((l) => l.limit !== undefined);
   return {
     asn: b.asn,
     routerId: formatIp(rid),
-    neighbors: neighbors.sort((x, y) =>
-      compareCidr({ ...parseIp(x.address)!, length: 32 }, { ...parseIp(y.address)!, length: 32 }),
-    ),
+    neighbors: neighbors.sort((x, y) => compareCidr(x.cidr, y.cidr)).map(({ cidr: _, ...n }) => n),
     listen: listen.sort((x, y) => compareCidr(x.cidr, y.cidr)).map(({ cidr: _, ...l }) => l),
     ...(limited ? { listenLimit: listen.reduce((n, l) => n + (l.limit ?? LISTEN_LIMIT_DEFAULT), 0) } : {}),
+    announce: [...new Set(announce)].sort(byPrefix),
     redistribute,
-    staticRoutes: redistribute.includes('static')
-      ? [...new Set(own.filter((r) => r.family === 4).map((r) => r.to))].sort(byPrefix)
-      : [],
+    staticRoutes: redistributed,
+    connected,
     importVrfs: [...new Set(b['import-vrfs'] ?? [])].sort(),
     at,
   };
@@ -217,17 +349,34 @@ export function resolveBgp(
 
 const byPrefix = (a: string, b: string): number => compareCidr(parseCidr(a)!, parseCidr(b)!);
 
-/** `accept:` as a prefix-list entry's bounds: prefix length ≤ min-length ≤ max-length. */
+/**
+ * `accept:` as a prefix-list entry's bounds: a prefix of the session's family, and its length ≤
+ * min-length ≤ max-length ≤ the family's bits.
+ */
 function acceptOf(
-  a: NonNullable<IntentBgp['listen']>[number]['accept'] & object,
+  a: IntentBgpAccept,
+  family: Family | undefined,
   at: Path,
   what: string,
   diags: Diagnostic[],
-): BgpListen['accept'] {
+): BgpAccept | undefined {
   const prefix = parsePrefix(a.prefix, [...at, 'prefix'], what, diags);
   const min = a['min-length'];
   const max = a['max-length'];
   const before = diags.length;
+  const most = bits(family ?? 6);
+  for (const [key, n] of [
+    ['min-length', min],
+    ['max-length', max],
+  ] as const)
+    if (family && n > most)
+      diags.push(
+        error(
+          'bgp/accept-lengths',
+          [...at, key],
+          `${what}: accept ${key} ${n} is longer than an IPv${family} prefix can be (0-${most})`,
+        ),
+      );
   if (min > max)
     diags.push(
       error(
@@ -236,12 +385,12 @@ function acceptOf(
         `${what}: accept min-length ${min} is greater than max-length ${max}, so nothing would be accepted`,
       ),
     );
-  if (prefix && prefix.family !== 4)
+  if (prefix && family && prefix.family !== family)
     diags.push(
       error(
-        'bgp/peer-invalid',
+        'bgp/accept-family',
         [...at, 'prefix'],
-        `${what}: accept prefix ${formatCidr(prefix)} is not IPv4 (the frr target writes IPv4 unicast sessions only)`,
+        `${what}: accept prefix ${formatCidr(prefix)} is IPv${prefix.family}, but the session is IPv${family} and carries IPv${family} routes only`,
       ),
     );
   else if (prefix && prefix.length > min) {

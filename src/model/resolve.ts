@@ -160,6 +160,13 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
         v.bgp,
         addrs,
         [...vrfRoutes, ...[...memberRoutes.values()].flat()],
+        [
+          ...members.map(({ name: m, cfg }) => ({
+            name: m,
+            dynamic: [...(cfg?.dhcp4 ? [4 as const] : []), ...(cfg?.dhcp6 || cfg?.['accept-ra'] ? [6 as const] : [])],
+          })),
+          { name, dynamic: [] },
+        ],
         { intentFile: opts.file },
         diags,
       );

@@ -135,10 +135,11 @@ async function notIncluded(
   const out: Diagnostic[] = [];
   for (const t of chosen) {
     const inc = t.includedBy;
-    if (!inc || !files.some((f) => f.path === inc.file)) continue;
+    const rendered = inc && files.find((f) => f.path === inc.file)?.content;
+    if (!inc || rendered === undefined) continue;
     let problem: string | undefined;
     try {
-      if (!inc.includes(await readFile(join(root, inc.path), 'utf8'))) problem = 'does not include it';
+      if (!inc.includes(await readFile(join(root, inc.path), 'utf8'), rendered)) problem = 'does not include it';
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       problem = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`;
@@ -148,7 +149,7 @@ async function notIncluded(
         warning(
           'generate/not-included',
           [],
-          `${inc.file}: ${inc.path} ${problem}, so ${t.name} will not read vrfgen's file; add \`${inc.fix}\` to ${inc.path}`,
+          `${inc.file}: ${inc.path} ${problem}, so ${t.name} will not read vrfgen's file; add \`${inc.fix(rendered)}\` to ${inc.path}`,
         ),
       );
     }

@@ -81,9 +81,10 @@ export interface Target {
   readonly includedBy?: {
     readonly path: string;
     readonly file: string;
-    includes(content: string): boolean;
-    /** What to add to `path`, e.g. `source /etc/network/interfaces.d/*`. */
-    readonly fix: string;
+    /** `content` is `path`'s, `rendered` this target's `file` as rendered (what it needs may depend on it). */
+    includes(content: string, rendered: string): boolean;
+    /** What to add to `path`, e.g. `source /etc/network/interfaces.d/*`, for this rendered `file`. */
+    fix(rendered: string): string;
   };
   /**
    * How this stack finds the admin's own files under the root and which of vrfgen's links they

@@ -1,4 +1,5 @@
-import type { Bgp, BgpListen, BgpNeighbor, RemoteAs, Vrf } from '../../src/model/model.ts';
+import { compareCidr, parseCidr, type Family } from '../../src/model/ip.ts';
+import type { Bgp, BgpAccept, BgpSession, Model, Vrf } from '../../src/model/model.ts';
 import type { Target } from '../../src/render/target.ts';
 import { bgpCheck } from './check.ts';
 
@@ -16,11 +17,17 @@ const DAEMONS = '/etc/frr/daemons';
  * as the inbound policy; everything else eBGP needs gets this permit-all route-map.
  */
 const ALLOW = 'vrfgen-allow';
+/** `export: none`: a route-map that lets nothing out. FRR sends a default-originate past it. */
+const DENY = 'vrfgen-deny';
 
-const remoteAs = (r: RemoteAs): string => String(r);
+/** `neighbor … bfd` needs bfdd, which Debian's daemons file leaves off like bgpd. */
+const usesBfd = (conf: string): boolean => /^ neighbor \S+ bfd$/m.test(conf);
+
+/** The daemons the file needs, as the daemons file spells them. */
+const daemons = (conf: string): string[] => ['bgpd', ...(usesBfd(conf) ? ['bfdd'] : [])];
 
 /** `accept:` as prefix-list bounds: FRR wants `len < ge <= le`, so a bound equal to the length is left out. */
-function acceptRule(a: NonNullable<BgpListen['accept']>): string {
+function acceptRule(a: BgpAccept): string {
   const len = Number(a.prefix.split('/')[1]);
   return [
     'permit',
@@ -32,66 +39,168 @@ function acceptRule(a: NonNullable<BgpListen['accept']>): string {
     .join(' ');
 }
 
+const familyOf = (prefix: string): Family => (prefix.includes(':') ? 6 : 4);
+const byPrefix = (a: string, b: string): number => compareCidr(parseCidr(a)!, parseCidr(b)!);
+/** FRR's keyword of a family in prefix-lists and route-map matches. */
+const ipWord = (f: Family) => (f === 4 ? 'ip' : 'ipv6');
+
+interface PrefixListEntry {
+  readonly family: Family;
+  readonly name: string;
+  readonly seq: number;
+  readonly rule: string;
+}
+
+interface RouteMapEntry {
+  readonly name: string;
+  readonly action: 'permit' | 'deny';
+  readonly seq: number;
+  readonly match: string | null;
+}
+
 interface Globals {
-  readonly prefixLists: { name: string; seq: number; rule: string }[];
-  readonly routeMaps: { name: string; match: string | null }[];
+  readonly prefixLists: PrefixListEntry[];
+  readonly routeMaps: RouteMapEntry[];
+  /** The route-maps every VRF shares (ALLOW, DENY) that some session uses. */
+  readonly shared: Set<string>;
 }
 
 /**
- * `redistribute` as FRR lines, in FRR's order (by route type: kernel before connected). The intent's
- * routes are installed by the network stack, so zebra knows them as kernel routes: `static` is
- * `redistribute kernel` through a route-map that lets exactly those prefixes pass; never the
- * isolation routes, whose unreachable default would otherwise be announced to every peer.
+ * A route-map that lets exactly `prefixes` pass, one entry per family (`match ip address` never
+ * matches an IPv6 route, so each family needs its own): seq 10 for IPv4, 20 for IPv6.
  */
-function redistributeView(vrf: string, b: Bgp, globals: Globals): string[] {
-  const lines: string[] = [];
-  if (b.redistribute.includes('static') && b.staticRoutes.length) {
-    const name = `vrfgen-${vrf}-static`;
-    b.staticRoutes.forEach((prefix, i) =>
-      globals.prefixLists.push({ name, seq: (i + 1) * 10, rule: `permit ${prefix}` }),
+function exactly(name: string, prefixes: readonly string[], globals: Globals): void {
+  for (const family of [4, 6] as const) {
+    const mine = prefixes.filter((p) => familyOf(p) === family);
+    if (mine.length === 0) continue;
+    mine.forEach((prefix, i) =>
+      globals.prefixLists.push({ family, name, seq: (i + 1) * 10, rule: `permit ${prefix}` }),
     );
-    globals.routeMaps.push({ name, match: `ip address prefix-list ${name}` });
-    lines.push(`kernel route-map ${name}`);
+    globals.routeMaps.push({
+      name,
+      action: 'permit',
+      seq: family === 4 ? 10 : 20,
+      match: `${ipWord(family)} address prefix-list ${name}`,
+    });
   }
-  if (b.redistribute.includes('connected')) lines.push('connected');
-  return lines;
+}
+
+/** One peer's (or peer group's) lines: the ones at the top of the block, and those of its family. */
+interface PeerView {
+  readonly name: string;
+  readonly global: string[];
+  readonly family: Family;
+  readonly af: string[];
+}
+
+/**
+ * One session's settings as FRR lines, in the order FRR's `show running-config` prints them
+ * (bgp_config_write_peer_global, bgp_config_write_peer_af). Every neighbour and peer group starts
+ * active in IPv4 unicast (`bgp default ipv4-unicast`, on in every profile): an IPv6 one is
+ * switched off there and on in IPv6 unicast, so each session carries its own family.
+ */
+function peerView(
+  name: string,
+  s: BgpSession,
+  group: boolean,
+  acceptList: string,
+  own: string,
+  globals: Globals,
+): PeerView {
+  const global = [
+    ...(group ? ['peer-group'] : []),
+    `remote-as ${String(s.remoteAs)}`,
+    ...(s.bfd ? ['bfd'] : []),
+    ...(s.password ? [`password ${s.password.value}`] : []),
+    ...(s.multihop !== undefined ? [`ebgp-multihop ${s.multihop}`] : []),
+    ...(s.updateSource !== undefined ? [`update-source ${s.updateSource}`] : []),
+  ];
+  const af: string[] = [];
+  if (s.family === 6) af.push('activate');
+  if (s.reflectorClient) af.push('route-reflector-client');
+  if (s.defaultOriginate) af.push('default-originate');
+  if (s.accept) {
+    globals.prefixLists.push(
+      { family: s.family, name: acceptList, seq: 10, rule: acceptRule(s.accept) },
+      { family: s.family, name: acceptList, seq: 20, rule: 'deny any' },
+    );
+    af.push(`prefix-list ${acceptList} in`);
+  } else if (s.external) af.push(`route-map ${ALLOW} in`);
+  const out = s.export === 'none' ? DENY : s.export === 'own' ? own : s.external ? ALLOW : undefined;
+  if (out) af.push(`route-map ${out} out`);
+  for (const m of [ALLOW, DENY]) if (af.some((l) => l.startsWith(`route-map ${m} `))) globals.shared.add(m);
+  return { name, global, family: s.family, af };
+}
+
+/**
+ * Whether a VRF's BGP speaks IPv6: an IPv6 session, or IPv6 prefixes it originates (its IPv6 subnets,
+ * static or taken by DHCPv6 or router advertisements, with `redistribute: [connected]`).
+ */
+function speaksIpv6(v: Vrf): boolean {
+  const b = v.bgp!;
+  return (
+    [...b.neighbors, ...b.listen].some((s) => s.family === 6) ||
+    [...b.announce, ...b.staticRoutes, ...b.connected].some((p) => familyOf(p) === 6) ||
+    (b.redistribute.includes('connected') && v.members.some((m) => m.dhcp6 || m.acceptRa))
+  );
 }
 
 /** One `router bgp … vrf …` block, in the order FRR's `show running-config` prints it (bgp_config_write). */
-function routerView(vrf: string, b: Bgp, globals: Globals) {
-  const { prefixLists } = globals;
-  const policies: { peer: string; kind: 'prefix-list' | 'route-map'; name: string; direction: 'in' | 'out' }[] = [];
-  const groups = b.listen.map((l, i) => {
-    const name = `vrfgen-listen-${i + 1}`;
-    if (l.accept) {
-      const list = `vrfgen-${vrf}-listen-${i + 1}-in`;
-      prefixLists.push({ name: list, seq: 10, rule: acceptRule(l.accept) }, { name: list, seq: 20, rule: 'deny any' });
-      policies.push({ peer: name, kind: 'prefix-list', name: list, direction: 'in' });
-    } else if (l.external) policies.push({ peer: name, kind: 'route-map', name: ALLOW, direction: 'in' });
-    if (l.external) policies.push({ peer: name, kind: 'route-map', name: ALLOW, direction: 'out' });
-    return { name, range: l.range, remoteAs: remoteAs(l.remoteAs), password: l.password?.value ?? null };
-  });
-  const neighbors = b.neighbors.map((n: BgpNeighbor) => {
-    if (n.external)
-      policies.push(
-        ...(['in', 'out'] as const).map((direction) => ({
-          peer: n.address,
-          kind: 'route-map' as const,
-          name: ALLOW,
-          direction,
-        })),
-      );
-    return { address: n.address, remoteAs: remoteAs(n.remoteAs), password: n.password?.value ?? null };
+function routerView(v: Vrf, byName: ReadonlyMap<string, Vrf>, globals: Globals) {
+  const vrf = v.name;
+  const b: Bgp = v.bgp!;
+  const originated = [...new Set([...b.announce, ...b.staticRoutes, ...b.connected])].sort(byPrefix);
+  // Nothing of its own to export is `export: none` (bgp/nothing-to-export warned).
+  const own = originated.length ? `vrfgen-${vrf}-own` : DENY;
+  if (originated.length && [...b.neighbors, ...b.listen].some((s) => s.export === 'own'))
+    exactly(own, originated, globals);
+  if (b.staticRoutes.length) exactly(`vrfgen-${vrf}-static`, b.staticRoutes, globals);
+  // FRR keeps its peer groups by name (strcmp) and its neighbours by address, IPv4 first.
+  const groups = b.listen
+    .map((l, i) => ({ l, name: `vrfgen-listen-${i + 1}`, list: `vrfgen-${vrf}-listen-${i + 1}-in` }))
+    .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  const peers = [
+    ...groups.map((g) => peerView(g.name, g.l, true, g.list, own, globals)),
+    ...b.neighbors.map((n, i) => peerView(n.address, n, false, `vrfgen-${vrf}-neighbor-${i + 1}-in`, own, globals)),
+  ];
+  const families = ([4, 6] as const).map((family) => {
+    const static_ = b.staticRoutes.some((p) => familyOf(p) === family);
+    const connected =
+      b.redistribute.includes('connected') &&
+      (family === 4 || v.members.some((m) => m.dhcp6 || m.acceptRa) || b.connected.some((p) => familyOf(p) === 6));
+    return {
+      name: family === 4 ? 'ipv4' : 'ipv6',
+      networks: b.announce.filter((p) => familyOf(p) === family),
+      // FRR's order, by route type: kernel before connected.
+      redistribute: [
+        ...(static_ ? [`kernel route-map vrfgen-${vrf}-static`] : []),
+        ...(connected ? ['connected'] : []),
+      ],
+      peers: peers.flatMap((p) =>
+        family === p.family
+          ? [{ name: p.name, lines: p.af }]
+          : family === 4
+            ? [{ name: p.name, lines: ['activate'], negate: true }]
+            : [],
+      ),
+      importVrfs: b.importVrfs.filter((name) => family === 4 || speaksIpv6(byName.get(name)!)),
+    };
   });
   return {
     vrf,
     asn: b.asn,
     routerId: b.routerId,
-    groups,
-    neighbors,
+    peers,
     // FRR leaves its default (100) out of the running config.
     listenLimit: b.listenLimit !== undefined && b.listenLimit !== 100 ? b.listenLimit : null,
-    family: { redistribute: redistributeView(vrf, b, globals), policies, importVrfs: b.importVrfs },
+    ranges: groups.map((g) => ({ range: g.l.range, group: g.name })),
+    // FRR prints an address family only when something is configured in it.
+    families: families
+      .filter((f) => f.networks.length || f.redistribute.length || f.peers.length || f.importVrfs.length)
+      .map((f) => ({
+        ...f,
+        peers: f.peers.flatMap((p) => p.lines.map((line) => `${'negate' in p ? 'no ' : ''}neighbor ${p.name} ${line}`)),
+      })),
   };
 }
 
@@ -111,6 +220,12 @@ function creationOrder(routed: readonly Vrf[]): Vrf[] {
   return [...out];
 }
 
+/**
+ * FRR 10 prints prefix-lists and route-maps before the routers (lib/command.h moved their nodes
+ * first in 10.0, so a config that names a list finds it defined); FRR 8 prints them last.
+ */
+const policyFirst = (model: Model): boolean => Number(model.platform.frr.split('.')[0]) >= 10;
+
 /** A neighbour or peer-group password, as FRR's grammar has it: the last word of its line. */
 const PASSWORD = /^( neighbor \S+ password )\S+$/gm;
 
@@ -118,44 +233,62 @@ export default {
   name: 'frr',
   kind: 'system',
   default: true,
-  summary: 'FRRouting: per-VRF BGP (static peers, listen ranges, route leaking) in /etc/frr/frr.conf',
+  summary:
+    'FRRouting: per-VRF BGP (static peers, listen ranges, per-peer policy, IPv4 and IPv6, BFD, route leaking) in /etc/frr/frr.conf',
   owns: [PATH],
   /**
    * Debian's frr.service reloads through frr-reload.py, which only frr-pythontools has; a restart
-   * works everywhere. bgpd runs only with `bgpd=yes` in the packaged daemons file (default no), so
-   * that one line is switched in place and the rest of the file is left as the package has it.
+   * works everywhere. bgpd (and bfdd, for `bfd`) run only when the packaged daemons file says yes
+   * (default no), so those lines are switched in place and the rest is left as the package has it.
    */
-  reload: () => [
-    ['sed', '-i', 's/^bgpd=no$/bgpd=yes/', DAEMONS],
+  reload: (files) => [
+    ...daemons(files.find((f) => f.path === PATH)?.content ?? '').map((d) => [
+      'sed',
+      '-i',
+      `s/^${d}=no$/${d}=yes/`,
+      DAEMONS,
+    ]),
     ['systemctl', 'restart', 'frr.service'],
   ],
   redact: (content) => content.replace(PASSWORD, '$1<secret>'),
   includedBy: {
     path: DAEMONS,
     file: PATH,
-    includes: (content) => /^bgpd=yes\s*$/m.test(content),
-    fix: 'bgpd=yes',
+    includes: (content, rendered) => daemons(rendered).every((d) => new RegExp(`^${d}=yes\\s*$`, 'm').test(content)),
+    fix: (rendered) =>
+      daemons(rendered)
+        .map((d) => `${d}=yes`)
+        .join(' and '),
   },
   // Whether bgpd runs the sessions and takes the prefixes the intent asks for (`vrfgen check`).
   check: bgpCheck,
-  platformNotes: (p) => [`writes \`frr version ${p.frr}\`, as FRR ${p.frr} prints it in its running config`],
+  platformNotes: (p) => [
+    `writes \`frr version ${p.frr}\`, as FRR ${p.frr} prints it in its running config`,
+    ...(Number(p.frr.split('.')[0]) >= 10
+      ? ['prefix-lists and route-maps before the routers, as FRR 10 prints them']
+      : []),
+  ],
   render(model, { template }) {
     const routed = model.vrfs.filter((v) => v.bgp);
     if (routed.length === 0) return [];
-    const globals: Globals = { prefixLists: [], routeMaps: [] };
-    const routers = creationOrder(routed).map((v) => routerView(v.name, v.bgp!, globals));
+    const globals: Globals = { prefixLists: [], routeMaps: [], shared: new Set() };
+    const byName = new Map(routed.map((v) => [v.name, v]));
+    const routers = creationOrder(routed).map((v) => routerView(v, byName, globals));
     const d = model.bgpDefault;
     const all = [
       // `import vrf` creates this instance itself; written out (first, as FRR would create it), the
       // running config matches the file.
       ...(d
-        ? [{ vrf: null, asn: d.asn, routerId: d.routerId, groups: [], neighbors: [], listenLimit: null, family: null }]
+        ? [{ vrf: null, asn: d.asn, routerId: d.routerId, peers: [], listenLimit: null, ranges: [], families: [] }]
         : []),
       ...routers,
     ];
-    if (routers.some((r) => r.family.policies.some((p) => p.name === ALLOW)))
-      globals.routeMaps.push({ name: ALLOW, match: null });
-    const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    if (globals.shared.has(ALLOW)) globals.routeMaps.push({ name: ALLOW, action: 'permit', seq: 10, match: null });
+    if (globals.shared.has(DENY)) globals.routeMaps.push({ name: DENY, action: 'deny', seq: 10, match: null });
+    const byKey = <T extends { name: string; seq: number }>(a: T, b: T) =>
+      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || a.seq - b.seq;
+    // FRR keeps prefix-lists by family and name, route-maps by name, and prints them in that order.
+    const lists = globals.prefixLists.sort(byKey);
     return [
       {
         path: PATH,
@@ -164,9 +297,11 @@ export default {
         content: template('frr/frr.conf.njk', {
           version: model.platform.frr,
           routers: all,
-          // FRR keeps prefix-lists and route-maps by name and prints them last, in that order.
-          prefixLists: globals.prefixLists.sort((a, b) => byName(a, b) || a.seq - b.seq),
-          routeMaps: globals.routeMaps.sort(byName),
+          policyFirst: policyFirst(model),
+          prefixLists: ([4, 6] as const)
+            .map((f) => lists.filter((e) => e.family === f).map((e) => ({ ...e, keyword: ipWord(f) })))
+            .filter((group) => group.length),
+          routeMaps: globals.routeMaps.sort(byKey),
         }),
       },
     ];

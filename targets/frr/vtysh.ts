@@ -21,25 +21,53 @@ function object(stdout: string): Json {
   return json;
 }
 
+/** The address families the checker reads, as FRR names them in its JSON. */
+const FAMILIES = { ipv4Unicast: 4, ipv6Unicast: 6 } as const;
+
 /**
- * `vtysh -c 'show bgp vrf NAME summary json'`: the sessions, static and dynamic. FRR 8.4 nests the
- * summary under the address family (`ipv4Unicast`), and prints `{}` for an instance without neighbours.
+ * `vtysh -c 'show bgp vrf NAME summary json'`: the sessions, static and dynamic. Without a family,
+ * FRR nests the summary under each family that has neighbours (`ipv4Unicast`, `ipv6Unicast`), and
+ * prints `{}` for an instance without neighbours. A session that carries both families is listed
+ * once, its accepted prefixes added up.
  */
 export function parseBgpSummary(stdout: string): BgpPeer[] {
-  const v4 = object(stdout).ipv4Unicast;
-  const peers = isObject(v4) && isObject(v4.peers) ? v4.peers : {};
-  return Object.entries(peers).flatMap(([address, p]) =>
-    isObject(p)
-      ? [
-          {
-            address,
-            state: text(p.state) ?? '?',
-            dynamic: flag(p.dynamicPeer) ?? false,
-            accepted: count(p.pfxRcd) ?? 0,
-          },
-        ]
-      : [],
-  );
+  const json = object(stdout);
+  const byAddress = new Map<string, BgpPeer>();
+  for (const name of Object.keys(FAMILIES) as (keyof typeof FAMILIES)[]) {
+    const af = json[name];
+    const peers = isObject(af) && isObject(af.peers) ? af.peers : {};
+    for (const [address, p] of Object.entries(peers)) {
+      if (!isObject(p)) continue;
+      const seen = byAddress.get(address);
+      const accepted = count(p.pfxRcd) ?? 0;
+      byAddress.set(
+        address,
+        seen
+          ? { ...seen, accepted: seen.accepted + accepted }
+          : { address, state: text(p.state) ?? '?', dynamic: flag(p.dynamicPeer) ?? false, accepted },
+      );
+    }
+  }
+  return [...byAddress.values()];
+}
+
+export interface BfdPeer {
+  readonly peer: string;
+  /** bfdd's word: `up`, `down`, `init`, `shutdown` or `unknown`. */
+  readonly status: string;
+}
+
+/**
+ * `vtysh -c 'show bfd vrf NAME peers json'`: bfdd's sessions of the VRF, a JSON array (bfdd_vty.c
+ * `_display_peer_json`: `peer`, `status`, and the local address and interface it was set up with).
+ */
+export function parseBfdPeers(stdout: string): BfdPeer[] {
+  const json: unknown = JSON.parse(stdout);
+  if (!Array.isArray(json)) throw new Error('not a JSON array');
+  return json.flatMap((p: unknown) => {
+    const peer = isObject(p) ? text(p.peer) : undefined;
+    return isObject(p) && peer !== undefined ? [{ peer, status: text(p.status) ?? '?' }] : [];
+  });
 }
 
 export interface BgpTable {
@@ -49,7 +77,10 @@ export interface BgpTable {
   readonly paths: readonly { readonly prefix: string; readonly peer: string }[];
 }
 
-/** `vtysh -c 'show bgp vrf NAME ipv4 unicast json'`: the instance (printed even without neighbours) and its paths. */
+/**
+ * `vtysh -c 'show bgp vrf NAME ipv4 unicast json'` (or `ipv6 unicast`): the instance (printed even
+ * without neighbours) and its paths.
+ */
 export function parseBgpRoutes(stdout: string): BgpTable {
   const t = object(stdout);
   const routes = isObject(t.routes) ? t.routes : {};

@@ -111,6 +111,6 @@ export default {
     path: INTERFACES,
     file: INTERFACES_D_FILE,
     includes: (content: string) => sources(content, INTERFACES_D_FILE, true),
-    fix: 'source /etc/network/interfaces.d/*',
+    fix: () => 'source /etc/network/interfaces.d/*',
   },
 } satisfies Target;

@@ -108,3 +108,112 @@ test('collect --script asks vtysh for each VRF with BGP', () => {
   expect(r.stdout).toContain("vtysh -c 'show bgp vrf red summary json'");
   expect(r.stdout).toContain("vtysh -c 'show bgp vrf blue ipv4 unicast json'");
 });
+
+/**
+ * The route server of test/golden/route-server-anycast on an assembled state (vtysh's answers only:
+ * test/check/assembled/README.md): the fabric peer with BFD up, two IPv4 appliances and an IPv6 one,
+ * each family's prefixes filed under its range.
+ */
+const ANYCAST = join(ROOT, 'test/golden/route-server-anycast/intent.yaml');
+const ASSEMBLED = join(ROOT, 'test/check/assembled/route-server-anycast');
+
+const checkAnycast = (state: string) => {
+  const r = vrfgen('check', ANYCAST, '--state', state, '--json');
+  const report = JSON.parse(r.stdout) as { findings: Finding[] };
+  return report.findings.filter((f) => f.item.startsWith('bgp '));
+};
+
+/** A copy of the assembled state with one file changed. */
+function editedAnycast(file: string, change: (text: string) => string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-bgp6-'));
+  cpSync(ASSEMBLED, dir, { recursive: true });
+  const text = readFileSync(join(dir, file), 'utf8');
+  const changed = change(text);
+  expect(changed, `the edit of ${file} applies`).not.toBe(text);
+  writeFileSync(join(dir, file), changed);
+  return dir;
+}
+
+test('route server: BFD to the fabric up, IPv4 and IPv6 sessions Established, each family within its filter', () => {
+  expect(checkAnycast(ASSEMBLED).map((f) => [f.item, f.status, f.actual])).toEqual([
+    ['bgp rs instance', 'ok', 'as 65000 router-id 10.255.0.1'],
+    ['bgp rs peer 10.50.0.254', 'ok', 'Established'],
+    ['bgp rs bfd 10.50.0.254', 'ok', 'up'],
+    [
+      'bgp rs listen 10.60.0.0/16 peers',
+      'ok',
+      ['10.60.1.10 Established, 2 accepted', '10.60.2.10 Established, 1 accepted'],
+    ],
+    ['bgp rs listen 10.60.0.0/16 accepted', 'ok', ['10.200.1.1/32', '10.200.2.1/32', '10.200.3.8/29']],
+    ['bgp rs listen 2001:db8:60::/48 peers', 'ok', ['2001:db8:60:1::10 Established, 1 accepted']],
+    ['bgp rs listen 2001:db8:60::/48 accepted', 'ok', ['2001:db8:200:1::/64']],
+  ]);
+});
+
+test('route server drift: BFD down, an IPv6 /48 accepted, the IPv6 session stuck', () => {
+  const down = editedAnycast('bfd-peers-rs.json', (t) => t.replace('"status": "up"', '"status": "down"'));
+  expect(checkAnycast(down).find((f) => f.item === 'bgp rs bfd 10.50.0.254')).toMatchObject({
+    status: 'drift',
+    actual: 'down',
+  });
+
+  const wide = editedAnycast('bgp-routes6-rs.json', (t) =>
+    t.replace('"routes": {', '"routes": { "2001:db8:200::/48": [{"valid":true,"peerId":"2001:db8:60:1::10"}],'),
+  );
+  expect(checkAnycast(wide).find((f) => f.item === 'bgp rs listen 2001:db8:60::/48 accepted')).toMatchObject({
+    status: 'extra',
+    extra: ['2001:db8:200::/48'],
+  });
+
+  const stuck = editedAnycast('bgp-summary-rs.json', (t) =>
+    t.replace(/("2001:db8:60:1::10": \{[^}]*"state": )"Established"/, '$1"Active"'),
+  );
+  expect(checkAnycast(stuck).find((f) => f.item === 'bgp rs listen 2001:db8:60::/48 peers')).toMatchObject({
+    status: 'extra',
+    extra: ['2001:db8:60:1::10 Active, 1 accepted'],
+  });
+});
+
+test('bfdd not answering leaves only the BFD sessions unknown', () => {
+  const dir = editedAnycast('bfd-peers-rs.json.rc', () => '1\n');
+  const bgp = checkAnycast(dir);
+  expect(bgp.filter((f) => f.status === 'unknown').map((f) => f.item)).toEqual(['bgp rs bfd 10.50.0.254']);
+});
+
+test('collect --script asks for the IPv6 routes and bfdd only where a session needs them', () => {
+  const r = vrfgen('collect', ANYCAST, '--script');
+  expect(r.stdout).toContain("vtysh -c 'show bgp vrf rs ipv6 unicast json'");
+  expect(r.stdout).toContain("vtysh -c 'show bfd vrf rs peers json'");
+  const plain = vrfgen('collect', INTENT, '--script');
+  expect(plain.stdout).not.toMatch(/ipv6 unicast json|show bfd/);
+});
+
+test("a static peer's filter: what it got accepted is held to its accept, per family", () => {
+  const intent = join(ROOT, 'test/golden/session-policy/intent.yaml');
+  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-bgp-peer-'));
+  const routes = (paths: Record<string, string>) =>
+    JSON.stringify({
+      routerId: '10.255.1.1',
+      localAS: 65000,
+      routes: Object.fromEntries(Object.entries(paths).map(([p, peer]) => [p, [{ valid: true, peerId: peer }]])),
+    });
+  writeFileSync(
+    join(dir, 'bgp-routes-red.json'),
+    routes({ '198.51.100.0/25': '10.9.0.1', '198.51.100.64/30': '10.9.0.1', '10.255.1.1/32': '(unspec)' }),
+  );
+  writeFileSync(join(dir, 'bgp-routes6-red.json'), routes({ '2001:db8:4000:1::/64': '2001:db8:1::2' }));
+  writeFileSync(join(dir, 'bgp-summary-red.json'), '{}');
+  for (const f of ['bgp-summary-red.json', 'bgp-routes-red.json', 'bgp-routes6-red.json'])
+    writeFileSync(join(dir, `${f}.rc`), '0\n');
+  const r = vrfgen('check', intent, '--state', dir, '--json');
+  const findings = (JSON.parse(r.stdout) as { findings: Finding[] }).findings;
+  expect(findings.find((f) => f.item === 'bgp red peer 10.9.0.1 accepted')).toMatchObject({
+    status: 'extra',
+    actual: ['198.51.100.0/25', '198.51.100.64/30'],
+    extra: ['198.51.100.64/30'],
+  });
+  expect(findings.find((f) => f.item === 'bgp red peer 2001:db8:1::2 accepted')).toMatchObject({
+    status: 'ok',
+    actual: ['2001:db8:4000:1::/64'],
+  });
+});

@@ -244,7 +244,7 @@ describe('exit codes and usage errors', () => {
         'netavark        system   Podman bridge networks in /etc/containers/networks whose bridge netavark enslaves to a VRF (netavark >= 1.8)\n' +
         'sysctl          system   l3mdev kernel settings: sysctl.d drop-in (with BGP, forwarding too) and the local rule behind the VRFs\n' +
         'services        system   systemd drop-ins that run the listed units inside their VRF\n' +
-        'frr             system   FRRouting: per-VRF BGP (static peers, listen ranges, route leaking) in /etc/frr/frr.conf\n',
+        'frr             system   FRRouting: per-VRF BGP (static peers, listen ranges, per-peer policy, IPv4 and IPv6, BFD, route leaking) in /etc/frr/frr.conf\n',
     );
   });
 });

@@ -80,6 +80,29 @@ describe('frr.conf', () => {
   });
 });
 
+describe('BFD', () => {
+  const ANYCAST = join(ROOT, 'test/golden/route-server-anycast/intent.yaml');
+
+  test('needs bfdd too: the daemons check names it, and the reload commands switch it on', () => {
+    const root = frrRoot();
+    const r = vrfgen('generate', ANYCAST, '--target', 'frr', '--root', root);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      `warning generate/not-included: ${CONF}: /etc/frr/daemons does not include it, so frr will not read vrfgen's file; add \`bgpd=yes and bfdd=yes\` to /etc/frr/daemons\n`,
+    );
+    writeFileSync(join(root, 'etc/frr/daemons'), '# packaged\nbgpd=yes\nbfdd=yes\n');
+    expect(vrfgen('generate', ANYCAST, '--target', 'frr', '--root', root).stderr).toBe('');
+    const json = JSON.parse(vrfgen('generate', ANYCAST, '--target', 'frr', '--format', 'json').stdout) as {
+      reload: string[][];
+    };
+    expect(json.reload).toEqual([
+      ['sed', '-i', 's/^bgpd=no$/bgpd=yes/', '/etc/frr/daemons'],
+      ['sed', '-i', 's/^bfdd=no$/bfdd=yes/', '/etc/frr/daemons'],
+      ['systemctl', 'restart', 'frr.service'],
+    ]);
+  });
+});
+
 describe('secrets never show', () => {
   test('in the dry-run diff of a new, a changed and a removed frr.conf', () => {
     const root = frrRoot();

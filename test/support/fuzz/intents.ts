@@ -477,7 +477,9 @@ function vrf(rate: number, i: number) {
       { requiredKeys: ['table'] },
     );
     return fields.chain((v) =>
-      bgp(rate, i, subnetsOf(i, v.interfaces)).map((b) => (b === undefined ? v : { ...v, bgp: b })),
+      bgp(rate, i, subnetsOf(i, v.interfaces), Object.keys((v.interfaces ?? {}) as object)).map((b) =>
+        b === undefined ? v : { ...v, bgp: b },
+      ),
     );
   });
 }
@@ -497,13 +499,13 @@ function subnetsOf(i: number, interfaces: unknown): number[] {
  * mostly in a member subnet (`subnets`), sometimes off them; inline keys, since a password-file would
  * have to exist beside the generated intent. Every bgp error drops the whole intent's model.
  */
-function bgp(rate: number, i: number, subnets: readonly number[]): fc.Arbitrary<unknown> {
+function bgp(rate: number, i: number, subnets: readonly number[], members: readonly string[]): fc.Arbitrary<unknown> {
   // Without a member subnet every peer would be refused, which the off-subnet ones test already.
   if (subnets.length === 0) return fc.constant(undefined);
   const nums = (valid: fc.Arbitrary<number>) => or(rate, valid, hostileNumber);
   const peer = fc.oneof(
     { weight: 8, arbitrary: fc.constantFrom(...subnets.map((j) => `10.${i}.${j}.2`)) },
-    { weight: 1, arbitrary: fc.constantFrom(`10.${i}.0.2`, `10.${i}.1.2`) },
+    { weight: 1, arbitrary: fc.constantFrom(`10.${i}.0.2`, `10.${i}.1.2`, `fd00:${i}::2`, 'fe80::2') },
   );
   const range = fc.oneof(
     {
@@ -512,8 +514,67 @@ function bgp(rate: number, i: number, subnets: readonly number[]): fc.Arbitrary<
         ...subnets.flatMap((j) => [`10.${i}.${j}.0/25`, `10.${i}.${j}.128/25`, `10.${i}.${j}.0/24`]),
       ),
     },
-    { weight: 1, arbitrary: fc.constantFrom(`10.${i}.0.0/25`, `10.${i}.1.0/24`) },
+    { weight: 1, arbitrary: fc.constantFrom(`10.${i}.0.0/25`, `10.${i}.1.0/24`, `fd00:${i}::/120`) },
   );
+  // Filters that fit the session mostly; min > max, and an IPv6 filter on an IPv4 session, are errors.
+  const accept = fc
+    .oneof(
+      {
+        weight: 6,
+        arbitrary: fc.constantFrom<[string, [number, number]]>(
+          ['10.200.0.0/16', [29, 32]],
+          ['10.200.0.0/16', [16, 32]],
+          ['192.0.2.0/24', [24, 24]],
+          ['0.0.0.0/0', [16, 32]],
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom<[string, [number, number]]>(
+          ['10.200.0.0/16', [30, 29]],
+          ['2001:db8:200::/48', [64, 64]],
+        ),
+      },
+    )
+    .chain(([prefix, [min, max]]) =>
+      fc.record({
+        prefix: or(rate, fc.constant(prefix), hostileString),
+        'min-length': nums(fc.constant(min)),
+        'max-length': nums(fc.constant(max)),
+      }),
+    );
+  // What a session may set besides its peer, its AS and its key: on one session in three, so that
+  // most intents still resolve (a reflector client in another AS, or a filter of the other family,
+  // is an error that drops the model).
+  const policy = fc.oneof(
+    { weight: 2, arbitrary: fc.constant({}) },
+    {
+      weight: 1,
+      arbitrary: fc.record(
+        {
+          multihop: nums(fc.constantFrom(2, 4)),
+          'update-source': or(
+            rate,
+            members.length
+              ? fc.oneof(
+                  { weight: 5, arbitrary: fc.constantFrom(...members) },
+                  { weight: 1, arbitrary: fc.constant('nowhere0') },
+                )
+              : fc.constant('nowhere0'),
+            hostileString,
+          ),
+          'route-reflector-client': fc.boolean(),
+          'default-originate': fc.boolean(),
+          export: or(rate, fc.constantFrom<unknown>('none', 'own', 'all'), hostileString),
+          bfd: fc.boolean(),
+          accept,
+        },
+        { requiredKeys: [] },
+      ),
+    },
+  );
+  const withPolicy = <T extends object>(session: fc.Arbitrary<T>): fc.Arbitrary<T> =>
+    session.chain((x) => policy.map((p): T => ({ ...x, ...p })));
   return fc.oneof(
     { weight: 2, arbitrary: fc.constant(undefined) },
     {
@@ -523,40 +584,38 @@ function bgp(rate: number, i: number, subnets: readonly number[]): fc.Arbitrary<
           asn: nums(fc.constantFrom(65000, 65000, 64512, 4200000000)),
           'router-id': or(rate, fc.constantFrom(`10.${i}.0.1`, '192.0.2.1'), hostileString),
           neighbors: fc.array(
-            fc.record(
-              {
-                address: or(rate, peer, hostileString),
-                'remote-as': or(rate, fc.constantFrom<unknown>('internal', 'external', 65001, 65000), hostileString),
-                password: or(rate, fc.constantFrom('s3cret', 'k#!ey$', '%i;x'), hostileString),
-              },
-              { requiredKeys: ['address', 'remote-as'] },
+            withPolicy(
+              fc.record(
+                {
+                  address: or(rate, peer, hostileString),
+                  'remote-as': or(rate, fc.constantFrom<unknown>('internal', 'external', 65001, 65000), hostileString),
+                  password: or(rate, fc.constantFrom('s3cret', 'k#!ey$', '%i;x'), hostileString),
+                },
+                { requiredKeys: ['address', 'remote-as'] },
+              ),
             ),
             { maxLength: 1 },
           ),
           // Ranges in distinct /24s mostly (overlapping ones are one error, tested often enough).
           listen: fc.uniqueArray(
-            fc.record(
-              {
-                range: or(rate, range, hostileString),
-                'remote-as': or(rate, fc.constantFrom<unknown>('internal', 'external', 65002), hostileString),
-                password: or(rate, fc.constantFrom('s3cret', 'k#!ey$'), hostileString),
-                accept: fc
-                  .tuple(
-                    fc.constantFrom('10.200.0.0/16', '192.0.2.0/24', '0.0.0.0/0'),
-                    fc.constantFrom([29, 32], [24, 24], [16, 32], [30, 29]),
-                  )
-                  .chain(([prefix, [min, max]]) =>
-                    fc.record({
-                      prefix: or(rate, fc.constant(prefix), hostileString),
-                      'min-length': nums(fc.constant(min)),
-                      'max-length': nums(fc.constant(max)),
-                    }),
-                  ),
-                limit: nums(fc.integer({ min: 1, max: 65535 })),
-              },
-              { requiredKeys: ['range', 'remote-as'] },
+            withPolicy(
+              fc.record(
+                {
+                  range: or(rate, range, hostileString),
+                  'remote-as': or(rate, fc.constantFrom<unknown>('internal', 'external', 65002), hostileString),
+                  password: or(rate, fc.constantFrom('s3cret', 'k#!ey$'), hostileString),
+                  accept,
+                  limit: nums(fc.integer({ min: 1, max: 65535 })),
+                },
+                { requiredKeys: ['range', 'remote-as'] },
+              ),
             ),
             { maxLength: 2, selector: (l) => String(l.range).split('.').slice(0, 3).join('.') },
+          ),
+          // Mostly member subnets; a host address of one or a prefix nowhere in the table is an error.
+          announce: fc.oneof(
+            { weight: 6, arbitrary: fc.subarray(subnets.map((j) => `10.${i}.${j}.0/24`)) },
+            { weight: 1, arbitrary: fc.subarray([`10.${i}.0.1/32`, '192.0.2.0/24']) },
           ),
           redistribute: fc.subarray(['connected', 'static']),
           'import-vrfs': fc.oneof(

@@ -8,7 +8,7 @@
 import { parseDocument } from 'yaml';
 import type { Diagnostic, Path } from '../../../src/diagnostics/diagnostics.ts';
 import { wordsOf } from '../../../src/systemd/exec-command.ts';
-import type { Member, Model, Route, Rule } from '../../../src/model/model.ts';
+import type { BgpSession, Member, Model, Route, Rule } from '../../../src/model/model.ts';
 import type { OutputFile } from '../../../src/render/target.ts';
 import { globRegExp } from '../../../src/output/write.ts';
 import {
@@ -1204,24 +1204,33 @@ export function frrProblems(model: Model, files: readonly OutputFile[]): string[
       .filter((l) => l.block.startsWith('router bgp'))
       .flatMap(({ block, line }) => {
         const m = line.match(
-          /^ (bgp router-id \S+|neighbor \S+ (remote-as|password) \S+|bgp listen range \S+)|^ {2}import vrf \S+$/,
+          /^ (bgp router-id \S+|neighbor \S+ (remote-as|password|ebgp-multihop|update-source) \S+|neighbor \S+ bfd|bgp listen range \S+ peer-group \S+)$|^ {2}(import vrf|network) \S+$|^ {2}neighbor \S+ (route-reflector-client|default-originate|activate)$/,
         );
         return m ? [`${block}:${line.replace(/peer-group \S+$/, '').trim()}`] : [];
-      });
+      })
+      // `import vrf` stands in each family the leaked VRF speaks: counted once.
+      .filter((l, i, all) => !l.includes(':import vrf ') || all.indexOf(l) === i);
     const want = routed.flatMap((v) => {
       const b = v.bgp!;
       const block = `router bgp ${b.asn} vrf ${v.name}`;
+      const session = (name: string, s: BgpSession) => [
+        `${block}:neighbor ${name} remote-as ${s.remoteAs}`,
+        ...(s.password ? [`${block}:neighbor ${name} password ${s.password.value}`] : []),
+        ...(s.bfd ? [`${block}:neighbor ${name} bfd`] : []),
+        ...(s.multihop !== undefined ? [`${block}:neighbor ${name} ebgp-multihop ${s.multihop}`] : []),
+        ...(s.updateSource !== undefined ? [`${block}:neighbor ${name} update-source ${s.updateSource}`] : []),
+        ...(s.family === 6 ? [`${block}:neighbor ${name} activate`] : []),
+        ...(s.reflectorClient ? [`${block}:neighbor ${name} route-reflector-client`] : []),
+        ...(s.defaultOriginate ? [`${block}:neighbor ${name} default-originate`] : []),
+      ];
       return [
         `${block}:bgp router-id ${b.routerId}`,
-        ...b.neighbors.flatMap((n) => [
-          `${block}:neighbor ${n.address} remote-as ${n.remoteAs}`,
-          ...(n.password ? [`${block}:neighbor ${n.address} password ${n.password.value}`] : []),
-        ]),
+        ...b.neighbors.flatMap((n) => session(n.address, n)),
         ...b.listen.flatMap((l, i) => [
           `${block}:bgp listen range ${l.range}`,
-          `${block}:neighbor vrfgen-listen-${i + 1} remote-as ${l.remoteAs}`,
-          ...(l.password ? [`${block}:neighbor vrfgen-listen-${i + 1} password ${l.password.value}`] : []),
+          ...session(`vrfgen-listen-${i + 1}`, l),
         ]),
+        ...b.announce.map((p) => `${block}:network ${p}`),
         ...b.importVrfs.map((x) => `${block}:import vrf ${x}`),
       ];
     });
