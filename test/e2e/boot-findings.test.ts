@@ -102,6 +102,7 @@ test('journal complaints count from the programs that read the files, or when th
     "[   21.2] vrfgen-e2e systemd[1]: /etc/systemd/system/ssh.service.d/vrfgen-vrf.conf:12: Unknown key name 'BindToVRF' in section 'Service', ignoring.",
     '[   34.6] vrfgen-e2e networking[176]: error: mgmt: vrf table id 10 out of reserved range [1001,5000]: Failed',
     "[  124.6] vrfgen-e2e networking[324]: error: [Errno 2] No such file or directory: '/etc/iproute2/rt_tables.d/ifupdown2_vrf_map.conf'",
+    '[  312.0] vrfgen-e2e NetworkManager[228]: <warn>  [1796673231.6766] platform: (mgmt) route-sync: failure to add IPv6 route: type unicast table 10 2001:db8:98::/64 dev 6 metric 1024 mss 0 rt-src user: Permission denied',
     // A sandboxed unit on a busy host, and the kernel's note on the virtual hardware: not the files.
     '[   31.0] vrfgen-e2e (crub_all)[215]: Failed to configure loopback network device, ignoring: Connection timed out',
     '[    0.0] vrfgen-e2e kernel: tsc: Fast TSC calibration failed',
@@ -113,6 +114,7 @@ test('journal complaints count from the programs that read the files, or when th
       "journal: expected no complaint, got systemd: /etc/systemd/system/ssh.service.d/vrfgen-vrf.conf:12: Unknown key name 'BindToVRF' in section 'Service', ignoring.",
       'journal: expected no complaint, got networking: error: mgmt: vrf table id 10 out of reserved range [1001,5000]: Failed',
       "journal: expected no complaint, got networking: error: [Errno 2] No such file or directory: '/etc/iproute2/rt_tables.d/ifupdown2_vrf_map.conf'",
+      'journal: expected no complaint, got NetworkManager: <warn>  [1796673231.6766] platform: (mgmt) route-sync: failure to add IPv6 route: type unicast table 10 2001:db8:98::/64 dev 6 metric 1024 mss 0 rt-src user: Permission denied',
     ].join('\n'),
   );
 });

@@ -15,16 +15,20 @@ export interface Finding {
  * Journal lines that mean a file was not taken as written: a daemon ignoring a key, section or
  * value, failing to parse or to apply it, a unit failing. "Failed" is matched with its capital,
  * as systemd and its daemons print it; ifupdown2 starts its errors with "error:" (on Debian 13 it
- * created no VRF at all and said only "error: [Errno 2] No such file or directory: …").
+ * created no VRF at all and said only "error: [Errno 2] No such file or directory: …"). NetworkManager
+ * says a route or address of a profile was refused with "failure to add" (a `<warn>` of its platform
+ * code: "route-sync: failure to add IPv6 route: … Permission denied", seen with 1.42.4).
  */
-const COMPLAINT = /Unknown (key|section)|[Ii]gnoring|\bFailed\b|Could not|\b[Ii]nvalid\b|segfault|core dumped|^error:/;
+const COMPLAINT =
+  /Unknown (key|section)|[Ii]gnoring|\bFailed\b|Could not|\b[Ii]nvalid\b|segfault|core dumped|^error:|failure to add/;
 
 /**
  * Whose complaints count: the programs that read vrfgen's files, and any line naming one of them
  * (systemd names a drop-in it rejects). Others are about the virtual machine, not the files: e.g.
  * a sandboxed unit that times out setting up its private loopback on a busy host.
  */
-const READERS = /^(systemd-networkd|systemd-sysctl|networking|ifup|ifdown|ifreload|ifquery|netplan|systemd-netplan)$/;
+const READERS =
+  /^(systemd-networkd|systemd-sysctl|networking|ifup|ifdown|ifreload|ifquery|netplan|systemd-netplan|NetworkManager)$/;
 
 /** `[  27.69] host IDENT[PID]: MESSAGE` → IDENT, MESSAGE. */
 const JOURNAL_LINE = /^\[\s*[\d.]+\]\s+\S+\s+([^\s:[]+)(?:\[\d+\])?:\s(.*)$/;
