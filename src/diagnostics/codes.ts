@@ -490,10 +490,6 @@ export const CODES = {
     meaning:
       'a route through the gateway a DHCP lease or a router advertisement names (`via: dhcp`, `via: ra`), which NetworkManager has no key for',
   },
-  'networkmanager/address-less-routes': {
-    severity: 'warning',
-    meaning: 'routes or rules in an address family without addresses, which NetworkManager may not apply',
-  },
 
   'netavark/vrf-unsupported': {
     severity: 'error',

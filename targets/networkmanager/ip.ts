@@ -97,12 +97,25 @@ export const writtenRoutes = (routes: readonly Route[]) => routes.filter((r) => 
 const has = (addresses: readonly string[], family: Family) => addresses.some((a) => familyOf(a) === family);
 
 /**
- * The method of an address-less family: `manual` where NM takes it without addresses (1.46+) and
- * the family has a route (NM 1.52: "method 'manual' requires at least an address or a route"), else
- * `disabled`, as nmcli's own VRF profiles have it (see ./refused.ts).
+ * The method of an address-less family. NM applies a profile's routes and rules whatever the method
+ * (nm-device.c `_dev_ipmanual_start` and `_routing_rules_sync` run for every method; seen on a
+ * booted 1.42.4), but `disabled` sets disable_ipv6=1 on the device, and the kernel then refuses an
+ * IPv6 route through it ("IPv6 is disabled on nexthop device"; NM 1.42.4 logged "route-sync:
+ * failure to add IPv6 route … Permission denied" for a route with `dev` the VRF). So a family with
+ * routes gets `manual` where NM takes it without addresses (1.46+; NM 1.52: "method 'manual'
+ * requires at least an address or a route"), and before that, for IPv6, `ignore`: NM leaves the
+ * device's IPv6 as the kernel has it (on, and without a link-local address on a VRF device) and
+ * still applies the routes; nmcli 1.42.4 refuses `manual` without addresses. IPv4 `disabled`
+ * changes nothing in the kernel. Without routes: `disabled`, as nmcli's own VRF profiles have it.
  */
 const addressless = (nm: NetworkManagerProfile, routes: readonly Route[], family: Family) =>
-  nm.manualWithoutAddresses && routes.some((r) => r.family === family) ? 'manual' : 'disabled';
+  !routes.some((r) => r.family === family)
+    ? 'disabled'
+    : nm.manualWithoutAddresses
+      ? 'manual'
+      : family === 6
+        ? 'ignore'
+        : 'disabled';
 
 /** The VRF device: `manual` with its own addresses (localhost for daemons inside the VRF), else address-less. */
 export const vrfMethod = (v: Vrf, nm: NetworkManagerProfile, family: Family): string =>

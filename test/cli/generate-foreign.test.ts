@@ -21,10 +21,6 @@ const excerpt = {
   eth2: '        eth2: {addresses: [198.51.100.1/24]}\n        ^\n',
   blue: '    blue:\n    ^\n',
 };
-/** The networkmanager target's own warning about this intent's VRF, whatever the admin's files say. */
-const NM_VRF =
-  `${BLUE}: warning networkmanager/address-less-routes: vrf 'blue': the VRF profile's IPv4 and IPv6 routes and rules sit in a disabled section (NetworkManager 1.42.4 takes method=manual only with an address before 1.46), which NM may not apply; check the host with vrfgen check\n` +
-  excerpt.blue;
 
 const rootOf = (c: string) => {
   const root = mkdtempSync(join(tmpdir(), 'vrfgen-foreign-'));
@@ -51,8 +47,7 @@ describe('an error: reported at the intent entry, and nothing is written', () =>
     [
       'networkmanager-autoconnect',
       'networkmanager',
-      NM_VRF +
-        `${ETH2}: error generate/foreign-conflict: member 'eth2': /etc/NetworkManager/system-connections/Wired.nmconnection:5 is a profile for eth2 too ('Wired connection 1'): NetworkManager activates one profile per device, the one with the higher autoconnect-priority, else the one activated last, so vrfgen's /etc/NetworkManager/system-connections/vrfgen-eth2.nmconnection may not be the one applied; remove that profile, or set autoconnect=false in it\n` +
+      `${ETH2}: error generate/foreign-conflict: member 'eth2': /etc/NetworkManager/system-connections/Wired.nmconnection:5 is a profile for eth2 too ('Wired connection 1'): NetworkManager activates one profile per device, the one with the higher autoconnect-priority, else the one activated last, so vrfgen's /etc/NetworkManager/system-connections/vrfgen-eth2.nmconnection may not be the one applied; remove that profile, or set autoconnect=false in it\n` +
         excerpt.eth2,
     ],
     ...['ifupdown2', 'ifupdown'].map((t) => [
@@ -88,8 +83,7 @@ describe('a warning: both apply, and vrfgen writes its files', () => {
     [
       'networkmanager-manual',
       'networkmanager',
-      NM_VRF +
-        `${ETH2}: warning generate/foreign-overlap: member 'eth2': /etc/NetworkManager/system-connections/Wired.nmconnection:5 is a profile for eth2 too ('Wired connection 1', autoconnect=false): NetworkManager leaves it down at boot, but activating it by hand takes eth2 from vrfgen's /etc/NetworkManager/system-connections/vrfgen-eth2.nmconnection\n` +
+      `${ETH2}: warning generate/foreign-overlap: member 'eth2': /etc/NetworkManager/system-connections/Wired.nmconnection:5 is a profile for eth2 too ('Wired connection 1', autoconnect=false): NetworkManager leaves it down at boot, but activating it by hand takes eth2 from vrfgen's /etc/NetworkManager/system-connections/vrfgen-eth2.nmconnection\n` +
         excerpt.eth2,
     ],
     [

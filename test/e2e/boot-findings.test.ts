@@ -102,6 +102,7 @@ test('journal complaints count from the programs that read the files, or when th
     "[  124.6] vrfgen-e2e networking[324]: error: [Errno 2] No such file or directory: '/etc/iproute2/rt_tables.d/ifupdown2_vrf_map.conf'",
     // ifupdown2's warnings: this one left a dummy outside its VRF (a real Debian 12 boot).
     '[  118.3] vrfgen-e2e networking[276]: warning: anycast0: device not found - please check your configuration',
+    '[  312.0] vrfgen-e2e NetworkManager[228]: <warn>  [1796673231.6766] platform: (mgmt) route-sync: failure to add IPv6 route: type unicast table 10 2001:db8:98::/64 dev 6 metric 1024 mss 0 rt-src user: Permission denied',
     // A sandboxed unit on a busy host, and the kernel's note on the virtual hardware: not the files.
     '[   31.0] vrfgen-e2e (crub_all)[215]: Failed to configure loopback network device, ignoring: Connection timed out',
     '[    0.0] vrfgen-e2e kernel: tsc: Fast TSC calibration failed',
@@ -114,6 +115,7 @@ test('journal complaints count from the programs that read the files, or when th
       'journal: expected no complaint, got networking: error: mgmt: vrf table id 10 out of reserved range [1001,5000]: Failed',
       "journal: expected no complaint, got networking: error: [Errno 2] No such file or directory: '/etc/iproute2/rt_tables.d/ifupdown2_vrf_map.conf'",
       'journal: expected no complaint, got networking: warning: anycast0: device not found - please check your configuration',
+      'journal: expected no complaint, got NetworkManager: <warn>  [1796673231.6766] platform: (mgmt) route-sync: failure to add IPv6 route: type unicast table 10 2001:db8:98::/64 dev 6 metric 1024 mss 0 rt-src user: Permission denied',
     ].join('\n'),
   );
 });

@@ -17,17 +17,20 @@ export interface Finding {
  * as systemd and its daemons print it; ifupdown2 starts its errors with "error:" (on Debian 13 it
  * created no VRF at all and said only "error: [Errno 2] No such file or directory: …") and its
  * warnings with "warning:", which it also uses for a stanza it skipped ("warning: anycast0: device
- * not found - please check your configuration", and the dummy stayed outside its VRF).
+ * not found - please check your configuration", and the dummy stayed outside its VRF). NetworkManager
+ * says a route or address of a profile was refused with "failure to add" (a `<warn>` of its platform
+ * code: "route-sync: failure to add IPv6 route: … Permission denied", seen with 1.42.4).
  */
 const COMPLAINT =
-  /Unknown (key|section)|[Ii]gnoring|\bFailed\b|Could not|\b[Ii]nvalid\b|segfault|core dumped|^error:|^warning:/;
+  /Unknown (key|section)|[Ii]gnoring|\bFailed\b|Could not|\b[Ii]nvalid\b|segfault|core dumped|^error:|^warning:|failure to add/;
 
 /**
  * Whose complaints count: the programs that read vrfgen's files, and any line naming one of them
  * (systemd names a drop-in it rejects). Others are about the virtual machine, not the files: e.g.
  * a sandboxed unit that times out setting up its private loopback on a busy host.
  */
-const READERS = /^(systemd-networkd|systemd-sysctl|networking|ifup|ifdown|ifreload|ifquery|netplan|systemd-netplan)$/;
+const READERS =
+  /^(systemd-networkd|systemd-sysctl|networking|ifup|ifdown|ifreload|ifquery|netplan|systemd-netplan|NetworkManager)$/;
 
 /** `[  27.69] host IDENT[PID]: MESSAGE` → IDENT, MESSAGE. */
 const JOURNAL_LINE = /^\[\s*[\d.]+\]\s+\S+\s+([^\s:[]+)(?:\[\d+\])?:\s(.*)$/;

@@ -97,7 +97,9 @@ const RELEASES = {
       ['security', 'bookworm-security'],
     ],
     packages: PACKAGES,
-    variants: { ifupdown2: IFUPDOWN2, ifupdown: IFUPDOWN },
+    // NetworkManager 1.42 without podman: bookworm's netavark (1.4) ignores a bridge's VRF, which
+    // vrfgen refuses, so this image boots NetworkManager's own stack and members only.
+    variants: { ifupdown2: IFUPDOWN2, ifupdown: IFUPDOWN, networkmanager: ['network-manager'] },
   },
   /*
    * trixie: the same package names still exist (udev, netplan.io — now pulling netplan-generator —,

@@ -1022,7 +1022,14 @@ export function networkmanagerProblems(
       facts.push(...addresses.map((a) => `address ${name} ${a}`));
       const method = get(`ipv${family}`, 'method');
       const routed = ip.some(([k]) => /^route\d+$/.test(k));
-      const addressless = routed && nm.manualWithoutAddresses ? 'manual' : 'disabled';
+      // Routes keep the family on: `manual` without addresses (NM 1.46+), else IPv6 `ignore` (IPv4 has none).
+      const addressless = !routed
+        ? 'disabled'
+        : nm.manualWithoutAddresses
+          ? 'manual'
+          : family === 6
+            ? 'ignore'
+            : 'disabled';
       // What NM configures by itself on a member: DHCPv4; RA (and DHCPv6 as it says); DHCPv6 alone.
       const dynamic =
         master !== undefined && (family === 4 ? method === 'auto' : method === 'auto' || method === 'dhcp');
