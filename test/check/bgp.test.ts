@@ -36,10 +36,10 @@ const check = (state: string) => {
   return { code: r.code, bgp: report.findings.filter((f) => f.item.startsWith('bgp ')) };
 };
 
-/** A copy of the capture with one file changed. */
-function edited(file: string, change: (text: string) => string): string {
+/** A copy of a state (the capture unless named) with one file changed. */
+function edited(file: string, change: (text: string) => string, state = BASE): string {
   const dir = mkdtempSync(join(tmpdir(), 'vrfgen-bgp-'));
-  cpSync(BASE, dir, { recursive: true });
+  cpSync(state, dir, { recursive: true });
   const text = readFileSync(join(dir, file), 'utf8');
   const changed = change(text);
   expect(changed, `the edit of ${file} applies`).not.toBe(text);
@@ -124,15 +124,7 @@ const checkAnycast = (state: string) => {
 };
 
 /** A copy of the assembled state with one file changed. */
-function editedAnycast(file: string, change: (text: string) => string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-bgp6-'));
-  cpSync(ASSEMBLED, dir, { recursive: true });
-  const text = readFileSync(join(dir, file), 'utf8');
-  const changed = change(text);
-  expect(changed, `the edit of ${file} applies`).not.toBe(text);
-  writeFileSync(join(dir, file), changed);
-  return dir;
-}
+const editedAnycast = (file: string, change: (text: string) => string) => edited(file, change, ASSEMBLED);
 
 test('route server: BFD to the fabric up, IPv4 and IPv6 sessions Established, each family within its filter', () => {
   expect(checkAnycast(ASSEMBLED).map((f) => [f.item, f.status, f.actual])).toEqual([
