@@ -51,7 +51,7 @@ test('a clean members boot: vrfgen check finds nothing, the journal no complaint
 });
 
 test('the members boot: traffic passed through each member, 127.0.0.1 answered inside the VRF', () => {
-  expect(() => members.verify!(readCapture, [])).not.toThrow();
+  expect(() => members.verify!(readCapture, [], 'state')).not.toThrow();
   expect(readCapture('ping/vrf-localhost.txt')).toMatch(/ 0% packet loss/);
 });
 
@@ -64,9 +64,9 @@ test('the members boot after its drift: a bond port out of its bond, the lease r
 
 test("the members verdict fails when a member's peer did not answer, or the lease's route is in main", () => {
   const replacing = (file: string, text: string) => (f: string) => (f === file ? text : readCapture(f));
-  expect(() => members.verify!(replacing('ping/vxlan.rc', '1\n'), [])).toThrow(/no answer to the VXLAN peer/);
+  expect(() => members.verify!(replacing('ping/vxlan.rc', '1\n'), [], 'state')).toThrow(/no answer to the VXLAN peer/);
   expect(() =>
-    members.verify!(replacing('state/route-main.json', readCapture('state/route-table1100.json')), []),
+    members.verify!(replacing('state/route-main.json', readCapture('state/route-table1100.json')), [], 'state'),
   ).toThrow(/the lease's default route is in main/);
 });
 

@@ -70,6 +70,9 @@ function commands(stack: Stack): string {
     ...(stack.setup ? ['sh /e2e/setup.sh "$out" >"$out/setup.log" 2>&1; echo $? >"$out/setup.rc"'] : []),
     'sh /e2e/collect.sh "$out/state"',
     ...(stack.extra ? [stack.extra] : []),
+    ...(stack.again
+      ? ['sh /e2e/again.sh "$out" >"$out/again.log" 2>&1; echo $? >"$out/again.rc"', 'sh /e2e/collect.sh "$out/again"']
+      : []),
     ...(stack.drift.length ? [...stack.drift.map((d) => d.command), 'sh /e2e/collect.sh "$out/drifted"'] : []),
     '',
   ].join('\n');
@@ -126,6 +129,7 @@ describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () =
           '/e2e/commands.sh': commands(stack),
           ...(stack.setup ? { '/e2e/setup.sh': stack.setup } : {}),
           ...(stack.early ? { '/e2e/early.sh': stack.early } : {}),
+          ...(stack.again ? { '/e2e/again.sh': stack.again } : {}),
         },
         overlay,
       );
@@ -172,6 +176,7 @@ describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () =
       const journal = bootFindings(join(booted.out, 'boot'));
       const facts = profileFacts(join(booted.out, 'boot'), platforms[release]);
       const clean = check('state');
+      const again = stack.again ? check('again') : undefined;
       const drifted = stack.drift.length ? check('drifted') : undefined;
       const summary = (c: ReturnType<typeof check>) =>
         `exit ${c.code}, ${Object.entries(c.counts)
@@ -193,7 +198,9 @@ describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () =
         build: img.buildSeconds ? `${img.buildSeconds} s` : 'cached',
         boot: booted.seconds,
         startup: read('boot/analyze-time.txt').match(/^Startup finished .* = (.+?)\s*$/m)?.[1] ?? '?',
-        clean: `${listed(journal)}\n  vrfgen check: ${summary(clean)}`,
+        clean:
+          `${listed(journal)}\n  vrfgen check: ${summary(clean)}` +
+          (again ? `\n  again (after again.sh): vrfgen check: ${summary(again)}` : ''),
         drifted: drifted
           ? ` vrfgen check: ${summary(drifted)}\n  (drift injected: ${stack.drift.map((d) => d.command).join('; ')})`
           : ' (no drift in this boot)',
@@ -211,7 +218,12 @@ describeWithFacility('real boot of Debian 12 and 13 under QEMU', probeBoot, () =
       for (const k of known) expect(journal.map((f) => f.actual).filter((a) => k.test(a)).length, String(k)).toBe(1);
       expect(clean.code, summary(clean)).toBe(0);
       if (stack.extra) expect(containerFindings(join(booted.out, 'extra')), read('commands.log')).toEqual([]);
-      stack.verify?.(read, clean.findings);
+      stack.verify?.(read, clean.findings, 'state');
+      if (again) {
+        expect(read('again.rc').trim(), read('again.log')).toBe('0');
+        expect(again.code, summary(again)).toBe(0);
+        stack.verify?.(read, again.findings, 'again');
+      }
       if (!drifted) return;
       expect(drifted.code, summary(drifted)).toBe(1);
       for (const d of stack.drift)

@@ -42,6 +42,12 @@ export interface Stack {
   /** A script run (with the results folder as $1) before the state is recorded. */
   readonly setup?: string;
   /**
+   * A script run (with the results folder as $1) after the clean state was recorded (and `extra`),
+   * before the drift: what the host must come through unchanged (a restart of the network stack).
+   * The state is recorded again into `again/` and judged like the clean one, `verify` included.
+   */
+  readonly again?: string;
+  /**
    * A script run at boot before any network stack starts (guest/…/e2e-early.service): the peers
    * and servers the stack must find when it configures the links (a DHCP server, a NIC's peer).
    */
@@ -59,6 +65,8 @@ export interface Stack {
   readonly verify?: (
     read: (file: string) => string,
     findings: readonly { item: string; status: string; actual?: unknown }[],
+    /** The folder of the state judged: `state`, or `again`. */
+    state: string,
   ) => void;
 }
 
@@ -157,18 +165,32 @@ podman rm -f -t 0 e2e >/dev/null 2>&1
 
 const FRR_DIR = join(import.meta.dirname, 'frr');
 
+/** FRR's routes as the kernel tables hold them: the prefixes of `proto bgp` routes, sorted. */
+const bgpRoutes = (json: string) =>
+  (JSON.parse(json || '[]') as { dst?: string; protocol?: string }[])
+    .filter((r) => r.protocol === 'bgp')
+    .map((r) => r.dst)
+    .sort();
+
+/** red's table: the appliance's two accepted prefixes, installed by FRR. */
+const RED_BGP = ['10.200.1.1', '10.200.3.8/29'];
+/** blue's table: red's subnets (connected), its static route and the appliance's prefixes, leaked. */
+const BLUE_BGP = ['10.1.0.0/25', '10.1.0.128/25', '10.200.1.1', '10.200.3.8/29', '192.0.2.0/24'];
+
 /**
  * The route server (test/e2e/frr): the appliance with the right key has a session and got its /32
  * and in-range /29 accepted, the /24 and the /29 outside the filter are not; the appliance with the
- * wrong key never gets a session; red's routes are leaked into blue's table.
+ * wrong key never gets a session; red's routes are leaked into blue's table. In the state recorded
+ * again after again.sh, the same, and FRR's routes were in the kernel's tables after each step.
  */
 function verifyRouteServer(
   read: (file: string) => string,
   findings: readonly { item: string; status: string; actual?: unknown }[],
+  state: string,
 ): void {
   const actual = (item: string) => findings.find((f) => f.item === item)?.actual;
   const must = (ok: boolean, what: string) => {
-    if (!ok) throw new Error(`FRR boot: ${what}`);
+    if (!ok) throw new Error(`FRR boot (${state}): ${what}`);
   };
   must(
     JSON.stringify(actual('bgp red listen 10.1.0.0/25 peers')) === JSON.stringify(['10.1.0.2 Established, 2 accepted']),
@@ -183,23 +205,29 @@ function verifyRouteServer(
     JSON.stringify(actual('bgp red listen 10.1.0.128/25 peers')) === '[]',
     `the wrong key's session: ${JSON.stringify(actual('bgp red listen 10.1.0.128/25 peers'))}`,
   );
+  // The kernel's tables as vrfgen collect recorded them: FRR installed what it accepted, and leaked it.
+  const tables = (prefix: string) => {
+    const red = bgpRoutes(read(`${prefix}table100.json`));
+    const blue = bgpRoutes(read(`${prefix}table200.json`));
+    must(JSON.stringify(red) === JSON.stringify(RED_BGP), `${prefix}: FRR's routes in red: ${JSON.stringify(red)}`);
+    must(JSON.stringify(blue) === JSON.stringify(BLUE_BGP), `${prefix}: leaked into blue: ${JSON.stringify(blue)}`);
+  };
+  tables(`${state}/route-`);
+  if (state === 'again') {
+    // FRR was started while red and blue did not exist (again.sh, step 1), and took them up when networkd made them.
+    must(
+      !/^(red|blue) /m.test(read('survive/frr-first-links.txt')),
+      `FRR did not start before the VRFs: ${read('survive/frr-first-links.txt')}`,
+    );
+    // Not only back in the end: there right after networkd's reload and restart (again.sh waited for networkd only).
+    for (const step of ['frr-first', 'after-reload', 'after-restart']) tables(`survive/${step}-`);
+    return;
+  }
   const bad = JSON.parse(read('bad-summary.json') || '{}') as {
     ipv4Unicast?: { peers?: Record<string, { state?: string }> };
   };
   const badState = bad.ipv4Unicast?.peers?.['10.1.0.129']?.state;
   must(badState !== undefined && badState !== 'Established', `the bad appliance's own view: ${badState}`);
-  // Leaking, as vrfgen collect recorded blue's table: red's subnets (connected), its static route
-  // (the kernel route redistributed through vrfgen-red-static) and the appliance's two prefixes.
-  const blue = JSON.parse(read('state/route-table200.json') || '[]') as { dst?: string; protocol?: string }[];
-  const leaked = blue
-    .filter((r) => r.protocol === 'bgp')
-    .map((r) => r.dst)
-    .sort();
-  must(
-    JSON.stringify(leaked) ===
-      JSON.stringify(['10.1.0.0/25', '10.1.0.128/25', '10.200.1.1', '10.200.3.8/29', '192.0.2.0/24']),
-    `leaked into blue: ${JSON.stringify(leaked)}`,
-  );
   // FRR's running config is vrfgen's file, line for line, but for what vtysh adds around it and the hostname.
   const lines = (text: string) =>
     text
@@ -212,6 +240,90 @@ function verifyRouteServer(
     `running config differs from frr.conf:\n${read('running-config.txt')}`,
   );
 }
+
+const ROUTE_SERVER_DIR = join(import.meta.dirname, 'route-server');
+
+/** What one FRR peer's `show bgp … json` holds: each prefix with the peer it came from and its next hops. */
+function peerRoutes(json: string): { prefix: string; peer: string; nexthops: string[] }[] {
+  const t = JSON.parse(json || '{}') as {
+    routes?: Record<string, { peerId?: string; valid?: boolean; nexthops?: { ip?: string }[] }[]>;
+  };
+  return Object.entries(t.routes ?? {}).flatMap(([prefix, paths]) =>
+    paths
+      .filter((p) => p.valid !== false)
+      .map((p) => ({ prefix, peer: p.peerId ?? '?', nexthops: (p.nexthops ?? []).map((n) => n.ip ?? '?') })),
+  );
+}
+
+/**
+ * The anycast route server (route-server/): each appliance got only a default route from rs; rs
+ * installed exactly the accepted prefixes (IPv4 /32 and in-range /29 of both appliances, the IPv6
+ * /64), in both states; the fabric got them with their next hops unchanged, and rs's anycast /32.
+ */
+function verifyAnycastRouteServer(
+  read: (file: string) => string,
+  _findings: readonly { item: string; status: string; actual?: unknown }[],
+  state: string,
+): void {
+  const wrong: string[] = [];
+  const same = (what: string, got: unknown, want: unknown) => {
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      wrong.push(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+  };
+  same('rs: IPv4 routes from FRR', bgpRoutes(read(`${state}/route-table3000.json`)), [
+    '10.200.1.1',
+    '10.200.3.8/29',
+    '10.200.4.4',
+    '10.200.5.16/29',
+  ]);
+  same('rs: IPv6 routes from FRR', bgpRoutes(read(`${state}/route6-table3000.json`)), ['2001:db8:200:1::/64']);
+  if (state === 'state') {
+    const received = (file: string, from: string) =>
+      peerRoutes(read(file))
+        .filter((r) => r.peer === from)
+        .map((r) => r.prefix)
+        .sort();
+    same('a1 got from rs', received('peers/a1-ipv4.json', '10.255.0.1'), ['0.0.0.0/0']);
+    same('a2 got from rs', received('peers/a2-ipv4.json', '10.255.0.1'), ['0.0.0.0/0']);
+    same('a6 got from rs', received('peers/a6-ipv6.json', '2001:db8:ff::1'), ['::/0']);
+    const fabric = peerRoutes(read('peers/fabric-ipv4.json')).filter((r) => r.peer === '10.50.0.1');
+    same('the fabric got, with next hops', fabric.map((r) => `${r.prefix} via ${r.nexthops.join(',')}`).sort(), [
+      '10.200.1.1/32 via 10.60.1.2',
+      '10.200.3.8/29 via 10.60.1.2',
+      '10.200.4.4/32 via 10.60.2.2',
+      '10.200.5.16/29 via 10.60.2.2',
+      '10.255.0.1/32 via 10.50.0.1',
+    ]);
+  }
+  if (wrong.length) throw new Error(`anycast route server (${state}):\n${wrong.join('\n')}`);
+}
+
+/**
+ * The anycast route server of issue 18's "Done when", on both releases. It needs the intent keys
+ * route-server/intent.yaml uses (dummy update-source, routed listen ranges, multihop, export,
+ * default-originate, route-reflector-client, bfd, announce, IPv6); until vrfgen has them it runs
+ * only with VRFGEN_E2E_ANYCAST_ROUTE_SERVER=1 (and fails), and then joins STACKS.
+ */
+export const ANYCAST_ROUTE_SERVER: Stack = {
+  name: 'anycast route server',
+  image: 'ifupdown2',
+  intentFile: join(ROUTE_SERVER_DIR, 'intent.yaml'),
+  targets: ['networkd', 'sysctl', 'frr'],
+  mask: IFUPDOWN_UNITS.filter((u) => !FRR_UNITS.includes(u)),
+  setup: readFileSync(join(ROUTE_SERVER_DIR, 'peers.sh'), 'utf8'),
+  again: readFileSync(join(ROUTE_SERVER_DIR, 'again.sh'), 'utf8'),
+  // An appliance's key changed (its session never comes back), then the anycast dummy deleted.
+  drift: [
+    {
+      command:
+        "vtysh -N a2 -c 'configure terminal' -c 'router bgp 65000' -c 'neighbor 10.255.0.1 password wrongkey' && sleep 10",
+      finding: 'bgp rs listen 10.60.0.0/16 peers',
+    },
+    { command: 'ip link del anycast0', finding: 'link anycast0 master' },
+  ],
+  warnings: ['write/unknown-owner', 'generate/not-included'],
+  verify: verifyAnycastRouteServer,
+};
 
 const MEMBERS_DIR = join(import.meta.dirname, 'members');
 
@@ -344,16 +456,16 @@ export const STACKS: readonly Stack[] = [
     },
   },
   {
-    // The overlay cannot carry the guest's frr user (it is not in the staged root) nor its daemons file.
+    // The overlay cannot carry the guest's frr user (it is not in the staged root) nor its daemons
+    // file. FRR 8.4 on Debian 12, 10.3 on Debian 13.
     name: 'frr route server',
     image: 'ifupdown2',
-    // FRR 8.4 as the frr target's vtysh test checks it; Debian 13's FRR 10 is not booted.
-    releases: ['debian-12'],
     intentFile: join(FRR_DIR, 'intent.yaml'),
     targets: ['networkd', 'sysctl', 'frr'],
     mask: IFUPDOWN_UNITS.filter((u) => !FRR_UNITS.includes(u)),
     drift: [],
     setup: readFileSync(join(FRR_DIR, 'peers.sh'), 'utf8'),
+    again: readFileSync(join(FRR_DIR, 'again.sh'), 'utf8'),
     warnings: ['write/unknown-owner', 'generate/not-included'],
     verify: verifyRouteServer,
   },
@@ -370,4 +482,5 @@ export const STACKS: readonly Stack[] = [
   }),
   members('ifupdown', 'ifupdown', NETWORKD_UNITS, { before: SOURCE_INTERFACES_D }),
   members('networkmanager', 'networkmanager', NM_MASK, { before: NM_BEFORE, drift: nmDrift(MEMBERS_DRIFT) }),
+  ...(process.env.VRFGEN_E2E_ANYCAST_ROUTE_SERVER === '1' ? [ANYCAST_ROUTE_SERVER] : []),
 ];

@@ -50,5 +50,6 @@ echo "routes after ${i} s"
 sleep 10
 vtysh -N bad -c 'show bgp summary json' >"$1/bad-summary.json" 2>&1 || true
 vtysh -c 'show running-config' >"$1/running-config.txt" 2>&1 || true
+vtysh -c 'show vrf' >"$1/frr-vrfs.txt" 2>&1 || true
 cp /etc/frr/frr.conf "$1/frr.conf"
 dmesg | grep -i 'MD5' >"$1/md5.txt" 2>&1 || true
