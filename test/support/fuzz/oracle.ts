@@ -226,6 +226,9 @@ export function networkdProblems(model: Model, files: readonly OutputFile[]): st
   for (const p of model.vlanParents)
     want.add(p.networkdFile ? `${NET}/${p.networkdFile}.d/10-vrfgen-vlans.conf` : `${NET}/10-vrfgen-${p.name}.network`);
   for (const t of underlayTrunks(model)) want.add(`${NET}/10-vrfgen-${t}.network`);
+  // With BGP, networkd must leave FRR's routes (and, where it can, nexthops) alone: docs/targets/networkd.md.
+  const CONF = '/etc/systemd/networkd.conf.d/10-vrfgen-routing-daemon.conf';
+  if (model.vrfs.some((v) => v.bgp)) want.add(CONF);
   out.push(
     ...same(
       'networkd files',
@@ -233,10 +236,16 @@ export function networkdProblems(model: Model, files: readonly OutputFile[]): st
       want,
     ),
   );
+  const conf = files.find((f) => f.path === CONF);
+  if (conf) {
+    const keys = conf.content.split('\n').filter((l) => l && !l.startsWith('#'));
+    const nextHops = model.platform.systemd >= 256 ? ['ManageForeignNextHops=no'] : [];
+    out.push(...same(CONF, keys, ['[Network]', 'ManageForeignRoutes=no', ...nextHops]));
+  }
 
   const main = new Map<string, string>();
   const dropIns = new Map<string, string[]>();
-  for (const f of files) {
+  for (const f of files.filter((f) => f.path !== CONF)) {
     const name = f.path.slice(NET.length + 1);
     const dropIn = /^(.+\.network)\.d\/[^/]+\.conf$/.exec(name);
     const kinds = dropIn ? ['Network'] : name.endsWith('.netdev') ? NETDEV_SECTIONS : NETWORK_SECTIONS;
