@@ -296,6 +296,11 @@ export default {
         owner: { user: 'frr', group: 'frr' },
         content: template('frr/frr.conf.njk', {
           version: model.platform.frr,
+          // zebra installs its routes through kernel nexthop objects, which networkd before 256 deletes
+          // as foreign whenever it configures their link (there is no ManageForeignNextHops= yet), and
+          // the kernel takes the routes with them; zebra puts the nexthop back but not the routes.
+          // Routes with their own next hops are left alone (docs/targets/networkd.md).
+          kernelNexthops: model.platform.systemd >= 256,
           routers: all,
           policyFirst: policyFirst(model),
           prefixLists: ([4, 6] as const)

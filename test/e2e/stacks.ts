@@ -214,6 +214,9 @@ function verifyRouteServer(
   };
   tables(`${state}/route-`);
   if (state === 'again') {
+    // Without the networkd target's drop-in, a restart of networkd took FRR's routes out of red's table.
+    const lost = bgpRoutes(read('survive/without-dropin-table100.json'));
+    must(lost.length === 0, `networkd without its drop-in kept FRR's routes: ${JSON.stringify(lost)}`);
     // FRR was started while red and blue did not exist (again.sh, step 1), and took them up when networkd made them.
     must(
       !/^(red|blue) /m.test(read('survive/frr-first-links.txt')),

@@ -28,6 +28,14 @@ settled() {
   done
   echo "$1: routes not there after 120 s"
 }
+# 0. Why the networkd target writes its networkd.conf.d drop-in: without it, a restart of networkd
+# deletes FRR's routes (verifyRouteServer requires them gone here). Step 1 starts FRR afresh.
+conf=/etc/systemd/networkd.conf.d/10-vrfgen-routing-daemon.conf
+mv "$conf" /run/e2e-routing-daemon.conf
+systemctl restart systemd-networkd
+configured without-dropin
+routes without-dropin
+mv /run/e2e-routing-daemon.conf "$conf"
 # 1. FRR starts before the VRF devices exist, as it may at boot (frr.service is ordered after
 # network-pre.target only): networkd stopped, the VRFs deleted, FRR started and up, then networkd.
 systemctl stop systemd-networkd.service systemd-networkd.socket frr.service
