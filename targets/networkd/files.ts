@@ -35,6 +35,11 @@ export function routingDaemonFiles(template: Template, model: Model): OutputFile
   ];
 }
 
+/** Whether `files` hold a networkd.conf.d drop-in, which networkd reads only when it starts. */
+export const readsOwnSettings = (files: readonly OutputFile[]) => files.some((f) => f.path.startsWith(`${CONF_DIR}/`));
+
+export const RESTART = ['systemctl', 'restart', 'systemd-networkd.service'];
+
 const file = (template: Template, path: string, name: string, view: object): OutputFile => ({
   path,
   mode: 0o644,

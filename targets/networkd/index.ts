@@ -1,5 +1,16 @@
 import type { Target } from '../../src/render/target.ts';
-import { CONF_DIR, DIR, memberFiles, parentFile, portFile, PREFIX, routingDaemonFiles, vrfFiles } from './files.ts';
+import {
+  CONF_DIR,
+  DIR,
+  memberFiles,
+  parentFile,
+  portFile,
+  PREFIX,
+  readsOwnSettings,
+  RESTART,
+  routingDaemonFiles,
+  vrfFiles,
+} from './files.ts';
 import { underlays } from './links.ts';
 import networkdForeign from './foreign.ts';
 
@@ -16,7 +27,9 @@ export default {
   ],
   // networkctl(1) of systemd 252: reload creates new netdevs and reconfigures every link whose
   // .network file is new, modified or removed. A changed VRF table still needs the device deleted.
-  reload: () => [['networkctl', 'reload']],
+  // networkd reads its own settings (networkd.conf.d) only when it starts: a restart does all a
+  // reload does and takes them too.
+  reload: (files) => [readsOwnSettings(files) ? RESTART : ['networkctl', 'reload']],
   foreign: networkdForeign,
   render(model, { template }) {
     const u = underlays(model);

@@ -208,6 +208,18 @@ function underlayTrunks(model: Model): string[] {
   return [...new Set(devs)].filter((d) => !written.has(d));
 }
 
+// With BGP, networkd must leave FRR's routes (and, where it can, nexthops) alone: docs/targets/networkd.md.
+const DAEMON_CONF = '/etc/systemd/networkd.conf.d/10-vrfgen-routing-daemon.conf';
+
+/** The routing-daemon drop-in, present exactly with BGP, with the keys the platform's networkd knows. */
+function routingDaemonProblems(model: Model, files: readonly OutputFile[]): string[] {
+  const conf = files.find((f) => f.path === DAEMON_CONF);
+  if (!conf) return model.vrfs.some((v) => v.bgp) ? [`${DAEMON_CONF} missing`] : [];
+  const keys = conf.content.split('\n').filter((l) => l && !l.startsWith('#'));
+  const nextHops = model.platform.systemd >= 256 ? ['ManageForeignNextHops=no'] : [];
+  return same(DAEMON_CONF, keys, ['[Network]', 'ManageForeignRoutes=no', ...nextHops]);
+}
+
 /** The networkd files of the given members: a .network each, and a .netdev for each that vrfgen creates. */
 const memberPaths = (members: readonly Member[]) =>
   members.flatMap((m) => [
@@ -226,26 +238,19 @@ export function networkdProblems(model: Model, files: readonly OutputFile[]): st
   for (const p of model.vlanParents)
     want.add(p.networkdFile ? `${NET}/${p.networkdFile}.d/10-vrfgen-vlans.conf` : `${NET}/10-vrfgen-${p.name}.network`);
   for (const t of underlayTrunks(model)) want.add(`${NET}/10-vrfgen-${t}.network`);
-  // With BGP, networkd must leave FRR's routes (and, where it can, nexthops) alone: docs/targets/networkd.md.
-  const CONF = '/etc/systemd/networkd.conf.d/10-vrfgen-routing-daemon.conf';
-  if (model.vrfs.some((v) => v.bgp)) want.add(CONF);
+  if (model.vrfs.some((v) => v.bgp)) want.add(DAEMON_CONF);
   out.push(
     ...same(
       'networkd files',
       files.map((f) => f.path),
       want,
     ),
+    ...routingDaemonProblems(model, files),
   );
-  const conf = files.find((f) => f.path === CONF);
-  if (conf) {
-    const keys = conf.content.split('\n').filter((l) => l && !l.startsWith('#'));
-    const nextHops = model.platform.systemd >= 256 ? ['ManageForeignNextHops=no'] : [];
-    out.push(...same(CONF, keys, ['[Network]', 'ManageForeignRoutes=no', ...nextHops]));
-  }
 
   const main = new Map<string, string>();
   const dropIns = new Map<string, string[]>();
-  for (const f of files.filter((f) => f.path !== CONF)) {
+  for (const f of files.filter((f) => f.path !== DAEMON_CONF)) {
     const name = f.path.slice(NET.length + 1);
     const dropIn = /^(.+\.network)\.d\/[^/]+\.conf$/.exec(name);
     const kinds = dropIn ? ['Network'] : name.endsWith('.netdev') ? NETDEV_SECTIONS : NETWORK_SECTIONS;
@@ -450,7 +455,8 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
   const dropIns = new Map<string, string[]>();
   const dropInOf = new Map<string, IniSection[]>();
   const fallbackPaths = new Set(memberPaths(members.filter(({ m }) => fallback.has(m.name)).map(({ m }) => m)));
-  for (const f of files.filter((x) => x !== yamlFile)) {
+  out.push(...routingDaemonProblems(model, files));
+  for (const f of files.filter((x) => x !== yamlFile && x.path !== DAEMON_CONF)) {
     if (fallbackPaths.has(f.path)) {
       out.push(
         ...iniProblems(
@@ -1216,6 +1222,12 @@ export function frrProblems(model: Model, files: readonly OutputFile[]): string[
   for (const f of files) {
     const { lines, errors } = frrLines(f.content);
     out.push(...errors);
+    // Kernel nexthop objects only where networkd leaves foreign ones alone (systemd 256 on).
+    const ownNexthops = lines.some((l) => l.line === 'no zebra nexthop kernel enable');
+    if (ownNexthops !== model.platform.systemd < 256)
+      out.push(
+        `frr.conf: "no zebra nexthop kernel enable" ${ownNexthops ? 'with' : 'without'} systemd ${model.platform.systemd}`,
+      );
     const got = lines
       .filter((l) => l.block.startsWith('router bgp'))
       .flatMap(({ block, line }) => {

@@ -137,6 +137,7 @@ const FRR_COMMANDS: readonly RegExp[] = [
   /^frr version [0-9.]+$/,
   /^frr defaults traditional$/,
   /^service integrated-vtysh-config$/,
+  /^no zebra nexthop kernel enable$/,
   /^!$/,
   /^ !$/,
   /^router bgp \d+( vrf \S+)?$/,
