@@ -12,8 +12,8 @@ peer() { # name, host-side veth, address, route server address, key
   ip -n "$1" addr add "$3/25" dev "$2p"
   ip -n "$1" link set "$2p" up
   mkdir -p "/etc/frr/$1"
-  sed -e 's/^bgpd=no$/bgpd=yes/' -e 's/^#* *watchfrr_options=.*/watchfrr_options="--netns"/' /etc/frr/daemons >"/etc/frr/$1/daemons"
-  grep -q '^watchfrr_options="--netns"' "/etc/frr/$1/daemons" || echo 'watchfrr_options="--netns"' >>"/etc/frr/$1/daemons"
+  sed -e 's/^bgpd=no$/bgpd=yes/' -e 's/^#* *watchfrr_options=.*/watchfrr_options="--netns --restart-timeout 300 --timeout 300"/' /etc/frr/daemons >"/etc/frr/$1/daemons"
+  grep -q '^watchfrr_options="--netns --restart-timeout 300 --timeout 300"' "/etc/frr/$1/daemons" || echo 'watchfrr_options="--netns --restart-timeout 300 --timeout 300"' >>"/etc/frr/$1/daemons"
   : >"/etc/frr/$1/vtysh.conf"
   cat >"/etc/frr/$1/frr.conf" <<CONF
 frr defaults traditional

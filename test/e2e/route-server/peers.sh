@@ -16,8 +16,8 @@ frr() { # name, daemons to switch on, config (stdin)
   mkdir -p "/etc/frr/$1"
   cp /etc/frr/daemons "/etc/frr/$1/daemons"
   for d in $2; do sed -i "s/^$d=no\$/$d=yes/" "/etc/frr/$1/daemons"; done
-  sed -i 's/^#* *watchfrr_options=.*/watchfrr_options="--netns"/' "/etc/frr/$1/daemons"
-  grep -q '^watchfrr_options="--netns"' "/etc/frr/$1/daemons" || echo 'watchfrr_options="--netns"' >>"/etc/frr/$1/daemons"
+  sed -i 's/^#* *watchfrr_options=.*/watchfrr_options="--netns --restart-timeout 300 --timeout 300"/' "/etc/frr/$1/daemons"
+  grep -q '^watchfrr_options="--netns --restart-timeout 300 --timeout 300"' "/etc/frr/$1/daemons" || echo 'watchfrr_options="--netns --restart-timeout 300 --timeout 300"' >>"/etc/frr/$1/daemons"
   : >"/etc/frr/$1/vtysh.conf"
   cat >"/etc/frr/$1/frr.conf"
   chown -R frr:frr "/etc/frr/$1"
