@@ -74,6 +74,8 @@ function commands(stack: Stack): string {
       ? ['sh /e2e/again.sh "$out" >"$out/again.log" 2>&1; echo $? >"$out/again.rc"', 'sh /e2e/collect.sh "$out/again"']
       : []),
     ...(stack.drift.length ? [...stack.drift.map((d) => d.command), 'sh /e2e/collect.sh "$out/drifted"'] : []),
+    // The whole boot's journal, for reading a failed run (boot/journal.txt ends before the commands).
+    'journalctl -b -o short-monotonic --no-pager >"$out/journal-end.txt" 2>&1',
     '',
   ].join('\n');
 }
