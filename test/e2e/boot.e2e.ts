@@ -23,8 +23,12 @@ import { containerFindings } from './containers.ts';
 import { STACKS, type Stack } from './stacks.ts';
 
 const INTENT = join(ROOT, 'test/e2e/intent.yaml');
-/** A boot takes about a minute under TCG on an idle machine; other work on the host slows it. */
-const BOOT_TIMEOUT = Number(process.env.VRFGEN_E2E_BOOT_TIMEOUT ?? 900);
+/**
+ * A boot takes about a minute under TCG on an idle machine; other work on the host slows it many
+ * times. Longer than the guest's own bound on its commands (guest/…/e2e-runner, 1500 s) plus a slow
+ * boot, so that a hung command still leaves the guest's results rather than only a killed QEMU.
+ */
+const BOOT_TIMEOUT = Number(process.env.VRFGEN_E2E_BOOT_TIMEOUT ?? 2100);
 
 /** Every stack on every release, releases interleaved: the first boots of both start early. */
 const MATRIX = STACKS.flatMap((stack) =>

@@ -100,6 +100,9 @@ CONF
 # The frr target's reload: the daemons its file needs, then a restart.
 sed -i -e 's/^bgpd=no$/bgpd=yes/' -e 's/^bfdd=no$/bfdd=yes/' /etc/frr/daemons
 systemctl restart frr.service
+# What bgpd says about each session goes to the journal (journal-end.txt), for reading a failed run.
+vtysh -c 'debug bgp neighbor-events' >/dev/null 2>&1 || true
+for ns in a1 a6; do vtysh -N "$ns" -c 'debug bgp neighbor-events' >/dev/null 2>&1 || true; done
 # networkd puts vr into rs; the sessions and the routes follow. Bounded waits.
 for i in $(seq 120); do
   ip route show vrf rs 2>/dev/null | grep -q '^10.200.5.16/29 .*proto bgp' &&
@@ -108,6 +111,9 @@ for i in $(seq 120); do
   sleep 1
 done
 echo "routes after ${i} s"
+# The appliances reach the anycast addresses through the fabric (what each session needs first).
+ip netns exec a1 ping -c 1 -W 5 10.255.0.1 >"$out/a1-ping.txt" 2>&1 || true
+ip netns exec a6 ping -c 1 -W 5 2001:db8:ff::1 >"$out/a6-ping.txt" 2>&1 || true
 for ns in fabric a1 a2 a6; do
   vtysh -N "$ns" -c 'show bgp summary json' >"$out/$ns-summary.json" 2>&1 || true
   vtysh -N "$ns" -c 'show bgp ipv4 unicast json' >"$out/$ns-ipv4.json" 2>&1 || true
@@ -116,4 +122,6 @@ done
 vtysh -N fabric -c 'show bfd peers json' >"$out/fabric-bfd.json" 2>&1 || true
 vtysh -c 'show bfd vrf rs peers json' >"$out/rs-bfd.json" 2>&1 || true
 vtysh -c 'show running-config' >"$1/running-config.txt" 2>&1 || true
+ss -tanpe >"$out/rs-sockets.txt" 2>&1 || true
+ip netns exec a1 ss -tanpe >"$out/a1-sockets.txt" 2>&1 || true
 cp /etc/frr/frr.conf "$1/frr.conf"
