@@ -39,7 +39,8 @@ describeWithFacility('vtysh --dryrun accepts every golden frr.conf', probeVtyshs
   );
 
   test.each(VERSIONS)('a broken file is reported by FRR %s (the check can fail)', (version) => {
-    const good = readFileSync(join(withFrr[0]!.expected, 'frr/etc/frr/frr.conf'), 'utf8');
+    const routeServer = withFrr.find((c) => c.expected.includes('/frr-route-server/'))!;
+    const good = readFileSync(join(routeServer.expected, 'frr/etc/frr/frr.conf'), 'utf8');
     const broken = good.replace(' remote-as internal', ' remote-as intrnal').replace(/ge 29 le 32/, 'ge 33 le 32');
     const file = join(mkdtempSync(join(tmpdir(), 'vrfgen-frr-')), 'frr.conf');
     writeFileSync(file, broken);

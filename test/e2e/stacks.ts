@@ -217,10 +217,15 @@ function verifyRouteServer(
     // Without the networkd target's drop-in, a restart of networkd took FRR's routes out of red's table.
     const lost = bgpRoutes(read('survive/without-dropin-table100.json'));
     must(lost.length === 0, `networkd without its drop-in kept FRR's routes: ${JSON.stringify(lost)}`);
-    // FRR was started while red and blue did not exist (again.sh, step 1), and took them up when networkd made them.
+    // FRR was asked to start while red and blue did not exist (again.sh, step 1), and the frr
+    // target's drop-in held it back until networkd made them.
     must(
       !/^(red|blue) /m.test(read('survive/frr-first-links.txt')),
-      `FRR did not start before the VRFs: ${read('survive/frr-first-links.txt')}`,
+      `the VRFs were there before FRR's start: ${read('survive/frr-first-links.txt')}`,
+    );
+    must(
+      read('survive/frr-first-state.txt').trim() !== 'active',
+      `FRR started without the VRF devices: ${read('survive/frr-first-state.txt')}`,
     );
     // Not only back in the end: there right after networkd's reload and restart (again.sh waited for networkd only).
     for (const step of ['frr-first', 'after-reload', 'after-restart']) tables(`survive/${step}-`);

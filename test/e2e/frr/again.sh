@@ -36,13 +36,15 @@ systemctl restart systemd-networkd
 configured without-dropin
 routes without-dropin
 mv /run/e2e-routing-daemon.conf "$conf"
-# 1. FRR starts before the VRF devices exist, as it may at boot (frr.service is ordered after
-# network-pre.target only): networkd stopped, the VRFs deleted, FRR started and up, then networkd.
+# 1. FRR asked to start before the VRF devices exist, as it may be at boot (Debian's frr.service is
+# ordered after network-pre.target only): networkd stopped, the VRFs deleted, FRR's start queued,
+# then networkd. The frr target's drop-in holds FRR back until the VRF devices are there.
 systemctl stop systemd-networkd.service systemd-networkd.socket frr.service
 ip link del red
 ip link del blue
-systemctl start frr.service
-vtysh -c 'show vrf' >"$x/frr-first-vrfs.txt" 2>&1
+systemctl start --no-block frr.service
+sleep 5
+systemctl show -p ActiveState --value frr.service >"$x/frr-first-state.txt" 2>&1
 ip -br link show type vrf >"$x/frr-first-links.txt" 2>&1
 systemctl start systemd-networkd.socket systemd-networkd.service
 configured frr-first

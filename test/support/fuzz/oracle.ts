@@ -1217,13 +1217,37 @@ export function frrProblems(model: Model, files: readonly OutputFile[]): string[
   const out = same(
     'frr files',
     files.map((f) => `${f.path} ${f.mode.toString(8)} ${f.owner?.user}:${f.owner?.group}`),
-    routed.length ? ['/etc/frr/frr.conf 640 frr:frr'] : [],
+    routed.length
+      ? ['/etc/frr/frr.conf 640 frr:frr', '/etc/systemd/system/frr.service.d/vrfgen-vrfs.conf 644 undefined:undefined']
+      : [],
   );
-  for (const f of files) {
+  // FRR starts after the device of every VRF with BGP, and wants each one.
+  const ordering = files.find((f) => f.path.endsWith('/vrfgen-vrfs.conf'));
+  if (ordering) {
+    const keys = ordering.content.split('\n').filter((l) => l && !l.startsWith('#'));
+    const devices = routed.map((v) => `sys-subsystem-net-devices-${v.name.replaceAll('-', '\\x2d')}.device`);
+    out.push(...same('frr.service drop-in', keys, ['[Unit]', ...devices.flatMap((d) => [`Wants=${d}`, `After=${d}`])]));
+  }
+  for (const f of files.filter((x) => x !== ordering)) {
     const { lines, errors } = frrLines(f.content);
     out.push(...errors);
     // Kernel nexthop objects only where networkd leaves foreign ones alone (systemd 256 on).
     const ownNexthops = lines.some((l) => l.line === 'no zebra nexthop kernel enable');
+    // Before FRR 10, a VRF whose peer only a default route reaches resolves next hops over it.
+    const viaDefault = lines
+      .filter((l) => l.block.startsWith('vrf ') && l.line.startsWith(' '))
+      .map((l) => `${l.block}:${l.line.trim()}`);
+    const wantViaDefault =
+      Number(model.platform.frr.split('.')[0]) >= 10
+        ? []
+        : routed.flatMap((v) =>
+            ([4, 6] as const)
+              .filter((f) =>
+                [...v.bgp!.neighbors, ...v.bgp!.listen].some((s) => s.family === f && s.route?.endsWith('/0')),
+              )
+              .map((f) => `vrf ${v.name}:${f === 4 ? 'ip' : 'ipv6'} nht resolve-via-default`),
+          );
+    out.push(...same('frr.conf resolve-via-default', viaDefault, wantViaDefault));
     if (ownNexthops !== model.platform.systemd < 256)
       out.push(
         `frr.conf: "no zebra nexthop kernel enable" ${ownNexthops ? 'with' : 'without'} systemd ${model.platform.systemd}`,
