@@ -169,7 +169,7 @@ const FRR_DIR = join(import.meta.dirname, 'frr');
 const bgpRoutes = (json: string) =>
   (JSON.parse(json || '[]') as { dst?: string; protocol?: string }[])
     .filter((r) => r.protocol === 'bgp')
-    .map((r) => r.dst)
+    .map((r) => r.dst ?? '?')
     .sort();
 
 /** red's table: the appliance's two accepted prefixes, installed by FRR. */
@@ -206,11 +206,18 @@ function verifyRouteServer(
     `the wrong key's session: ${JSON.stringify(actual('bgp red listen 10.1.0.128/25 peers'))}`,
   );
   // The kernel's tables as vrfgen collect recorded them: FRR installed what it accepted, and leaked it.
+  // After again.sh re-created the VRFs, FRR 8.4 was once seen without red's static route in blue
+  // (redistributed from the kernel, then leaked): there, blue must hold the appliance's prefixes and
+  // nothing but red's own.
   const tables = (prefix: string) => {
     const red = bgpRoutes(read(`${prefix}table100.json`));
     const blue = bgpRoutes(read(`${prefix}table200.json`));
     must(JSON.stringify(red) === JSON.stringify(RED_BGP), `${prefix}: FRR's routes in red: ${JSON.stringify(red)}`);
-    must(JSON.stringify(blue) === JSON.stringify(BLUE_BGP), `${prefix}: leaked into blue: ${JSON.stringify(blue)}`);
+    const leaked =
+      state === 'state'
+        ? JSON.stringify(blue) === JSON.stringify(BLUE_BGP)
+        : RED_BGP.every((p) => blue.includes(p)) && blue.every((p) => BLUE_BGP.includes(p ?? ''));
+    must(leaked, `${prefix}: leaked into blue: ${JSON.stringify(blue)}`);
   };
   tables(`${state}/route-`);
   if (state === 'again') {
@@ -242,7 +249,9 @@ function verifyRouteServer(
       .split('\n')
       .filter((l) => l && !/^(#|Building configuration|Current configuration:|hostname |end$)/.test(l))
       .join('\n')
-      .replace(/^!\n/, '');
+      .replace(/^!\n/, '')
+      // FRR 10 lists every VRF zebra knows, as an empty block.
+      .replace(/^vrf \S+\nexit-vrf\n!\n/gm, '');
   must(
     lines(read('running-config.txt')) === lines(read('frr.conf')),
     `running config differs from frr.conf:\n${read('running-config.txt')}`,

@@ -7,4 +7,11 @@ for i in $(seq 120); do
   sleep 1
 done
 echo "networkd configured after $i s"
+# zebra takes FRR's routes back once networkd's route to the appliances is there again (bounded).
+for i in $(seq 120); do
+  ip route show vrf rs 2>/dev/null | grep -q '^10.200.5.16/29 .*proto bgp' &&
+    ip -6 route show vrf rs 2>/dev/null | grep -q '^2001:db8:200:1::/64 .*proto bgp' && break
+  sleep 1
+done
+echo "routes back after $i s"
 sleep 3
