@@ -5,7 +5,6 @@ import { deviceUnit } from '../../src/systemd/device-unit.ts';
 
 const DIR = '/etc/systemd/system';
 
-
 /** A path from the scanned tree goes into a comment: keep it on its line whatever its bytes. */
 const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, '?');
 
