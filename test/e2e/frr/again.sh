@@ -45,7 +45,7 @@ ip link del blue
 systemctl start --no-block frr.service
 sleep 5
 systemctl show -p ActiveState --value frr.service >"$x/frr-first-state.txt" 2>&1
-ip -br link show type vrf >"$x/frr-first-links.txt" 2>&1
+ip -br link show type vrf >"$x/frr-first-vrfs.txt" 2>&1
 systemctl start systemd-networkd.socket systemd-networkd.service
 configured frr-first
 settled frr-first
