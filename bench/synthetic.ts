@@ -271,11 +271,12 @@ export function syntheticState(n: number): Map<string, string> {
 
   put('links.json', json(links));
   put('addr.json', json(addrs));
+  // The local lookup behind the l3mdev rule, where the sysctl target's local-rule unit puts it.
   put(
     'rule.json',
     json([
-      { priority: 0, src: 'all', table: 'local' },
       { priority: 1000, src: 'all', l3mdev: null },
+      { priority: 32765, src: 'all', table: 'local' },
       { priority: 32766, src: 'all', table: 'main' },
       { priority: 32767, src: 'all', table: 'default' },
     ]),
@@ -283,8 +284,8 @@ export function syntheticState(n: number): Map<string, string> {
   put(
     'rule6.json',
     json([
-      { priority: 0, src: 'all', table: 'local' },
       { priority: 1000, src: 'all', l3mdev: null },
+      { priority: 32765, src: 'all', table: 'local' },
       { priority: 32766, src: 'all', table: 'main' },
     ]),
   );
