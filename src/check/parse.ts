@@ -50,6 +50,8 @@ export interface Address {
 }
 
 export interface RouteEntry {
+  /** The table as a dump of every table prints it (a number, or a name from rt_tables); undefined for main. */
+  readonly table?: string;
   readonly type: string;
   /** Canonical prefix, e.g. `0.0.0.0/0`. */
   readonly to: string;
@@ -181,19 +183,29 @@ export function parseAddresses(stdout: string): Address[] {
   return addresses;
 }
 
+/** Which routes a reader wants: by type (`skip`: dropped before their addresses are read) and by table. */
+export interface RouteFilter {
+  readonly skip?: ReadonlySet<string>;
+  /** The table as printed (undefined: main); false drops the route before anything else is read. */
+  readonly table?: (table: string | undefined) => boolean;
+}
+
 /**
- * Routes of one table and family; ip omits `type` for unicast and `metric` when it is 0. `skip`:
- * types the caller does not want, dropped before their addresses are read.
+ * Routes of one family, of one table or of every table (each then with its `table`, which ip leaves
+ * out for main); ip omits `type` for unicast and `metric` when it is 0. Each route is handed to
+ * `visit` as it is read, so a dump of every table is never held as entries.
  */
-export function parseRoutes(stdout: string, family: Family, skip?: ReadonlySet<string>): RouteEntry[] {
-  const routes: RouteEntry[] = [];
+export function eachRoute(stdout: string, family: Family, visit: (r: RouteEntry) => void, only?: RouteFilter): void {
   for (const r of entries(stdout)) {
+    const table = typeof r.table === 'string' ? r.table : typeof r.table === 'number' ? String(r.table) : undefined;
+    if (only?.table && !only.table(table)) continue;
     const dst = text(r.dst);
     if (dst === undefined) continue;
     const type = text(r.type) ?? 'unicast';
-    if (skip?.has(type)) continue;
+    if (only?.skip?.has(type)) continue;
     const via = text(r.gateway);
-    routes.push({
+    visit({
+      table,
       type,
       to: routePrefix(dst, family),
       via: via ? canonicalIp(via) : undefined,
@@ -203,6 +215,12 @@ export function parseRoutes(stdout: string, family: Family, skip?: ReadonlySet<s
       multipath: Array.isArray(r.nexthops),
     });
   }
+}
+
+/** The same, as a list. */
+export function parseRoutes(stdout: string, family: Family, only?: RouteFilter): RouteEntry[] {
+  const routes: RouteEntry[] = [];
+  eachRoute(stdout, family, (r) => routes.push(r), only);
   return routes;
 }
 

@@ -190,7 +190,7 @@ function verifyRouteServer(
   must(badState !== undefined && badState !== 'Established', `the bad appliance's own view: ${badState}`);
   // Leaking, as vrfgen collect recorded blue's table: red's subnets (connected), its static route
   // (the kernel route redistributed through vrfgen-red-static) and the appliance's two prefixes.
-  const blue = JSON.parse(read('state/route-table200.json') || '[]') as { dst?: string; protocol?: string }[];
+  const blue = stateRoutes(read, 200, 'blue');
   const leaked = blue
     .filter((r) => r.protocol === 'bgp')
     .map((r) => r.dst)
@@ -210,6 +210,28 @@ function verifyRouteServer(
   must(
     lines(read('running-config.txt')) === lines(read('frr.conf')),
     `running config differs from frr.conf:\n${read('running-config.txt')}`,
+  );
+}
+
+interface StateRoute {
+  readonly dst?: string;
+  readonly gateway?: string;
+  readonly protocol?: string;
+  readonly table?: string;
+}
+
+/**
+ * One table's IPv4 routes in a state `vrfgen collect` wrote: from its dump of every table
+ * (route-all.json: main's routes without `table`, a VRF's with its number, or its VRF's name where
+ * ifupdown2 registered one in rt_tables.d), or, in a state of the earlier layout, from that table's
+ * own file.
+ */
+function stateRoutes(read: (file: string) => string, table: number | 'main', vrf?: string): StateRoute[] {
+  const dump = read('state/route-all.json');
+  if (!dump) return JSON.parse(read(`state/route-${table === 'main' ? 'main' : `table${table}`}.json`) || '[]');
+  const routes = JSON.parse(dump) as StateRoute[];
+  return routes.filter((r) =>
+    table === 'main' ? r.table === undefined : r.table === String(table) || (vrf !== undefined && r.table === vrf),
   );
 }
 
@@ -251,12 +273,11 @@ function verifyMembers(read: (file: string) => string): void {
     if (read(`ping/${name}.rc`).trim() !== '0') wrong.push(`no answer ${what}:\n${read(`ping/${name}.txt`)}`);
   if (!/^[1-9]/.test(read('ping/main-dhcp-default.rc').trim()))
     wrong.push(`10.99.0.1 answered outside blue: the lease's route is in main too\n${read('ping/main.txt')}`);
-  const routes = (f: string) => JSON.parse(read(f) || '[]') as { dst?: string; gateway?: string }[];
-  const lease = (f: string) => routes(f).some((r) => r.dst === 'default' && r.gateway === '10.30.0.1');
-  if (!lease('state/route-table1100.json'))
-    wrong.push(`no default route via 10.30.0.1 in table 1100: ${read('state/route-table1100.json')}`);
-  if (lease('state/route-main.json'))
-    wrong.push(`the lease's default route is in main: ${read('state/route-main.json')}`);
+  const lease = (routes: StateRoute[]) => routes.some((r) => r.dst === 'default' && r.gateway === '10.30.0.1');
+  const blue = stateRoutes(read, 1100, 'blue');
+  const main = stateRoutes(read, 'main');
+  if (!lease(blue)) wrong.push(`no default route via 10.30.0.1 in table 1100: ${JSON.stringify(blue)}`);
+  if (lease(main)) wrong.push(`the lease's default route is in main: ${JSON.stringify(main)}`);
   if (wrong.length) throw new Error(`members boot:\n${wrong.join('\n')}`);
 }
 
