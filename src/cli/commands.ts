@@ -5,6 +5,7 @@ import { platformNames, platforms, type PlatformName } from '../platforms/platfo
 import type { FormatName } from '../output/formats/index.ts';
 import { TargetSelectionError, type Target } from '../render/target.ts';
 import type { Validated } from '../pipeline/validate.ts';
+import { sizeHeapFor } from './heap.ts';
 
 // Each command loads the modules it runs when it runs: `validate` never loads the renderer or the
 // checker, and no command loads the yaml library or zod unless the intent needs them.
@@ -62,6 +63,7 @@ function report(
 }
 
 export async function runValidate(file: string, o: Quiet & { json?: boolean; platform?: string }): Promise<number> {
+  await sizeHeapFor(file);
   const { validate } = await import('../pipeline/validate.ts');
   const v = await validate(file, { platform: platformOf(o.platform) });
   const code = report(v, o);
@@ -120,6 +122,7 @@ export async function runGenerate(
         '--format tar writes an archive to stdout, which is a terminal: redirect it to a file or a pipe',
       );
   }
+  await sizeHeapFor(file);
   const { generate } = await import('../pipeline/generate.ts');
   const g = await asUsage(
     generate(file, {
@@ -158,6 +161,7 @@ export async function runCheck(
   file: string,
   o: Quiet & { state?: string; root?: string; target?: string[]; strict?: boolean; json?: boolean; platform?: string },
 ): Promise<number> {
+  await sizeHeapFor(file);
   const { check } = await import('../check/intent-file.ts');
   const { writeReport, reportJson } = await import('../check/report.ts');
   const c = await asUsage(
