@@ -161,7 +161,8 @@ export async function runCheck(
   file: string,
   o: Quiet & { state?: string; root?: string; target?: string[]; strict?: boolean; json?: boolean; platform?: string },
 ): Promise<number> {
-  await sizeHeapFor(file);
+  // Not sizeHeapFor: check keeps tens of thousands of facts and findings for a while, and promoting
+  // them early cost a third more CPU for a few MB less (bench/notes.md).
   const { check } = await import('../check/intent-file.ts');
   const { writeReport, reportJson } = await import('../check/report.ts');
   const c = await asUsage(

@@ -7,8 +7,8 @@ const LARGE = 128 << 10;
  * V8 doubles its young generation, up to 2 × 16 MB, whenever more bytes have survived its
  * scavenges than it holds, and a large intent's value, model and rendered files all survive: that
  * growth, not what is alive, was a quarter of a run's peak memory at thousands of VRFs (bench/notes.md).
- * For a large intent the CLI keeps the young generation at its starting size; objects that live
- * are promoted sooner, which is what they do anyway. A heap flag on node's command line would cost
+ * For a large intent, `validate` and `generate` keep the young generation at its starting size:
+ * what lives is promoted sooner, which is what it does anyway, at the same CPU. A heap flag on node's command line would cost
  * every start (it voids node's start-up snapshot); set here, it costs loading node:v8, and only for
  * a large intent. V8 reads this flag whenever it would grow the young generation; a V8 that no
  * longer allows a factor of 1 raises it to 2, its default, without a word. The library never
