@@ -353,6 +353,13 @@ describe('every real capture, as captured and damaged', () => {
       for (const s of ['{}', '1', '"x"', 'null', '[']) expect(() => reader(s)).toThrow();
     }
   });
+  test('entries are read one by one as the array is scanned: the same as JSON.parse, or unreadable where it is', () => {
+    const links = (s: string) => parseLinks(s).map((l) => l.name);
+    expect(links(' [ {"ifname":"a]\\"},{\\\\"} , {"ifname":"b","flags":["[{"]} ,{}, 7 ]\n')).toEqual(['a]"},{\\', 'b']);
+    expect(links('[]')).toEqual([]);
+    for (const s of ['[{}', '[{},', '[{}}', '[{} {}]', '[{}] x', '[,]', '[{},]', '[{"ifname":"a}]'])
+      expect(() => links(s), s).toThrow();
+  });
   test('the comparison can fail: a reader that keeps a field of the wrong shape disagrees', () => {
     const stdout = JSON.stringify([
       { ifname: 'v', flags: ['UP'], linkinfo: { info_kind: 'vrf', info_data: { table: -1 } } },
