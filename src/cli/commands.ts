@@ -5,6 +5,7 @@ import { platformNames, platforms, type PlatformName } from '../platforms/platfo
 import type { FormatName } from '../output/formats/index.ts';
 import { TargetSelectionError, type Target } from '../render/target.ts';
 import type { Validated } from '../pipeline/validate.ts';
+import { once } from 'node:events';
 import { sizeHeapFor } from './heap.ts';
 
 // Each command loads the modules it runs when it runs: `validate` never loads the renderer or the
@@ -178,7 +179,19 @@ export async function runCheck(
   const compared = c.model !== undefined && !c.diagnostics.some((d) => d.code.startsWith('io/'));
   // The JSON form only when asked for: 40000 objects for the findings of 4000 VRFs otherwise thrown away.
   report(c, o, compared && o.json ? reportJson(c.findings) : {});
-  if (!o.json && compared) writeReport(c.findings, (text) => process.stdout.write(text));
+  if (!o.json && compared) {
+    // A pipe's writes queue in memory: each piece waits until the one before has drained. A reader
+    // that stops early (`| head`) ends the report, not the check.
+    const ignore = () => {};
+    process.stdout.on('error', ignore);
+    try {
+      await writeReport(c.findings, (text) => process.stdout.write(text) || once(process.stdout, 'drain'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
+    } finally {
+      process.stdout.off('error', ignore);
+    }
+  }
   return c.exitCode;
 }
 
