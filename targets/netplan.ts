@@ -1,7 +1,7 @@
 import type { Member, Model, Port, Route, Rule, Vrf } from '../src/model/model.ts';
 import type { NetplanProfile } from '../src/platforms/platforms.ts';
 import type { OutputFile, Target } from '../src/render/target.ts';
-import { memberFiles, PREFIX } from './networkd/files.ts';
+import { CONF_DIR, memberFiles, PREFIX, readsOwnSettings, RESTART, routingDaemonFiles } from './networkd/files.ts';
 import { underlays } from './networkd/links.ts';
 import { dhcpSections, routeView, ruleView, type DhcpSection } from './networkd/sections.ts';
 import netplanForeign from './netplan-foreign.ts';
@@ -303,9 +303,11 @@ export default {
     `${NETWORKD}/10-netplan-*.network.d/10-vrfgen-*.conf`,
     `${NETWORKD}/${PREFIX}*.netdev`,
     `${NETWORKD}/${PREFIX}*.network`,
+    `${CONF_DIR}/${PREFIX}*.conf`,
   ],
   // Regenerates /run/systemd/network from the YAML and has networkd take it (and the drop-ins) up.
-  reload: () => [['netplan', 'apply']],
+  // networkd reads its own settings (the routing-daemon drop-in) only when it starts.
+  reload: (files) => [['netplan', 'apply'], ...(readsOwnSettings(files) ? [RESTART] : [])],
   foreign: netplanForeign,
   render(model: Model, { template }) {
     const np = model.platform.netplan;
@@ -325,6 +327,8 @@ export default {
         }),
       })),
       ...networkd.flatMap(({ vrf: v, m }) => memberFiles(template, v, m, u)),
+      // netplan has no key for networkd's own settings; its routes meet the same cleanup.
+      ...routingDaemonFiles(template, model),
     ];
   },
   platformNotes({ netplan: np }) {

@@ -15,6 +15,31 @@ export const PREFIX = '10-vrfgen-';
 
 type Template = RenderContext['template'];
 
+/** networkd.conf's drop-ins: the daemon's own settings, read once when it starts. */
+export const CONF_DIR = '/etc/systemd/networkd.conf.d';
+
+/**
+ * With BGP in a VRF, FRR installs routes (`proto bgp`, and kernel nexthop objects `proto zebra`)
+ * into the VRF tables on links networkd manages; networkd deletes every such foreign route (all
+ * but `proto kernel`) whenever it configures the link, at each start and after a reload that
+ * changed the link's .network (networkd-route.c, link_drop_foreign_routes in 252,
+ * link_drop_routes in 257). Its global switches are the only way to keep them; nexthops have
+ * theirs from systemd 256 on.
+ */
+export function routingDaemonFiles(template: Template, model: Model): OutputFile[] {
+  if (!model.vrfs.some((v) => v.bgp)) return [];
+  return [
+    file(template, `${CONF_DIR}/${PREFIX}routing-daemon.conf`, 'networkd/routing-daemon.conf.njk', {
+      nextHops: model.platform.systemd >= 256,
+    }),
+  ];
+}
+
+/** Whether `files` hold a networkd.conf.d drop-in, which networkd reads only when it starts. */
+export const readsOwnSettings = (files: readonly OutputFile[]) => files.some((f) => f.path.startsWith(`${CONF_DIR}/`));
+
+export const RESTART = ['systemctl', 'restart', 'systemd-networkd.service'];
+
 const file = (template: Template, path: string, name: string, view: object): OutputFile => ({
   path,
   mode: 0o644,

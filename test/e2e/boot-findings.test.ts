@@ -52,7 +52,7 @@ test('a clean members boot: vrfgen check finds nothing, the journal no complaint
 });
 
 test('the members boot: traffic passed through each member, 127.0.0.1 answered inside the VRF', () => {
-  expect(() => members.verify!(readCapture, [])).not.toThrow();
+  expect(() => members.verify!(readCapture, [], 'state')).not.toThrow();
   expect(readCapture('ping/vrf-localhost.txt')).toMatch(/ 0% packet loss/);
 });
 
@@ -66,7 +66,7 @@ test('the members verdict reads a state in the layout collect writes now (a rout
         : ''
       : readCapture(f);
   expect(read('state/route-all.json')).toMatch(/"table":"1100"/);
-  expect(() => members.verify!(read, [])).not.toThrow();
+  expect(() => members.verify!(read, [], 'state')).not.toThrow();
   const drifted = mkdtempSync(join(tmpdir(), 'vrfgen-e2e-dumps-'));
   toDumpLayout(join(CAPTURES, 'members-networkd/drifted'), drifted);
   const r = vrfgen('check', members.intentFile!, '--state', drifted, '--json');
@@ -84,7 +84,7 @@ test('the members boot after its drift: a bond port out of its bond, the lease r
 
 test("the members verdict fails when a member's peer did not answer, or the lease's route is in main", () => {
   const replacing = (file: string, text: string) => (f: string) => (f === file ? text : readCapture(f));
-  expect(() => members.verify!(replacing('ping/vxlan.rc', '1\n'), [])).toThrow(/no answer to the VXLAN peer/);
+  expect(() => members.verify!(replacing('ping/vxlan.rc', '1\n'), [], 'state')).toThrow(/no answer to the VXLAN peer/);
   // The lease's routes in main as well: in a state of either layout.
   const leaseInMain = (f: string) => {
     const dump = readCapture('state/route-all.json');
@@ -95,7 +95,7 @@ test("the members verdict fails when a member's peer did not answer, or the leas
     }
     return !dump && f === 'state/route-main.json' ? readCapture('state/route-table1100.json') : readCapture(f);
   };
-  expect(() => members.verify!(leaseInMain, [])).toThrow(/the lease's default route is in main/);
+  expect(() => members.verify!(leaseInMain, [], 'state')).toThrow(/the lease's default route is in main/);
 });
 
 test('a boot of deliberately broken files: the wrong table and the rejected key', () => {

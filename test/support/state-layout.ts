@@ -101,3 +101,43 @@ export function toDumpLayout(source: string, dest: string, opts: Options = {}): 
 
 /** The same name in the dump layout: route-all.json for route-main.json, route6-all.json for route6-table10.json. */
 export const dumpFileOf = (file: string): string => file.replace(PER_TABLE, 'route$1-all.json');
+
+/** A route as `ip -j route` prints it, in either layout (`table` only in a dump of every table). */
+export interface StateRoute {
+  readonly dst?: string;
+  readonly gateway?: string;
+  readonly dev?: string;
+  readonly protocol?: string;
+  readonly table?: string;
+}
+
+/** The names ip prints for main in a dump of every table (it leaves `table` out). */
+const MAIN_NAMES = new Set([undefined, 'main', '254']);
+
+/**
+ * One table's routes of one family in a state `vrfgen collect` wrote, through `read` (a file of that
+ * state by its name, '' when absent): from the family's dump of every table (main's routes without
+ * `table`, a VRF's with its number, or with its VRF's name where ifupdown2 registered one in
+ * rt_tables.d, read through links.json as the checker does), or, in a state of the earlier layout,
+ * from that table's own file.
+ */
+export function stateTableRoutes(read: (file: string) => string, family: 4 | 6, table: number | 'main'): StateRoute[] {
+  const six = family === 6 ? '6' : '';
+  const dump = read(`route${six}-all.json`);
+  if (!dump) {
+    const own = read(`route${six}-${table === 'main' ? 'main' : `table${table}`}.json`);
+    return JSON.parse(own || '[]') as StateRoute[];
+  }
+  const named = new Set<string>([String(table)]);
+  if (table !== 'main') {
+    const links = JSON.parse(read('links.json') || '[]') as {
+      ifname?: string;
+      linkinfo?: { info_kind?: string; info_data?: { table?: number } };
+    }[];
+    for (const l of links)
+      if (l.ifname && l.linkinfo?.info_kind === 'vrf' && l.linkinfo.info_data?.table === table) named.add(l.ifname);
+  }
+  return (JSON.parse(dump) as StateRoute[]).filter((r) =>
+    table === 'main' ? MAIN_NAMES.has(r.table) : r.table !== undefined && named.has(r.table),
+  );
+}
