@@ -12,6 +12,7 @@ import { expectedFacts, type Value } from './facts.ts';
 import { FactCollector, fileFacts, type Unknown } from './observed.ts';
 import { followUps, probesFor, type Probe, type ProbeResult, type Run } from './probes.ts';
 import { liveRun, stateRun, writeState } from './state.ts';
+import { runInventory } from './inventory.ts';
 
 export interface CheckSettings {
   /** Read probe outputs from this state DIR (see `collect`) instead of probing this host. */
@@ -126,10 +127,16 @@ export async function checkModel(
 
 /** Run the probes on this host and store their raw outputs in `dir` (the state layout). */
 export async function collectModel(
-  model: Model,
+  model: Model | undefined,
   dir: string,
+  opts: { all?: boolean } = {},
 ): Promise<{ results: ProbeResult[]; written: string[]; diagnostics: Diagnostic[] }> {
-  const results = await observe(model, liveRun);
+  const results = model ? await observe(model, liveRun) : [];
+  // --all (or no intent): every VRF the host has too, each probe once.
+  if (opts.all || !model) {
+    const have = new Set(results.map((r) => r.probe.file));
+    for (const r of await runInventory(liveRun)) if (!have.has(r.probe.file)) results.push(r);
+  }
   try {
     return { results, written: await writeState(dir, results), diagnostics: [] };
   } catch (e) {

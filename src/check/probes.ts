@@ -17,6 +17,8 @@ export type Observation =
   | { readonly kind: 'sysctl' }
   | { readonly kind: 'unit'; readonly unit: string }
   | { readonly kind: 'vrf-identify'; readonly unit: string; readonly pid: number }
+  /** What only `collect --all` asks, for `import`: every unit's binding, the processes of each VRF. */
+  | { readonly kind: 'inventory' }
   /**
    * A daemon's answer, for the target that asks it (src/check/daemon.ts): `read` puts what it shows
    * into `facts` and throws when the output is unreadable; `scope` is the start of every key it
@@ -91,6 +93,48 @@ export function probesFor(model: Model): Probe[] {
       ),
     ...daemonChecks().flatMap((c) => c.probes(model)),
   ];
+}
+
+/** The l3mdev sysctls `collect --all` records, whatever an intent sets. */
+export const L3MDEV_KEYS = [
+  'net.ipv4.tcp_l3mdev_accept',
+  'net.ipv4.udp_l3mdev_accept',
+  'net.ipv4.raw_l3mdev_accept',
+] as const;
+
+/** The units file of `collect --all`: every loaded service and socket, with what binds it to a device. */
+export const UNITS_FILE = 'units.txt';
+/** The file of `ip vrf pids VRF`, for `collect --all`. */
+export const vrfPidsFile = (vrf: string): string => `vrf-pids-${vrf}.txt`;
+
+/**
+ * `collect --all`, first round: what every host has, whatever its VRFs (links, addresses, rules, the
+ * main table, the l3mdev sysctls, every loaded service and socket unit with its binding).
+ */
+export function inventoryProbes(): Probe[] {
+  return [
+    probe('links.json', ['ip', '-j', '-d', 'link', 'show'], { kind: 'links' }),
+    probe('addr.json', ['ip', '-j', 'addr', 'show'], { kind: 'addresses' }),
+    probe('rule.json', ['ip', '-j', 'rule', 'show'], { kind: 'rules', family: 4 }),
+    probe('rule6.json', ['ip', '-j', '-6', 'rule', 'show'], { kind: 'rules', family: 6 }),
+    routes(4, 'main'),
+    routes(6, 'main'),
+    probe('sysctl-l3mdev.txt', ['sysctl', ...L3MDEV_KEYS], { kind: 'sysctl' }),
+    probe(
+      UNITS_FILE,
+      ['systemctl', 'show', ...UNIT_PROPERTIES.map((p) => `--property=${p}`), '--property=Id', '*.service', '*.socket'],
+      { kind: 'inventory' },
+    ),
+  ];
+}
+
+/** `collect --all`, second round: each VRF's table in both families and the processes running in it. */
+export function vrfProbes(vrfs: readonly { readonly name: string; readonly table: number }[]): Probe[] {
+  return vrfs.flatMap((v) => [
+    routes(4, v.table),
+    routes(6, v.table),
+    probe(vrfPidsFile(v.name), ['ip', 'vrf', 'pids', v.name], { kind: 'inventory' }),
+  ]);
 }
 
 /** The file of a unit's `ip vrf identify` answer, and the unit file it takes the MainPID from. */

@@ -1,0 +1,244 @@
+import type { Family } from '../model/ip.ts';
+import {
+  parseAddresses,
+  parseIdentify,
+  parseLinks,
+  parseRoutes,
+  parseRules,
+  parseSysctl,
+  unitProperties,
+  type Link,
+} from '../check/parse.ts';
+import type { ProbeOutput } from '../check/probes.ts';
+import { UNITS_FILE } from '../check/probes.ts';
+import { emptyHost, linkOf, type Host, type HostLink, type LinkKind, type Origin } from './host.ts';
+import type { Notes } from './notes.ts';
+
+/**
+ * The kernel's state, as `collect` stores it (or `import --live` runs it), → a Host. The same readers
+ * as the checker's (src/check/parse.ts): what they leave out (a field of the wrong shape) is absent
+ * here too. Which files: links.json, addr.json, rule.json, rule6.json, route[6]-TABLE.json, the
+ * l3mdev sysctls, each `unit-UNIT.txt` with its `vrf-identify-UNIT.txt` (what `collect` with an
+ * intent stores), and units.txt with `vrf-pids-VRF.txt` (what `collect --all` adds).
+ */
+export interface StateFiles {
+  /** The file names the state holds. */
+  readonly names: readonly string[];
+  get(name: string): ProbeOutput | undefined;
+  /** How a file is named in comments and diagnostics (the folder's path joined, or `--live`). */
+  label(name: string): string;
+}
+
+const CREATED_KINDS = new Set<string>(['vrf', 'vlan', 'bridge', 'bond', 'dummy', 'vxlan']);
+
+export function hostFromState(state: StateFiles, notes: Notes): Host {
+  const host = emptyHost();
+  const at = (name: string): Origin => ({ file: state.label(name), line: 0, col: 0 });
+  /** A probe's stdout when it answered, else a left-out note (a table that does not exist is empty). */
+  const output = (name: string): string | undefined => {
+    const o = state.get(name);
+    if (!o) return undefined;
+    if (o.code === 2 && /FIB table does not exist/.test(o.stderr)) return '[]';
+    if (o.code !== 0) {
+      notes.omit(
+        `${name}: the probe failed (${o.code === null ? 'no exit status' : `exit ${o.code}`}${o.stderr ? `: ${o.stderr.split('\n')[0]}` : ''}), so nothing it would show is imported`,
+      );
+      return undefined;
+    }
+    return o.stdout;
+  };
+  const parsed = <T>(name: string, read: (s: string) => T): T | undefined => {
+    const text = output(name);
+    if (text === undefined) return undefined;
+    try {
+      return read(text);
+    } catch (e) {
+      notes.error('import/unparsable', at(name), `${name} cannot be read (${(e as Error).message})`);
+      return undefined;
+    }
+  };
+
+  const links = parsed('links.json', parseLinks);
+  if (!links) {
+    notes.error(
+      'import/no-files',
+      at('links.json'),
+      'the state has no readable links.json: without the links nothing can be imported',
+    );
+    return host;
+  }
+  for (const l of links) addLink(host, l, at('links.json'));
+
+  for (const a of parsed('addr.json', parseAddresses) ?? []) {
+    const l = host.links.get(a.link);
+    if (l && a.state !== 'dadfailed') l.addresses.push({ cidr: a.cidr, dynamic: a.dynamic, origin: at('addr.json') });
+  }
+
+  for (const name of state.names) {
+    const m = name.match(/^route(6?)-(main|table(\d+))\.json$/);
+    if (!m) continue;
+    const family: Family = m[1] ? 6 : 4;
+    const table = m[3] === undefined ? 'main' : Number(m[3]);
+    for (const r of parsed(name, (s) => parseRoutes(s, family)) ?? [])
+      host.routes.push({
+        table,
+        family,
+        to: r.to,
+        type: r.type,
+        ...(r.via ? { via: r.via } : {}),
+        ...(r.dev ? { dev: r.dev } : {}),
+        metric: r.metric,
+        ...(r.protocol ? { protocol: r.protocol } : {}),
+        ...(r.multipath ? { multipath: true } : {}),
+        onlink: onlinkIn(output(name), r.to, r.via),
+        origin: at(name),
+      });
+  }
+
+  for (const [file, family] of [
+    ['rule.json', 4],
+    ['rule6.json', 6],
+  ] as const)
+    for (const r of parsed(file, parseRules) ?? [])
+      host.rules.push({
+        family,
+        ...(r.from ? { from: r.from } : {}),
+        ...(r.to ? { to: r.to } : {}),
+        ...(r.iif ? { iif: r.iif } : {}),
+        ...(r.oif ? { oif: r.oif } : {}),
+        ...(r.priority !== undefined ? { priority: r.priority } : {}),
+        ...(r.table !== undefined ? { table: /^\d+$/.test(r.table) ? Number(r.table) : r.table } : {}),
+        l3mdev: r.l3mdev,
+        other: r.other,
+        origin: at(file),
+      });
+
+  const sysctls = parsed('sysctl-l3mdev.txt', parseSysctl);
+  for (const [k, v] of sysctls ?? []) {
+    const key = k.replace(/^net\.ipv4\./, '');
+    if (key === 'tcp_l3mdev_accept' || key === 'udp_l3mdev_accept' || key === 'raw_l3mdev_accept')
+      host.sysctls.push({ key, value: v !== '0', origin: at('sysctl-l3mdev.txt') });
+  }
+  if (sysctls)
+    notes.omit(
+      'sysctl: each l3mdev key as the state shows it, its kernel default included (tcp 0, udp 0, raw 1), since a state cannot tell a value set on purpose from a default',
+    );
+
+  services(state, host, output, at);
+  return host;
+}
+
+/** Whether ip printed the route with the onlink flag (the readers leave flags out). */
+function onlinkIn(stdout: string | undefined, to: string, via: string | undefined): boolean {
+  if (!stdout || !via || !stdout.includes('onlink')) return false;
+  try {
+    const all = JSON.parse(stdout) as { dst?: string; gateway?: string; flags?: string[] }[];
+    return all.some(
+      (r) =>
+        r.gateway !== undefined &&
+        r.flags?.includes('onlink') === true &&
+        (r.dst === to || to.startsWith(`${r.dst}/`) || (r.dst === 'default' && /\/0$/.test(to))),
+    );
+  } catch {
+    return false;
+  }
+}
+
+function addLink(host: Host, l: Link, origin: Origin): void {
+  const link: HostLink = linkOf(host, l.name, origin);
+  if (l.kind && CREATED_KINDS.has(l.kind)) link.kind = l.kind as LinkKind;
+  else if (l.kind) link.otherKind = l.kind;
+  if (l.table !== undefined) link.table = l.table;
+  if (l.master) link.master = l.master;
+  if (l.vlan)
+    link.vlan = {
+      ...(l.vlan.parent ? { parent: l.vlan.parent } : {}),
+      ...(l.vlan.id !== undefined ? { id: l.vlan.id } : {}),
+    };
+  const s = l.settings ?? {};
+  const str = (v: string | number | undefined) => (v === undefined || v === 'none' ? undefined : String(v));
+  const num = (v: string | number | undefined) => (typeof v === 'number' ? v : undefined);
+  if (l.kind === 'bridge') link.bridge = { stp: s.stp === 'on' };
+  if (l.kind === 'bond')
+    link.bond = {
+      mode: str(s.mode),
+      miimon: num(s.miimon),
+      primary: str(s.primary),
+      lacpRate: str(s['lacp-rate']),
+      transmitHashPolicy: str(s['xmit-hash-policy']),
+    };
+  if (l.kind === 'vxlan') {
+    const remote = str(s.remote);
+    link.vxlan = {
+      vni: num(s.vni),
+      local: str(s.local),
+      remote,
+      group: str(s.group),
+      dev: str(s.dev),
+      port: num(s.dstport),
+      learning: s.learning === 'on',
+    };
+  }
+}
+
+/** Units bound to a VRF: from the unit probes `collect` stores for an intent, and from `collect --all`'s inventory. */
+function services(
+  state: StateFiles,
+  host: Host,
+  output: (name: string) => string | undefined,
+  at: (name: string) => Origin,
+): void {
+  const vrfs = new Set([...host.links.values()].filter((l) => l.kind === 'vrf').map((l) => l.name));
+  const found = new Set<string>();
+  for (const name of state.names) {
+    const m = name.match(/^unit-(.+)\.txt$/);
+    if (!m) continue;
+    const unit = m[1]!;
+    const text = output(name);
+    if (text === undefined) continue;
+    const props = unitProperties(text);
+    const pid = Number(props.get('MainPID') ?? 0);
+    const bound = unit.endsWith('.socket') ? props.get('BindToDevice') : props.get('BindNetworkInterface');
+    const identify = output(`vrf-identify-${unit}.txt`);
+    const answer = identify === undefined ? undefined : parseIdentify(identify);
+    const vrf = answer && answer.pid === pid && answer.vrf ? answer.vrf : bound || undefined;
+    if (vrf && vrfs.has(vrf)) {
+      found.add(unit);
+      host.services.push({
+        unit,
+        vrf,
+        how: answer?.vrf ? `its main process ${pid} runs in ${vrf} (ip vrf identify)` : `bound to ${vrf} by systemd`,
+        origin: at(name),
+      });
+    } else
+      host.unseenServices.push({
+        unit,
+        why:
+          pid > 0
+            ? 'it runs in the default VRF'
+            : `not running (${props.get('ActiveState') ?? 'unknown'}), so its VRF cannot be seen`,
+      });
+  }
+
+  const inventory = output(UNITS_FILE);
+  if (inventory === undefined) return;
+  const pidVrf = new Map<number, string>();
+  for (const vrf of vrfs)
+    for (const m of (output(`vrf-pids-${vrf}.txt`) ?? '').matchAll(/^\s*(\d+)\s/gm)) pidVrf.set(Number(m[1]), vrf);
+  for (const block of inventory.split(/\n\s*\n/)) {
+    const props = unitProperties(block);
+    const unit = props.get('Id');
+    if (!unit || found.has(unit)) continue;
+    const pid = Number(props.get('MainPID') ?? 0);
+    const bound = unit.endsWith('.socket') ? props.get('BindToDevice') : props.get('BindNetworkInterface');
+    const vrf = pidVrf.get(pid) ?? (bound && vrfs.has(bound) ? bound : undefined);
+    if (!vrf) continue;
+    found.add(unit);
+    host.services.push({
+      unit,
+      vrf,
+      how: pidVrf.has(pid) ? `its main process ${pid} runs in ${vrf} (ip vrf pids)` : `bound to ${vrf} by systemd`,
+      origin: at(UNITS_FILE),
+    });
+  }
+}

@@ -1,0 +1,6 @@
+import type { Host } from '../host.ts';
+import type { Notes } from '../notes.ts';
+import type { SourceTree } from '../tree.ts';
+export async function readNetworkManager(_tree: SourceTree, _host: Host, _notes: Notes): Promise<number> {
+  return 0;
+}

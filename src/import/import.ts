@@ -1,0 +1,128 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { error, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostics.ts';
+import type { Intent } from '../intent/schema.ts';
+import { loadIntent } from '../intent/load.ts';
+import { validated } from '../pipeline/validate.ts';
+import type { Model } from '../model/model.ts';
+import { runInventory } from '../check/inventory.ts';
+import type { ProbeOutput } from '../check/probes.ts';
+import { liveRun } from '../check/state.ts';
+import { assemble } from './assemble.ts';
+import { emitIntent } from './emit.ts';
+import { hostFromState, type StateFiles } from './from-state.ts';
+import type { Host } from './host.ts';
+import { Notes } from './notes.ts';
+import { readStacks, STACKS, type StackName } from './stacks.ts';
+
+export interface Imported {
+  /** The intent as YAML with its comments; absent when an error stopped the import. */
+  readonly text?: string;
+  readonly intent?: Intent;
+  /** The imported intent resolved, as `validate` makes it. */
+  readonly model?: Model;
+  /** Positioned in the source files (or naming the state's probe file); sorted. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** The text of each source file a diagnostic points into, for excerpts. */
+  readonly sources: ReadonlyMap<string, string>;
+}
+
+/** The name the imported intent's own diagnostics are placed in. */
+export const IMPORTED = 'imported-intent.yaml';
+
+/** A Host → the checked intent text, or the diagnostics that stopped it. */
+function finish(host: Host, notes: Notes, from: string, sources: ReadonlyMap<string, string>): Imported {
+  const { intent } = assemble(host, notes, from);
+  if (notes.diagnostics.some((d) => d.severity === 'error'))
+    return { diagnostics: sortDiagnostics(notes.diagnostics), sources };
+  const text = emitIntent(intent, notes, [
+    `Imported by vrfgen from ${from}.`,
+    'Each comment says what was chosen and why; the list at the end, what was left out.',
+  ]);
+  // The imported intent is held to the same loader and resolver as any other: what it says must
+  // validate, or nothing is handed out.
+  const v = validated(loadIntent(text, IMPORTED), IMPORTED, {});
+  const problems = v.diagnostics.filter((d) => d.severity === 'error');
+  if (problems.length) {
+    const all = [
+      ...notes.diagnostics,
+      error(
+        'import/invalid-result',
+        [],
+        `the intent made from ${from} does not validate: ${problems.length} error(s) follow, placed in the imported intent`,
+      ),
+      ...problems,
+    ];
+    return { diagnostics: sortDiagnostics(all), sources: new Map([...sources, [IMPORTED, text]]) };
+  }
+  return {
+    text,
+    intent,
+    ...(v.model ? { model: v.model } : {}),
+    diagnostics: sortDiagnostics(notes.diagnostics),
+    sources,
+  };
+}
+
+/** A state folder written by `collect` (or the `collect --script` script). */
+export function importState(dir: string): Imported {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    names = readdirSync(dir).sort();
+  } catch (e) {
+    return {
+      diagnostics: [error('io/read', [], `cannot read state ${dir}: ${(e as Error).message}`)],
+      sources: new Map(),
+    };
+  }
+  const outputs = new Map<string, ProbeOutput>();
+  for (const n of names) {
+    if (n.endsWith('.rc') || n.endsWith('.err')) continue;
+    const read = (f: string) => (names.includes(f) ? readFileSync(join(dir, f), 'utf8') : undefined);
+    const rc = read(`${n}.rc`);
+    outputs.set(n, {
+      code: rc !== undefined && /^\s*\d+\s*$/.test(rc) ? Number(rc) : null,
+      stdout: read(n) ?? '',
+      stderr: read(`${n}.err`) ?? '',
+    });
+  }
+  return fromOutputs(outputs, (n) => join(dir, n), `the state in ${dir}`);
+}
+
+/** This host, probed as `collect --all` probes it. */
+export async function importLive(run = liveRun): Promise<Imported> {
+  const outputs = new Map<string, ProbeOutput>();
+  for (const r of await runInventory(run)) if (r.output) outputs.set(r.probe.file, r.output);
+  return fromOutputs(outputs, (n) => `${n} (live)`, 'this host (--live)');
+}
+
+function fromOutputs(outputs: ReadonlyMap<string, ProbeOutput>, label: (n: string) => string, from: string): Imported {
+  const notes = new Notes();
+  const state: StateFiles = { names: [...outputs.keys()], get: (n) => outputs.get(n), label };
+  const host = hostFromState(state, notes);
+  if (notes.diagnostics.some((d) => d.severity === 'error'))
+    return { diagnostics: sortDiagnostics(notes.diagnostics), sources: new Map() };
+  notes.omit('BGP: a state holds no FRR configuration; import it with --from frr');
+  notes.omit('container networks: a state does not show which Podman network a bridge is');
+  return finish(host, notes, from, new Map());
+}
+
+/** Another stack's files under `root` → an intent. */
+export async function importFrom(stacks: readonly StackName[], root: string): Promise<Imported> {
+  try {
+    if (!statSync(root).isDirectory()) throw new Error('not a directory');
+  } catch (e) {
+    return {
+      diagnostics: [error('io/read', [], `cannot read root ${root}: ${(e as Error).message}`)],
+      sources: new Map(),
+    };
+  }
+  const notes = new Notes();
+  const { host, sources } = await readStacks(stacks, root, notes);
+  if (notes.diagnostics.some((d) => d.severity === 'error'))
+    return { diagnostics: sortDiagnostics(notes.diagnostics), sources };
+  return finish(host, notes, `the ${stacks.join(' and ')} files under ${root}`, sources);
+}
+
+export { STACKS, type StackName };

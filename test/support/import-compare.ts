@@ -1,0 +1,69 @@
+import type { Model } from '../../src/model/model.ts';
+
+/**
+ * Two resolved models as plain data, for the import tests: what an intent means, without where it
+ * said it. Positions (`at`) and the file name go; so do the fields the source of an import cannot
+ * carry, each named by the test that leaves it out (`Uncarried`), and nothing else.
+ */
+export interface Uncarried {
+  /** The platform: a state and most stacks' files do not say which one they were written for. */
+  readonly platform?: boolean;
+  /** `bgp` of every VRF (and the default instance it implies): only frr.conf holds it. */
+  readonly bgp?: boolean;
+  /** Container networks: only the netavark target's files hold them. */
+  readonly containers?: boolean;
+  /** A service's `exec-start`: the command lines stay the unit file's; an import names the unit. */
+  readonly execStart?: boolean;
+  /** Services: a stack's files without the services target's drop-ins, or a state whose unit was not running. */
+  readonly services?: boolean;
+  /** Sysctls: an unset key is compared as its kernel default (a state shows every key). */
+  readonly sysctlDefaults?: boolean;
+  /** Sysctls not at all: a tree without the sysctl target's file. */
+  readonly sysctls?: boolean;
+  /** Rule priorities the intent leaves to the kernel: a state shows the number the kernel gave. */
+  readonly rulePriorities?: boolean;
+}
+
+const KERNEL_SYSCTL: Readonly<Record<string, 0 | 1>> = {
+  'net.ipv4.raw_l3mdev_accept': 1,
+  'net.ipv4.tcp_l3mdev_accept': 0,
+  'net.ipv4.udp_l3mdev_accept': 0,
+};
+
+/** Deep copy without `at` keys. */
+function strip(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(strip);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k, x]) => k !== 'at' && x !== undefined)
+        .map(([k, x]) => [k, strip(x)]),
+    );
+  return v;
+}
+
+export function normalised(model: Model, u: Uncarried = {}): unknown {
+  const m = strip(model) as Record<string, unknown> & {
+    vrfs: Record<string, unknown>[];
+    sysctls: { key: string; value: number }[];
+  };
+  delete m.source;
+  if (u.platform) {
+    delete m.platformName;
+    delete m.platform;
+  }
+  if (u.bgp) delete m.bgpDefault;
+  for (const v of m.vrfs) {
+    if (u.bgp) delete v.bgp;
+    if (u.containers) v.containers = [];
+    if (u.services) v.services = [];
+    if (u.execStart) for (const s of v.services as Record<string, unknown>[]) delete s.execStart;
+    if (u.rulePriorities) for (const r of v.rules as Record<string, unknown>[]) delete r.priority;
+  }
+  if (u.sysctls) m.sysctls = [];
+  if (u.sysctlDefaults) {
+    const have = new Map(m.sysctls.map((s) => [s.key, s.value]));
+    m.sysctls = Object.entries(KERNEL_SYSCTL).map(([key, value]) => ({ key, value: have.get(key) ?? value }));
+  }
+  return m;
+}
