@@ -371,6 +371,8 @@ function intentRoute(r: HostRoute, vrf: string, host: Host, notes: Notes): Inten
     }
     return { to, dev: r.dev, ...metric };
   }
+  if (r.via === 'dhcp' || r.via === 'ra')
+    return { to, via: r.via, ...(r.dev !== vrf ? { dev: r.dev } : {}), ...metric };
   const via = parseIp(r.via)!;
   // `dev` only where resolving cannot find it: an on-link gateway, a link-local one, or a gateway
   // whose subnet is another member's too (or none's).

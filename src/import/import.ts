@@ -14,6 +14,7 @@ import { hostFromState, type StateFiles } from './from-state.ts';
 import type { Host } from './host.ts';
 import { Notes } from './notes.ts';
 import { readStacks, STACKS, type StackName } from './stacks.ts';
+import { RootTree, type SourceTree } from './tree.ts';
 
 export interface Imported {
   /** The intent as YAML with its comments; absent when an error stopped the import. */
@@ -118,8 +119,17 @@ export async function importFrom(stacks: readonly StackName[], root: string): Pr
       sources: new Map(),
     };
   }
+  return importTree(stacks, new RootTree(root), root);
+}
+
+/** The same from any tree (a root folder, or files held in memory). */
+export async function importTree(
+  stacks: readonly StackName[],
+  tree: SourceTree & { sources: Map<string, string> },
+  root: string,
+): Promise<Imported> {
   const notes = new Notes();
-  const { host, sources } = await readStacks(stacks, root, notes);
+  const { host, sources } = await readStacks(stacks, root, notes, tree);
   if (notes.diagnostics.some((d) => d.severity === 'error'))
     return { diagnostics: sortDiagnostics(notes.diagnostics), sources };
   return finish(host, notes, `the ${stacks.join(' and ')} files under ${root}`, sources);

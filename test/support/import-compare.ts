@@ -24,6 +24,9 @@ export interface Uncarried {
   readonly rulePriorities?: boolean;
 }
 
+/** What resolve adds for a BGP instance: forwarding on, so that a route server routes. */
+const BGP_SYSCTLS = new Set(['net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding']);
+
 const KERNEL_SYSCTL: Readonly<Record<string, 0 | 1>> = {
   'net.ipv4.raw_l3mdev_accept': 1,
   'net.ipv4.tcp_l3mdev_accept': 0,
@@ -52,12 +55,19 @@ export function normalised(model: Model, u: Uncarried = {}): unknown {
     delete m.platformName;
     delete m.platform;
   }
-  if (u.bgp) delete m.bgpDefault;
+  if (u.bgp) {
+    delete m.bgpDefault;
+    m.sysctls = m.sysctls.filter((s) => !BGP_SYSCTLS.has(s.key));
+  }
   for (const v of m.vrfs) {
     if (u.bgp) delete v.bgp;
     if (u.containers) v.containers = [];
     if (u.services) v.services = [];
     if (u.execStart) for (const s of v.services as Record<string, unknown>[]) delete s.execStart;
+    // A unit named by its alias (`sshd`) is the unit it aliases: its drop-in is found under the unit's own name.
+    v.services = (v.services as { unit: string }[])
+      .map((s) => ({ ...s, unit: model.platform.units[s.unit]?.aliasOf ?? s.unit }))
+      .sort((a, b) => (a.unit < b.unit ? -1 : 1));
     if (u.rulePriorities) for (const r of v.rules as Record<string, unknown>[]) delete r.priority;
   }
   if (u.sysctls) m.sysctls = [];

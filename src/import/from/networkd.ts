@@ -141,7 +141,9 @@ function linkOfDropIn(base: string, settings: readonly Setting[]): string | unde
   const parents = new Set(
     settings.filter((s) => s.section === 'Network' && s.key === 'VLAN').map((s) => s.value.replace(/\.[^.]*$/, '')),
   );
-  return parents.size === 1 ? [...parents][0] : undefined;
+  if (parents.size === 1) return [...parents][0];
+  // Else the name the file is called by (20-eth9.network): vrfgen names nothing else in such a drop-in.
+  return parents.size === 0 ? base.replace(/^\d+-/, '').replace(/\.network$/, '') || undefined : undefined;
 }
 
 function matchNames(

@@ -1,0 +1,73 @@
+/**
+ * Round trip as the test of `import --from`: for every golden case and every target that writes
+ * network configuration, the target's expected tree (with the sysctl and services targets' trees of
+ * the same case beside it, as a host has them) imported back means what the case's intent means.
+ * Compared as resolved models (test/support/import-compare.ts); each target leaves out exactly the
+ * fields its files cannot carry, listed in UNCARRIED with the reason, and nothing else. The imported
+ * text is loaded by vrfgen's own loader first.
+ */
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { validateText } from '../../src/index.ts';
+import { importTree } from '../../src/import/import.ts';
+import type { StackName } from '../../src/import/stacks.ts';
+import { MemoryTree } from '../../src/import/tree.ts';
+import { normalised, type Uncarried } from '../support/import-compare.ts';
+import { goldenCases, modelOf, treeOf } from '../support/helpers.ts';
+
+/**
+ * What every stack's files leave out: the platform (no file says which one it was written for),
+ * container networks (the netavark target's files, not read by any --from), a service's command
+ * lines (the unit file's, an import names the unit), and BGP (frr.conf's: the frr rows read it).
+ */
+const ALWAYS: Uncarried = { platform: true, containers: true, execStart: true, bgp: true };
+
+/** Per stack, beyond ALWAYS. */
+export const UNCARRIED: Record<string, Uncarried> = {
+  networkd: {},
+  netplan: {},
+  ifupdown2: {},
+  ifupdown: {},
+  networkmanager: {},
+  'networkd,frr': { bgp: false },
+};
+
+/** The golden cases' trees of `targets` laid over each other, as one root. */
+function treeFrom(expected: string, targets: readonly string[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const t of targets) {
+    const dir = join(expected, t);
+    for (const p of treeOf(dir)) {
+      // A link out of the tree (root/'s links into /lib) is not the host's file here.
+      if (p === '/MANIFEST' || lstatSync(join(dir, p)).isSymbolicLink()) continue;
+      files.set(p, readFileSync(join(dir, p), 'utf8'));
+    }
+  }
+  return files;
+}
+
+const ROWS = Object.keys(UNCARRIED);
+
+describe.each(goldenCases())('import round trip $name', ({ intent, expected }) => {
+  test.each(ROWS)('%s', async (row) => {
+    const stacks = row.split(',') as StackName[];
+    const targets = [...stacks, 'sysctl', 'services'];
+    if (!targets.every((t) => existsSync(join(expected, t)))) return;
+    const want = await modelOf(intent);
+    // A target that refuses the intent writes nothing to import back.
+    const manifest = readFileSync(join(expected, stacks[0]!, 'MANIFEST'), 'utf8');
+    if (/^error /m.test(manifest)) return;
+    // A case's root/ is the host's own unit files, there before vrfgen's.
+    const root = join(dirname(intent), 'root');
+    const hasRoot = existsSync(root) && dirname(expected) === dirname(intent);
+    const files = new Map([...(hasRoot ? treeFrom(dirname(root), ['root']) : []), ...treeFrom(expected, targets)]);
+    const tree = new MemoryTree(files);
+    const imported = await importTree(stacks, tree, 'expected');
+    expect(imported.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const back = validateText(imported.text!, 'imported.yaml');
+    expect(back.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const u = { ...ALWAYS, ...UNCARRIED[row] };
+    expect(normalised(back.model!, u)).toEqual(normalised(want.model!, u));
+  });
+});
