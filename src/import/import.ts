@@ -11,7 +11,7 @@ import { liveRun } from '../check/state.ts';
 import { assemble } from './assemble.ts';
 import { emitIntent } from './emit.ts';
 import { hostFromState, type StateFiles } from './from-state.ts';
-import type { Host } from './host.ts';
+import type { Host, Origin } from './host.ts';
 import { Notes } from './notes.ts';
 import { readStacks, STACKS, type StackName } from './stacks.ts';
 import { RootTree, type SourceTree } from './tree.ts';
@@ -45,14 +45,20 @@ function finish(host: Host, notes: Notes, from: string, sources: ReadonlyMap<str
   const v = validated(loadIntent(text, IMPORTED), IMPORTED, {});
   const problems = v.diagnostics.filter((d) => d.severity === 'error');
   if (problems.length) {
+    // Each is said where the imported files declare what it is about; the text is never handed out.
+    // One the files do not place keeps its place in the imported text, which is then shown with it.
+    const placed = problems.map((d) => {
+      const origin = originOf(host, d.path);
+      return origin ? { ...d, pos: origin } : d;
+    });
     const all = [
       ...notes.diagnostics,
       error(
         'import/invalid-result',
         [],
-        `the intent made from ${from} does not validate: ${problems.length} error(s) follow, placed in the imported intent`,
+        `the intent made from ${from} does not validate: ${problems.length === 1 ? 'the error that follows is' : `the ${problems.length} errors that follow are`} placed at what the imported files declare`,
       ),
-      ...problems,
+      ...placed,
     ];
     return { diagnostics: sortDiagnostics(all), sources: new Map([...sources, [IMPORTED, text]]) };
   }
@@ -63,6 +69,15 @@ function finish(host: Host, notes: Notes, from: string, sources: ReadonlyMap<str
     diagnostics: sortDiagnostics(notes.diagnostics),
     sources,
   };
+}
+
+/** Where the source declares what an intent path is about: the member, else the VRF. */
+function originOf(host: Host, path: readonly (string | number)[]): Origin | undefined {
+  const [top, vrf, section, member] = path;
+  if (top !== 'vrfs' || typeof vrf !== 'string') return undefined;
+  const m = section === 'interfaces' && typeof member === 'string' ? host.links.get(member) : undefined;
+  const o = (m ?? host.links.get(vrf))?.origin;
+  return o && o.line > 0 ? o : undefined;
 }
 
 /** A state folder written by `collect` (or the `collect --script` script). */

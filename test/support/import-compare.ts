@@ -20,6 +20,8 @@ export interface Uncarried {
   readonly sysctlDefaults?: boolean;
   /** Sysctls not at all: a tree without the sysctl target's file. */
   readonly sysctls?: boolean;
+  /** A VLAN parent's `networkd-file`: only the networkd target's drop-in names it. */
+  readonly vlanParentFiles?: boolean;
   /** Rule priorities the intent leaves to the kernel: a state shows the number the kernel gave. */
   readonly rulePriorities?: boolean;
 }
@@ -71,6 +73,7 @@ export function normalised(model: Model, u: Uncarried = {}): unknown {
     if (u.rulePriorities) for (const r of v.rules as Record<string, unknown>[]) delete r.priority;
   }
   if (u.sysctls) m.sysctls = [];
+  if (u.vlanParentFiles) for (const p of m.vlanParents as Record<string, unknown>[]) delete p.networkdFile;
   if (u.sysctlDefaults) {
     const have = new Map(m.sysctls.map((s) => [s.key, s.value]));
     m.sysctls = Object.entries(KERNEL_SYSCTL).map(([key, value]) => ({ key, value: have.get(key) ?? value }));
