@@ -50,6 +50,11 @@ function treeFrom(expected: string, targets: readonly string[]): Map<string, str
 
 const ROWS = Object.keys(UNCARRIED);
 
+const DEBIAN_INTERFACES = `# interfaces(5) file used by ifup(8) and ifdown(8)
+# Include files from /etc/network/interfaces.d:
+source /etc/network/interfaces.d/*
+`;
+
 /** A VXLAN whose underlay another file configures (named under vlan-parents). */
 const vxlanUnderlayElsewhere = (m: Model) =>
   m.vrfs.some((v) =>
@@ -71,6 +76,8 @@ describe.each(goldenCases())('import round trip $name', ({ intent, expected }) =
     const root = join(dirname(intent), 'root');
     const hasRoot = existsSync(root) && dirname(expected) === dirname(intent);
     const files = new Map([...(hasRoot ? treeFrom(dirname(root), ['root']) : []), ...treeFrom(expected, targets)]);
+    // Both ifupdowns read vrfgen's file through the host's own interfaces file, as Debian ships it.
+    if (stacks.some((s) => s.startsWith('ifupdown'))) files.set('/etc/network/interfaces', DEBIAN_INTERFACES);
     const tree = new MemoryTree(files);
     const imported = await importTree(stacks, tree, 'expected');
     const u = { ...ALWAYS, ...UNCARRIED[row] };
