@@ -20,6 +20,8 @@ export interface Uncarried {
   readonly sysctlDefaults?: boolean;
   /** Sysctls not at all: a tree without the sysctl target's file. */
   readonly sysctls?: boolean;
+  /** Where a BGP password came from (`password-file`): frr.conf holds the key itself. */
+  readonly secretSources?: boolean;
   /** A VLAN parent's `networkd-file`: only the networkd target's drop-in names it. */
   readonly vlanParentFiles?: boolean;
   /** Rule priorities the intent leaves to the kernel: a state shows the number the kernel gave. */
@@ -70,6 +72,10 @@ export function normalised(model: Model, u: Uncarried = {}): unknown {
     v.services = (v.services as { unit: string }[])
       .map((s) => ({ ...s, unit: model.platform.units[s.unit]?.aliasOf ?? s.unit }))
       .sort((a, b) => (a.unit < b.unit ? -1 : 1));
+    if (u.secretSources && v.bgp) {
+      const b = v.bgp as { neighbors: Record<string, unknown>[]; listen: Record<string, unknown>[] };
+      for (const s of [...b.neighbors, ...b.listen]) delete (s.password as Record<string, unknown> | undefined)?.from;
+    }
     if (u.rulePriorities) for (const r of v.rules as Record<string, unknown>[]) delete r.priority;
   }
   if (u.sysctls) m.sysctls = [];
