@@ -57,7 +57,7 @@ export interface Assembled {
   readonly notes: Notes;
 }
 
-export function assemble(host: Host, notes: Notes, source: string): Assembled {
+export function assemble(host: Host, notes: Notes): Assembled {
   const tables = new Map<string, number>();
   const vrfLinks = [...host.links.values()].filter((l) => l.kind === 'vrf').sort(byName);
   for (const v of vrfLinks) {
@@ -118,12 +118,18 @@ export function assemble(host: Host, notes: Notes, source: string): Assembled {
     }
   }
 
+  // The keys in the order the intent reference lists them.
+  const ORDER = ['table', 'isolate', 'addresses', 'interfaces', 'routes', 'rules', 'services', 'containers', 'bgp'];
+  for (const [name, v] of Object.entries(vrfs))
+    vrfs[name] = Object.fromEntries(
+      Object.entries(v).sort(([a], [b]) => ORDER.indexOf(a) - ORDER.indexOf(b)),
+    ) as unknown as IntentVrf;
   const intent: Intent = { version: 1, vrfs };
   if (host.platform) (intent as { platform?: string }).platform = host.platform;
   else
     notes.at(
       ['version'],
-      `${source} does not say which platform it is: without platform:, the default (debian-12) applies; set the one this host runs`,
+      'no platform: nothing imported says which one this host runs, so the default (debian-12) applies; set it',
     );
 
   const sysctl: Record<string, boolean> = {};
@@ -324,16 +330,17 @@ function routesInto(
       continue;
     }
     vrfs[name]!.isolate = false;
+    const at = ['vrfs', name, 'isolate'];
     if (!found) {
       notes.at(
-        path,
+        at,
         'isolate: false, since the table has no unreachable default at metric 4278198272 (a lookup that misses falls through to main)',
       );
       continue;
     }
     const [[family, r]] = [...found] as [[Family, HostRoute]];
     notes.at(
-      path,
+      at,
       `isolate: false, since only the IPv${family} half of the isolation routes is there: kept as a route of its own`,
     );
     (vrfs[name]!.routes ??= []).push({ to: r.to, type: 'unreachable', metric: ISOLATION_METRIC });

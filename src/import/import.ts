@@ -33,7 +33,7 @@ export const IMPORTED = 'imported-intent.yaml';
 
 /** A Host → the checked intent text, or the diagnostics that stopped it. */
 function finish(host: Host, notes: Notes, from: string, sources: ReadonlyMap<string, string>): Imported {
-  const { intent } = assemble(host, notes, from);
+  const { intent } = assemble(host, notes);
   if (notes.diagnostics.some((d) => d.severity === 'error'))
     return { diagnostics: sortDiagnostics(notes.diagnostics), sources };
   const text = emitIntent(intent, notes, [

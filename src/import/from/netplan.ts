@@ -69,7 +69,7 @@ export async function readNetplan(tree: SourceTree, host: Host, notes: Notes): P
       notes.error(
         'import/unparsable',
         tree.at(path, p.line, p.col),
-        `${tree.shown(path)} cannot be parsed: ${problem.message.split('\n')[0]}`,
+        `not YAML netplan can read: ${problem.message.split('\n')[0]}`,
       );
       continue;
     }

@@ -290,9 +290,8 @@ function network(
       continue;
     }
     const v = s.value;
+    if (s.section === 'Match') continue; // matchNames() has said what it makes of them
     switch (`${s.section}.${s.key}`) {
-      case 'Match.Name':
-        break;
       case 'Network.VRF':
       case 'Network.Bridge':
       case 'Network.Bond':

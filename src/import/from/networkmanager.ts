@@ -71,7 +71,7 @@ export async function readNetworkManager(tree: SourceTree, host: Host, notes: No
         notes.error(
           'import/unparsable',
           tree.at(path, parsed.badLine),
-          `${tree.shown(path)} is not a key file (NetworkManager ignores the whole profile): line ${parsed.badLine} is no [group], key=value or comment`,
+          `not a key file, so NetworkManager ignores the whole profile: line ${parsed.badLine} is no [group], key=value or comment`,
         );
         continue;
       }
