@@ -233,10 +233,10 @@ function bond(m: HostLink, ports: readonly HostLink[], path: Path, notes: Notes)
   };
   if (b.miimon !== undefined && b.miimon !== 100) out.miimon = b.miimon;
   if (b.primary && b.primary !== 'none' && mode === 'active-backup') out.primary = b.primary;
-  if (b.lacpRate === 'fast' && mode === '802.3ad') out['lacp-rate'] = 'fast';
+  if ((b.lacpRate === 'fast' || b.lacpRate === 'slow') && mode === '802.3ad') out['lacp-rate'] = b.lacpRate;
   const hash = b.transmitHashPolicy;
-  if (hash && hash !== 'layer2' && (mode === 'balance-xor' || mode === '802.3ad')) {
-    if (['layer2+3', 'layer3+4', 'encap2+3', 'encap3+4'].includes(hash))
+  if (hash && (mode === 'balance-xor' || mode === '802.3ad')) {
+    if (['layer2', 'layer2+3', 'layer3+4', 'encap2+3', 'encap3+4'].includes(hash))
       out['transmit-hash-policy'] = hash as NonNullable<IntentMember['bond']>['transmit-hash-policy'];
     else notes.warn('import/not-expressible', m.origin, `${m.name}: transmit hash policy ${hash}`);
   }
@@ -359,7 +359,7 @@ function intentRoute(r: HostRoute, vrf: string, host: Host, notes: Notes): Inten
     notes.warn('import/not-expressible', r.origin, `${what} with several next hops (multipath)`);
     return undefined;
   }
-  const metric = r.metric !== undefined && r.metric !== DEFAULT_METRIC[r.family] ? { metric: r.metric } : {};
+  const metric = r.metric !== undefined ? { metric: r.metric } : {};
   if (r.type !== 'unicast') return { to: r.to, type: r.type as IntentRoute['type'], ...metric };
   const dev = r.dev === undefined ? undefined : host.links.get(r.dev);
   if (r.dev !== undefined && r.dev !== vrf && dev?.master !== vrf) {
@@ -386,20 +386,20 @@ function intentRoute(r: HostRoute, vrf: string, host: Host, notes: Notes): Inten
   const holders = [...host.links.values()].filter(
     (l) => (l.master === vrf || l.name === vrf) && l.addresses.some((a) => contains(parseCidr(a.cidr)!, via)),
   );
-  // The onlink flag matters only for a gateway outside dev's subnets (ifupdown2 sets it on every gateway).
+  // The onlink flag is kept as the source says it, but where dev has the gateway's subnet anyway
+  // (ifupdown2 sets it on every gateway); a gateway outside every subnet of the VRF needs it.
   const inDevSubnet = holders.some((l) => l.name === r.dev);
-  const onlink =
-    r.dev !== undefined &&
-    r.dev !== vrf &&
-    !isLinkLocal(via) &&
-    (holders.length === 0 || (r.onlink === true && !inDevSubnet));
+  const onlinkable = r.dev !== undefined;
+  const onlink = onlinkable && ((r.onlink === true && !inDevSubnet) || (holders.length === 0 && !isLinkLocal(via)));
   if (r.onlink && !onlink)
     notes.omit(
       `vrf ${vrf}: route ${r.to} via ${r.via}: the onlink flag, since ${r.dev} has the gateway's subnet anyway`,
       r.origin,
     );
   const needsDev = onlink || isLinkLocal(via) || holders.length !== 1 || (r.dev !== undefined && !inDevSubnet);
-  const devPart = needsDev && r.dev !== undefined && r.dev !== vrf ? { dev: r.dev } : {};
+  // The VRF device itself is named only where resolving needs it: an on-link or link-local gateway.
+  const devPart =
+    needsDev && r.dev !== undefined && (r.dev !== vrf || onlink || isLinkLocal(via)) ? { dev: r.dev } : {};
   return { to, via: r.via, ...devPart, ...metric, ...(onlink ? { onlink: true } : {}) };
 }
 

@@ -87,7 +87,8 @@ export function hostFromState(state: StateFiles, notes: Notes): Host {
         type: r.type,
         ...(r.via ? { via: r.via } : {}),
         ...(r.dev ? { dev: r.dev } : {}),
-        metric: r.metric,
+        // The kernel shows every route's metric; the family's default is left unsaid.
+        ...(r.metric !== (family === 4 ? 0 : 1024) ? { metric: r.metric } : {}),
         ...(r.protocol ? { protocol: r.protocol } : {}),
         ...(r.multipath ? { multipath: true } : {}),
         onlink: onlinkIn(output(name), r.to, r.via),
@@ -164,8 +165,9 @@ function addLink(host: Host, l: Link, origin: Origin): void {
       mode: str(s.mode),
       miimon: num(s.miimon),
       primary: str(s.primary),
-      lacpRate: str(s['lacp-rate']),
-      transmitHashPolicy: str(s['xmit-hash-policy']),
+      // The kernel shows every setting; its defaults are the intent's, left unsaid.
+      lacpRate: s['lacp-rate'] === 'slow' ? undefined : str(s['lacp-rate']),
+      transmitHashPolicy: s['xmit-hash-policy'] === 'layer2' ? undefined : str(s['xmit-hash-policy']),
     };
   if (l.kind === 'vxlan') {
     const remote = str(s.remote);

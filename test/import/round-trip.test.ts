@@ -13,26 +13,8 @@ import { validateText } from '../../src/index.ts';
 import { importTree } from '../../src/import/import.ts';
 import type { StackName } from '../../src/import/stacks.ts';
 import { MemoryTree } from '../../src/import/tree.ts';
-import type { Model } from '../../src/model/model.ts';
-import { normalised, type Uncarried } from '../support/import-compare.ts';
+import { ALWAYS, DEBIAN_INTERFACES, normalised, UNCARRIED, vxlanUnderlayElsewhere } from '../support/import-compare.ts';
 import { goldenCases, modelOf, treeOf } from '../support/helpers.ts';
-
-/**
- * What every stack's files leave out: the platform (no file says which one it was written for),
- * container networks (the netavark target's files, not read by any --from), a service's command
- * lines (the unit file's, an import names the unit), and BGP (frr.conf's: the frr rows read it).
- */
-const ALWAYS: Uncarried = { platform: true, containers: true, execStart: true, bgp: true };
-
-/** Per stack, beyond ALWAYS. */
-export const UNCARRIED: Record<string, Uncarried> = {
-  networkd: {},
-  netplan: { vlanParentFiles: true },
-  ifupdown2: { vlanParentFiles: true },
-  ifupdown: { vlanParentFiles: true },
-  networkmanager: { vlanParentFiles: true },
-  'networkd,frr': { bgp: false, secretSources: true },
-};
 
 /** The golden cases' trees of `targets` laid over each other, as one root. */
 function treeFrom(expected: string, targets: readonly string[]): Map<string, string> {
@@ -49,19 +31,6 @@ function treeFrom(expected: string, targets: readonly string[]): Map<string, str
 }
 
 const ROWS = Object.keys(UNCARRIED);
-
-const DEBIAN_INTERFACES = `# interfaces(5) file used by ifup(8) and ifdown(8)
-# Include files from /etc/network/interfaces.d:
-source /etc/network/interfaces.d/*
-`;
-
-/** A VXLAN whose underlay another file configures (named under vlan-parents). */
-const vxlanUnderlayElsewhere = (m: Model) =>
-  m.vrfs.some((v) =>
-    v.members.some(
-      (x) => x.vxlan?.dev !== undefined && m.vlanParents.some((p) => p.name === x.vxlan!.dev && p.networkdFile),
-    ),
-  );
 
 describe.each(goldenCases())('import round trip $name', ({ intent, expected }) => {
   test.each(ROWS)('%s', async (row) => {
@@ -82,7 +51,7 @@ describe.each(goldenCases())('import round trip $name', ({ intent, expected }) =
     if (stacks.some((s) => s.startsWith('ifupdown'))) files.set('/etc/network/interfaces', DEBIAN_INTERFACES);
     const tree = new MemoryTree(files);
     const imported = await importTree(stacks, tree, 'expected');
-    const u = { ...ALWAYS, ...UNCARRIED[row] };
+    const u = { ...ALWAYS, ...UNCARRIED[row], aliases: want.model!.platform.units };
     if (u.vlanParentFiles && vxlanUnderlayElsewhere(want.model!)) {
       // The intent language needs the file that configures a VXLAN's underlay (vlan-parents), and only
       // networkd's files name it: the import says so at the tunnel, and hands out nothing.

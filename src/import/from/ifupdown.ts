@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { addressText, ipText } from '../canonical.ts';
+import { addressText, ipText, prefixText } from '../canonical.ts';
 import { addAddress, linkOf, type Host, type HostLink, type Origin } from '../host.ts';
 import type { Notes } from '../notes.ts';
 import type { SourceTree } from '../tree.ts';
@@ -113,6 +113,7 @@ async function read(tree: SourceTree, host: Host, notes: Notes, dialect: Dialect
   };
   await readFile(INTERFACES);
   dottedVlans(host);
+  await dhclientHooks(tree, host, notes);
   return files;
 }
 
@@ -297,4 +298,46 @@ export function dottedVlans(host: Host): void {
       l.vlan = { parent: m[1], id: Number(m[2]), ...l.vlan };
     }
   }
+}
+
+const HOOKS = ['/etc/dhcp/dhclient-enter-hooks.d', '/etc/dhcp/dhclient-exit-hooks.d'];
+/** A route through a lease's router, as vrfgen's exit hook adds it. */
+const LEASE_ROUTE = /^\s*ip -4 route replace (\S+) via "\$vrfgen_router" dev (\S+) table (\d+)\s*$/;
+
+/**
+ * dhclient's hooks: a route through the router a lease names (`via: dhcp`) lives there, since
+ * neither ifupdown has a key for it. vrfgen's own hooks are read (its routes, and the table its entry
+ * hook gives a member's lease routes, which dhcp4 implies); any other hook is a shell script the
+ * intent cannot hold.
+ */
+async function dhclientHooks(tree: SourceTree, host: Host, notes: Notes): Promise<void> {
+  for (const dir of HOOKS)
+    for (const name of await tree.list(dir)) {
+      const path = posix.join(dir, name);
+      const text = await tree.read(path);
+      if (text === undefined) continue;
+      if (!text.includes('vrfgen_')) {
+        notes.warn(
+          'import/not-expressible',
+          tree.at(path, 1),
+          `${name}: a dhclient hook, a shell script the intent cannot hold`,
+        );
+        continue;
+      }
+      text.split('\n').forEach((l, i) => {
+        const m = l.match(LEASE_ROUTE);
+        if (!m) return;
+        const to = prefixText(m[1]!, 4);
+        if (to)
+          host.routes.push({
+            table: Number(m[3]),
+            family: 4,
+            to,
+            type: 'unicast',
+            via: 'dhcp',
+            dev: m[2],
+            origin: tree.at(path, i + 1, l.indexOf('ip') + 1),
+          });
+      });
+    }
 }

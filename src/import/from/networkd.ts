@@ -118,7 +118,7 @@ export async function readNetworkd(tree: SourceTree, host: Host, notes: Notes): 
   for (const [base, paths] of dropIns) {
     if (files.has(base) || !base.endsWith('.network')) continue;
     const settings = await settingsOf(tree, paths);
-    const link = linkOfDropIn(base, settings);
+    const link = linkOfDropIn(base, settings, (await tree.read(paths[0]!)) ?? '');
     if (!link) {
       for (const s of settings.slice(0, 1))
         notes.warn(
@@ -134,16 +134,25 @@ export async function readNetworkd(tree: SourceTree, host: Host, notes: Notes): 
   return files.size + dropIns.size;
 }
 
-/** The link a drop-in configures when its file is elsewhere: netplan's name, or the parent its VLANs are named after. */
-function linkOfDropIn(base: string, settings: readonly Setting[]): string | undefined {
+/**
+ * The link a drop-in configures when its file is elsewhere: netplan's name (10-netplan-NAME.network),
+ * else the name the file is called by (30-eth0.network), else the parent its dotted VLANs are named
+ * after (eth0.100). vrfgen names nothing else in such a drop-in.
+ */
+function linkOfDropIn(base: string, settings: readonly Setting[], header: string): string | undefined {
   const netplan = base.match(/^10-netplan-(.+)\.network$/);
   if (netplan) return netplan[1];
+  const named = base.match(/^\d+-(.+)\.network$/);
+  if (named) return named[1];
+  // vrfgen's own drop-in names the link in its header.
+  const own = header.match(/^# Adds vrfgen's VLANs to (\S+), whose configuration another file owns\.$/m);
+  if (own) return own[1];
   const parents = new Set(
-    settings.filter((s) => s.section === 'Network' && s.key === 'VLAN').map((s) => s.value.replace(/\.[^.]*$/, '')),
+    settings
+      .filter((s) => s.section === 'Network' && s.key === 'VLAN' && s.value.includes('.'))
+      .map((s) => s.value.replace(/\.[^.]*$/, '')),
   );
-  if (parents.size === 1) return [...parents][0];
-  // Else the name the file is called by (20-eth9.network): vrfgen names nothing else in such a drop-in.
-  return parents.size === 0 ? base.replace(/^\d+-/, '').replace(/\.network$/, '') || undefined : undefined;
+  return parents.size === 1 ? [...parents][0] : undefined;
 }
 
 function matchNames(

@@ -253,9 +253,11 @@ function routesAndRules(k: Keyfile, link: HostLink, at: (v: KeyfileValue) => Ori
         const words = v.value.trim().split(/\s+/);
         const o = new Map<string, string>();
         for (let i = 0; i < words.length; i += 2) o.set(words[i]!, words[i + 1] ?? '');
-        const anyPrefix = (p: string | undefined) => p === undefined || /\/0$/.test(p);
-        const from = anyPrefix(o.get('from')) ? undefined : prefixText(o.get('from')!);
-        const to = anyPrefix(o.get('to')) ? undefined : prefixText(o.get('to')!);
+        // NM spells a rule on interfaces only with `from` the family's /0: that is no selector of the intent's.
+        const onInterface = o.has('iif') || o.has('oif');
+        const given = o.get('from');
+        const from = given === undefined || (onInterface && /\/0$/.test(given)) ? undefined : prefixText(given);
+        const to = o.has('to') ? prefixText(o.get('to')!) : undefined;
         const other = [...o.keys()].filter((x) => !['priority', 'from', 'to', 'iif', 'oif', 'table'].includes(x));
         host.rules.push({
           family: from || to ? (familyOf(from ?? to!) ?? family) : family,
