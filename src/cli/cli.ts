@@ -177,9 +177,8 @@ program
     'after',
     examples(
       'vrfgen import --state host1-state -o host1.yaml',
-      'vrfgen import --from ifupdown2 --root /mnt/host1 -o host1.yaml',
-      'vrfgen import --from networkd,frr --root /mnt/host1',
-      'vrfgen import --live -o host1.yaml',
+      'vrfgen import --from networkd --root /mnt/image -o image.yaml',
+      'vrfgen import --live',
     ),
   )
   .action(
