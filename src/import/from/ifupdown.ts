@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { addressText, ipText, prefixText } from '../canonical.ts';
-import { addAddress, linkOf, type Host, type HostLink, type Origin } from '../host.ts';
+import { addAddress, linkOf, type Host, type HostLink, type HostRoute, type Origin } from '../host.ts';
 import type { Notes } from '../notes.ts';
 import type { SourceTree } from '../tree.ts';
 import { runCommandLine } from './ip-command.ts';
@@ -19,6 +19,9 @@ const STANZAS = /^(iface|mapping|auto|allow-\S+|source|source-directory|rename|n
 /** classic ifupdown's source-directory reads only such names (interfaces(5)). */
 const SOURCE_DIRECTORY_NAME = /^[a-zA-Z0-9_-]+$/;
 const UP = new Set(['pre-up', 'up', 'post-up']);
+
+/** The default routes of `gateway` lines, placed in a table once every stanza is read. */
+type Gateways = HostRoute[];
 const DOWN = new Set(['pre-down', 'down', 'post-down']);
 
 type Dialect = 'ifupdown' | 'ifupdown2';
@@ -59,6 +62,7 @@ export const readIfupdown = (tree: SourceTree, host: Host, notes: Notes) => read
 
 async function read(tree: SourceTree, host: Host, notes: Notes, dialect: Dialect): Promise<number> {
   const seen = new Set<string>();
+  const gateways: Gateways = [];
   let files = 0;
   const readFile = async (file: string): Promise<void> => {
     if (seen.has(file)) return;
@@ -108,10 +112,14 @@ async function read(tree: SourceTree, host: Host, notes: Notes, dialect: Dialect
         );
         continue;
       }
-      option(iface, keyword, args, l, at, host, notes, dialect, family);
+      option(iface, keyword, args, l, at, host, notes, dialect, family, gateways);
     }
   };
   await readFile(INTERFACES);
+  for (const g of gateways) {
+    const master = dialect === 'ifupdown2' && g.dev ? host.links.get(g.dev)?.master : undefined;
+    host.routes.push(master ? { ...g, table: master } : g);
+  }
   dottedVlans(host);
   await dhclientHooks(tree, host, notes);
   return files;
@@ -162,6 +170,7 @@ function option(
   notes: Notes,
   dialect: Dialect,
   family: string,
+  gateways: Gateways,
 ): void {
   const value = args.join(' ');
   const warn = (what = `${l.name}: ${key} ${value}`) => notes.warn('import/not-expressible', at, what);
@@ -186,9 +195,10 @@ function option(
     case 'gateway': {
       const via = ipText(value);
       if (!via) return warn();
-      // ifupdown2 puts a VRF member's gateway into the VRF's table; classic ifupdown into main.
-      host.routes.push({
-        table: dialect === 'ifupdown2' && l.master ? l.master : 'main',
+      // ifupdown2 puts a VRF member's gateway into the VRF's table, classic ifupdown into main. The
+      // `vrf` line may come later in the stanza: the table is settled once the files are read.
+      gateways.push({
+        table: 'main',
         family: family === 'inet6' ? 6 : 4,
         to: family === 'inet6' ? '::/0' : '0.0.0.0/0',
         type: 'unicast',

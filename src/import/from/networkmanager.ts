@@ -115,7 +115,11 @@ function profile(k: Keyfile, at: (v: KeyfileValue) => Origin, start: Origin, hos
       if (!setting(link, group, key, v.value, at(v), (what) => warn(v, what))) warn(v, `[${group}] ${key}=${v.value}`);
     }
   }
-  routesAndRules(k, link, at, host, notes);
+  // NM puts the routes (and the gateway) of a VRF's port into the VRF's table by itself, and those of
+  // the VRF's own profile too (nm-device.c, _prop_get_ipvx_route_table), unless route-table says otherwise.
+  const portType = (get('connection', 'port-type') ?? get('connection', 'slave-type'))?.value;
+  const vrfTable = link.kind === 'vrf' ? link.name : portType === 'vrf' && master ? master.value : 'main';
+  routesAndRules(k, link, at, host, notes, vrfTable);
   // A VLAN's settings come in [vlan] parent= and id=.
   if (link.kind === 'vlan') {
     const parent = get('vlan', 'parent');
@@ -189,17 +193,13 @@ function ip(
     return true;
   }
   if (/^address\d+$/.test(key)) {
-    const [a, gw] = value.split(',');
+    const [a] = value.split(',');
     const cidr = addressText(a ?? '');
     if (!cidr) return false;
     addAddress(link, { cidr, origin });
-    if (gw) warn(`${key}'s gateway ${gw}: a gateway on an address goes into the main table`);
-    return true;
+    return true; // its gateway is read with the routes
   }
-  if (key === 'gateway') {
-    warn(`ipv${family}.gateway ${value}: goes into the route-table's default route (the intent says routes)`);
-    return true;
-  }
+  if (key === 'gateway') return true; // read with the routes
   // Read together by routesAndRules.
   return /^(route\d+|route\d+_options|routing-rule\d+)$/.test(key);
 }
@@ -208,11 +208,34 @@ const isMulticast = (ip: string): boolean =>
   ip.includes(':') ? /^ff/i.test(ip) : Number(ip.split('.')[0]) >= 224 && Number(ip.split('.')[0]) <= 239;
 
 /** The routes and rules of a profile's [ipv4]/[ipv6] groups (routeN with routeN_options, routing-ruleN). */
-function routesAndRules(k: Keyfile, link: HostLink, at: (v: KeyfileValue) => Origin, host: Host, notes: Notes): void {
+function routesAndRules(
+  k: Keyfile,
+  link: HostLink,
+  at: (v: KeyfileValue) => Origin,
+  host: Host,
+  notes: Notes,
+  vrfTable: string,
+): void {
   for (const family of [4, 6] as const) {
     const g = k.get(`ipv${family}`);
     if (!g) continue;
+    const routeTable = g.get('route-table')?.value;
+    const defaultTable = routeTable && routeTable !== '0' ? Number(routeTable) : vrfTable;
     for (const [key, v] of g) {
+      const gateway = key === 'gateway' ? v.value : /^address\d+$/.test(key) ? v.value.split(',')[1] : undefined;
+      const via = gateway ? ipText(gateway) : undefined;
+      if (via) {
+        host.routes.push({
+          table: defaultTable,
+          family,
+          to: family === 4 ? '0.0.0.0/0' : '::/0',
+          type: 'unicast',
+          via,
+          dev: link.name,
+          origin: at(v),
+        });
+        continue;
+      }
       const r = key.match(/^route(\d+)$/);
       if (r) {
         const opts = new Map(
@@ -236,7 +259,7 @@ function routesAndRules(k: Keyfile, link: HostLink, at: (v: KeyfileValue) => Ori
         }
         const table = opts.get('table');
         host.routes.push({
-          table: table === undefined ? 'main' : Number(table),
+          table: table === undefined ? defaultTable : Number(table),
           family,
           to,
           type: opts.get('type') ?? 'unicast',
