@@ -91,11 +91,7 @@ export function normalised(model: Model, u: Uncarried = {}): unknown {
     // A rule's /0 beside another selector matches every address of its family: the same rule without it.
     for (const r of v.rules as Record<string, unknown>[])
       for (const k of ['from', 'to'])
-        if (
-          typeof r[k] === 'string' &&
-          (r[k]).endsWith('/0') &&
-          (r.iif ?? r.oif ?? r[k === 'from' ? 'to' : 'from'])
-        )
+        if (typeof r[k] === 'string' && r[k].endsWith('/0') && (r.iif ?? r.oif ?? r[k === 'from' ? 'to' : 'from']))
           delete r[k];
   }
   if (u.sysctls) m.sysctls = [];
