@@ -111,7 +111,9 @@ test(`${RUNS} generated intents: diagnostics with positions, or outputs exactly 
   );
   // The generator must reach the targets: a run where (almost) nothing resolves proves little.
   expect(tally.valid).toBeGreaterThan(RUNS / 5);
-  expect(tally.routed).toBeGreaterThan(RUNS / 100);
+  // About one model in a hundred has BGP (every BGP error drops the model); the floor sits well
+  // below that so that a seed's spread does not fail the run, and above what a broken generator gives.
+  expect(tally.routed).toBeGreaterThan(RUNS / 200);
 }, 900_000);
 
 /** Each check, fed an output with one injected line, section, key or stanza, reports it: the oracle can fail. */

@@ -387,6 +387,10 @@ export const CODES = {
     severity: 'error',
     meaning: 'a neighbor that is not an IP address, or an IPv6 link-local one (it would need an interface)',
   },
+  'bgp/min-peers-over-limit': {
+    severity: 'error',
+    meaning: "a listen range's min-peers is more than its limit of dynamic neighbours",
+  },
   'bgp/peer-duplicate': { severity: 'error', meaning: 'a neighbor listed twice, or two listen ranges that overlap' },
   'bgp/peer-unreachable': {
     severity: 'error',

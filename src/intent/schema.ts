@@ -316,6 +316,10 @@ const BgpListen = z
       description:
         "most dynamic neighbours at once from this range (FRR counts them per VRF instance, so vrfgen writes the sum of the ranges' limits); default `100`, FRR's",
     }),
+    'min-peers': z.number().int().min(1).max(65535).optional().meta({
+      description:
+        "for `vrfgen check`: at least this many dynamic neighbours from this range have a session (FRR forgets a dynamic neighbour whose session ends, so a peer that lost its session, e.g. to a changed key, shows only in this count); at most the range's `limit`; no floor by default",
+    }),
   })
   .meta({ description: 'accept BGP sessions from a range of addresses: the route-server pattern' });
 

@@ -295,6 +295,8 @@ export interface BgpListen extends BgpSession {
   /** Canonical prefix. */
   readonly range: string;
   readonly limit?: number;
+  /** How many dynamic neighbours `vrfgen check` expects Established at least. */
+  readonly minPeers?: number;
 }
 
 export interface BgpDefault {

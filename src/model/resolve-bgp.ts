@@ -280,8 +280,22 @@ export function resolveBgp(
           `${what}: range ${formatCidr(cidr)} overlaps range ${clash.range}; a peer in both would have two configurations`,
         ),
       );
+    } else if (l['min-peers'] !== undefined && l['min-peers'] > (l.limit ?? LISTEN_LIMIT_DEFAULT)) {
+      diags.push(
+        error(
+          'bgp/min-peers-over-limit',
+          [...lAt, 'min-peers'],
+          `${what}: min-peers ${l['min-peers']} is more than the ${l.limit ?? LISTEN_LIMIT_DEFAULT} neighbours the range's limit lets in at once, so the check could never pass`,
+        ),
+      );
     } else if (s) {
-      listen.push({ range: formatCidr(cidr), cidr, ...s, ...(l.limit !== undefined ? { limit: l.limit } : {}) });
+      listen.push({
+        range: formatCidr(cidr),
+        cidr,
+        ...s,
+        ...(l.limit !== undefined ? { limit: l.limit } : {}),
+        ...(l['min-peers'] !== undefined ? { minPeers: l['min-peers'] } : {}),
+      });
     }
   });
 

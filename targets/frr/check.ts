@@ -15,6 +15,8 @@ const keys = {
   peerAccepted: (vrf: string, address: string) => `bgp ${vrf} peer ${address} accepted`,
   /** The sessions of the dynamic neighbours from one listen range. */
   listenPeers: (vrf: string, range: string) => `bgp ${vrf} listen ${range} peers`,
+  /** How many dynamic neighbours of one listen range are Established (its `min-peers`). */
+  listenEstablished: (vrf: string, range: string) => `bgp ${vrf} listen ${range} established`,
   /** The prefixes the dynamic neighbours from one listen range got accepted. */
   listenAccepted: (vrf: string, range: string) => `bgp ${vrf} listen ${range} accepted`,
   /** bfdd's session to a static peer (`up`), or those to the peers of a listen range. */
@@ -73,6 +75,14 @@ function expected(vrf: string, b: Bgp): Fact[] {
       allows: (item) => / Established, \d+ accepted$/.test(item),
       at: l.at,
     });
+    const min = l.minPeers;
+    if (min !== undefined)
+      facts.push({
+        key: keys.listenEstablished(vrf, l.range),
+        value: `at least ${min}`,
+        allows: (n) => Number(n) >= min,
+        at: [...l.at, 'min-peers'],
+      });
     if (l.accept) facts.push(acceptedFact(keys.listenAccepted(vrf, l.range), l.accept, [...l.at, 'accept']));
     if (l.bfd)
       facts.push({
@@ -101,11 +111,15 @@ interface Sessions {
 
 /** Each static peer's session state, and the sessions of the dynamic ones by listen range. */
 function summaryFacts({ vrf, ranges }: Sessions, stdout: string, facts: FactSink): void {
+  const established = new Map(ranges.map((r) => [r, 0]));
   for (const p of parseBgpSummary(stdout)) {
     const range = p.dynamic ? rangeOf(ranges, p.address) : undefined;
-    if (range) facts.add(keys.listenPeers(vrf, range), session(p.address, p.state, p.accepted));
-    else facts.set(keys.peer(vrf, p.address), p.state);
+    if (range) {
+      facts.add(keys.listenPeers(vrf, range), session(p.address, p.state, p.accepted));
+      if (p.state === 'Established') established.set(range, established.get(range)! + 1);
+    } else facts.set(keys.peer(vrf, p.address), p.state);
   }
+  for (const [range, n] of established) facts.set(keys.listenEstablished(vrf, range), String(n));
 }
 
 /** The prefixes each filtered static peer and each listen range's neighbours got accepted, of one family. */

@@ -1,6 +1,7 @@
 import { compareCidr, parseCidr, type Family } from '../../src/model/ip.ts';
 import type { Bgp, BgpAccept, BgpSession, Model, Vrf } from '../../src/model/model.ts';
 import type { Target } from '../../src/render/target.ts';
+import { deviceUnit } from '../../src/systemd/device-unit.ts';
 import { bgpCheck } from './check.ts';
 
 /**
@@ -224,7 +225,31 @@ function creationOrder(routed: readonly Vrf[]): Vrf[] {
  * FRR 10 prints prefix-lists and route-maps before the routers (lib/command.h moved their nodes
  * first in 10.0, so a config that names a list finds it defined); FRR 8 prints them last.
  */
-const policyFirst = (model: Model): boolean => Number(model.platform.frr.split('.')[0]) >= 10;
+/** frr.service's drop-in that orders it after the VRF devices. */
+const AFTER_VRFS = '/etc/systemd/system/frr.service.d/vrfgen-vrfs.conf';
+
+const frrMajor = (model: Model): number => Number(model.platform.frr.split('.')[0]);
+const policyFirst = (model: Model): boolean => frrMajor(model) >= 10;
+
+/**
+ * The VRFs whose sessions reach a peer only through a default route, with those families. bgpd
+ * neither connects to such a peer nor takes the next hops behind it until zebra resolves them,
+ * and zebra resolves over a default route only with `ip nht resolve-via-default`: on by default in
+ * the traditional profile of FRR 10 (FRR_CFG_DEFAULT_BOOL ZEBRA_IP_NHT_RESOLVE_VIA_DEFAULT), off in
+ * 8.4, whose appliances in the real boot never connected over their default route. Written per VRF
+ * for the older ones.
+ */
+function resolveViaDefault(model: Model): { vrf: string; families: string[] }[] {
+  if (frrMajor(model) >= 10) return [];
+  return model.vrfs.flatMap((v) => {
+    const b = v.bgp;
+    const sessions = b ? [...b.neighbors, ...b.listen] : [];
+    const families = ([4, 6] as const)
+      .filter((f) => sessions.some((s) => s.family === f && s.route !== undefined && s.route.endsWith('/0')))
+      .map(ipWord);
+    return families.length ? [{ vrf: v.name, families }] : [];
+  });
+}
 
 /** A neighbour or peer-group password, as FRR's grammar has it: the last word of its line. */
 const PASSWORD = /^( neighbor \S+ password )\S+$/gm;
@@ -235,7 +260,7 @@ export default {
   default: true,
   summary:
     'FRRouting: per-VRF BGP (static peers, listen ranges, per-peer policy, IPv4 and IPv6, BFD, route leaking) in /etc/frr/frr.conf',
-  owns: [PATH],
+  owns: [PATH, AFTER_VRFS],
   /**
    * Debian's frr.service reloads through frr-reload.py, which only frr-pythontools has; a restart
    * works everywhere. bgpd (and bfdd, for `bfd`) run only when the packaged daemons file says yes
@@ -248,6 +273,8 @@ export default {
       `s/^${d}=no$/${d}=yes/`,
       DAEMONS,
     ]),
+    // systemd reads the ordering drop-in only on daemon-reload.
+    ['systemctl', 'daemon-reload'],
     ['systemctl', 'restart', 'frr.service'],
   ],
   redact: (content) => content.replace(PASSWORD, '$1<secret>'),
@@ -296,12 +323,25 @@ export default {
         owner: { user: 'frr', group: 'frr' },
         content: template('frr/frr.conf.njk', {
           version: model.platform.frr,
+          // zebra installs its routes through kernel nexthop objects, which networkd before 256 deletes
+          // as foreign whenever it configures their link (there is no ManageForeignNextHops= yet), and
+          // the kernel takes the routes with them; zebra puts the nexthop back but not the routes.
+          // Routes with their own next hops are left alone (docs/targets/networkd.md).
+          kernelNexthops: model.platform.systemd >= 256,
+          resolveViaDefault: resolveViaDefault(model),
           routers: all,
           policyFirst: policyFirst(model),
           prefixLists: ([4, 6] as const)
             .map((f) => lists.filter((e) => e.family === f).map((e) => ({ ...e, keyword: ipWord(f) })))
             .filter((group) => group.length),
           routeMaps: globals.routeMaps.sort(byKey),
+        }),
+      },
+      {
+        path: AFTER_VRFS,
+        mode: 0o644,
+        content: template('frr/after-vrfs.conf.njk', {
+          devices: routed.map((v) => deviceUnit(v.name)),
         }),
       },
     ];

@@ -1,16 +1,9 @@
 import { warning } from '../../src/diagnostics/diagnostics.ts';
 import { bindServices, DROP_IN, type Binding } from './binding.ts';
 import type { Command, OutputFile, Target } from '../../src/render/target.ts';
+import { deviceUnit } from '../../src/systemd/device-unit.ts';
 
 const DIR = '/etc/systemd/system';
-
-/**
- * The device unit udev creates for a network interface (udev's 99-systemd.rules tags every net device
- * but lo): the path /sys/subsystem/net/devices/NAME escaped as systemd-escape(1) --path does. Names
- * reaching here are [A-Za-z0-9_.-] starting with a letter or digit, so only '-' needs escaping.
- */
-export const deviceUnit = (ifname: string): string =>
-  `sys-subsystem-net-devices-${ifname.replace(/-/g, '\\x2d')}.device`;
 
 /** A path from the scanned tree goes into a comment: keep it on its line whatever its bytes. */
 const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, '?');

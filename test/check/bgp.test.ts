@@ -121,6 +121,7 @@ test('route server: BFD to the fabric up, IPv4 and IPv6 sessions Established, ea
       'ok',
       ['10.60.1.10 Established, 2 accepted', '10.60.2.10 Established, 1 accepted'],
     ],
+    ['bgp rs listen 10.60.0.0/16 established', 'ok', '2'],
     ['bgp rs listen 10.60.0.0/16 accepted', 'ok', ['10.200.1.1/32', '10.200.2.1/32', '10.200.3.8/29']],
     ['bgp rs listen 2001:db8:60::/48 peers', 'ok', ['2001:db8:60:1::10 Established, 1 accepted']],
     ['bgp rs listen 2001:db8:60::/48 accepted', 'ok', ['2001:db8:200:1::/64']],
@@ -193,4 +194,17 @@ test("a static peer's filter: what it got accepted is held to its accept, per fa
     status: 'ok',
     actual: ['2001:db8:4000:1::/64'],
   });
+});
+
+test('min-peers: a range with fewer Established neighbours than it asks for is drift, naming the count', () => {
+  const item = 'bgp rs listen 10.60.0.0/16 established';
+  // FRR forgets a dynamic neighbour whose session ended: the second appliance is simply not listed.
+  const gone = editedAnycast('bgp-summary-rs.json', (t) => {
+    const json = JSON.parse(t) as { ipv4Unicast: { peers: Record<string, unknown> } };
+    delete json.ipv4Unicast.peers['10.60.2.10'];
+    return JSON.stringify(json);
+  });
+  const found = checkAnycast(gone);
+  expect(found.find((f) => f.item === item)).toMatchObject({ status: 'drift', expected: 'at least 2', actual: '1' });
+  expect(found.find((f) => f.item === 'bgp rs listen 10.60.0.0/16 peers')?.status).toBe('ok');
 });

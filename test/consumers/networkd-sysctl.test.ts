@@ -2,7 +2,8 @@
  * The golden trees, checked by the programs that read them at boot. A golden file is only right
  * when its consumer accepts it; these tests are the proof, and each shows it can fail.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import {
@@ -17,6 +18,7 @@ import {
   SID_NETWORKD,
   type Networkd,
 } from '../support/consumers.ts';
+import { platforms, type PlatformName } from '../../src/platforms/platforms.ts';
 import { describeWithFacility, goldenCases, treeOf } from '../support/helpers.ts';
 
 const cases = goldenCases();
@@ -49,6 +51,34 @@ describeWithFacility('systemd-networkd loads every golden .netdev/.network', pro
     expect(complaints.join('\n')).toMatch(/Gateway=10\.10\.0\.300|10\.10\.0\.300/);
     expect(complaints.join('\n')).toMatch(/Unknown key 'BindToVRF'/);
   }, 30_000);
+});
+
+/**
+ * networkd.conf's drop-ins (the networkd target's, with BGP), read by the networkd of the case's
+ * platform: Debian 12's 252 here, sid's 262 for a platform with systemd 256 or newer (which knows
+ * ManageForeignNextHops=). A canary shows the folder was read.
+ */
+describeWithFacility('systemd-networkd reads every golden networkd.conf drop-in', probeSidNetworkd, () => {
+  const CONF = 'networkd/etc/systemd/networkd.conf.d';
+  const withConf = cases.filter((c) => treeOf(join(c.expected, CONF)).length > 0);
+
+  test('there are cases with a drop-in', () => expect(withConf.length).toBeGreaterThan(0));
+
+  test.each(withConf)(
+    '$name',
+    async ({ intent, expected }) => {
+      const platform = (readText(intent).match(/^platform: (\S+)$/m)?.[1] ?? 'debian-12') as PlatformName;
+      const conf = mkdtempSync(join(tmpdir(), 'vrfgen-networkd-conf-'));
+      cpSync(join(expected, CONF), conf, { recursive: true });
+      writeFileSync(join(conf, '99-canary.conf'), '[Network]\nVrfgenCanary=yes\n');
+      const networkd = platforms[platform].systemd >= 256 ? SID_NETWORKD : undefined;
+      const log = await networkdLog(networkdTree(expected), undefined, networkd, conf);
+      expect(log.split('\n').filter((l) => l.startsWith('/etc/systemd/networkd.conf.d/'))).toEqual([
+        `/etc/systemd/networkd.conf.d/99-canary.conf:2: Unknown key 'VrfgenCanary' in section [Network], ignoring.`,
+      ]);
+    },
+    30_000,
+  );
 });
 
 // The newest parser too (sid's 262): the keys vrfgen writes for Debian 13, Ubuntu 24.04 and systemd-260 hosts

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { BIND_NETWORK_INTERFACE_SINCE } from '../../targets/services/binding.ts';
-import { deviceUnit } from '../../targets/services/index.ts';
+import { deviceUnit } from '../../src/systemd/device-unit.ts';
 import { platforms } from '../../src/platforms/platforms.ts';
 import { describeWithFacility, goldenCases, modelOf, ROOT, treeOf, vrfgen } from '../support/helpers.ts';
 import {

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Document } from 'yaml';
+import { stateTableRoutes, type StateRoute } from '../support/state-layout.ts';
 import type { Release, Variant } from './image.ts';
 
 /** A change made at run time after the clean state was recorded, and the finding it must cause. */
@@ -42,6 +43,12 @@ export interface Stack {
   /** A script run (with the results folder as $1) before the state is recorded. */
   readonly setup?: string;
   /**
+   * A script run (with the results folder as $1) after the clean state was recorded (and `extra`),
+   * before the drift: what the host must come through unchanged (a restart of the network stack).
+   * The state is recorded again into `again/` and judged like the clean one, `verify` included.
+   */
+  readonly again?: string;
+  /**
    * A script run at boot before any network stack starts (guest/…/e2e-early.service): the peers
    * and servers the stack must find when it configures the links (a DHCP server, a NIC's peer).
    */
@@ -59,6 +66,8 @@ export interface Stack {
   readonly verify?: (
     read: (file: string) => string,
     findings: readonly { item: string; status: string; actual?: unknown }[],
+    /** The folder of the state judged: `state`, or `again`. */
+    state: string,
   ) => void;
 }
 
@@ -157,18 +166,42 @@ podman rm -f -t 0 e2e >/dev/null 2>&1
 
 const FRR_DIR = join(import.meta.dirname, 'frr');
 
+/** FRR's routes as the kernel tables hold them: the prefixes of `proto bgp` routes, sorted. */
+const bgpRoutes = (routes: readonly StateRoute[]) =>
+  routes
+    .filter((r) => r.protocol === 'bgp')
+    .map((r) => r.dst ?? '?')
+    .sort();
+
+/**
+ * The routes of one table and family in the state `vrfgen collect` recorded into the folder `state`
+ * (`state`, `again`, `drifted`), in the layout of the vrfgen that collected it.
+ */
+const routesIn = (read: (file: string) => string, state: string, family: 4 | 6, table: number | 'main') =>
+  stateTableRoutes((f) => read(`${state}/${f}`), family, table);
+
+/** A file of `ip -j route show table N` a boot's own script wrote (again.sh's survive/). */
+const routesOf = (json: string) => JSON.parse(json || '[]') as StateRoute[];
+
+/** red's table: the appliance's two accepted prefixes, installed by FRR. */
+const RED_BGP = ['10.200.1.1', '10.200.3.8/29'];
+/** blue's table: red's subnets (connected), its static route and the appliance's prefixes, leaked. */
+const BLUE_BGP = ['10.1.0.0/25', '10.1.0.128/25', '10.200.1.1', '10.200.3.8/29', '192.0.2.0/24'];
+
 /**
  * The route server (test/e2e/frr): the appliance with the right key has a session and got its /32
  * and in-range /29 accepted, the /24 and the /29 outside the filter are not; the appliance with the
- * wrong key never gets a session; red's routes are leaked into blue's table.
+ * wrong key never gets a session; red's routes are leaked into blue's table. In the state recorded
+ * again after again.sh, the same, and FRR's routes were in the kernel's tables after each step.
  */
 function verifyRouteServer(
   read: (file: string) => string,
   findings: readonly { item: string; status: string; actual?: unknown }[],
+  state: string,
 ): void {
   const actual = (item: string) => findings.find((f) => f.item === item)?.actual;
   const must = (ok: boolean, what: string) => {
-    if (!ok) throw new Error(`FRR boot: ${what}`);
+    if (!ok) throw new Error(`FRR boot (${state}): ${what}`);
   };
   must(
     JSON.stringify(actual('bgp red listen 10.1.0.0/25 peers')) === JSON.stringify(['10.1.0.2 Established, 2 accepted']),
@@ -183,35 +216,160 @@ function verifyRouteServer(
     JSON.stringify(actual('bgp red listen 10.1.0.128/25 peers')) === '[]',
     `the wrong key's session: ${JSON.stringify(actual('bgp red listen 10.1.0.128/25 peers'))}`,
   );
+  // The kernel's tables as vrfgen collect recorded them: FRR installed what it accepted, and leaked it.
+  // again.sh's steps wait for the appliance's prefixes only; red's static route reaches blue a few
+  // seconds later (redistributed from the kernel, then leaked): right after a step, blue must hold the
+  // appliance's prefixes and nothing but red's own.
+  const tables = (where: string, inRed: readonly StateRoute[], inBlue: readonly StateRoute[]) => {
+    const red = bgpRoutes(inRed);
+    const blue = bgpRoutes(inBlue);
+    must(JSON.stringify(red) === JSON.stringify(RED_BGP), `${where}: FRR's routes in red: ${JSON.stringify(red)}`);
+    const leaked = !where.startsWith('survive/')
+      ? JSON.stringify(blue) === JSON.stringify(BLUE_BGP)
+      : RED_BGP.every((p) => blue.includes(p)) && blue.every((p) => BLUE_BGP.includes(p ?? ''));
+    must(leaked, `${where}: leaked into blue: ${JSON.stringify(blue)}`);
+  };
+  tables(state, routesIn(read, state, 4, 100), routesIn(read, state, 4, 200));
+  if (state === 'again') {
+    // survive/without-dropin-* records what a restart of networkd without the drop-in does, for
+    // reading: networkd 252 left FRR's routes with their own next hops in place, 257 deleted them.
+    // FRR was asked to start while red and blue did not exist (again.sh, step 1), and the frr
+    // target's drop-in held it back until networkd made them.
+    must(
+      !/^(red|blue) /m.test(read('survive/frr-first-vrfs.txt')),
+      `the VRFs were there before FRR's start: ${read('survive/frr-first-vrfs.txt')}`,
+    );
+    must(
+      read('survive/frr-first-state.txt').trim() !== 'active',
+      `FRR started without the VRF devices: ${read('survive/frr-first-state.txt')}`,
+    );
+    // Not only back in the end: there right after networkd's reload and restart (again.sh waited for networkd only).
+    for (const step of ['frr-first', 'after-reload', 'after-restart']) {
+      const file = (table: number) => read(`survive/${step}-table${table}.json`);
+      tables(`survive/${step}`, routesOf(file(100)), routesOf(file(200)));
+    }
+    return;
+  }
   const bad = JSON.parse(read('bad-summary.json') || '{}') as {
     ipv4Unicast?: { peers?: Record<string, { state?: string }> };
   };
   const badState = bad.ipv4Unicast?.peers?.['10.1.0.129']?.state;
   must(badState !== undefined && badState !== 'Established', `the bad appliance's own view: ${badState}`);
-  // Leaking, as vrfgen collect recorded blue's table: red's subnets (connected), its static route
-  // (the kernel route redistributed through vrfgen-red-static) and the appliance's two prefixes.
-  const blue = JSON.parse(read('state/route-table200.json') || '[]') as { dst?: string; protocol?: string }[];
-  const leaked = blue
-    .filter((r) => r.protocol === 'bgp')
-    .map((r) => r.dst)
-    .sort();
-  must(
-    JSON.stringify(leaked) ===
-      JSON.stringify(['10.1.0.0/25', '10.1.0.128/25', '10.200.1.1', '10.200.3.8/29', '192.0.2.0/24']),
-    `leaked into blue: ${JSON.stringify(leaked)}`,
-  );
   // FRR's running config is vrfgen's file, line for line, but for what vtysh adds around it and the hostname.
   const lines = (text: string) =>
     text
       .split('\n')
       .filter((l) => l && !/^(#|Building configuration|Current configuration:|hostname |end$)/.test(l))
       .join('\n')
-      .replace(/^!\n/, '');
+      .replace(/^!\n/, '')
+      // FRR 10 lists every VRF zebra knows, as an empty block.
+      .replace(/^vrf \S+\nexit-vrf\n!\n/gm, '');
   must(
     lines(read('running-config.txt')) === lines(read('frr.conf')),
     `running config differs from frr.conf:\n${read('running-config.txt')}`,
   );
 }
+
+const ROUTE_SERVER_DIR = join(import.meta.dirname, 'route-server');
+
+/** What one FRR peer's `show bgp … json` holds: each prefix with the peer it came from and its next hops. */
+function peerRoutes(json: string): { prefix: string; peer: string; nexthops: string[] }[] {
+  const t = JSON.parse(json || '{}') as {
+    routes?: Record<string, { peerId?: string; valid?: boolean; nexthops?: { ip?: string }[] }[]>;
+  };
+  return Object.entries(t.routes ?? {}).flatMap(([prefix, paths]) =>
+    paths
+      .filter((p) => p.valid !== false)
+      .map((p) => ({ prefix, peer: p.peerId ?? '?', nexthops: (p.nexthops ?? []).map((n) => n.ip ?? '?') })),
+  );
+}
+
+/**
+ * The anycast route server (route-server/): each appliance got only a default route from rs; rs
+ * installed exactly the accepted prefixes (IPv4 /32 and in-range /29 of both appliances, the IPv6
+ * /64), in both states; the fabric got them with their next hops unchanged, and rs's anycast /32.
+ */
+function verifyAnycastRouteServer(
+  read: (file: string) => string,
+  _findings: readonly { item: string; status: string; actual?: unknown }[],
+  state: string,
+): void {
+  const wrong: string[] = [];
+  const same = (what: string, got: unknown, want: unknown) => {
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      wrong.push(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+  };
+  same('rs: IPv4 routes from FRR', bgpRoutes(routesIn(read, state, 4, 3000)), [
+    '10.200.1.1',
+    '10.200.3.8/29',
+    '10.200.4.4',
+    '10.200.5.16/29',
+  ]);
+  same('rs: IPv6 routes from FRR', bgpRoutes(routesIn(read, state, 6, 3000)), ['2001:db8:200:1::/64']);
+  if (state === 'state') {
+    const received = (file: string, from: string) =>
+      peerRoutes(read(file))
+        .filter((r) => r.peer === from)
+        .map((r) => r.prefix)
+        .sort();
+    same('a1 got from rs', received('peers/a1-ipv4.json', '10.255.0.1'), ['0.0.0.0/0']);
+    same('a2 got from rs', received('peers/a2-ipv4.json', '10.255.0.1'), ['0.0.0.0/0']);
+    same('a6 got from rs', received('peers/a6-ipv6.json', '2001:db8:ff::1'), ['::/0']);
+    const fabric = peerRoutes(read('peers/fabric-ipv4.json')).filter((r) => r.peer === '10.50.0.1');
+    same('the fabric got, with next hops', fabric.map((r) => `${r.prefix} via ${r.nexthops.join(',')}`).sort(), [
+      '10.200.1.1/32 via 10.60.1.2',
+      '10.200.3.8/29 via 10.60.1.2',
+      '10.200.4.4/32 via 10.60.2.2',
+      '10.200.5.16/29 via 10.60.2.2',
+      '10.255.0.1/32 via 10.50.0.1',
+    ]);
+  }
+  if (wrong.length) throw new Error(`anycast route server (${state}):\n${wrong.join('\n')}`);
+}
+
+/**
+ * The route server (test/e2e/frr). The overlay cannot carry the guest's frr user (it is not in the
+ * staged root) nor its daemons file. FRR 8.4 on Debian 12, 10.3 on Debian 13.
+ */
+const FRR_ROUTE_SERVER: Stack = {
+  name: 'frr route server',
+  image: 'ifupdown2',
+  intentFile: join(FRR_DIR, 'intent.yaml'),
+  targets: ['networkd', 'sysctl', 'frr'],
+  mask: IFUPDOWN_UNITS.filter((u) => !FRR_UNITS.includes(u)),
+  drift: [],
+  setup: readFileSync(join(FRR_DIR, 'peers.sh'), 'utf8'),
+  again: readFileSync(join(FRR_DIR, 'again.sh'), 'utf8'),
+  warnings: ['write/unknown-owner', 'generate/not-included'],
+  verify: verifyRouteServer,
+};
+
+/**
+ * The route server as operators build it for virtual appliances (route-server/intent.yaml), on both
+ * releases: after the clean state a restart of networkd (again.sh), then an appliance's key changed
+ * and the anycast dummy deleted.
+ */
+const ANYCAST_ROUTE_SERVER: Stack = {
+  name: 'anycast route server',
+  image: 'ifupdown2',
+  intentFile: join(ROUTE_SERVER_DIR, 'intent.yaml'),
+  targets: ['networkd', 'sysctl', 'frr'],
+  mask: IFUPDOWN_UNITS.filter((u) => !FRR_UNITS.includes(u)),
+  setup: readFileSync(join(ROUTE_SERVER_DIR, 'peers.sh'), 'utf8'),
+  again: readFileSync(join(ROUTE_SERVER_DIR, 'again.sh'), 'utf8'),
+  // An appliance's key changed (its session never comes back), then the anycast dummy deleted.
+  drift: [
+    {
+      command:
+        "vtysh -N a2 -c 'configure terminal' -c 'router bgp 65000' -c 'neighbor 10.255.0.1 password wrongkey' && sleep 10",
+      // FRR forgets a dynamic neighbour whose session ends: only the count of the range shows it.
+      finding: 'bgp rs listen 10.60.0.0/16 established',
+    },
+    { command: 'ip link del anycast0', finding: 'link anycast0 master' },
+  ],
+  warnings: ['write/unknown-owner', 'generate/not-included'],
+  verify: verifyAnycastRouteServer,
+};
 
 const MEMBERS_DIR = join(import.meta.dirname, 'members');
 
@@ -245,18 +403,21 @@ const MEMBER_PINGS = {
  * The members boot: traffic passed through each member (members/setup.sh), and the lease's default
  * route is in blue's table and not in main, as `vrfgen collect` recorded them.
  */
-function verifyMembers(read: (file: string) => string): void {
+function verifyMembers(
+  read: (file: string) => string,
+  _findings: readonly { item: string; status: string; actual?: unknown }[],
+  state: string,
+): void {
   const wrong: string[] = [];
   for (const [name, what] of Object.entries(MEMBER_PINGS))
     if (read(`ping/${name}.rc`).trim() !== '0') wrong.push(`no answer ${what}:\n${read(`ping/${name}.txt`)}`);
   if (!/^[1-9]/.test(read('ping/main-dhcp-default.rc').trim()))
     wrong.push(`10.99.0.1 answered outside blue: the lease's route is in main too\n${read('ping/main.txt')}`);
-  const routes = (f: string) => JSON.parse(read(f) || '[]') as { dst?: string; gateway?: string }[];
-  const lease = (f: string) => routes(f).some((r) => r.dst === 'default' && r.gateway === '10.30.0.1');
-  if (!lease('state/route-table1100.json'))
-    wrong.push(`no default route via 10.30.0.1 in table 1100: ${read('state/route-table1100.json')}`);
-  if (lease('state/route-main.json'))
-    wrong.push(`the lease's default route is in main: ${read('state/route-main.json')}`);
+  const lease = (routes: StateRoute[]) => routes.some((r) => r.dst === 'default' && r.gateway === '10.30.0.1');
+  const blue = routesIn(read, state, 4, 1100);
+  const main = routesIn(read, state, 4, 'main');
+  if (!lease(blue)) wrong.push(`no default route via 10.30.0.1 in table 1100: ${JSON.stringify(blue)}`);
+  if (lease(main)) wrong.push(`the lease's default route is in main: ${JSON.stringify(main)}`);
   if (wrong.length) throw new Error(`members boot:\n${wrong.join('\n')}`);
 }
 
@@ -343,20 +504,8 @@ export const STACKS: readonly Stack[] = [
       findings: ['link mgmt table', 'journal'],
     },
   },
-  {
-    // The overlay cannot carry the guest's frr user (it is not in the staged root) nor its daemons file.
-    name: 'frr route server',
-    image: 'ifupdown2',
-    // FRR 8.4 as the frr target's vtysh test checks it; Debian 13's FRR 10 is not booted.
-    releases: ['debian-12'],
-    intentFile: join(FRR_DIR, 'intent.yaml'),
-    targets: ['networkd', 'sysctl', 'frr'],
-    mask: IFUPDOWN_UNITS.filter((u) => !FRR_UNITS.includes(u)),
-    drift: [],
-    setup: readFileSync(join(FRR_DIR, 'peers.sh'), 'utf8'),
-    warnings: ['write/unknown-owner', 'generate/not-included'],
-    verify: verifyRouteServer,
-  },
+  FRR_ROUTE_SERVER,
+  ANYCAST_ROUTE_SERVER,
   members('networkd', 'ifupdown2', IFUPDOWN_UNITS),
   members('netplan', 'ifupdown', IFUPDOWN_UNITS),
   members('ifupdown2', 'ifupdown2', NETWORKD_UNITS, {

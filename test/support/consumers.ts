@@ -45,6 +45,7 @@ mkdir -p /run/systemd /etc/systemd/network
 mount -t tmpfs tmpfs /run/systemd
 mount --bind "$1" /etc/systemd/network
 [ -z "$2" ] || { mkdir -p /run/systemd/network && mount --bind "$2" /run/systemd/network; }
+[ -z "$4" ] || { mkdir -p /etc/systemd/networkd.conf.d && mount --bind "$4" /etc/systemd/networkd.conf.d; }
 export SYSTEMD_LOG_LEVEL=debug SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_COLOR=0
 exec "$3"
 `;
@@ -74,15 +75,22 @@ export function networkdLog(
   dir: string,
   runDir?: string,
   networkd: Networkd = { bin: NETWORKD, env: {} },
+  /** A folder to read as /etc/systemd/networkd.conf.d (networkd.conf's drop-ins). */
+  confDir?: string,
 ): Promise<string> {
   // networkd drops to the systemd-network user: a 0700 temp dir would look empty to it.
   chmodSync(dir, 0o755);
   if (runDir) chmodSync(runDir, 0o755);
+  if (confDir) chmodSync(confDir, 0o755);
   return new Promise((resolve, reject) => {
-    const p = spawn('unshare', ['-n', '-m', 'sh', '-c', NETWORKD_SCRIPT, 'sh', dir, runDir ?? '', networkd.bin], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...networkd.env },
-    });
+    const p = spawn(
+      'unshare',
+      ['-n', '-m', 'sh', '-c', NETWORKD_SCRIPT, 'sh', dir, runDir ?? '', networkd.bin, confDir ?? ''],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...networkd.env },
+      },
+    );
     let log = '';
     const timer = setTimeout(() => finish(new Error(`networkd did not finish loading in 20 s:\n${log}`)), 20_000);
     const onData = (b: Buffer) => {

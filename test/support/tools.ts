@@ -320,21 +320,55 @@ export interface Vtysh {
   dryRun(file: string): { code: number; stdout: string; stderr: string };
 }
 
-/** FRR's vtysh from the package .ci/fetch-tools unpacked (Debian 12's frr), with its libraries. */
-export function vtysh(): Vtysh | undefined {
-  const frr = cached('frr');
-  if (!frr) return undefined;
-  const lib = join(frr.root, 'usr/lib/x86_64-linux-gnu');
+/**
+ * FRR's vtysh from the packages .ci/fetch-tools unpacked, with their libraries, oldest first:
+ * Debian 12's 8.4 on the host's glibc, Debian 13's 10.3 under its own (libfrr sits in .../frr/).
+ */
+export function vtyshs(): Vtysh[] {
   // An empty vtysh.conf in --config_dir silences "Can't open configuration file /etc/frr/vtysh.conf".
-  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-vtysh-'));
-  writeFileSync(join(dir, 'vtysh.conf'), '');
-  return {
-    version: frr.version,
-    dryRun: (file) =>
-      run(join(frr.root, 'usr/bin/vtysh'), ['--config_dir', dir, '--dryrun', '-f', file], {
-        env: { LD_LIBRARY_PATH: `${lib}:${join(lib, 'frr')}` },
-      }),
+  const config = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vrfgen-vtysh-'));
+    writeFileSync(join(dir, 'vtysh.conf'), '');
+    return dir;
   };
+  const out: Vtysh[] = [];
+  const bookworm = cached('frr');
+  if (bookworm) {
+    const lib = join(bookworm.root, 'usr/lib/x86_64-linux-gnu');
+    const dir = config();
+    out.push({
+      version: bookworm.version,
+      dryRun: (file) =>
+        run(join(bookworm.root, 'usr/bin/vtysh'), ['--config_dir', dir, '--dryrun', '-f', file], {
+          env: { LD_LIBRARY_PATH: `${lib}:${join(lib, 'frr')}` },
+        }),
+    });
+  }
+  const trixie = cached('frr-trixie');
+  if (trixie) {
+    const lib = join(trixie.root, 'usr/lib/x86_64-linux-gnu');
+    const dir = config();
+    out.push({
+      version: trixie.version,
+      dryRun: (file) =>
+        run(join(lib, 'ld-linux-x86-64.so.2'), [
+          '--library-path',
+          `${lib}:${join(lib, 'frr')}`,
+          join(trixie.root, 'usr/bin/vtysh'),
+          '--config_dir',
+          dir,
+          '--dryrun',
+          '-f',
+          file,
+        ]),
+    });
+  }
+  return out.sort((a, b) => (versionBefore(a.version, b.version) ? -1 : 1));
 }
 
-export const probeVtysh = () => (vtysh() ? undefined : `frr is not unpacked in ${TOOLS} (.ci/fetch-tools)`);
+export function probeVtyshs(): string | undefined {
+  const versions = vtyshs().map((v) => v.version);
+  return versions.length < 2
+    ? `need Debian 12's and 13's frr (.ci/fetch-tools); found ${versions.join(', ') || 'none'}`
+    : undefined;
+}

@@ -53,7 +53,7 @@ describe('frr.conf', () => {
     expect(readFileSync(join(root, CONF), 'utf8')).toBe(readFileSync(EXPECTED, 'utf8'));
     if (process.getuid?.() === 0) expect([st.uid, st.gid]).toEqual([101, 104]);
     expect(vrfgen('generate', join(CASE, 'intent.yaml'), '--target', 'frr', '--root', root).stdout).toBe(
-      `0 changed, 1 unchanged under ${root}\n`,
+      `0 changed, 2 unchanged under ${root}\n`,
     );
   });
 
@@ -98,6 +98,7 @@ describe('BFD', () => {
     expect(json.reload).toEqual([
       ['sed', '-i', 's/^bgpd=no$/bgpd=yes/', '/etc/frr/daemons'],
       ['sed', '-i', 's/^bfdd=no$/bfdd=yes/', '/etc/frr/daemons'],
+      ['systemctl', 'daemon-reload'],
       ['systemctl', 'restart', 'frr.service'],
     ]);
   });

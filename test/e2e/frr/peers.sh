@@ -12,8 +12,8 @@ peer() { # name, host-side veth, address, route server address, key
   ip -n "$1" addr add "$3/25" dev "$2p"
   ip -n "$1" link set "$2p" up
   mkdir -p "/etc/frr/$1"
-  sed -e 's/^bgpd=no$/bgpd=yes/' -e 's/^#* *watchfrr_options=.*/watchfrr_options="--netns"/' /etc/frr/daemons >"/etc/frr/$1/daemons"
-  grep -q '^watchfrr_options="--netns"' "/etc/frr/$1/daemons" || echo 'watchfrr_options="--netns"' >>"/etc/frr/$1/daemons"
+  sed -e 's/^bgpd=no$/bgpd=yes/' -e 's/^#* *watchfrr_options=.*/watchfrr_options="--netns --restart-timeout 300 --timeout 300"/' /etc/frr/daemons >"/etc/frr/$1/daemons"
+  grep -q '^watchfrr_options="--netns --restart-timeout 300 --timeout 300"' "/etc/frr/$1/daemons" || echo 'watchfrr_options="--netns --restart-timeout 300 --timeout 300"' >>"/etc/frr/$1/daemons"
   : >"/etc/frr/$1/vtysh.conf"
   cat >"/etc/frr/$1/frr.conf" <<CONF
 frr defaults traditional
@@ -50,5 +50,6 @@ echo "routes after ${i} s"
 sleep 10
 vtysh -N bad -c 'show bgp summary json' >"$1/bad-summary.json" 2>&1 || true
 vtysh -c 'show running-config' >"$1/running-config.txt" 2>&1 || true
+vtysh -c 'show vrf' >"$1/frr-vrfs.txt" 2>&1 || true
 cp /etc/frr/frr.conf "$1/frr.conf"
 dmesg | grep -i 'MD5' >"$1/md5.txt" 2>&1 || true

@@ -120,6 +120,30 @@ export function modelFacts(model: Model): string[] {
   return sorted(out);
 }
 
+/**
+ * networkd's KeepConfiguration= of the links vrfgen declares, apart from the facts every stack shares:
+ * FRR's routes go through the links of a VRF with BGP, whose addresses and nexthops networkd must keep
+ * (targets/networkd/files.ts).
+ */
+const keepFacts = (model: Model) =>
+  model.vrfs
+    .filter((v) => v.bgp)
+    .flatMap((v) => [v.name, ...v.members.map((m) => m.name)].map((l) => `keep ${l} static`));
+const isKeep = (fact: string) => fact.startsWith('keep ');
+
+/** The networkd facts of files against the model's: the shared ones, and KeepConfiguration=. */
+const networkdFactProblems = (what: string, facts: Iterable<string>, model: Model) => {
+  const all = [...facts];
+  return [
+    ...same(
+      `${what} facts`,
+      all.filter((f) => !isKeep(f)),
+      modelFacts(model),
+    ),
+    ...same(`${what} KeepConfiguration`, all.filter(isKeep), keepFacts(model)),
+  ];
+};
+
 /** Checks every output file shares: header, one line per line, a plain path the target owns. */
 export function fileProblems(model: Model, files: readonly OutputFile[], owns: readonly string[]): string[] {
   const out: string[] = [];
@@ -162,6 +186,7 @@ const NETWORKD_KEYS: Record<string, readonly string[]> = {
     'ConfigureWithoutCarrier',
     'LinkLocalAddressing',
     'IPv6AcceptRA',
+    'KeepConfiguration',
   ],
   DHCPv4: ['RouteTable', 'UseDNS', 'UseNTP', 'UseDomains'],
   DHCPv6: ['WithoutRA', 'UseDNS', 'UseNTP', 'UseDomains'],
@@ -208,6 +233,18 @@ function underlayTrunks(model: Model): string[] {
   return [...new Set(devs)].filter((d) => !written.has(d));
 }
 
+// With BGP, networkd must leave FRR's routes (and, where it can, nexthops) alone: docs/targets/networkd.md.
+const DAEMON_CONF = '/etc/systemd/networkd.conf.d/10-vrfgen-routing-daemon.conf';
+
+/** The routing-daemon drop-in, present exactly with BGP, with the keys the platform's networkd knows. */
+function routingDaemonProblems(model: Model, files: readonly OutputFile[]): string[] {
+  const conf = files.find((f) => f.path === DAEMON_CONF);
+  if (!conf) return model.vrfs.some((v) => v.bgp) ? [`${DAEMON_CONF} missing`] : [];
+  const keys = conf.content.split('\n').filter((l) => l && !l.startsWith('#'));
+  const nextHops = model.platform.systemd >= 256 ? ['ManageForeignNextHops=no'] : [];
+  return same(DAEMON_CONF, keys, ['[Network]', 'ManageForeignRoutes=no', ...nextHops]);
+}
+
 /** The networkd files of the given members: a .network each, and a .netdev for each that vrfgen creates. */
 const memberPaths = (members: readonly Member[]) =>
   members.flatMap((m) => [
@@ -226,17 +263,19 @@ export function networkdProblems(model: Model, files: readonly OutputFile[]): st
   for (const p of model.vlanParents)
     want.add(p.networkdFile ? `${NET}/${p.networkdFile}.d/10-vrfgen-vlans.conf` : `${NET}/10-vrfgen-${p.name}.network`);
   for (const t of underlayTrunks(model)) want.add(`${NET}/10-vrfgen-${t}.network`);
+  if (model.vrfs.some((v) => v.bgp)) want.add(DAEMON_CONF);
   out.push(
     ...same(
       'networkd files',
       files.map((f) => f.path),
       want,
     ),
+    ...routingDaemonProblems(model, files),
   );
 
   const main = new Map<string, string>();
   const dropIns = new Map<string, string[]>();
-  for (const f of files) {
+  for (const f of files.filter((f) => f.path !== DAEMON_CONF)) {
     const name = f.path.slice(NET.length + 1);
     const dropIn = /^(.+\.network)\.d\/[^/]+\.conf$/.exec(name);
     const kinds = dropIn ? ['Network'] : name.endsWith('.netdev') ? NETDEV_SECTIONS : NETWORK_SECTIONS;
@@ -256,7 +295,7 @@ export function networkdProblems(model: Model, files: readonly OutputFile[]): st
       if (JSON.stringify(named) !== JSON.stringify([own])) out.push(`${f.path}: names ${JSON.stringify(named)}`);
     }
   }
-  out.push(...same('networkd facts', networkdFactsOf(main, dropIns), modelFacts(model)));
+  out.push(...networkdFactProblems('networkd', networkdFactsOf(main, dropIns), model));
   return out;
 }
 
@@ -441,7 +480,8 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
   const dropIns = new Map<string, string[]>();
   const dropInOf = new Map<string, IniSection[]>();
   const fallbackPaths = new Set(memberPaths(members.filter(({ m }) => fallback.has(m.name)).map(({ m }) => m)));
-  for (const f of files.filter((x) => x !== yamlFile)) {
+  out.push(...routingDaemonProblems(model, files));
+  for (const f of files.filter((x) => x !== yamlFile && x.path !== DAEMON_CONF)) {
     if (fallbackPaths.has(f.path)) {
       out.push(
         ...iniProblems(
@@ -455,7 +495,18 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
       fallbackPaths.delete(f.path);
       continue;
     }
-    const id = /^\/etc\/systemd\/network\/10-netplan-(.+)\.network\.d\/10-vrfgen-routes\.conf$/.exec(f.path)?.[1];
+    const [, id, what] =
+      /^\/etc\/systemd\/network\/10-netplan-(.+)\.network\.d\/10-vrfgen-(routes|routing-daemon)\.conf$/.exec(f.path) ??
+      [];
+    if (what === 'routing-daemon') {
+      const { sections, problems } = iniProblems(f.path, f.content, NETWORKD_KEYS, ['Network']);
+      out.push(...problems);
+      if (sections.some((x) => x.entries.some(([k]) => k !== 'KeepConfiguration')))
+        out.push(`${f.path}: more than KeepConfiguration=`);
+      main.set(`10-netplan-${id}.network`, `[Match]\nName=${id}\n`);
+      dropIns.set(`10-netplan-${id}.network`, [...(dropIns.get(`10-netplan-${id}.network`) ?? []), f.content]);
+      continue;
+    }
     if (!id) {
       out.push(`${f.path}: neither a netplan drop-in nor a networkd file of a member netplan cannot declare`);
       continue;
@@ -473,7 +524,7 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
       out.push(`${f.path}: [Network] holds more than addresses`);
     dropInOf.set(id, sections);
     main.set(`10-netplan-${id}.network`, `[Match]\nName=${id}\n`);
-    dropIns.set(`10-netplan-${id}.network`, [f.content]);
+    dropIns.set(`10-netplan-${id}.network`, [...(dropIns.get(`10-netplan-${id}.network`) ?? []), f.content]);
   }
   out.push(...[...fallbackPaths].map((p) => `${p} missing`));
 
@@ -587,7 +638,7 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
     main.set(`10-vrfgen-${name}.netdev`, `[NetDev]\nName=${name}\nKind=vrf\n[VRF]\nTable=${String(def.table)}\n`);
   }
   for (const f of networkdFactsOf(main, dropIns)) facts.add(f);
-  out.push(...same('netplan facts', facts, modelFacts(model)));
+  out.push(...networkdFactProblems('netplan', facts, model));
   return out;
 }
 
@@ -1202,11 +1253,41 @@ export function frrProblems(model: Model, files: readonly OutputFile[]): string[
   const out = same(
     'frr files',
     files.map((f) => `${f.path} ${f.mode.toString(8)} ${f.owner?.user}:${f.owner?.group}`),
-    routed.length ? ['/etc/frr/frr.conf 640 frr:frr'] : [],
+    routed.length
+      ? ['/etc/frr/frr.conf 640 frr:frr', '/etc/systemd/system/frr.service.d/vrfgen-vrfs.conf 644 undefined:undefined']
+      : [],
   );
-  for (const f of files) {
+  // FRR starts after the device of every VRF with BGP, and wants each one.
+  const ordering = files.find((f) => f.path.endsWith('/vrfgen-vrfs.conf'));
+  if (ordering) {
+    const keys = ordering.content.split('\n').filter((l) => l && !l.startsWith('#'));
+    const devices = routed.map((v) => `sys-subsystem-net-devices-${v.name.replaceAll('-', '\\x2d')}.device`);
+    out.push(...same('frr.service drop-in', keys, ['[Unit]', ...devices.flatMap((d) => [`Wants=${d}`, `After=${d}`])]));
+  }
+  for (const f of files.filter((x) => x !== ordering)) {
     const { lines, errors } = frrLines(f.content);
     out.push(...errors);
+    // Kernel nexthop objects only where networkd leaves foreign ones alone (systemd 256 on).
+    const ownNexthops = lines.some((l) => l.line === 'no zebra nexthop kernel enable');
+    // Before FRR 10, a VRF whose peer only a default route reaches resolves next hops over it.
+    const viaDefault = lines
+      .filter((l) => l.block.startsWith('vrf ') && l.line.startsWith(' '))
+      .map((l) => `${l.block}:${l.line.trim()}`);
+    const wantViaDefault =
+      Number(model.platform.frr.split('.')[0]) >= 10
+        ? []
+        : routed.flatMap((v) =>
+            ([4, 6] as const)
+              .filter((f) =>
+                [...v.bgp!.neighbors, ...v.bgp!.listen].some((s) => s.family === f && s.route?.endsWith('/0')),
+              )
+              .map((f) => `vrf ${v.name}:${f === 4 ? 'ip' : 'ipv6'} nht resolve-via-default`),
+          );
+    out.push(...same('frr.conf resolve-via-default', viaDefault, wantViaDefault));
+    if (ownNexthops !== model.platform.systemd < 256)
+      out.push(
+        `frr.conf: "no zebra nexthop kernel enable" ${ownNexthops ? 'with' : 'without'} systemd ${model.platform.systemd}`,
+      );
     const got = lines
       .filter((l) => l.block.startsWith('router bgp'))
       .flatMap(({ block, line }) => {

@@ -137,6 +137,10 @@ const FRR_COMMANDS: readonly RegExp[] = [
   /^frr version [0-9.]+$/,
   /^frr defaults traditional$/,
   /^service integrated-vtysh-config$/,
+  /^no zebra nexthop kernel enable$/,
+  /^vrf \S+$/,
+  /^ ip(v6)? nht resolve-via-default$/,
+  /^exit-vrf$/,
   /^!$/,
   /^ !$/,
   /^router bgp \d+( vrf \S+)?$/,
@@ -169,10 +173,10 @@ export function frrLines(text: string): { lines: { block: string; line: string }
     if (line === '' || line.startsWith('#')) continue;
     if (!FRR_COMMANDS.some((re) => re.test(line)))
       errors.push(`frr.conf line ${i + 1}: no command reads ${JSON.stringify(line)}`);
-    if (/^(router bgp|route-map) /.test(line)) {
+    if (/^(router bgp|route-map|vrf) /.test(line)) {
       if (block) errors.push(`frr.conf line ${i + 1}: a block inside ${block}`);
       block = line;
-    } else if (line === 'exit') block = '';
+    } else if (line === (block.startsWith('vrf ') ? 'exit-vrf' : 'exit')) block = '';
     lines.push({ block, line });
   }
   if (block) errors.push(`frr.conf: ${block} is not closed`);
