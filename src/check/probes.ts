@@ -94,6 +94,9 @@ const routeDump = (family: Family, tables: readonly number[]): Probe => ({
   legacy: () => ['main' as const, ...tables].map((t) => routes(family, t)),
 });
 
+/** What the kernel shows of its VRF support: read when the host has no VRF. */
+const kernelVrf = (): Probe => probe('kernel-vrf.txt', ['sh', '-c', KERNEL_VRF_SCRIPT], { kind: 'kernel-vrf' });
+
 /** The probes for a model, in a fixed order: the kernel's and systemd's, then each daemon's. The
  *  VRF of a running service needs its MainPID first: see followUps. */
 export function probesFor(model: Model): Probe[] {
@@ -106,18 +109,11 @@ export function probesFor(model: Model): Probe[] {
     probe('rule6.json', ['ip', '-j', '-6', 'rule', 'show'], { kind: 'rules', family: 6 }),
     routeDump(4, tables),
     routeDump(6, tables),
-    ...(model.vrfs.length ? [probe('kernel-vrf.txt', ['sh', '-c', KERNEL_VRF_SCRIPT], { kind: 'kernel-vrf' })] : []),
+    ...(model.vrfs.length ? [kernelVrf()] : []),
     ...(model.sysctls.length
       ? [probe('sysctl-l3mdev.txt', ['sysctl', ...model.sysctls.map((s) => s.key)], { kind: 'sysctl' })]
       : []),
-    ...model.vrfs
-      .flatMap((v) => v.services)
-      .map((s) =>
-        probe(`unit-${s.unit}.txt`, ['systemctl', 'show', ...UNIT_PROPERTIES.map((p) => `--property=${p}`), s.unit], {
-          kind: 'unit',
-          unit: s.unit,
-        }),
-      ),
+    ...model.vrfs.flatMap((v) => v.services).map((s) => unitProbe(s.unit)),
     ...daemonChecks().flatMap((c) => c.probes(model)),
   ];
 }
@@ -135,17 +131,20 @@ export const UNITS_FILE = 'units.txt';
 export const vrfPidsFile = (vrf: string): string => `vrf-pids-${vrf}.txt`;
 
 /**
- * `collect --all`, first round: what every host has, whatever its VRFs (links, addresses, rules, the
- * main table, the l3mdev sysctls, every loaded service and socket unit with its binding).
+ * `collect --all`: what every host has, whatever its VRFs (links, addresses, rules, each family's
+ * routes of every table, the kernel's VRF support, the l3mdev sysctls, every loaded service and
+ * socket unit with its binding). `tables`: the VRF tables a state of the per-table layout holds
+ * the routes of (a live dump holds them all, whatever the list).
  */
-export function inventoryProbes(): Probe[] {
+export function inventoryProbes(tables: readonly number[] = []): Probe[] {
   return [
     probe('links.json', ['ip', '-j', '-d', 'link', 'show'], { kind: 'links' }),
     probe('addr.json', ['ip', '-j', 'addr', 'show'], { kind: 'addresses' }),
     probe('rule.json', ['ip', '-j', 'rule', 'show'], { kind: 'rules', family: 4 }),
     probe('rule6.json', ['ip', '-j', '-6', 'rule', 'show'], { kind: 'rules', family: 6 }),
-    routes(4, 'main'),
-    routes(6, 'main'),
+    routeDump(4, tables),
+    routeDump(6, tables),
+    kernelVrf(),
     probe('sysctl-l3mdev.txt', ['sysctl', ...L3MDEV_KEYS], { kind: 'sysctl' }),
     probe(
       UNITS_FILE,
@@ -155,14 +154,17 @@ export function inventoryProbes(): Probe[] {
   ];
 }
 
-/** `collect --all`, second round: each VRF's table in both families and the processes running in it. */
-export function vrfProbes(vrfs: readonly { readonly name: string; readonly table: number }[]): Probe[] {
-  return vrfs.flatMap((v) => [
-    routes(4, v.table),
-    routes(6, v.table),
-    probe(vrfPidsFile(v.name), ['ip', 'vrf', 'pids', v.name], { kind: 'inventory' }),
-  ]);
+/** `collect --all`, second round: the processes running in each VRF the links show. */
+export function vrfProbes(vrfs: readonly { readonly name: string }[]): Probe[] {
+  return vrfs.map((v) => probe(vrfPidsFile(v.name), ['ip', 'vrf', 'pids', v.name], { kind: 'inventory' }));
 }
+
+/** A service's or socket's properties: its state, MainPID and what binds it to a device. */
+export const unitProbe = (unit: string): Probe =>
+  probe(`unit-${unit}.txt`, ['systemctl', 'show', ...UNIT_PROPERTIES.map((p) => `--property=${p}`), unit], {
+    kind: 'unit',
+    unit,
+  });
 
 /** The file of a unit's `ip vrf identify` answer, and the unit file it takes the MainPID from. */
 export const identifyFile = (unit: string): string => `vrf-identify-${unit}.txt`;

@@ -33,7 +33,7 @@ export async function runImport(o: {
     if (unknown.length || o.from.length === 0)
       throw new UsageError(`unknown stack '${unknown.join(', ')}'; known: ${lib.STACKS.join(', ')}`);
     imported = await lib.importFrom(o.from as (typeof lib.STACKS)[number][], o.root ?? '/');
-  } else if (o.state !== undefined) imported = lib.importState(o.state);
+  } else if (o.state !== undefined) imported = await lib.importState(o.state);
   else imported = await lib.importLive();
 
   const diags = o.quiet ? imported.diagnostics.filter((d) => d.severity === 'error') : imported.diagnostics;

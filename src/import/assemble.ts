@@ -118,6 +118,26 @@ export function assemble(host: Host, notes: Notes): Assembled {
     }
   }
 
+  // vrfgen's own settings for a routing daemon: generate writes each again for a VRF with BGP, so only
+  // one whose VRF has no BGP here is left out (and said).
+  const vrfOf = (name: string | undefined): string | undefined => {
+    for (let l = name === undefined ? undefined : host.links.get(name), hops = 0; l && hops < 3; hops++) {
+      if (l.kind === 'vrf') return l.name;
+      l = l.master === undefined ? undefined : host.links.get(l.master);
+    }
+    return undefined;
+  };
+  for (const d of host.daemonSettings) {
+    const vrf = vrfOf(d.link);
+    const withBgp =
+      d.link === undefined ? Object.values(vrfs).some((v) => v.bgp) : vrf !== undefined && vrfs[vrf]?.bgp !== undefined;
+    if (!withBgp)
+      notes.omit(
+        `${d.text}${d.link === undefined ? '' : ` (${d.link})`}: what vrfgen writes for FRR in a VRF with BGP, and ${d.link === undefined ? 'no VRF has' : `${vrf ?? d.link} has no`} BGP here (frr.conf is read with --from STACK,frr), so generate does not write it`,
+        d.origin,
+      );
+  }
+
   // The keys in the order the intent reference lists them.
   const ORDER = ['table', 'isolate', 'addresses', 'interfaces', 'routes', 'rules', 'services', 'containers', 'bgp'];
   for (const [name, v] of Object.entries(vrfs))

@@ -1,4 +1,5 @@
 import type { Family } from '../model/ip.ts';
+import { noVrfSupport, parseKernelVrf } from '../check/kernel-vrf.ts';
 import {
   parseAddresses,
   parseIdentify,
@@ -9,34 +10,39 @@ import {
   unitProperties,
   type Link,
 } from '../check/parse.ts';
-import type { ProbeOutput } from '../check/probes.ts';
-import { UNITS_FILE } from '../check/probes.ts';
+import type { ProbeOutput, ProbeResult } from '../check/probes.ts';
+import { identifyFile, UNITS_FILE, vrfPidsFile } from '../check/probes.ts';
 import { emptyHost, linkOf, type Host, type HostLink, type LinkKind, type Origin } from './host.ts';
 import type { Notes } from './notes.ts';
 
 /**
- * The kernel's state, as `collect` stores it (or `import --live` runs it), → a Host. The same readers
- * as the checker's (src/check/parse.ts): what they leave out (a field of the wrong shape) is absent
- * here too. Which files: links.json, addr.json, rule.json, rule6.json, route[6]-TABLE.json, the
- * l3mdev sysctls, each `unit-UNIT.txt` with its `vrf-identify-UNIT.txt` (what `collect` with an
- * intent stores), and units.txt with `vrf-pids-VRF.txt` (what `collect --all` adds).
+ * The kernel's state, as `collect` stores it (or `import --live` runs it), → a Host. The probes are
+ * the checker's and `collect --all`'s, run by its runner (src/check/inventory.ts) and read with its
+ * readers (src/check/parse.ts): what they leave out (a field of the wrong shape) is absent here
+ * too. The routes come from each family's dump of every table (route-all.json, route6-all.json), or,
+ * in a state of the per-table layout, from each table's own file; the units from each
+ * `unit-UNIT.txt` with its `vrf-identify-UNIT.txt` (what `collect` with an intent stores), and
+ * from units.txt with `vrf-pids-VRF.txt` (what `collect --all` adds).
  */
-export interface StateFiles {
-  /** The file names the state holds. */
-  readonly names: readonly string[];
-  get(name: string): ProbeOutput | undefined;
+export interface StateResults {
+  /** What each probe answered (a probe without `output`: its file is not in the state). */
+  readonly results: readonly ProbeResult[];
   /** How a file is named in comments and diagnostics (the folder's path joined, or `--live`). */
   label(name: string): string;
 }
 
 const CREATED_KINDS = new Set<string>(['vrf', 'vlan', 'bridge', 'bond', 'dummy', 'vxlan']);
 
-export function hostFromState(state: StateFiles, notes: Notes): Host {
+/** The kernel's own tables in a dump: the local table holds each address's local and broadcast routes. */
+const KERNEL_TABLES = new Set(['local', '255']);
+
+export function hostFromState(state: StateResults, notes: Notes): Host {
   const host = emptyHost();
+  const byFile = new Map<string, ProbeOutput | undefined>(state.results.map((r) => [r.probe.file, r.output]));
   const at = (name: string): Origin => ({ file: state.label(name), line: 0, col: 0 });
   /** A probe's stdout when it answered, else a left-out note (a table that does not exist is empty). */
   const output = (name: string): string | undefined => {
-    const o = state.get(name);
+    const o = byFile.get(name);
     if (!o) return undefined;
     if (o.code === 2 && /FIB table does not exist/.test(o.stderr)) return '[]';
     if (o.code !== 0) {
@@ -74,12 +80,26 @@ export function hostFromState(state: StateFiles, notes: Notes): Host {
     if (l && a.state !== 'dadfailed') l.addresses.push({ cidr: a.cidr, dynamic: a.dynamic, origin: at('addr.json') });
   }
 
-  for (const name of state.names) {
-    const m = name.match(/^route(6?)-(main|table(\d+))\.json$/);
-    if (!m) continue;
-    const family: Family = m[1] ? 6 : 4;
-    const table = m[3] === undefined ? 'main' : Number(m[3]);
-    for (const r of parsed(name, (s) => parseRoutes(s, family)) ?? [])
+  for (const { probe, output: answered } of state.results) {
+    const o = probe.observes;
+    if (o.kind !== 'route-dump' && o.kind !== 'routes') continue;
+    const what = o.kind === 'routes' ? `table ${o.table}'s IPv${o.family} routes` : `the IPv${o.family} routes`;
+    if (!answered) {
+      notes.omit(`${probe.file}: not in the state, so ${what} are unknown`);
+      continue;
+    }
+    const family: Family = o.family;
+    // A dump prints each table by number, or by its rt_tables name (assemble.ts reads both).
+    const only = o.kind === 'route-dump' ? { table: (t: string | undefined) => !KERNEL_TABLES.has(t ?? '') } : {};
+    for (const r of parsed(probe.file, (s) => parseRoutes(s, family, only)) ?? []) {
+      const table =
+        o.kind === 'routes'
+          ? o.table
+          : r.table === undefined
+            ? 'main'
+            : /^\d+$/.test(r.table)
+              ? Number(r.table)
+              : r.table;
       host.routes.push({
         table,
         family,
@@ -91,9 +111,10 @@ export function hostFromState(state: StateFiles, notes: Notes): Host {
         ...(r.metric !== (family === 4 ? 0 : 1024) ? { metric: r.metric } : {}),
         ...(r.protocol ? { protocol: r.protocol } : {}),
         ...(r.multipath ? { multipath: true } : {}),
-        onlink: onlinkIn(output(name), r.to, r.via),
-        origin: at(name),
+        onlink: r.onlink === true && r.via !== undefined,
+        origin: at(probe.file),
       });
+    }
   }
 
   for (const [file, family] of [
@@ -125,24 +146,14 @@ export function hostFromState(state: StateFiles, notes: Notes): Host {
       'sysctl: each l3mdev key as the state shows it, its kernel default included (tcp 0, udp 0, raw 1), since a state cannot tell a value set on purpose from a default',
     );
 
-  services(state, host, output, at);
-  return host;
-}
+  // A host without VRFs whose kernel cannot have any: said once, as the checker says it.
+  const kernel = byFile.has('kernel-vrf.txt') ? output('kernel-vrf.txt') : undefined;
+  const why = kernel === undefined ? undefined : noVrfSupport(parseKernelVrf(kernel));
+  if (why && ![...host.links.values()].some((l) => l.kind === 'vrf'))
+    notes.omit(`this kernel has no VRF support (${why}): there is no VRF to import`, at('kernel-vrf.txt'));
 
-/** Whether ip printed the route with the onlink flag (the readers leave flags out). */
-function onlinkIn(stdout: string | undefined, to: string, via: string | undefined): boolean {
-  if (!stdout || !via || !stdout.includes('onlink')) return false;
-  try {
-    const all = JSON.parse(stdout) as { dst?: string; gateway?: string; flags?: string[] }[];
-    return all.some(
-      (r) =>
-        r.gateway !== undefined &&
-        r.flags?.includes('onlink') === true &&
-        (r.dst === to || to.startsWith(`${r.dst}/`) || (r.dst === 'default' && /\/0$/.test(to))),
-    );
-  } catch {
-    return false;
-  }
+  services(state.results, host, output, at);
+  return host;
 }
 
 function addLink(host: Host, l: Link, origin: Origin): void {
@@ -185,23 +196,23 @@ function addLink(host: Host, l: Link, origin: Origin): void {
 
 /** Units bound to a VRF: from the unit probes `collect` stores for an intent, and from `collect --all`'s inventory. */
 function services(
-  state: StateFiles,
+  results: readonly ProbeResult[],
   host: Host,
   output: (name: string) => string | undefined,
   at: (name: string) => Origin,
 ): void {
   const vrfs = new Set([...host.links.values()].filter((l) => l.kind === 'vrf').map((l) => l.name));
   const found = new Set<string>();
-  for (const name of state.names) {
-    const m = name.match(/^unit-(.+)\.txt$/);
-    if (!m) continue;
-    const unit = m[1]!;
+  for (const { probe } of results) {
+    if (probe.observes.kind !== 'unit') continue;
+    const { unit } = probe.observes;
+    const name = probe.file;
     const text = output(name);
     if (text === undefined) continue;
     const props = unitProperties(text);
     const pid = Number(props.get('MainPID') ?? 0);
     const bound = unit.endsWith('.socket') ? props.get('BindToDevice') : props.get('BindNetworkInterface');
-    const identify = output(`vrf-identify-${unit}.txt`);
+    const identify = output(identifyFile(unit));
     const answer = identify === undefined ? undefined : parseIdentify(identify);
     const vrf = answer && answer.pid === pid && answer.vrf ? answer.vrf : bound || undefined;
     if (vrf && vrfs.has(vrf)) {
@@ -226,7 +237,7 @@ function services(
   if (inventory === undefined) return;
   const pidVrf = new Map<number, string>();
   for (const vrf of vrfs)
-    for (const m of (output(`vrf-pids-${vrf}.txt`) ?? '').matchAll(/^\s*(\d+)\s/gm)) pidVrf.set(Number(m[1]), vrf);
+    for (const m of (output(vrfPidsFile(vrf)) ?? '').matchAll(/^\s*(\d+)\s/gm)) pidVrf.set(Number(m[1]), vrf);
   for (const block of inventory.split(/\n\s*\n/)) {
     const props = unitProperties(block);
     const unit = props.get('Id');

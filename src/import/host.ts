@@ -129,6 +129,19 @@ export interface HostParentFile {
   readonly networkdFile: string;
 }
 
+/**
+ * A setting vrfgen writes itself for a routing daemon in a VRF (networkd's KeepConfiguration=static and
+ * ManageForeign*=no, FRR's `no zebra nexthop kernel enable` and `ip nht resolve-via-default`):
+ * generate writes it again for a VRF with BGP, so it is nothing to import, only to account for.
+ */
+export interface HostDaemonSetting {
+  /** The setting as the source says it. */
+  readonly text: string;
+  /** The link (or FRR's vrf block) it is on; undefined: the whole daemon's. */
+  readonly link?: string;
+  readonly origin: Origin;
+}
+
 export interface Host {
   readonly links: Map<string, HostLink>;
   readonly routes: HostRoute[];
@@ -138,6 +151,7 @@ export interface Host {
   readonly sysctls: HostSysctl[];
   readonly bgp: HostBgp[];
   readonly parentFiles: HostParentFile[];
+  readonly daemonSettings: HostDaemonSetting[];
   /** The platform the files were written for, when they say (a vrfgen header does not). */
   platform?: string;
 }
@@ -151,6 +165,7 @@ export const emptyHost = (): Host => ({
   sysctls: [],
   bgp: [],
   parentFiles: [],
+  daemonSettings: [],
 });
 
 /** The link called `name`, created (as an existing ethernet link) at its first mention. */
@@ -184,5 +199,6 @@ export function mergeHosts(into: Host, from: Host): void {
   into.sysctls.push(...from.sysctls);
   into.bgp.push(...from.bgp);
   into.parentFiles.push(...from.parentFiles);
+  into.daemonSettings.push(...from.daemonSettings);
   into.platform ??= from.platform;
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { error, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostics.ts';
 import type { Intent } from '../intent/schema.ts';
@@ -6,11 +6,12 @@ import { loadIntent } from '../intent/load.ts';
 import { validated } from '../pipeline/validate.ts';
 import type { Model } from '../model/model.ts';
 import { runInventory } from '../check/inventory.ts';
-import type { ProbeOutput } from '../check/probes.ts';
-import { liveRun } from '../check/state.ts';
+import { prober } from '../check/prober.ts';
+import { followUps, unitProbe, type ProbeResult } from '../check/probes.ts';
+import { liveRun, stateRun } from '../check/state.ts';
 import { assemble } from './assemble.ts';
 import { emitIntent } from './emit.ts';
-import { hostFromState, type StateFiles } from './from-state.ts';
+import { hostFromState } from './from-state.ts';
 import type { Host, Origin } from './host.ts';
 import { Notes } from './notes.ts';
 import { readStacks, STACKS, type StackName } from './stacks.ts';
@@ -80,43 +81,45 @@ function originOf(host: Host, path: readonly (string | number)[]): Origin | unde
   return o && o.line > 0 ? o : undefined;
 }
 
-/** A state folder written by `collect` (or the `collect --script` script). */
-export function importState(dir: string): Imported {
+/**
+ * A state folder written by `collect` (or the `collect --script` script), of either layout: read as
+ * `collect --all` probes a host, through the checker's state reader, with the unit probes of a
+ * `collect` for an intent (unit-UNIT.txt) and the per-table route files the folder holds.
+ */
+export async function importState(dir: string): Promise<Imported> {
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
-    names = readdirSync(dir).sort();
+    names = readdirSync(dir);
   } catch (e) {
     return {
       diagnostics: [error('io/read', [], `cannot read state ${dir}: ${(e as Error).message}`)],
       sources: new Map(),
     };
   }
-  const outputs = new Map<string, ProbeOutput>();
-  for (const n of names) {
-    if (n.endsWith('.rc') || n.endsWith('.err')) continue;
-    const read = (f: string) => (names.includes(f) ? readFileSync(join(dir, f), 'utf8') : undefined);
-    const rc = read(`${n}.rc`);
-    outputs.set(n, {
-      code: rc !== undefined && /^\s*\d+\s*$/.test(rc) ? Number(rc) : null,
-      stdout: read(n) ?? '',
-      stderr: read(`${n}.err`) ?? '',
-    });
-  }
-  return fromOutputs(outputs, (n) => join(dir, n), `the state in ${dir}`);
+  const run = stateRun(dir);
+  // Tables no VRF has any more (a VRF whose table changed) have files of their own in that layout.
+  const tables = names.flatMap((n) => /^route6?-table(\d+)\.json$/.exec(n)?.slice(1).map(Number) ?? []);
+  const results = await runInventory(run, { tables });
+  const units = names.flatMap((n) => {
+    const unit = /^unit-(.+)\.txt$/.exec(n)?.[1];
+    return unit ? [unitProbe(unit)] : [];
+  });
+  const runAll = prober(run);
+  const unitResults: ProbeResult[] = [];
+  await runAll(units, (r) => unitResults.push(r));
+  await runAll(followUps(unitResults), (r) => unitResults.push(r));
+  return fromResults([...results, ...unitResults], (n) => join(dir, n), `the state in ${dir}`);
 }
 
 /** This host, probed as `collect --all` probes it. */
 export async function importLive(run = liveRun): Promise<Imported> {
-  const outputs = new Map<string, ProbeOutput>();
-  for (const r of await runInventory(run)) if (r.output) outputs.set(r.probe.file, r.output);
-  return fromOutputs(outputs, (n) => `${n} (live)`, 'this host (--live)');
+  return fromResults(await runInventory(run), (n) => `${n} (live)`, 'this host (--live)');
 }
 
-function fromOutputs(outputs: ReadonlyMap<string, ProbeOutput>, label: (n: string) => string, from: string): Imported {
+function fromResults(results: readonly ProbeResult[], label: (n: string) => string, from: string): Imported {
   const notes = new Notes();
-  const state: StateFiles = { names: [...outputs.keys()], get: (n) => outputs.get(n), label };
-  const host = hostFromState(state, notes);
+  const host = hostFromState({ results, label }, notes);
   if (notes.diagnostics.some((d) => d.severity === 'error'))
     return { diagnostics: sortDiagnostics(notes.diagnostics), sources: new Map() };
   notes.omit('BGP: a state holds no FRR configuration; import it with --from frr');

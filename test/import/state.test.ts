@@ -7,7 +7,7 @@
  * intent asked (a failed stack, a deliberately broken file) differ exactly where the boot did, each
  * difference listed with the reason.
  */
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -15,6 +15,7 @@ import { validateText } from '../../src/index.ts';
 import { importState } from '../../src/import/import.ts';
 import type { Model } from '../../src/model/model.ts';
 import { normalised, type Uncarried } from '../support/import-compare.ts';
+import { toDumpLayout } from '../support/state-layout.ts';
 import { modelOf, ROOT, vrfgen } from '../support/helpers.ts';
 
 const E2E = join(ROOT, 'test/e2e');
@@ -98,9 +99,27 @@ const CAPTURES: Capture[] = [
   },
 ];
 
-describe.each(CAPTURES)('import --state $name', (c) => {
+/**
+ * The captures are of the per-table layout (route-main.json, route-table10.json…); `collect` now
+ * writes one dump of every table per family, with a VRF's table printed by number, or by the VRF's
+ * name where ifupdown2 registered one: each capture is imported in all three.
+ */
+const LAYOUTS = [
+  { layout: 'per table', dir: (d: string) => d },
+  { layout: 'dumps', dir: (d: string) => dumped(d, false) },
+  { layout: 'dumps naming tables', dir: (d: string) => dumped(d, true) },
+];
+
+function dumped(dir: string, tableNames: boolean): string {
+  const dest = mkdtempSync(join(tmpdir(), 'vrfgen-import-dumps-'));
+  toDumpLayout(dir, dest, { tableNames });
+  expect(readdirSync(dest).filter((f) => /^route6?-(main|table\d+)\.json/.test(f))).toEqual([]);
+  return dest;
+}
+
+describe.each(CAPTURES.flatMap((c) => LAYOUTS.map((l) => ({ ...c, ...l }))))('import --state $name ($layout)', (c) => {
   test('gives back the intent that configured the boot', async () => {
-    const imported = importState(stateDir(c.state));
+    const imported = await importState(c.dir(stateDir(c.state)));
     expect(imported.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     // The text itself, through vrfgen's loader: no error, and the warnings the original has too.
     const back = validateText(imported.text!, 'imported.yaml');
@@ -113,10 +132,10 @@ describe.each(CAPTURES)('import --state $name', (c) => {
   });
 });
 
-test('the boots that configured nothing give an intent without their VRFs, and say so', () => {
+test('the boots that configured nothing give an intent without their VRFs, and say so', async () => {
   // ifupdown2 without the policy file refused table 10 and 20; netplan 0.106 crashed.
   for (const c of ['ifupdown2-nopolicy', 'netplan-vrf-routes']) {
-    const imported = importState(stateDir(join(CHECK, 'captures', c)));
+    const imported = await importState(stateDir(join(CHECK, 'captures', c)));
     const back = validateText(imported.text!, 'imported.yaml');
     expect(
       back.model!.vrfs.map((v) => v.name),
@@ -126,8 +145,8 @@ test('the boots that configured nothing give an intent without their VRFs, and s
   }
 });
 
-test('every choice and everything left out is a comment', () => {
-  const { text } = importState(stateDir(join(E2E, 'captures/networkd/state')));
+test('every choice and everything left out is a comment', async () => {
+  const { text } = await importState(stateDir(join(E2E, 'captures/networkd/state')));
   expect(text).toContain('# isolated: an unreachable default at metric 4278198272 in both families');
   expect(text).toContain(
     'routes the kernel derives from addresses, or a routing daemon learned: 10.10.0.0/24 (proto kernel)',
@@ -137,8 +156,8 @@ test('every choice and everything left out is a comment', () => {
   expect(text).toContain('rule (IPv4) local at 32765');
 });
 
-test('a capture without isolation routes imports isolate: false, with why', () => {
-  const { text } = importState(stateDir(join(CHECK, 'captures/networkd')));
+test('a capture without isolation routes imports isolate: false, with why', async () => {
+  const { text } = await importState(stateDir(join(CHECK, 'captures/networkd')));
   expect(text).toContain('# isolate: false, since the table has no unreachable default at metric 4278198272');
 });
 
@@ -161,4 +180,24 @@ test('a state folder that is not there is an I/O error (exit 2), one without lin
   const e = vrfgen('import', '--state', empty);
   expect(e.code).toBe(1);
   expect(e.stderr).toMatch(/error import\/no-files: \S+links.json: the state has no readable links.json/);
+});
+
+test('a host without VRFs whose kernel has no VRF support says so once, as check does', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vrfgen-import-novrf-'));
+  const put = (name: string, stdout: string) => {
+    writeFileSync(join(dir, name), stdout);
+    writeFileSync(join(dir, `${name}.rc`), '0\n');
+  };
+  put('links.json', '[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP"],"link_type":"loopback"}]\n');
+  put('route-all.json', '[]\n');
+  put('route6-all.json', '[]\n');
+  put(
+    'kernel-vrf.txt',
+    'sys-module-vrf absent\nproc-modules present\nconfig /boot/config-6.1.0-9-cloud-amd64 unset\nlib-modules /lib/modules/6.1.0-9-cloud-amd64 none\n',
+  );
+  const { text } = await importState(dir);
+  expect(text).toMatch(/^vrfs: \{\}$/m);
+  expect(text).toContain(
+    `# - this kernel has no VRF support (CONFIG_NET_VRF is not set (/boot/config-6.1.0-9-cloud-amd64)): there is no VRF to import (${join(dir, 'kernel-vrf.txt')})`,
+  );
 });

@@ -22,6 +22,8 @@ export interface Uncarried {
   readonly sysctls?: boolean;
   /** Where a BGP password came from (`password-file`): frr.conf holds the key itself. */
   readonly secretSources?: boolean;
+  /** A listen range's `min-peers`: a floor for `vrfgen check` to hold FRR's count of sessions to; no FRR line carries it. */
+  readonly checkerFloors?: boolean;
   /** The unit table whose aliases name one unit (the original intent's platform's), for both sides. */
   readonly aliases?: Model['platform']['units'];
   /** dhcp6 beside accept-ra: NetworkManager's ipv6 method `auto` is SLAAC, with DHCPv6 when an advertisement asks for it, with or without dhcp6. */
@@ -80,6 +82,8 @@ export function normalised(model: Model, u: Uncarried = {}): unknown {
       const b = v.bgp as { neighbors: Record<string, unknown>[]; listen: Record<string, unknown>[] };
       for (const s of [...b.neighbors, ...b.listen]) delete (s.password as Record<string, unknown> | undefined)?.from;
     }
+    if (u.checkerFloors && v.bgp)
+      for (const l of (v.bgp as { listen: Record<string, unknown>[] }).listen) delete l.minPeers;
     if (u.dhcp6WithRa) for (const x of v.members as Record<string, unknown>[]) if (x.acceptRa) x.dhcp6 = false;
     // A socket listed beside its own service: vrfgen binds the socket of a socket-activated service
     // with it, so the files are the same whether the intent lists the socket or not.
@@ -117,7 +121,7 @@ export const UNCARRIED: Record<string, Uncarried> = {
   ifupdown2: { vlanParentFiles: true },
   ifupdown: { vlanParentFiles: true },
   networkmanager: { vlanParentFiles: true, dhcp6WithRa: true },
-  'networkd,frr': { bgp: false, secretSources: true },
+  'networkd,frr': { bgp: false, secretSources: true, checkerFloors: true },
 };
 
 /** A VXLAN whose underlay another file configures (named under vlan-parents) and carries no VLAN member: only that file's name makes it a VLAN parent. */

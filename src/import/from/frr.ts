@@ -11,8 +11,10 @@ import type { SourceTree } from '../tree.ts';
  * connected` and `redistribute kernel` (the VRF's own routes, which vrfgen calls static), `import
  * vrf`; a neighbour's inbound prefix-list as its `accept`, and its outbound route-map as its
  * `export` (one that permits all: all; denies all: none; matches prefix-lists: own). frr.conf has no
- * VRF tables: those come from the network stack read with it (`--from networkd,frr`). Everything
- * else in the file is a warning at its line.
+ * VRF tables: those come from the network stack read with it (`--from networkd,frr`). What vrfgen
+ * writes for FRR itself (`no zebra nexthop kernel enable`, a `vrf` block's `ip nht
+ * resolve-via-default`) is accounted for, since generate writes it again for a VRF with BGP.
+ * Everything else in the file is a warning at its line.
  */
 const FRR_CONF = '/etc/frr/frr.conf';
 
@@ -54,14 +56,15 @@ interface Instance {
 }
 
 /** Top-level lines that describe the daemon, not a VRF's routing. */
-const HEADER = /^(frr version|frr defaults|service integrated-vtysh-config|hostname|log |!|end$|exit$)/;
+const HEADER = /^(frr version|frr defaults|service integrated-vtysh-config|hostname|log |end$|exit$)/;
 
 export async function readFrr(tree: SourceTree, host: Host, notes: Notes): Promise<number> {
   const text = await tree.read(FRR_CONF);
   if (text === undefined) return 0;
   const lines: Line[] = text.split('\n').flatMap((l, i) => {
     const t = l.trim();
-    if (t === '' || t.startsWith('#')) return [];
+    // `!` starts a comment in FRR's files, as `#` does; vrfgen separates blocks with it.
+    if (t === '' || t.startsWith('#') || t.startsWith('!')) return [];
     return [{ words: t.split(/\s+/), at: tree.at(FRR_CONF, i + 1, l.length - l.trimStart().length + 1), text: t }];
   });
   const warn = (l: Line, why = 'a line the intent has no words for') =>
@@ -72,10 +75,13 @@ export async function readFrr(tree: SourceTree, host: Host, notes: Notes): Promi
   let current: Instance | undefined;
   let routeMap: { action: string; matches: string[] } | undefined;
   let family: 'ipv4' | 'ipv6' | undefined;
+  /** Inside `vrf NAME` … `exit-vrf` (zebra's settings for that VRF), or `interface NAME` … `exit`. */
+  let block: { kind: 'vrf' | 'interface'; name: string } | undefined;
 
   for (const l of lines) {
     const w = l.words;
     if (w[0] === 'router' && w[1] === 'bgp') {
+      block = undefined;
       routeMap = undefined;
       family = undefined;
       const asn = Number(w[2]);
@@ -94,13 +100,13 @@ export async function readFrr(tree: SourceTree, host: Host, notes: Notes): Promi
       continue;
     }
     if (w[0] === 'route-map' && w.length >= 4) {
-      current = undefined;
+      block = current = undefined;
       routeMap = { action: w[2]!, matches: [] };
       routeMaps.set(w[1]!, [...(routeMaps.get(w[1]!) ?? []), routeMap]);
       continue;
     }
     if ((w[0] === 'ip' || w[0] === 'ipv6') && w[1] === 'prefix-list') {
-      current = undefined;
+      block = current = undefined;
       routeMap = undefined;
       const [, , name, seqWord, , action, prefix, ...rest] = w;
       if (seqWord !== 'seq' || !name || !action || !prefix) {
@@ -120,6 +126,25 @@ export async function readFrr(tree: SourceTree, host: Host, notes: Notes): Promi
       ]);
       continue;
     }
+    if ((w[0] === 'vrf' || w[0] === 'interface') && w[1] && !current && !routeMap) {
+      block = { kind: w[0], name: w[1] };
+      if (w[0] === 'interface' || w.length > 2) warn(l, 'FRR configuration outside BGP');
+      continue;
+    }
+    if (block) {
+      if (w[0] === 'exit-vrf' || w[0] === 'exit' || w[0] === 'end') block = undefined;
+      else if (
+        block.kind === 'vrf' &&
+        (w[0] === 'ip' || w[0] === 'ipv6') &&
+        w[1] === 'nht' &&
+        w[2] === 'resolve-via-default' &&
+        w.length === 3
+      )
+        // What vrfgen writes on FRR before 10 for a VRF whose peers only a default route reaches.
+        host.daemonSettings.push({ text: l.text, link: block.name, origin: l.at });
+      else warn(l, `in ${block.kind} ${block.name}: FRR configuration outside BGP`);
+      continue;
+    }
     if (w[0] === 'exit' || w[0] === 'end') {
       if (family) family = undefined;
       else current = routeMap = undefined;
@@ -135,8 +160,9 @@ export async function readFrr(tree: SourceTree, host: Host, notes: Notes): Promi
       continue;
     }
     if (!current) {
-      if (!HEADER.test(l.text))
-        warn(l, w[0] === 'vrf' || w[0] === 'interface' ? 'FRR configuration outside BGP' : undefined);
+      // zebra without kernel nexthop objects: what vrfgen writes where networkd cannot leave them alone.
+      if (l.text === 'no zebra nexthop kernel enable') host.daemonSettings.push({ text: l.text, origin: l.at });
+      else if (!HEADER.test(l.text)) warn(l);
       continue;
     }
     if (w[0] === 'address-family') {

@@ -34,6 +34,8 @@ const SECTIONS: Readonly<Record<string, LinkKind>> = {
 const IMPLIED: Readonly<Record<string, (v: unknown) => boolean>> = {
   renderer: (v) => v === 'networkd',
   optional: () => true,
+  // vrfgen's trunk (a VLAN or VXLAN parent), as networkd's ConfigureWithoutCarrier=yes.
+  'ignore-carrier': (v) => v === true,
   'link-local': (v) => Array.isArray(v) && v.length === 0,
   'dhcp4-overrides': () => true,
   'dhcp6-overrides': () => true,

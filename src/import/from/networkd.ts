@@ -113,6 +113,7 @@ export async function readNetworkd(tree: SourceTree, host: Host, notes: Notes): 
     const names = matchNames(settings, notes, at, tree.shown(path));
     for (const link of names) network(settings, linkOf(host, link.name, at(link.setting)), host, notes, unknown);
   }
+  await daemonSettings(tree, host, notes);
   // Drop-ins of a .network that is not under the root: netplan generates its files at boot
   // (10-netplan-NAME.network), and vrfgen adds VLANs to a parent another file configures.
   for (const [base, paths] of dropIns) {
@@ -132,6 +133,39 @@ export async function readNetworkd(tree: SourceTree, host: Host, notes: Notes): 
     network(settings, linkOf(host, link, at(settings[0]!)), host, notes, unknown);
   }
   return files.size + dropIns.size;
+}
+
+/** networkd's own settings: networkd.conf, then its drop-ins in file-name order across the folders. */
+const CONF = '/etc/systemd/networkd.conf';
+const CONF_DIRS = NETWORKD_DIRS.map((d) => d.replace(/network$/, 'networkd.conf.d'));
+/** What vrfgen's drop-in sets for FRR (ManageForeignNextHops= from systemd 256 on). */
+const ROUTING_DAEMON: Readonly<Record<string, string>> = {
+  'Network.ManageForeignRoutes': 'no',
+  'Network.ManageForeignNextHops': 'no',
+};
+
+/**
+ * networkd.conf and networkd.conf.d: the keys vrfgen's routing-daemon drop-in sets are accounted for
+ * (generate writes them again when a VRF has BGP); any other key of the daemon's is not the
+ * intent's to say, and is a warning at its line.
+ */
+async function daemonSettings(tree: SourceTree, host: Host, notes: Notes): Promise<void> {
+  const dropIns = new Map<string, string>();
+  for (const dir of CONF_DIRS)
+    for (const name of await tree.list(dir))
+      if (name.endsWith('.conf') && !dropIns.has(name)) dropIns.set(name, posix.join(dir, name));
+  const paths = [CONF, ...[...dropIns].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p)];
+  for (const s of await settingsOf(tree, paths)) {
+    const origin = { file: s.file, line: s.line, col: s.col };
+    if (ROUTING_DAEMON[`${s.section}.${s.key}`] === s.value)
+      host.daemonSettings.push({ text: `${s.key}=${s.value}`, origin });
+    else
+      notes.warn(
+        'import/not-expressible',
+        origin,
+        `[${s.section}] ${s.key}=${s.value}: a setting of networkd itself, which the intent does not hold`,
+      );
+  }
 }
 
 /**
@@ -336,6 +370,11 @@ function network(
         break;
       case 'Network.IPv6AcceptRA':
         link.acceptRa = parseBoolean(v) === true;
+        break;
+      case 'Network.KeepConfiguration':
+        // What vrfgen writes on the links of a VRF with BGP; networkd's default (no) says nothing.
+        if (v === 'static') host.daemonSettings.push({ text: `${s.key}=${v}`, link: link.name, origin: origin(s) });
+        else if (v !== 'no') unknown(s);
         break;
       default:
         unknown(s);
