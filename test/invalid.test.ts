@@ -50,14 +50,16 @@ const TESTED_ELSEWHERE: ReadonlyMap<DiagnosticCode, string> = new Map<Diagnostic
 ]);
 
 /**
- * `severity code` of every diagnostic a case file holds: the diagnostics.txt of test/invalid and
- * test/services (`file:line:col: severity code: message`), and the golden MANIFESTs, which hold
+ * `severity code` of every diagnostic a case file holds: the diagnostics.txt of test/invalid,
+ * test/services and test/import/cases (`file:line:col: severity code: message`), and the golden MANIFESTs, which hold
  * the target diagnostics of a render (`severity code: message`).
  */
 function caseDiagnostics(): Map<string, string[]> {
   const files = [
     ...cases.map((c) => join('test/invalid', c, 'diagnostics.txt')),
     ...readdirSync(join(ROOT, 'test/services')).map((c) => join('test/services', c, 'diagnostics.txt')),
+    // vrfgen import's cases: a root of another stack's files each (test/import/cases.test.ts).
+    ...readdirSync(join(ROOT, 'test/import/cases')).map((c) => join('test/import/cases', c, 'diagnostics.txt')),
     ...readdirSync(join(ROOT, 'test/golden')).flatMap((c) =>
       readdirSync(join(ROOT, 'test/golden', c, 'expected')).map((t) =>
         join('test/golden', c, 'expected', t, 'MANIFEST'),

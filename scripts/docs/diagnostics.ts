@@ -45,6 +45,8 @@ const AREAS = {
   netavark: 'When generating for the netavark target.',
   ifupdown: 'When generating for the ifupdown target (classic ifupdown).',
   ifupdown2: 'When generating for the ifupdown2 target.',
+  import:
+    "`vrfgen import`: another stack's files or a host's state that the intent cannot hold, or that cannot be read. Each points at the source file's line.",
   write:
     'When writing the tree under `--root` (`generate` without `--format`); nothing is written when one is an error.',
   io: 'Files and folders vrfgen cannot read or write. The command stops and exits with 2.',

@@ -10,8 +10,10 @@ import { planWrite } from '../output/write.ts';
 import { compare, exitCodeOf, type Finding } from './compare.ts';
 import { expectedFacts, keys, vrfDeviceScopes, type Value } from './facts.ts';
 import { FactCollector, fileFacts, type Unknown } from './observed.ts';
-import { followUps, probesFor, type Probe, type ProbeResult, type Run } from './probes.ts';
+import { prober } from './prober.ts';
+import { followUps, probesFor, type ProbeResult, type Run } from './probes.ts';
 import { liveRun, stateRun, writeState } from './state.ts';
+import { runInventory } from './inventory.ts';
 
 export interface CheckSettings {
   /** Read probe outputs from this state DIR (see `collect`) instead of probing this host. */
@@ -31,44 +33,6 @@ export interface CheckResult {
   readonly diagnostics: readonly Diagnostic[];
   /** 0 match · 1 drift · 2 could not check (nothing differs, but something is unknown). */
   readonly exitCode: 0 | 1 | 2;
-}
-
-/**
- * How many probes run at once: a live check starts that many commands together, a check of a
- * state DIR holds that many outputs before folding them into facts (a state of 4000 VRFs is 16000
- * files; holding them all doubled the check's peak memory).
- */
-const BATCH = 64;
-
-/**
- * Runs probes BATCH at a time and hands each result to `take` in the probes' order. A state
- * collected before a probe existed holds its answer in the probes it replaced (the route dumps:
- * one file per table): when the probe's file is absent those are read instead, and those absent
- * are unknown each, as they always were. Once a state shows that earlier layout it is read so
- * throughout; in a state without it, a missing dump is what was not collected.
- */
-function prober(run: Run): (probes: readonly Probe[], take: (r: ProbeResult) => void) => Promise<void> {
-  let earlierLayout = false;
-  const runAll = async (probes: readonly Probe[], take: (r: ProbeResult) => void): Promise<void> => {
-    for (let i = 0; i < probes.length; i += BATCH) {
-      const batch = probes.slice(i, i + BATCH);
-      const outputs = await Promise.all(batch.map((probe) => run(probe)));
-      for (let j = 0; j < batch.length; j++) {
-        const probe = batch[j]!;
-        const output = outputs[j];
-        if (output === undefined && probe.legacy) await runLegacy(probe, probe.legacy(), take);
-        else take(output ? { probe, output } : { probe });
-      }
-    }
-  };
-  const runLegacy = async (probe: Probe, legacy: readonly Probe[], take: (r: ProbeResult) => void) => {
-    const absent: ProbeResult[] = [];
-    await runAll(legacy, (r) => (r.output ? take(r) : absent.push(r)));
-    if (absent.length < legacy.length) earlierLayout = true;
-    if (earlierLayout) for (const r of absent) take(r);
-    else take({ probe });
-  };
-  return runAll;
 }
 
 /** Run every probe, then the ones that need an earlier answer (the VRF of a service's MainPID). */
@@ -156,10 +120,16 @@ export async function checkModel(
 
 /** Run the probes on this host and store their raw outputs in `dir` (the state layout). */
 export async function collectModel(
-  model: Model,
+  model: Model | undefined,
   dir: string,
+  opts: { all?: boolean } = {},
 ): Promise<{ results: ProbeResult[]; written: string[]; diagnostics: Diagnostic[] }> {
-  const results = await observe(model, liveRun);
+  const results = model ? await observe(model, liveRun) : [];
+  // --all (or no intent): every VRF the host has too, each probe once.
+  if (opts.all || !model) {
+    const have = new Set(results.map((r) => r.probe.file));
+    for (const r of await runInventory(liveRun)) if (!have.has(r.probe.file)) results.push(r);
+  }
   try {
     return { results, written: await writeState(dir, results), diagnostics: [] };
   } catch (e) {

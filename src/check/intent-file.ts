@@ -26,19 +26,31 @@ export async function check(file: string, opts: CheckOptions = {}): Promise<Chec
 export async function collect(
   file: string,
   dir: string,
-  opts: ValidateOptions = {},
+  opts: ValidateOptions & { all?: boolean } = {},
 ): Promise<Validated & { results: readonly ProbeResult[]; written: readonly string[] }> {
   const v = await validate(file, opts);
   if (!v.model) return { ...v, results: [], written: [] };
-  const r = await collectModel(v.model, dir);
+  const r = await collectModel(v.model, dir, { all: opts.all });
   return { ...v, ...r, diagnostics: [...v.diagnostics, ...r.diagnostics] };
+}
+
+/** Without an intent: every VRF the host has, its tables and the units bound to it (what `import` reads). */
+export async function collectAll(
+  dir: string,
+): Promise<Validated & { results: readonly ProbeResult[]; written: readonly string[] }> {
+  return collectModel(undefined, dir, { all: true });
 }
 
 /** The same probes as a POSIX sh script (iproute2, procps and systemctl only), for hosts without Node. */
 export async function collectScript(
   file: string,
-  opts: ValidateOptions = {},
+  opts: ValidateOptions & { all?: boolean } = {},
 ): Promise<Validated & { script?: string }> {
   const v = await validate(file, opts);
-  return v.model ? { ...v, script: renderCollectScript(v.model) } : v;
+  return v.model ? { ...v, script: renderCollectScript(v.model, { all: opts.all }) } : v;
+}
+
+/** The script of `collect --all` without an intent. */
+export function collectAllScript(): Validated & { script: string } {
+  return { diagnostics: [], script: renderCollectScript(undefined, { all: true }) };
 }

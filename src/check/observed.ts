@@ -63,6 +63,8 @@ function scopeOf(o: Observation): string {
       return keys.service(o.unit, 'vrf');
     case 'daemon':
       return o.scope;
+    case 'inventory':
+      return 'inventory ';
     default: {
       const never: never = o;
       return never;
@@ -238,6 +240,8 @@ export class FactCollector {
           break;
         case 'vrf-identify':
           break; // read with its unit
+        case 'inventory':
+          break; // only `import` reads these
         case 'daemon':
           o.read(stdout, facts);
           break;

@@ -60,6 +60,8 @@ export interface RouteEntry {
   readonly protocol?: string;
   readonly metric: number;
   readonly multipath: boolean;
+  /** ip printed the `onlink` flag (the gateway is on the link whatever its subnets): for `import`. */
+  readonly onlink?: true;
 }
 
 export interface RuleEntry {
@@ -251,6 +253,7 @@ export function eachRoute(stdout: string, family: Family, visit: (r: RouteEntry)
       protocol: text(r.protocol) || undefined,
       metric: count(r.metric) ?? 0,
       multipath: Array.isArray(r.nexthops),
+      ...(Array.isArray(r.flags) && r.flags.includes('onlink') ? { onlink: true as const } : {}),
     });
   }
 }

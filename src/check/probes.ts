@@ -23,6 +23,8 @@ export type Observation =
   | { readonly kind: 'sysctl' }
   | { readonly kind: 'unit'; readonly unit: string }
   | { readonly kind: 'vrf-identify'; readonly unit: string; readonly pid: number }
+  /** What only `collect --all` asks, for `import`: every unit's binding, the processes of each VRF. */
+  | { readonly kind: 'inventory' }
   /**
    * A daemon's answer, for the target that asks it (src/check/daemon.ts): `read` puts what it shows
    * into `facts` and throws when the output is unreadable; `scope` is the start of every key it
@@ -92,6 +94,9 @@ const routeDump = (family: Family, tables: readonly number[]): Probe => ({
   legacy: () => ['main' as const, ...tables].map((t) => routes(family, t)),
 });
 
+/** What the kernel shows of its VRF support: read when the host has no VRF. */
+const kernelVrf = (): Probe => probe('kernel-vrf.txt', ['sh', '-c', KERNEL_VRF_SCRIPT], { kind: 'kernel-vrf' });
+
 /** The probes for a model, in a fixed order: the kernel's and systemd's, then each daemon's. The
  *  VRF of a running service needs its MainPID first: see followUps. */
 export function probesFor(model: Model): Probe[] {
@@ -104,21 +109,62 @@ export function probesFor(model: Model): Probe[] {
     probe('rule6.json', ['ip', '-j', '-6', 'rule', 'show'], { kind: 'rules', family: 6 }),
     routeDump(4, tables),
     routeDump(6, tables),
-    ...(model.vrfs.length ? [probe('kernel-vrf.txt', ['sh', '-c', KERNEL_VRF_SCRIPT], { kind: 'kernel-vrf' })] : []),
+    ...(model.vrfs.length ? [kernelVrf()] : []),
     ...(model.sysctls.length
       ? [probe('sysctl-l3mdev.txt', ['sysctl', ...model.sysctls.map((s) => s.key)], { kind: 'sysctl' })]
       : []),
-    ...model.vrfs
-      .flatMap((v) => v.services)
-      .map((s) =>
-        probe(`unit-${s.unit}.txt`, ['systemctl', 'show', ...UNIT_PROPERTIES.map((p) => `--property=${p}`), s.unit], {
-          kind: 'unit',
-          unit: s.unit,
-        }),
-      ),
+    ...model.vrfs.flatMap((v) => v.services).map((s) => unitProbe(s.unit)),
     ...daemonChecks().flatMap((c) => c.probes(model)),
   ];
 }
+
+/** The l3mdev sysctls `collect --all` records, whatever an intent sets. */
+export const L3MDEV_KEYS = [
+  'net.ipv4.tcp_l3mdev_accept',
+  'net.ipv4.udp_l3mdev_accept',
+  'net.ipv4.raw_l3mdev_accept',
+] as const;
+
+/** The units file of `collect --all`: every loaded service and socket, with what binds it to a device. */
+export const UNITS_FILE = 'units.txt';
+/** The file of `ip vrf pids VRF`, for `collect --all`. */
+export const vrfPidsFile = (vrf: string): string => `vrf-pids-${vrf}.txt`;
+
+/**
+ * `collect --all`: what every host has, whatever its VRFs (links, addresses, rules, each family's
+ * routes of every table, the kernel's VRF support, the l3mdev sysctls, every loaded service and
+ * socket unit with its binding). `tables`: the VRF tables a state of the per-table layout holds
+ * the routes of (a live dump holds them all, whatever the list).
+ */
+export function inventoryProbes(tables: readonly number[] = []): Probe[] {
+  return [
+    probe('links.json', ['ip', '-j', '-d', 'link', 'show'], { kind: 'links' }),
+    probe('addr.json', ['ip', '-j', 'addr', 'show'], { kind: 'addresses' }),
+    probe('rule.json', ['ip', '-j', 'rule', 'show'], { kind: 'rules', family: 4 }),
+    probe('rule6.json', ['ip', '-j', '-6', 'rule', 'show'], { kind: 'rules', family: 6 }),
+    routeDump(4, tables),
+    routeDump(6, tables),
+    kernelVrf(),
+    probe('sysctl-l3mdev.txt', ['sysctl', ...L3MDEV_KEYS], { kind: 'sysctl' }),
+    probe(
+      UNITS_FILE,
+      ['systemctl', 'show', ...UNIT_PROPERTIES.map((p) => `--property=${p}`), '--property=Id', '*.service', '*.socket'],
+      { kind: 'inventory' },
+    ),
+  ];
+}
+
+/** `collect --all`, second round: the processes running in each VRF the links show. */
+export function vrfProbes(vrfs: readonly { readonly name: string }[]): Probe[] {
+  return vrfs.map((v) => probe(vrfPidsFile(v.name), ['ip', 'vrf', 'pids', v.name], { kind: 'inventory' }));
+}
+
+/** A service's or socket's properties: its state, MainPID and what binds it to a device. */
+export const unitProbe = (unit: string): Probe =>
+  probe(`unit-${unit}.txt`, ['systemctl', 'show', ...UNIT_PROPERTIES.map((p) => `--property=${p}`), unit], {
+    kind: 'unit',
+    unit,
+  });
 
 /** The file of a unit's `ip vrf identify` answer, and the unit file it takes the MainPID from. */
 export const identifyFile = (unit: string): string => `vrf-identify-${unit}.txt`;

@@ -127,19 +127,66 @@ program
 
 program
   .command('collect')
-  .description('run the probes `check` needs and store their raw outputs in DIR, or print them as a POSIX sh script')
-  .argument('<intent>', 'intent YAML file (it decides which tables and units are probed)')
+  .description(
+    'run the probes `check` needs and store their raw outputs in DIR, or print them as a POSIX sh script; without an intent (or with --all), every VRF the host has',
+  )
+  .argument(
+    '[intent]',
+    'intent YAML file (it decides which tables and units are probed); leave it out to record every VRF',
+  )
   .argument('[dir]', 'folder to write the outputs to')
   .option('--script', 'print a sh script (iproute2, procps and systemctl only) that writes the same DIR')
+  .option('--all', 'also record every VRF the host has, its tables, and the units bound to it (what `import` reads)')
   .addOption(platformOption())
   .addHelpText(
     'after',
-    examples('vrfgen collect mgmt.yaml host1-state', 'vrfgen collect mgmt.yaml --script > collect.sh'),
+    examples(
+      'vrfgen collect mgmt.yaml host1-state',
+      'vrfgen collect mgmt.yaml --script > collect.sh',
+      'vrfgen collect host1-state',
+      'vrfgen collect --all --script > collect-all.sh',
+    ),
   )
-  .action(async (intent: string, dir: string | undefined, o: { script?: boolean; platform?: string }) => {
-    const { runCollect } = await import('./commands.ts');
-    process.exitCode = await runCollect(intent, dir, { ...o, quiet: quiet() });
-  });
+  .action(
+    async (
+      first: string | undefined,
+      second: string | undefined,
+      o: { script?: boolean; all?: boolean; platform?: string },
+    ) => {
+      const { runCollect } = await import('./commands.ts');
+      process.exitCode = await runCollect(first, second, { ...o, quiet: quiet() });
+    },
+  );
+
+program
+  .command('import')
+  .description(
+    "write an intent from what a host has: its kernel state (--live, or a --state DIR from `collect`), or another stack's files (--from STACK --root DIR)",
+  )
+  .option('--live', 'probe this host, as `collect --all` does')
+  .option('--state <dir>', 'read a state DIR written by `vrfgen collect` or its --script')
+  .option(
+    '--from <list>',
+    'comma-separated stacks whose files are read: networkd, netplan, ifupdown2, ifupdown, networkmanager, frr',
+    list,
+  )
+  .option('--root <dir>', 'root of the tree the stack files are read from (with --from; default: /)')
+  .option('-o, --output <file>', 'write the intent to FILE instead of stdout')
+  .option('--json', 'print diagnostics as JSON on stdout (the intent then goes to -o FILE only)')
+  .addHelpText(
+    'after',
+    examples(
+      'vrfgen import --state host1-state -o host1.yaml',
+      'vrfgen import --from networkd --root /mnt/image -o image.yaml',
+      'vrfgen import --live',
+    ),
+  )
+  .action(
+    async (o: { live?: boolean; state?: string; from?: string[]; root?: string; output?: string; json?: boolean }) => {
+      const { runImport } = await import('./import-command.ts');
+      process.exitCode = await runImport({ ...o, quiet: quiet() });
+    },
+  );
 
 program
   .command('targets')

@@ -195,22 +195,30 @@ export async function runCheck(
   return c.exitCode;
 }
 
+/**
+ * `collect [INTENT] [DIR]`: with one argument and no --script, that argument is the DIR of a
+ * collect without an intent. Without an intent, or with --all, every VRF the host has is recorded.
+ */
 export async function runCollect(
-  file: string,
-  dir: string | undefined,
-  o: Quiet & { script?: boolean; platform?: string },
+  first: string | undefined,
+  second: string | undefined,
+  o: Quiet & { script?: boolean; all?: boolean; platform?: string },
 ): Promise<number> {
-  const { collect, collectScript } = await import('../check/intent-file.ts');
+  const { collect, collectScript, collectAll, collectAllScript } = await import('../check/intent-file.ts');
+  const [file, dir] = second !== undefined || o.script ? [first, second] : [undefined, first];
+  const all = o.all || file === undefined;
   if (o.script) {
     if (dir !== undefined)
       throw new UsageError('collect --script prints the script; it takes no DIR (the script does: sh collect.sh DIR)');
-    const s = await collectScript(file, { platform: platformOf(o.platform) });
+    const s =
+      file === undefined ? collectAllScript() : await collectScript(file, { platform: platformOf(o.platform), all });
     const code = report(s, o);
     if (s.script) process.stdout.write(s.script);
     return code;
   }
   if (dir === undefined) throw new UsageError('collect needs a DIR to write to (or --script)');
-  const c = await collect(file, dir, { platform: platformOf(o.platform) });
+  const c =
+    file === undefined ? await collectAll(dir) : await collect(file, dir, { platform: platformOf(o.platform), all });
   const code = report(c, o);
   if (code === 0 && !o.quiet) {
     const failed = c.results.filter((r) => r.output?.code !== 0).map((r) => r.probe.file);

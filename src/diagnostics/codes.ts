@@ -527,6 +527,34 @@ export const CODES = {
     meaning: "a VXLAN member with VNI 16777215, outside the `vxlan-id` range of ifupdown2's syntax check (1-16777214)",
   },
 
+  'import/not-expressible': {
+    severity: 'warning',
+    meaning:
+      'a setting of the imported files or state that the intent has no words for; it is left out of the imported intent, named in a comment there',
+  },
+  'import/unparsable': {
+    severity: 'error',
+    meaning: 'a file of the stack being imported cannot be parsed; nothing is imported',
+  },
+  'import/unknown-stanza': {
+    severity: 'error',
+    meaning: 'an interfaces(5) line that is no stanza ifup knows (`iface`, `auto`, `source`…); nothing is imported',
+  },
+  'import/vrf-without-table': {
+    severity: 'error',
+    meaning:
+      'the imported files declare a VRF without a routing table (or one that is not a number); nothing is imported',
+  },
+  'import/no-files': {
+    severity: 'error',
+    meaning: 'the root holds no file of the stack being imported, or the state folder no probe output',
+  },
+  'import/invalid-result': {
+    severity: 'error',
+    meaning:
+      'the intent made from the imported files does not validate (its own diagnostics follow, at the imported files); nothing is written',
+  },
+
   'write/foreign-file': {
     severity: 'error',
     meaning: 'a file at a vrfgen path was not written by vrfgen; it is kept unless `--force`',

@@ -79,6 +79,7 @@ const RouteJson = z.object({
   protocol: text,
   metric: count,
   nexthops: z.array(z.unknown()).optional().catch(undefined),
+  flags: z.array(z.unknown()).optional().catch(undefined),
 });
 const RULE_KEYS = new Set([
   'priority',
@@ -195,6 +196,7 @@ const reference = {
           ...(r.protocol ? { protocol: r.protocol } : {}),
           metric: r.metric ?? 0,
           multipath: r.nexthops !== undefined,
+          ...(r.flags?.includes('onlink') ? { onlink: true } : {}),
         },
       ];
     }),

@@ -18,8 +18,9 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'vrfgen-cli-'));
 const examplesIn = (help: string) =>
   [...(help.split('\nExamples:\n')[1] ?? '').matchAll(/^ {2}\$ (.+)$/gm)].map((m) => m[1]!);
 
-// collect before check: check's example reads the state collect's example writes.
-const COMMANDS = ['validate', 'generate', 'collect', 'check', 'targets', 'schema'];
+// collect before check and import: their examples read the state collect's example writes (and
+// import's, the tree generate's example writes).
+const COMMANDS = ['validate', 'generate', 'collect', 'import', 'check', 'targets', 'schema'];
 
 describe('--help and --version', () => {
   test('--version is the package version', () => {
@@ -61,6 +62,7 @@ describe('--help and --version', () => {
     expect(read(join(dir, 'user-data'))).toMatch(/^#cloud-config\n/);
     expect(read(join(dir, 'collect.sh'))).toMatch(/^#!\/bin\/sh\n/);
     expect(read(join(image, 'etc/systemd/network/10-vrfgen-mgmt.netdev'))).toContain('Kind=vrf');
+    expect(read(join(dir, 'image.yaml'))).toMatch(/^ {2}mgmt:\n(?: {4}#.*\n)* {4}table: 10$/m);
   });
 });
 
