@@ -448,7 +448,8 @@ export const CODES = {
   'bgp/import-without-bgp': { severity: 'error', meaning: 'a VRF imports routes from a VRF without a `bgp` section' },
   'bgp/import-asn-mismatch': {
     severity: 'error',
-    meaning: "VRFs that import routes have different ASNs, on an FRR (before 10.2) that leaks without the source VRF's ASN",
+    meaning:
+      "VRFs that import routes have different ASNs, on an FRR (before 10.2) that leaks without the source VRF's ASN",
   },
   'bgp/import-duplicate': { severity: 'error', meaning: 'a VRF is imported twice, once with `only:`' },
   'bgp/import-matches-nothing': {
@@ -478,7 +479,10 @@ export const CODES = {
     severity: 'warning',
     meaning: 'with `ipv6`, an OSPF interface without an IPv6 address: OSPFv3 is not written for it',
   },
-  'ospf/area-invalid': { severity: 'error', meaning: 'an OSPF area is neither a number nor dotted like an IPv4 address' },
+  'ospf/area-invalid': {
+    severity: 'error',
+    meaning: 'an OSPF area is neither a number nor dotted like an IPv4 address',
+  },
   'ospf/dead-interval': {
     severity: 'error',
     meaning: "an OSPF interface's dead-interval is not longer than its hello-interval",

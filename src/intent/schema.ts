@@ -286,16 +286,13 @@ const sessionKeys = {
   }),
   export: z.enum(['none', 'own', 'all']).optional().meta({
     description:
-      "what is announced to this peer besides a default-originate: `none`, `own` (exactly the prefixes this VRF originates: `announce`, and what `redistribute` takes), `all` (everything the instance has, within BGP's rules: routes learned over iBGP reach another iBGP peer only through a route-reflector client); default `all`",
+      "what is announced to this peer besides a default-originate: `none`, `own` (exactly the prefixes this VRF originates: `announce`, and what `redistribute` takes of connected and static; not OSPF's routes, which no route-map of FRR 8.4's bgpd can tell by their source), `all` (everything the instance has, within BGP's rules: routes learned over iBGP reach another iBGP peer only through a route-reflector client); default `all`",
   }),
   accept: Accept.optional(),
-  bfd: z
-    .union([z.boolean(), z.string()])
-    .optional()
-    .meta({
-      description:
-        'watch the session with BFD (`neighbor … bfd`; FRR picks multihop BFD for a peer that is not on a member subnet): `true`, or the name of one of `bfd-profiles` for its timers; bfdd must run; default `false`',
-    }),
+  bfd: z.union([z.boolean(), z.string()]).optional().meta({
+    description:
+      'watch the session with BFD (`neighbor … bfd`; FRR picks multihop BFD for a peer that is not on a member subnet): `true`, or the name of one of `bfd-profiles` for its timers; bfdd must run; default `false`',
+  }),
 };
 
 const ImportVrf = z
@@ -303,13 +300,10 @@ const ImportVrf = z
     z.string().meta({ description: 'a VRF whose BGP routes are all imported' }),
     z.strictObject({
       vrf: z.string().meta({ description: 'the VRF routes are imported from' }),
-      only: z
-        .array(z.string())
-        .min(1)
-        .meta({
-          description:
-            'leaking under policy: only routes inside these prefixes (each prefix itself or a longer one) cross; IPv4 and IPv6 prefixes; each must be able to match some route of the imported VRF',
-        }),
+      only: z.array(z.string()).min(1).meta({
+        description:
+          'leaking under policy: only routes inside these prefixes (each prefix itself or a longer one) cross; IPv4 and IPv6 prefixes; each must be able to match some route of the imported VRF',
+      }),
     }),
   ])
   .meta({
@@ -398,12 +392,10 @@ const bfdRef = (what: string) =>
       description: `watch ${what} with BFD: \`true\`, or the name of one of \`bfd-profiles\` for its timers; bfdd must run; default \`false\``,
     });
 
-const OspfArea = z
-  .union([z.number().int().min(0).max(U32), z.string()])
-  .meta({
-    description:
-      'the area: a number (0-4294967295) or dotted like an IPv4 address (0.0.0.1); FRR prints it the way it is written',
-  });
+const OspfArea = z.union([z.number().int().min(0).max(U32), z.string()]).meta({
+  description:
+    'the area: a number (0-4294967295) or dotted like an IPv4 address (0.0.0.1); FRR prints it the way it is written',
+});
 
 const OspfInterface = z
   .strictObject({
@@ -422,7 +414,10 @@ const OspfInterface = z
     network: z
       .enum(['broadcast', 'point-to-point'])
       .optional()
-      .meta({ description: 'the network type; `point-to-point` skips the DR election on a link with one neighbour; default `broadcast`' }),
+      .meta({
+        description:
+          'the network type; `point-to-point` skips the DR election on a link with one neighbour; default `broadcast`',
+      }),
     'hello-interval': z
       .number()
       .int()
@@ -446,8 +441,7 @@ const Ospf = z
         'the members OSPF runs on, by name: each a member of this VRF with an IPv4 address (static or by DHCP)',
     }),
     'passive-default': z.boolean().optional().meta({
-      description:
-        'interfaces are passive (announced, no adjacency) unless they say `passive: false`; default `true`',
+      description: 'interfaces are passive (announced, no adjacency) unless they say `passive: false`; default `true`',
     }),
     redistribute: z
       .array(z.enum(['connected', 'static', 'bgp']))
@@ -456,10 +450,13 @@ const Ospf = z
         description:
           "announce into OSPF as external routes the member subnets (connected), this VRF's own routes (static) and the routes BGP has in this VRF (bgp; needs a bgp section)",
       }),
-    'default-originate': z.union([z.boolean(), z.literal('always')]).optional().meta({
-      description:
-        "announce a default route into OSPF: `true` while the VRF's table has one, `always` whatever it has; default `false`",
-    }),
+    'default-originate': z
+      .union([z.boolean(), z.literal('always')])
+      .optional()
+      .meta({
+        description:
+          "announce a default route into OSPF: `true` while the VRF's table has one, `always` whatever it has; default `false`",
+      }),
     ipv6: z.boolean().optional().meta({
       description:
         'run OSPFv3 (ospf6d, in VRFs from FRR 8.0 on) on the same interfaces with the same settings, for their IPv6 subnets; default `false`',

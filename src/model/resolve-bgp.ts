@@ -379,7 +379,16 @@ export function resolveBgp(
     importVrfs: imports.map((i) => i.vrf).sort(),
     importOnly: imports
       .flatMap((i) =>
-        i.prefixes ? [{ vrf: i.vrf, prefixes: i.prefixes.map((p) => p.text), prefixAt: Object.fromEntries(i.prefixes.map((p) => [p.text, p.at])), at: i.at }] : [],
+        i.prefixes
+          ? [
+              {
+                vrf: i.vrf,
+                prefixes: i.prefixes.map((p) => p.text),
+                prefixAt: Object.fromEntries(i.prefixes.map((p) => [p.text, p.at])),
+                at: i.at,
+              },
+            ]
+          : [],
       )
       .sort((x, y) => (x.vrf < y.vrf ? -1 : x.vrf > y.vrf ? 1 : 0)),
     at,
@@ -426,7 +435,9 @@ function importsOf(
     });
     out.push({
       vrf: name,
-      prefixes: prefixes.sort((x, y) => compareCidr(x.cidr, y.cidr)).map((p) => ({ text: formatCidr(p.cidr), at: p.at })),
+      prefixes: prefixes
+        .sort((x, y) => compareCidr(x.cidr, y.cidr))
+        .map((p) => ({ text: formatCidr(p.cidr), at: p.at })),
       at: eAt,
     });
   });
@@ -655,8 +666,7 @@ function mayHold(v: Vrf, p: Cidr): boolean {
   if ([...b.announce, ...b.staticRoutes, ...b.connected].some(inside)) return true;
   const open = (f: Family) =>
     (b.redistribute.includes('ospf') && (f === 4 || v.ospf?.ipv6 === true)) ||
-    (b.redistribute.includes('connected') &&
-      v.members.some((m) => (f === 4 ? m.dhcp4 : m.dhcp6 || m.acceptRa)));
+    (b.redistribute.includes('connected') && v.members.some((m) => (f === 4 ? m.dhcp4 : m.dhcp6 || m.acceptRa)));
   if (open(p.family)) return true;
   return [...b.neighbors, ...b.listen].some((s) => {
     if (s.family !== p.family) return false;

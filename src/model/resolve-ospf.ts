@@ -91,7 +91,12 @@ export function unusedProfiles(profiles: readonly BfdProfile[], used: ReadonlySe
 }
 
 /** An area as FRR reads it: a number, or dotted like an IPv4 address. */
-function areaOf(a: number | string, at: Path, what: string, diags: Diagnostic[]): { area: string; areaId: string } | undefined {
+function areaOf(
+  a: number | string,
+  at: Path,
+  what: string,
+  diags: Diagnostic[],
+): { area: string; areaId: string } | undefined {
   if (typeof a === 'number') {
     const id = formatIp({ family: 4, value: BigInt(a) });
     return { area: String(a), areaId: id };

@@ -183,7 +183,10 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
         members.map(({ name: m, cfg }) => ({
           name: m,
           ipv4: (cfg?.dhcp4 ?? false) || addrs.some((a) => a.member === m && a.cidr.family === 4),
-          ipv6: (cfg?.dhcp6 ?? false) || (cfg?.['accept-ra'] ?? false) || addrs.some((a) => a.member === m && a.cidr.family === 6),
+          ipv6:
+            (cfg?.dhcp6 ?? false) ||
+            (cfg?.['accept-ra'] ?? false) ||
+            addrs.some((a) => a.member === m && a.cidr.family === 6),
         })),
         memberOf,
         [...vrfRoutes, ...[...memberRoutes.values()].flat()],

@@ -3,6 +3,7 @@ import type { Bgp, BgpAccept, BgpSession, Model, Vrf } from '../../src/model/mod
 import type { Target } from '../../src/render/target.ts';
 import { deviceUnit } from '../../src/systemd/device-unit.ts';
 import { bgpCheck } from './check.ts';
+import { ospfCheck } from './ospf-check.ts';
 import { bfdProfileViews, interfaceViews, ospfRouterViews } from './ospf.ts';
 
 /**
@@ -348,8 +349,12 @@ export default {
         .map((d) => `${d}=yes`)
         .join(' and '),
   },
-  // Whether bgpd runs the sessions and takes the prefixes the intent asks for (`vrfgen check`).
-  check: bgpCheck,
+  // Whether bgpd runs the sessions and takes the prefixes the intent asks for, and ospfd and ospf6d
+  // have their adjacencies (`vrfgen check`).
+  check: {
+    expected: (model) => [...bgpCheck.expected(model), ...ospfCheck.expected(model)],
+    probes: (model) => [...bgpCheck.probes(model), ...ospfCheck.probes(model)],
+  },
   platformNotes: (p) => [
     `writes \`frr version ${p.frr}\`, as FRR ${p.frr} prints it in its running config`,
     ...(Number(p.frr.split('.')[0]) >= 10

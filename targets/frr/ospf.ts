@@ -71,10 +71,14 @@ export interface OspfRouterView {
   readonly lines: readonly string[];
 }
 
-/** The redistributed route types, in FRR's order of them (kernel, connected, …, bgp). */
-function redistributeLines(vrf: string, o: Ospf): string[] {
+/**
+ * The redistributed route types, in FRR's order of them (kernel, connected, …, bgp); the VRF's own
+ * routes only where it has some of the instance's family.
+ */
+function redistributeLines(vrf: string, o: Ospf, family: 4 | 6): string[] {
+  const own = o.staticRoutes.some((p) => p.includes(':') === (family === 6));
   return [
-    ...(o.staticRoutes.length ? [`redistribute kernel route-map vrfgen-${vrf}-static`] : []),
+    ...(own ? [`redistribute kernel route-map vrfgen-${vrf}-static`] : []),
     ...(o.redistribute.includes('connected') ? ['redistribute connected'] : []),
     ...(o.redistribute.includes('bgp') ? ['redistribute bgp'] : []),
   ];
@@ -93,7 +97,7 @@ export function ospfRouterViews(model: Model): OspfRouterView[] {
       header: `router ospf vrf ${v.name}`,
       lines: [
         `ospf router-id ${v.ospf.routerId}`,
-        ...redistributeLines(v.name, v.ospf),
+        ...redistributeLines(v.name, v.ospf, 4),
         ...(v.ospf.passiveDefault ? ['passive-interface default'] : []),
         ...originate(v.ospf),
       ],
@@ -102,7 +106,7 @@ export function ospfRouterViews(model: Model): OspfRouterView[] {
       .filter((v) => v.ospf.interfaces.some((i) => i.ipv6))
       .map((v) => ({
         header: `router ospf6 vrf ${v.name}`,
-        lines: [`ospf6 router-id ${v.ospf.routerId}`, ...redistributeLines(v.name, v.ospf), ...originate(v.ospf)],
+        lines: [`ospf6 router-id ${v.ospf.routerId}`, ...redistributeLines(v.name, v.ospf, 6), ...originate(v.ospf)],
       })),
   ];
 }

@@ -19,7 +19,7 @@ type Template = RenderContext['template'];
 export const CONF_DIR = '/etc/systemd/networkd.conf.d';
 
 /**
- * With BGP in a VRF, FRR installs routes (`proto bgp`, and kernel nexthop objects `proto zebra`)
+ * With BGP or OSPF in a VRF, FRR installs routes (`proto bgp` or `ospf`, and kernel nexthop objects `proto zebra`)
  * into the VRF tables on links networkd manages; networkd deletes every such foreign route (all
  * but `proto kernel`) whenever it configures the link, at each start and after a reload that
  * changed the link's .network (networkd-route.c, link_drop_foreign_routes in 252,
@@ -27,7 +27,7 @@ export const CONF_DIR = '/etc/systemd/networkd.conf.d';
  * theirs from systemd 256 on.
  */
 export function routingDaemonFiles(template: Template, model: Model): OutputFile[] {
-  if (!model.vrfs.some((v) => v.bgp)) return [];
+  if (!model.vrfs.some((v) => v.bgp ?? v.ospf)) return [];
   return [
     file(template, `${CONF_DIR}/${PREFIX}routing-daemon.conf`, 'networkd/routing-daemon.conf.njk', {
       nextHops: model.platform.systemd >= 256,

@@ -214,7 +214,7 @@ const DAEMON_CONF = '/etc/systemd/networkd.conf.d/10-vrfgen-routing-daemon.conf'
 /** The routing-daemon drop-in, present exactly with BGP, with the keys the platform's networkd knows. */
 function routingDaemonProblems(model: Model, files: readonly OutputFile[]): string[] {
   const conf = files.find((f) => f.path === DAEMON_CONF);
-  if (!conf) return model.vrfs.some((v) => v.bgp) ? [`${DAEMON_CONF} missing`] : [];
+  if (!conf) return model.vrfs.some((v) => v.bgp ?? v.ospf) ? [`${DAEMON_CONF} missing`] : [];
   const keys = conf.content.split('\n').filter((l) => l && !l.startsWith('#'));
   const nextHops = model.platform.systemd >= 256 ? ['ManageForeignNextHops=no'] : [];
   return same(DAEMON_CONF, keys, ['[Network]', 'ManageForeignRoutes=no', ...nextHops]);
@@ -238,7 +238,7 @@ export function networkdProblems(model: Model, files: readonly OutputFile[]): st
   for (const p of model.vlanParents)
     want.add(p.networkdFile ? `${NET}/${p.networkdFile}.d/10-vrfgen-vlans.conf` : `${NET}/10-vrfgen-${p.name}.network`);
   for (const t of underlayTrunks(model)) want.add(`${NET}/10-vrfgen-${t}.network`);
-  if (model.vrfs.some((v) => v.bgp)) want.add(DAEMON_CONF);
+  if (model.vrfs.some((v) => v.bgp ?? v.ospf)) want.add(DAEMON_CONF);
   out.push(
     ...same(
       'networkd files',
@@ -1214,10 +1214,11 @@ export function netavarkProblems(model: Model, files: readonly OutputFile[], dia
  */
 export function frrProblems(model: Model, files: readonly OutputFile[]): string[] {
   const routed = model.vrfs.filter((v) => v.bgp);
+  const withFrr = model.vrfs.filter((v) => v.bgp ?? v.ospf);
   const out = same(
     'frr files',
     files.map((f) => `${f.path} ${f.mode.toString(8)} ${f.owner?.user}:${f.owner?.group}`),
-    routed.length
+    withFrr.length
       ? ['/etc/frr/frr.conf 640 frr:frr', '/etc/systemd/system/frr.service.d/vrfgen-vrfs.conf 644 undefined:undefined']
       : [],
   );
@@ -1225,7 +1226,7 @@ export function frrProblems(model: Model, files: readonly OutputFile[]): string[
   const ordering = files.find((f) => f.path.endsWith('/vrfgen-vrfs.conf'));
   if (ordering) {
     const keys = ordering.content.split('\n').filter((l) => l && !l.startsWith('#'));
-    const devices = routed.map((v) => `sys-subsystem-net-devices-${v.name.replaceAll('-', '\\x2d')}.device`);
+    const devices = withFrr.map((v) => `sys-subsystem-net-devices-${v.name.replaceAll('-', '\\x2d')}.device`);
     out.push(...same('frr.service drop-in', keys, ['[Unit]', ...devices.flatMap((d) => [`Wants=${d}`, `After=${d}`])]));
   }
   for (const f of files.filter((x) => x !== ordering)) {
@@ -1289,6 +1290,25 @@ export function frrProblems(model: Model, files: readonly OutputFile[]): string[
     const d = model.bgpDefault;
     if (d) want.push(`router bgp ${d.asn}:bgp router-id ${d.routerId}`);
     out.push(...same('frr.conf BGP', got, want));
+    // OSPF: each interface's area in its own block, each instance's router-id.
+    const ospfGot = lines
+      .filter((l) => /^ (ip ospf area|ipv6 ospf6 area|ospf6? router-id) /.test(l.line))
+      .map((l) => `${l.block}:${l.line.trim()}`);
+    const ospfWant = model.vrfs.flatMap((v) =>
+      v.ospf
+        ? [
+            ...v.ospf.interfaces.flatMap((i) => [
+              `interface ${i.name}:ip ospf area ${i.area}`,
+              ...(i.ipv6 ? [`interface ${i.name}:ipv6 ospf6 area ${i.area}`] : []),
+            ]),
+            `router ospf vrf ${v.name}:ospf router-id ${v.ospf.routerId}`,
+            ...(v.ospf.interfaces.some((i) => i.ipv6)
+              ? [`router ospf6 vrf ${v.name}:ospf6 router-id ${v.ospf.routerId}`]
+              : []),
+          ]
+        : [],
+    );
+    out.push(...same('frr.conf OSPF', ospfGot, ospfWant));
   }
   return out;
 }
