@@ -8,12 +8,21 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { MAX_INTENT_BYTES } from '../src/intent/limits.ts';
 import { targetNames } from '../targets/index.ts';
 import { measure, summarise, TIME, type Command, type Sample, type Summary } from './measure.ts';
-import { syntheticIntent, syntheticState } from './synthetic.ts';
+import { syntheticIntent, syntheticState, syntheticUnits } from './synthetic.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 /** The package's bin: what `npx vrfgen` runs. */
@@ -108,10 +117,11 @@ function main(): void {
     readonly n?: number;
     readonly cmd: Command;
     readonly anchor?: boolean;
-    readonly files?: () => number;
+    /** What the command wrote: files, and their bytes. */
+    readonly files?: () => Written;
     samples: Sample[];
     summary?: Summary;
-    fileCount?: number;
+    written?: Written;
   }
   const rows: Row[] = [];
   const add = (row: Omit<Row, 'samples'>) => rows.push({ ...row, samples: [] });
@@ -148,19 +158,24 @@ function main(): void {
     const state = join(dir, 'state');
     mkdirSync(state);
     for (const [name, content] of syntheticState(n)) writeFileSync(join(state, name), content);
+    // The services target binds the units it finds under the root, as systemd would.
+    const units = Object.fromEntries(syntheticUnits(n));
 
     for (const t of targetNames) {
       const root = join(dir, `root-${t}`);
+      const seeded = t === 'services' ? units : t.startsWith('ifupdown') ? interfaces : {};
+      // Debian 12's netavark (1.4) has no vrf option, so container networks are a Debian 13 matter.
+      const platform = t === 'netavark' ? ['--platform', 'debian-13'] : [];
       // --quiet: a target's warnings for this platform (networkmanager's on Debian 12) are not errors.
       add({
         name: `generate -t ${t}`,
         n,
         cmd: {
-          argv: vrfgen('generate', intent, '--target', t, '--root', root, '--quiet'),
-          prepare: fresh(root, t.startsWith('ifupdown') ? interfaces : {}),
+          argv: vrfgen('generate', intent, '--target', t, ...platform, '--root', root, '--quiet'),
+          prepare: fresh(root, seeded),
           verify: exitZero(`generate ${t} n=${n}`, true),
         },
-        files: () => countFiles(root) - (t.startsWith('ifupdown') ? 1 : 0),
+        files: () => written(root, Object.keys(seeded)),
       });
     }
     add({
@@ -183,7 +198,7 @@ function main(): void {
         n,
         anchor: true,
         cmd: { argv: [NETPLAN, 'generate', '--root-dir', root], prepare, verify: exitZero(`netplan n=${n}`, true) },
-        files: () => countFiles(join(root, 'run')),
+        files: () => written(join(root, 'run')),
       });
       add({
         name: `${NETPLAN_C} (C only)`,
@@ -203,7 +218,7 @@ function main(): void {
     console.error(`measuring ${n === undefined ? 'start-up' : `N=${n}`}: ${group.length} commands × (1 + ${runs})`);
     for (const r of group) {
       measure(r.cmd, work);
-      if (r.files) r.fileCount = r.files();
+      if (r.files) r.written = r.files();
     }
     for (let i = 0; i < runs; i++) for (const r of group) r.samples.push(measure(r.cmd, work));
     for (const r of group) r.summary = summarise(r.samples);
@@ -219,9 +234,24 @@ function main(): void {
   console.error(`\nwrote ${relative(process.cwd(), OUT)}`);
 }
 
-function countFiles(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+interface Written {
+  readonly files: number;
+  readonly bytes: number;
+}
+
+/** The files under `dir` and their bytes, but for those the run was given (`seeded`, relative paths). */
+function written(dir: string, seeded: readonly string[] = []): Written {
+  if (!existsSync(dir)) return { files: 0, bytes: 0 };
+  const given = new Set(seeded.map((p) => join(dir, p)));
+  let files = 0;
+  let bytes = 0;
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(e.parentPath, e.name);
+    if (!e.isFile() || given.has(path)) continue;
+    files++;
+    bytes += statSync(path).size;
+  }
+  return { files, bytes };
 }
 
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
@@ -238,7 +268,7 @@ interface Context {
 }
 
 function report(
-  rows: readonly { name: string; n?: number; anchor?: boolean; summary?: Summary; fileCount?: number }[],
+  rows: readonly { name: string; n?: number; anchor?: boolean; summary?: Summary; written?: Written }[],
   ctx: Context,
 ): string {
   const s = (name: string, n?: number) => rows.find((r) => r.name === name && r.n === n)?.summary;
@@ -263,7 +293,9 @@ function report(
       `${rows.find((r) => r.n !== undefined)?.summary?.runs ?? '?'} runs (the start-up commands: ${rows[0]?.summary?.runs ?? '?'}) after one warm-up, the commands of one size interleaved run by run; CPU is the median ` +
       'user + system time; RSS the highest peak resident set seen (GNU time %M). Each vrfgen run is checked: exit 0, nothing on ' +
       'stderr, and `check` must report a match. The intents and states come from bench/synthetic.ts: one VRF per VLAN tenant ' +
-      '(one member, one address, one default route), plus the isolation routes vrfgen adds. ' +
+      '(one member, one address, one default route), plus the isolation routes vrfgen adds; every tenth VRF also has a ' +
+      "service bound to it (its unit file in the services target's root), a Podman network (netavark: `--platform debian-13`, " +
+      'the first with netavark ≥ 1.8) and BGP with a static neighbour and a listen range. Files: what the command wrote. ' +
       'What the profiles show, and what the missed goals would take: bench/notes.md.',
     '',
   );
@@ -358,19 +390,21 @@ function report(
       'measured in the same rounds; vrfgen / C: against the C generator alone (what systemd runs at boot).',
     '',
   );
-  line('N', 'command', 'files', 'wall ms', 'CPU ms', 'peak RSS MiB', 'vrfgen / netplan', 'vrfgen / C');
-  line('---:', '---', '---:', '---:', '---:', '---:', '---:', '---:');
+  line('N', 'command', 'files', 'KiB', 'wall ms', 'CPU ms', 'peak RSS MiB', 'vrfgen / netplan', 'vrfgen / C');
+  line('---:', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:');
   for (const n of sizes) {
     const a = anchorAt(n);
     const c = s(`${NETPLAN_C} (C only)`, n);
     for (const r of rows.filter((r) => r.n === n)) {
       const x = r.summary!;
       const isVrfgen = r.name.startsWith('generate') || r.name.startsWith('check');
-      const files = r.fileCount === undefined ? '' : String(r.fileCount);
+      const files = r.written === undefined ? '' : String(r.written.files);
+      const kib = r.written === undefined ? '' : (r.written.bytes / 1024).toFixed(0);
       line(
         String(n),
         r.anchor ? `**${r.name}**` : r.name,
         files,
+        kib,
         ms(x.wall),
         ms(x.cpu),
         mb(x.rss),

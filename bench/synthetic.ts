@@ -1,8 +1,11 @@
 /**
- * Synthetic inputs for the benchmark: an intent with N VRFs, and the state DIR (`vrfgen collect`'s
- * layout) of a host on which that intent is fully in place. The shape is a hosting node's: one
- * tenant VRF per 802.1Q VLAN of a trunk, each with one address and a default route. A trunk holds
- * at most 4094 VLANs, so every 4000 VRFs get the next trunk (eth0, eth1, …).
+ * Synthetic inputs for the benchmark: an intent with N VRFs, the unit files it binds, and the state
+ * DIR (`vrfgen collect`'s layout) of a host on which that intent is fully in place. The shape is a
+ * hosting node's: one tenant VRF per 802.1Q VLAN of a trunk, each with one address and a default
+ * route. A trunk holds at most 4094 VLANs, so every 4000 VRFs get the next trunk (eth0, eth1, …).
+ * Every tenth tenant (the first included) also runs a service bound to its VRF, a Podman network
+ * and a BGP instance with a static neighbour and a listen range, so that every target (services,
+ * netavark, frr) and the checker's unit and vtysh probes have work in proportion to N.
  */
 
 /** One tenant: everything the intent and the state are built from. */
@@ -14,6 +17,8 @@ interface Tenant {
   readonly member: string;
   /** 10.X.Y, the tenant's /24. */
   readonly net: string;
+  /** Every tenth tenant: a bound service, a container network (172.X.Y.0/24) and BGP. */
+  readonly extras?: { readonly unit: string; readonly network: string; readonly containerNet: string };
 }
 
 const PER_TRUNK = 4000;
@@ -29,6 +34,15 @@ function tenant(i: number): Tenant {
     vlan,
     member: `${trunk}.${vlan}`,
     net: `10.${k >> 8}.${k & 255}`,
+    ...(i % 10 === 0
+      ? {
+          extras: {
+            unit: `tenant-${String(k).padStart(4, '0')}.service`,
+            network: `tn-${String(k).padStart(4, '0')}`,
+            containerNet: `172.${16 + ((i / 10) >> 8)}.${(i / 10) & 255}`,
+          },
+        }
+      : {}),
   };
 }
 
@@ -54,9 +68,33 @@ export function syntheticIntent(n: number): string {
       '    routes:',
       `      - {to: default, via: ${t.net}.254}`,
     );
+    const x = t.extras;
+    if (!x) continue;
+    lines.push(
+      `    services: [${x.unit}]`,
+      '    containers:',
+      `      - {network: ${x.network}, subnet: ${x.containerNet}.0/24}`,
+      '    bgp:',
+      '      asn: 65000',
+      `      router-id: ${t.net}.1`,
+      `      neighbors: [{address: ${t.net}.2, remote-as: 65001}]`,
+      `      listen: [{range: ${t.net}.128/25, remote-as: external}]`,
+    );
   }
   lines.push('sysctl:', '  tcp_l3mdev_accept: false', '  udp_l3mdev_accept: false', '  raw_l3mdev_accept: true');
   return `${lines.join('\n')}\n`;
+}
+
+/** The unit files the intent binds, as a root tree holds them (path under the root → content). */
+export function syntheticUnits(n: number): Map<string, string> {
+  const units = new Map<string, string>();
+  for (const t of tenants(n))
+    if (t.extras)
+      units.set(
+        `etc/systemd/system/${t.extras.unit}`,
+        `[Unit]\nDescription=Agent of ${t.vrf}\n\n[Service]\nExecStart=/usr/bin/sleep infinity\n\n[Install]\nWantedBy=multi-user.target\n`,
+      );
+  return units;
 }
 
 /** A MAC address for link number `n`, locally administered. */
@@ -99,6 +137,89 @@ const linkBase = (index: number, name: string, flags: string[], extra: object) =
 });
 
 const json = (v: unknown) => `${JSON.stringify(v)}\n`;
+
+/** A route as a dump of every table prints it: `table` after `dev` (or `dst`), as iproute2 6.1 orders it. */
+function inTable(r: Record<string, unknown>, table: string): object {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(r)) {
+    out[k] = v;
+    if (k === (r.dev === undefined ? 'dst' : 'dev')) out.table = table;
+  }
+  return out;
+}
+
+/**
+ * A tenant's service and BGP as the host shows them: the unit running in its VRF (systemctl show,
+ * ip vrf identify of its MainPID), and FRR's answers (iproute2 and FRR 8.4 shapes, as the captures
+ * and test/check/assembled hold them): the static neighbour and one dynamic neighbour of the range
+ * Established, one prefix accepted from each.
+ */
+function extras(t: Tenant, put: (name: string, content: string) => void): void {
+  const x = t.extras!;
+  const pid = 1000 + t.table;
+  put(
+    `unit-${x.unit}.txt`,
+    `LoadState=loaded\nActiveState=active\nSubState=running\nMainPID=${pid}\nBindNetworkInterface=\nBindToDevice=\n`,
+  );
+  put(`vrf-identify-${x.unit}.txt`, `${pid} ${t.vrf}\n`);
+  const peer = (dynamic: boolean) => ({
+    ...(dynamic ? { dynamicPeer: true } : {}),
+    remoteAs: dynamic ? 65100 : 65001,
+    localAs: 65000,
+    version: 4,
+    peerUptime: '00:01:02',
+    pfxRcd: 1,
+    pfxSnt: 1,
+    state: 'Established',
+    peerState: 'OK',
+    idType: 'ipv4',
+  });
+  put(
+    `bgp-summary-${t.vrf}.json`,
+    json({
+      ipv4Unicast: {
+        routerId: `${t.net}.1`,
+        as: 65000,
+        vrfName: t.vrf,
+        peerCount: 2,
+        peers: { [`${t.net}.2`]: peer(false), [`${t.net}.130`]: peer(true) },
+        dynamicPeers: 1,
+      },
+    }),
+  );
+  const path = (prefix: string, from: string) => [
+    {
+      valid: true,
+      bestpath: true,
+      pathFrom: 'external',
+      prefix: prefix.split('/')[0],
+      prefixLen: Number(prefix.split('/')[1]),
+      network: prefix,
+      metric: 0,
+      weight: 0,
+      peerId: from,
+      path: from.endsWith('.2') ? '65001' : '65100',
+      origin: 'IGP',
+      nexthops: [{ ip: from, afi: 'ipv4', used: true }],
+    },
+  ];
+  put(
+    `bgp-routes-${t.vrf}.json`,
+    json({
+      vrfName: t.vrf,
+      routerId: `${t.net}.1`,
+      defaultLocPrf: 100,
+      localAS: 65000,
+      routes: {
+        [`${x.containerNet.replace(/^172\./, '192.')}.0/24`]: path(
+          `${x.containerNet.replace(/^172\./, '192.')}.0/24`,
+          `${t.net}.2`,
+        ),
+        [`${t.net}.200/32`]: path(`${t.net}.200/32`, `${t.net}.130`),
+      },
+    }),
+  );
+}
 
 /**
  * The state DIR of a host where the intent is in place, as `vrfgen collect` stores it (file name →
@@ -170,6 +291,8 @@ export function syntheticState(n: number): Map<string, string> {
     addrs.push({ ifindex: index, ifname: name, addr_info: [v6ll(index)] });
     index++;
   }
+  const route4: object[] = [];
+  const route6: object[] = [];
   const route6main = trunks(n).map((name) => ({
     dst: 'fe80::/64',
     dev: name,
@@ -216,9 +339,9 @@ export function syntheticState(n: number): Map<string, string> {
         v6ll(memberIndex),
       ],
     });
-    put(
-      `route-table${t.table}.json`,
-      json([
+    const table = String(t.table);
+    route4.push(
+      ...[
         { dst: 'default', gateway: `${t.net}.254`, dev: t.member, protocol: 'static', flags: [] },
         { type: 'unreachable', dst: 'default', metric: 4278198272, flags: [] },
         { dst: `${t.net}.0/24`, dev: t.member, protocol: 'kernel', scope: 'link', prefsrc: `${t.net}.1`, flags: [] },
@@ -240,11 +363,10 @@ export function syntheticState(n: number): Map<string, string> {
           prefsrc: `${t.net}.1`,
           flags: [],
         },
-      ]),
+      ].map((r) => inTable(r, table)),
     );
-    put(
-      `route6-table${t.table}.json`,
-      json([
+    route6.push(
+      ...[
         { type: 'unreachable', dst: 'default', dev: 'lo', metric: 4278198272, flags: [], pref: 'medium' },
         { dst: 'fe80::/64', dev: t.member, protocol: 'kernel', metric: 256, flags: [], pref: 'medium' },
         {
@@ -265,17 +387,19 @@ export function syntheticState(n: number): Map<string, string> {
           flags: [],
           pref: 'medium',
         },
-      ]),
+      ].map((r) => inTable(r, table)),
     );
+    if (t.extras) extras(t, put);
   }
 
   put('links.json', json(links));
   put('addr.json', json(addrs));
+  // The local lookup behind the l3mdev rule, where the sysctl target's local-rule unit puts it.
   put(
     'rule.json',
     json([
-      { priority: 0, src: 'all', table: 'local' },
       { priority: 1000, src: 'all', l3mdev: null },
+      { priority: 32765, src: 'all', table: 'local' },
       { priority: 32766, src: 'all', table: 'main' },
       { priority: 32767, src: 'all', table: 'default' },
     ]),
@@ -283,16 +407,72 @@ export function syntheticState(n: number): Map<string, string> {
   put(
     'rule6.json',
     json([
-      { priority: 0, src: 'all', table: 'local' },
       { priority: 1000, src: 'all', l3mdev: null },
+      { priority: 32765, src: 'all', table: 'local' },
       { priority: 32766, src: 'all', table: 'main' },
     ]),
   );
-  put('route-main.json', json([]));
-  put('route6-main.json', json(route6main));
+  // ip -j -4|-6 route show table all: the VRFs' tables, main (no `table`), then the local table.
+  put(
+    'route-all.json',
+    json([
+      ...route4,
+      ...[
+        { type: 'local', dst: '127.0.0.0/8', scope: 'host' },
+        { type: 'local', dst: '127.0.0.1', scope: 'host' },
+        { type: 'broadcast', dst: '127.255.255.255', scope: 'link' },
+      ].map((r) => ({ ...r, dev: 'lo', table: 'local', protocol: 'kernel', prefsrc: '127.0.0.1', flags: [] })),
+    ]),
+  );
+  put(
+    'route6-all.json',
+    json([
+      ...route6,
+      ...route6main,
+      {
+        type: 'local',
+        dst: '::1',
+        dev: 'lo',
+        table: 'local',
+        protocol: 'kernel',
+        metric: 0,
+        flags: [],
+        pref: 'medium',
+      },
+      ...trunks(n).flatMap((name) => [
+        {
+          type: 'local',
+          dst: linkLocal(trunkIndex.get(name)!),
+          dev: name,
+          table: 'local',
+          protocol: 'kernel',
+          metric: 0,
+          flags: [],
+          pref: 'medium',
+        },
+        {
+          type: 'multicast',
+          dst: 'ff00::/8',
+          dev: name,
+          table: 'local',
+          protocol: 'kernel',
+          metric: 256,
+          flags: [],
+          pref: 'medium',
+        },
+      ]),
+    ]),
+  );
+  // A kernel with the vrf module loaded (not asked while VRFs exist, but collect stores it).
+  put(
+    'kernel-vrf.txt',
+    'sys-module-vrf present\nproc-modules present\nconfig /boot/config-6.1.0-57-amd64 m\nlib-modules /lib/modules/6.1.0-57-amd64 vrf.ko\n',
+  );
   put(
     'sysctl-l3mdev.txt',
-    'net.ipv4.raw_l3mdev_accept = 1\nnet.ipv4.tcp_l3mdev_accept = 0\nnet.ipv4.udp_l3mdev_accept = 0\n',
+    'net.ipv4.raw_l3mdev_accept = 1\nnet.ipv4.tcp_l3mdev_accept = 0\nnet.ipv4.udp_l3mdev_accept = 0\n' +
+      // Container networks route through the host.
+      'net.ipv4.ip_forward = 1\nnet.ipv6.conf.all.forwarding = 1\n',
   );
   return files;
 }

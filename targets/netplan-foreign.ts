@@ -92,11 +92,19 @@ const later = (a: string, b: string) => (posix.basename(a) > posix.basename(b) ?
 const netplanForeign: ForeignReader = {
   async find(root, { files, links }) {
     const oursFiles = files.filter((f) => f.path.endsWith('.yaml'));
-    const ours = new Map<string, Definition>();
-    for (const f of oursFiles) {
-      const defs = definitions(f.content, f.path);
-      if (Array.isArray(defs)) for (const d of defs) ours.set(d.name, d);
-    }
+    // vrfgen's own document is read (with the yaml library: a MB and seconds at thousands of VRFs)
+    // only when an admin's file is there to compare it with.
+    let ours: Map<string, Definition> | undefined;
+    const oursNamed = (name: string) => {
+      if (!ours) {
+        ours = new Map();
+        for (const f of oursFiles) {
+          const defs = definitions(f.content, f.path);
+          if (Array.isArray(defs)) for (const d of defs) ours.set(d.name, d);
+        }
+      }
+      return ours.get(name);
+    };
     const out: (Clash | Unparsable)[] = [];
     for (const file of await adminFiles(
       root,
@@ -110,7 +118,7 @@ const netplanForeign: ForeignReader = {
         continue;
       }
       for (const d of defs) {
-        const o = ours.get(d.name);
+        const o = oursNamed(d.name);
         if (o) out.push(sameName(d, o));
         const kind = MASTERS[d.section];
         if (!kind) continue;

@@ -1,7 +1,15 @@
 import type { Member, Model, Port, Route, Rule, Vrf } from '../src/model/model.ts';
 import type { NetplanProfile } from '../src/platforms/platforms.ts';
 import type { OutputFile, Target } from '../src/render/target.ts';
-import { CONF_DIR, memberFiles, PREFIX, readsOwnSettings, RESTART, routingDaemonFiles } from './networkd/files.ts';
+import {
+  CONF_DIR,
+  keepsForeign,
+  memberFiles,
+  PREFIX,
+  readsOwnSettings,
+  RESTART,
+  routingDaemonFiles,
+} from './networkd/files.ts';
 import { underlays } from './networkd/links.ts';
 import { dhcpSections, routeView, ruleView, type DhcpSection } from './networkd/sections.ts';
 import netplanForeign from './netplan-foreign.ts';
@@ -23,7 +31,7 @@ const NETWORKD = '/etc/systemd/network';
  * vrfgen writes, so a global `renderer: NetworkManager` elsewhere cannot take them over (0.106's NM
  * renderer also drops VRF routing-policy silently).
  */
-const dropInPath = (id: string) => `${NETWORKD}/10-netplan-${id}.network.d/10-vrfgen-routes.conf`;
+const dropInPath = (id: string, what = 'routes') => `${NETWORKD}/10-netplan-${id}.network.d/10-vrfgen-${what}.conf`;
 
 const ruleFits = (r: Rule, np: NetplanProfile): boolean =>
   // routing-policy has no iif/oif keys and needs from or to.
@@ -291,7 +299,11 @@ export function netplanDocument(model: Model) {
   };
   const dropIns = [...vrfs, ...members].flatMap(([, p]) => (p.dropIn ? [p.dropIn] : []));
   const networkd = model.vrfs.flatMap((v) => v.members.filter((m) => fallback.has(m.name)).map((m) => ({ vrf: v, m })));
-  return { yaml: { network }, dropIns, networkd, underlays: u };
+  // The links whose netplan-made .network needs KeepConfiguration= (the networkd target's files say it themselves).
+  const keepForeign = model.vrfs
+    .filter(keepsForeign)
+    .flatMap((v) => [v.name, ...v.members.filter((m) => !fallback.has(m.name)).map((m) => m.name)]);
+  return { yaml: { network }, dropIns, networkd, keepForeign, underlays: u };
 }
 
 export default {
@@ -311,7 +323,7 @@ export default {
   foreign: netplanForeign,
   render(model: Model, { template }) {
     const np = model.platform.netplan;
-    const { yaml, dropIns, networkd, underlays: u } = netplanDocument(model);
+    const { yaml, dropIns, networkd, keepForeign, underlays: u } = netplanDocument(model);
     return [
       { path: PATH, mode: 0o600, content: template('netplan/vrfgen.yaml.njk', { network: yaml }) },
       ...dropIns.map((d): OutputFile => ({
@@ -325,6 +337,11 @@ export default {
           routes: d.routes.map(routeView),
           rules: d.rules.map(ruleView),
         }),
+      })),
+      ...keepForeign.map((id): OutputFile => ({
+        path: dropInPath(id, 'routing-daemon'),
+        mode: 0o644,
+        content: template('netplan/routing-daemon.conf.njk', { name: id, keepForeign: true }),
       })),
       ...networkd.flatMap(({ vrf: v, m }) => memberFiles(template, v, m, u)),
       // netplan has no key for networkd's own settings; its routes meet the same cleanup.

@@ -8,7 +8,7 @@ import { unitsToRead } from '../systemd/unit-facts.ts';
 import { readUnits } from '../systemd/read-units.ts';
 import { planWrite } from '../output/write.ts';
 import { compare, exitCodeOf, type Finding } from './compare.ts';
-import { expectedFacts, type Value } from './facts.ts';
+import { expectedFacts, keys, vrfDeviceScopes, type Value } from './facts.ts';
 import { FactCollector, fileFacts, type Unknown } from './observed.ts';
 import { followUps, probesFor, type Probe, type ProbeResult, type Run } from './probes.ts';
 import { liveRun, stateRun, writeState } from './state.ts';
@@ -40,31 +40,52 @@ export interface CheckResult {
  */
 const BATCH = 64;
 
-/** Run `probes`, BATCH at a time, and hand each result to `take` in the probes' order. */
-async function runAll(probes: readonly Probe[], run: Run, take: (r: ProbeResult) => void): Promise<void> {
-  for (let i = 0; i < probes.length; i += BATCH) {
-    const batch = probes.slice(i, i + BATCH);
-    const outputs = await Promise.all(batch.map((probe) => run(probe)));
-    batch.forEach((probe, j) => {
-      const output = outputs[j];
-      take(output ? { probe, output } : { probe });
-    });
-  }
+/**
+ * Runs probes BATCH at a time and hands each result to `take` in the probes' order. A state
+ * collected before a probe existed holds its answer in the probes it replaced (the route dumps:
+ * one file per table): when the probe's file is absent those are read instead, and those absent
+ * are unknown each, as they always were. Once a state shows that earlier layout it is read so
+ * throughout; in a state without it, a missing dump is what was not collected.
+ */
+function prober(run: Run): (probes: readonly Probe[], take: (r: ProbeResult) => void) => Promise<void> {
+  let earlierLayout = false;
+  const runAll = async (probes: readonly Probe[], take: (r: ProbeResult) => void): Promise<void> => {
+    for (let i = 0; i < probes.length; i += BATCH) {
+      const batch = probes.slice(i, i + BATCH);
+      const outputs = await Promise.all(batch.map((probe) => run(probe)));
+      for (let j = 0; j < batch.length; j++) {
+        const probe = batch[j]!;
+        const output = outputs[j];
+        if (output === undefined && probe.legacy) await runLegacy(probe, probe.legacy(), take);
+        else take(output ? { probe, output } : { probe });
+      }
+    }
+  };
+  const runLegacy = async (probe: Probe, legacy: readonly Probe[], take: (r: ProbeResult) => void) => {
+    const absent: ProbeResult[] = [];
+    await runAll(legacy, (r) => (r.output ? take(r) : absent.push(r)));
+    if (absent.length < legacy.length) earlierLayout = true;
+    if (earlierLayout) for (const r of absent) take(r);
+    else take({ probe });
+  };
+  return runAll;
 }
 
 /** Run every probe, then the ones that need an earlier answer (the VRF of a service's MainPID). */
 export async function observe(model: Model, run: Run): Promise<ProbeResult[]> {
+  const runAll = prober(run);
   const first: ProbeResult[] = [];
-  await runAll(probesFor(model), run, (r) => first.push(r));
+  await runAll(probesFor(model), (r) => first.push(r));
   const second: ProbeResult[] = [];
-  await runAll(followUps(first), run, (r) => second.push(r));
+  await runAll(followUps(first), (r) => second.push(r));
   return [...first, ...second];
 }
 
 /** The same probes, each output folded into `collector` as it comes and then dropped. */
 async function observeInto(model: Model, run: Run, collector: FactCollector): Promise<void> {
-  await runAll(probesFor(model), run, (r) => collector.take(r));
-  await runAll(followUps(collector.units()), run, (r) => collector.take(r));
+  const runAll = prober(run);
+  await runAll(probesFor(model), (r) => collector.take(r));
+  await runAll(followUps(collector.units()), (r) => collector.take(r));
 }
 
 async function unreadableDir(dir: string, what: string): Promise<Diagnostic | undefined> {
@@ -116,6 +137,15 @@ export async function checkModel(
   const collector = new FactCollector(expected.map((f) => f.key));
   await observeInto(model, opts.run ?? (opts.state !== undefined ? stateRun(opts.state) : liveRun), collector);
   const observed = collector.finish();
+  if (observed.noVrfSupport) {
+    // Said once, as the first item; what needs a VRF device is unknown for that one reason
+    // instead of each VRF item missing, as if the configuration were wrong.
+    const { probe, why } = observed.noVrfSupport;
+    expected.unshift({ key: keys.kernelVrf(), value: 'supported', at: ['vrfs'] });
+    observed.facts.set(keys.kernelVrf(), `none: ${why}`);
+    const unknown = { probe, why: `this kernel has no VRF support: ${why}` };
+    for (const scope of vrfDeviceScopes(model)) observed.unknown.set(scope, unknown);
+  }
   if (tree) {
     for (const [k, v] of tree.facts) observed.facts.set(k, v);
     if (tree.unknown) observed.unknown.set('file ', tree.unknown);

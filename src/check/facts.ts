@@ -56,6 +56,8 @@ export const keys = {
     `rule${family} ${selector}${priority === undefined ? '' : ` pref ${priority}`}`,
   sysctl: (key: string) => `sysctl ${key}`,
   service: (unit: string, attr: 'state' | 'vrf') => `service ${unit} ${attr}`,
+  /** Whether the kernel can have VRFs: only reported when the host has none and the kernel says it cannot. */
+  kernelVrf: () => 'kernel vrf',
   file: (path: string) => `file ${path}`,
   /** Every file vrfgen owns under the root. */
   files: () => 'file *',
@@ -398,4 +400,20 @@ export function expectedFacts(model: Model, opts: ExpectOptions = {}): Fact[] {
     );
   }
   return facts;
+}
+
+/**
+ * What only a kernel with VRF support can show: the VRF devices (every key of theirs), their
+ * members' master, the l3mdev rule, the VRF a service runs in. As keys, and as key prefixes ending
+ * in a space (compare.ts). Routes and rules of the VRFs' tables are not among them: tables exist
+ * without VRFs.
+ */
+export function vrfDeviceScopes(model: Model): string[] {
+  const scopes = model.vrfs.flatMap((v) => [
+    `link ${v.name} `,
+    `addr ${v.name} `,
+    ...v.members.map((m) => keys.link(m.name, 'master')),
+    ...v.services.map((s) => keys.service(s.unit, 'vrf')),
+  ]);
+  return model.vrfs.length ? [...scopes, keys.l3mdev(4), keys.l3mdev(6)] : scopes;
 }

@@ -13,15 +13,17 @@ import {
   type LinkSetting,
   type Value,
 } from './facts.ts';
+import { noVrfSupport, parseKernelVrf } from './kernel-vrf.ts';
 import {
+  eachRoute,
   parseAddresses,
   parseIdentify,
   parseLinks,
-  parseRoutes,
   parseRules,
   parseSysctl,
   unitProperties,
   type Link,
+  type RouteEntry,
 } from './parse.ts';
 import { identifyFile, type Observation, type ProbeOutput, type ProbeResult } from './probes.ts';
 
@@ -47,6 +49,10 @@ function scopeOf(o: Observation): string {
       return 'addr ';
     case 'routes':
       return `route${o.family} ${o.table} `;
+    case 'route-dump':
+      return `route${o.family} `;
+    case 'kernel-vrf':
+      return 'kernel vrf';
     case 'rules':
       return `rule${o.family} `;
     case 'sysctl':
@@ -128,6 +134,14 @@ class FactSet implements FactSink {
 /** Rule tables print as numbers or as rt_tables names: the built-in ones, or (ifupdown2) a VRF's own name. */
 const RT_TABLES: Record<string, number> = { default: 253, main: 254, local: 255 };
 
+/** What the host shows besides its facts. */
+export interface ObservedHost extends Observed {
+  readonly facts: Map<string, Value>;
+  readonly unknown: Map<string, Unknown>;
+  /** Why this kernel cannot have a VRF (kernel-vrf.ts), when the host has none and its kernel says so. */
+  readonly noVrfSupport?: Unknown;
+}
+
 /**
  * Turns probe outputs into facts, one result at a time, so that a check can drop each output once
  * it is read (a state of 4000 VRFs is 16000 files). Rules wait for the links (they may name their
@@ -140,6 +154,9 @@ export class FactCollector {
   /** The table of each VRF among the links, for rules that name theirs. */
   private readonly vrfTables = new Map<string, number>();
   private readonly later: ProbeResult[] = [];
+  /** A VRF device was seen: the kernel has VRF support, whatever kernel-vrf.txt says. */
+  private sawVrf = false;
+  private kernel?: Unknown;
 
   /** `wanted`: the only keys that will be looked up; without it, every fact is kept. */
   constructor(wanted?: Iterable<string>) {
@@ -157,14 +174,17 @@ export class FactCollector {
     return this.later.filter((r) => r.probe.observes.kind === 'unit');
   }
 
-  finish(): { facts: Map<string, Value>; unknown: Map<string, Unknown> } {
+  finish(): ObservedHost {
     const identify = new Map(
       this.later.flatMap((r) =>
         r.probe.observes.kind === 'vrf-identify' ? [[r.probe.observes.unit, r] as const] : [],
       ),
     );
     for (const r of this.later) if (r.probe.observes.kind !== 'vrf-identify') this.read(r, identify);
-    return { facts: this.facts.result(), unknown: this.unknown };
+    const facts = this.facts.result();
+    return !this.sawVrf && this.kernel
+      ? { facts, unknown: this.unknown, noVrfSupport: this.kernel }
+      : { facts, unknown: this.unknown };
   }
 
   private read({ probe, output }: ProbeResult, identify?: ReadonlyMap<string, ProbeResult>): void {
@@ -180,7 +200,11 @@ export class FactCollector {
       switch (o.kind) {
         case 'links': {
           const links = parseLinks(stdout);
-          for (const l of links) if (l.kind === 'vrf' && l.table !== undefined) this.vrfTables.set(l.name, l.table);
+          for (const l of links) {
+            if (l.kind !== 'vrf') continue;
+            this.sawVrf = true;
+            if (l.table !== undefined) this.vrfTables.set(l.name, l.table);
+          }
           linkFacts(links, facts);
           break;
         }
@@ -193,8 +217,16 @@ export class FactCollector {
           }
           break;
         case 'routes':
-          routeFacts(stdout, o.family, o.table, facts);
+          eachRoute(stdout, o.family, (r) => routeFact(r, o.family, o.table, facts), { skip: ADDRESS_ROUTE_TYPES });
           break;
+        case 'route-dump':
+          this.routeDump(stdout, probe.file, o.family, o.tables);
+          break;
+        case 'kernel-vrf': {
+          const why = noVrfSupport(parseKernelVrf(stdout));
+          if (why) this.kernel = { probe: probe.file, why };
+          break;
+        }
         case 'rules':
           ruleFacts(stdout, o.family, this.vrfTables, facts);
           break;
@@ -214,10 +246,45 @@ export class FactCollector {
       unknown.set(scopeOf(o), { probe: probe.file, why: `unreadable output (${(e as Error).message})` });
     }
   }
+
+  /**
+   * One family's routes of every table: those of main and of `tables` become facts, the rest
+   * (the local table, other tables) is dropped as it is read. ip prints a table by its rt_tables
+   * name when it has one: ifupdown2 names each VRF's table after the VRF (read through the links,
+   * as for rules). A name that is neither a VRF's nor built in could be any table, so each VRF table
+   * not seen by number is then unknown rather than empty.
+   */
+  private routeDump(stdout: string, file: string, family: Family, tables: readonly number[]): void {
+    const tableOf = new Map<string, number | 'main'>([
+      ['main', 'main'],
+      ['254', 'main'],
+    ]);
+    for (const t of tables) tableOf.set(String(t), t);
+    for (const [name, t] of this.vrfTables) if (tableOf.get(String(t)) === t) tableOf.set(name, t);
+    const printed = new Set<string>();
+    eachRoute(
+      stdout,
+      family,
+      (r) => routeFact(r, family, r.table === undefined ? 'main' : tableOf.get(r.table)!, this.facts),
+      {
+        skip: ADDRESS_ROUTE_TYPES,
+        table: (t) => {
+          if (t === undefined) return true;
+          printed.add(t);
+          return tableOf.has(t);
+        },
+      },
+    );
+    const unnamed = [...printed].filter((t) => !/^\d+$/.test(t) && !tableOf.has(t) && !Object.hasOwn(RT_TABLES, t));
+    if (unnamed.length === 0) return;
+    const why = `routes in table ${unnamed.sort().join(', ')} (a name from rt_tables, not a VRF's)`;
+    const seen = new Set([...printed].map((name) => tableOf.get(name)));
+    for (const t of tables) if (!seen.has(t)) this.unknown.set(`route${family} ${t} `, { probe: file, why });
+  }
 }
 
 /** Turn probe outputs into facts: every fact the host shows. */
-export function observedFacts(results: readonly ProbeResult[]): Observed {
+export function observedFacts(results: readonly ProbeResult[]): ObservedHost {
   const collector = new FactCollector();
   for (const r of results) collector.take(r);
   return collector.finish();
@@ -240,20 +307,18 @@ function linkFacts(links: readonly Link[], facts: FactSet): void {
 /** Local, broadcast, multicast and anycast routes are the kernel's bookkeeping for addresses. */
 const ADDRESS_ROUTE_TYPES = new Set(['local', 'broadcast', 'multicast', 'anycast']);
 
-function routeFacts(stdout: string, family: Family, table: number | 'main', facts: FactSet): void {
-  for (const r of parseRoutes(stdout, family, ADDRESS_ROUTE_TYPES)) {
-    const value = r.multipath ? 'multipath' : routeValue(r.type, r.via, r.type === 'unicast' ? r.dev : undefined);
-    facts.set(keys.route(family, table, r.to, r.metric), value);
-    if (r.type === 'unicast' && r.dev && !r.multipath && (r.to === '0.0.0.0/0' || r.to === '::/0'))
-      facts.set(keys.defaultVia(family, table, r.dev), r.via ? `via ${r.via}` : 'no gateway');
-    // The prefix route of an address (proto kernel, no gateway) is the kernel's, not anyone's config.
-    if (r.protocol === 'kernel' && r.type === 'unicast' && !r.via) continue;
-    // A DHCP client's or RA handler's route says so: strict lists allow those through its member.
-    const learned = r.protocol !== undefined && DYNAMIC_PROTOCOLS.has(r.protocol);
-    const item = learned ? `${routeItem(r.to, r.metric, value)} proto ${r.protocol}` : routeItem(r.to, r.metric, value);
-    facts.add(keys.routes(family, table), item);
-    if (r.type === 'unicast' && r.dev) facts.add(keys.routesVia(family, table, r.dev), item);
-  }
+function routeFact(r: RouteEntry, family: Family, table: number | 'main', facts: FactSet): void {
+  const value = r.multipath ? 'multipath' : routeValue(r.type, r.via, r.type === 'unicast' ? r.dev : undefined);
+  facts.set(keys.route(family, table, r.to, r.metric), value);
+  if (r.type === 'unicast' && r.dev && !r.multipath && (r.to === '0.0.0.0/0' || r.to === '::/0'))
+    facts.set(keys.defaultVia(family, table, r.dev), r.via ? `via ${r.via}` : 'no gateway');
+  // The prefix route of an address (proto kernel, no gateway) is the kernel's, not anyone's config.
+  if (r.protocol === 'kernel' && r.type === 'unicast' && !r.via) return;
+  // A DHCP client's or RA handler's route says so: strict lists allow those through its member.
+  const learned = r.protocol !== undefined && DYNAMIC_PROTOCOLS.has(r.protocol);
+  const item = learned ? `${routeItem(r.to, r.metric, value)} proto ${r.protocol}` : routeItem(r.to, r.metric, value);
+  facts.add(keys.routes(family, table), item);
+  if (r.type === 'unicast' && r.dev) facts.add(keys.routesVia(family, table, r.dev), item);
 }
 
 function ruleFacts(stdout: string, family: Family, vrfTables: ReadonlyMap<string, number>, facts: FactSet): void {

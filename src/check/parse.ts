@@ -50,6 +50,8 @@ export interface Address {
 }
 
 export interface RouteEntry {
+  /** The table as a dump of every table prints it (a number, or a name from rt_tables); undefined for main. */
+  readonly table?: string;
   readonly type: string;
   /** Canonical prefix, e.g. `0.0.0.0/0`. */
   readonly to: string;
@@ -73,11 +75,49 @@ export interface RuleEntry {
   readonly other: readonly string[];
 }
 
-/** A JSON array's entries that are objects (iproute2 6.1 prints `{}` for every link a filter rejects; readers skip those without the fields they need). Anything but an array is unreadable: throws. */
-function entries(stdout: string): Json[] {
-  const json: unknown = JSON.parse(stdout);
-  if (!Array.isArray(json)) throw new Error('not a JSON array');
-  return json.every(isObject) ? json : json.filter(isObject);
+const [OPEN, CLOSE, BRACE, END_BRACE, QUOTE, BACKSLASH, COMMA] = [0x5b, 0x5d, 0x7b, 0x7d, 0x22, 0x5c, 0x2c];
+const isBlank = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * A JSON array's entries that are objects (iproute2 6.1 prints `{}` for every link a filter
+ * rejects; readers skip those without the fields they need), each parsed on its own as the array
+ * is scanned: the tree of one entry dies young, where the tree of a whole dump (a route dump of
+ * 4000 VRFs is 36 000 routes, links.json 5 MB) lived in the old generation until a full collection.
+ * Anything but an array is unreadable: throws, on the first entry that is not JSON too (what was
+ * read before it is then unknown with the rest: observed.ts).
+ */
+function* entries(stdout: string): Generator<Json> {
+  const n = stdout.length;
+  let i = 0;
+  while (i < n && isBlank(stdout.charCodeAt(i))) i++;
+  if (stdout.charCodeAt(i) !== OPEN) {
+    JSON.parse(stdout); // its own error when it is no JSON at all
+    throw new Error('not a JSON array');
+  }
+  i++;
+  while (i < n && isBlank(stdout.charCodeAt(i))) i++;
+  if (stdout.charCodeAt(i) === CLOSE) i++;
+  else
+    for (;;) {
+      const start = i;
+      let depth = 0;
+      for (; i < n; i++) {
+        const c = stdout.charCodeAt(i);
+        if (c === QUOTE) {
+          for (i++; i < n && stdout.charCodeAt(i) !== QUOTE; i++) if (stdout.charCodeAt(i) === BACKSLASH) i++;
+        } else if (c === OPEN || c === BRACE) depth++;
+        else if (c === CLOSE || c === END_BRACE) {
+          if (depth === 0) break;
+          depth--;
+        } else if (c === COMMA && depth === 0) break;
+      }
+      if (i >= n) throw new SyntaxError('Unexpected end of JSON input');
+      const entry: unknown = JSON.parse(stdout.slice(start, i));
+      if (isObject(entry)) yield entry;
+      if (stdout.charCodeAt(i++) === CLOSE) break;
+    }
+  while (i < n && isBlank(stdout.charCodeAt(i))) i++;
+  if (i < n) throw new SyntaxError('Unexpected non-whitespace character after JSON');
 }
 
 /*
@@ -181,19 +221,29 @@ export function parseAddresses(stdout: string): Address[] {
   return addresses;
 }
 
+/** Which routes a reader wants: by type (`skip`: dropped before their addresses are read) and by table. */
+export interface RouteFilter {
+  readonly skip?: ReadonlySet<string>;
+  /** The table as printed (undefined: main); false drops the route before anything else is read. */
+  readonly table?: (table: string | undefined) => boolean;
+}
+
 /**
- * Routes of one table and family; ip omits `type` for unicast and `metric` when it is 0. `skip`:
- * types the caller does not want, dropped before their addresses are read.
+ * Routes of one family, of one table or of every table (each then with its `table`, which ip leaves
+ * out for main); ip omits `type` for unicast and `metric` when it is 0. Each route is handed to
+ * `visit` as it is read, so a dump of every table is never held as entries.
  */
-export function parseRoutes(stdout: string, family: Family, skip?: ReadonlySet<string>): RouteEntry[] {
-  const routes: RouteEntry[] = [];
+export function eachRoute(stdout: string, family: Family, visit: (r: RouteEntry) => void, only?: RouteFilter): void {
   for (const r of entries(stdout)) {
+    const table = typeof r.table === 'string' ? r.table : typeof r.table === 'number' ? String(r.table) : undefined;
+    if (only?.table && !only.table(table)) continue;
     const dst = text(r.dst);
     if (dst === undefined) continue;
     const type = text(r.type) ?? 'unicast';
-    if (skip?.has(type)) continue;
+    if (only?.skip?.has(type)) continue;
     const via = text(r.gateway);
-    routes.push({
+    visit({
+      table,
       type,
       to: routePrefix(dst, family),
       via: via ? canonicalIp(via) : undefined,
@@ -203,6 +253,12 @@ export function parseRoutes(stdout: string, family: Family, skip?: ReadonlySet<s
       multipath: Array.isArray(r.nexthops),
     });
   }
+}
+
+/** The same, as a list. */
+export function parseRoutes(stdout: string, family: Family, only?: RouteFilter): RouteEntry[] {
+  const routes: RouteEntry[] = [];
+  eachRoute(stdout, family, (r) => routes.push(r), only);
   return routes;
 }
 
@@ -230,7 +286,7 @@ const ruleSide = (addr: string | undefined, len: number | undefined): string | u
 };
 
 export function parseRules(stdout: string): RuleEntry[] {
-  return entries(stdout).map((r) => {
+  return [...entries(stdout)].map((r) => {
     const from = ruleSide(text(r.src), count(r.srclen));
     const to = ruleSide(text(r.dst), count(r.dstlen));
     const priority = count(r.priority);

@@ -2,18 +2,24 @@ import type { Family } from '../model/ip.ts';
 import type { Model } from '../model/model.ts';
 import { daemonChecks } from './daemon.ts';
 import type { FactSink } from './facts.ts';
+import { KERNEL_VRF_SCRIPT } from './kernel-vrf.ts';
 import { unitProperties } from './parse.ts';
 
 /**
  * What the checker asks the host, as data: one argv per probe, and the file its output is kept in
  * inside a state DIR. `check` runs them live, `collect` stores them, `collect --script` writes the
- * same list as POSIX sh. The names match the captures of real boots (links.json, route-table10.json…).
+ * same list as POSIX sh. The names match the captures of real boots (links.json, rule.json…).
  */
 export type Observation =
   | { readonly kind: 'links' }
   | { readonly kind: 'addresses' }
+  /** Every table of a family in one dump; only `main` and `tables` (the VRFs') are read. */
+  | { readonly kind: 'route-dump'; readonly family: Family; readonly tables: readonly number[] }
+  /** One table: how states collected before the dumps hold the routes (see Probe.legacy). */
   | { readonly kind: 'routes'; readonly family: Family; readonly table: number | 'main' }
   | { readonly kind: 'rules'; readonly family: Family }
+  /** What the kernel shows of its VRF support (KERNEL_VRF_SCRIPT), read when no VRF exists. */
+  | { readonly kind: 'kernel-vrf' }
   | { readonly kind: 'sysctl' }
   | { readonly kind: 'unit'; readonly unit: string }
   | { readonly kind: 'vrf-identify'; readonly unit: string; readonly pid: number }
@@ -35,6 +41,11 @@ export interface Probe {
   readonly observes: Observation;
   /** Stored before the command's answer on the same line (`PID VRF`), so a stale answer shows. */
   readonly label?: string;
+  /**
+   * The probes a state collected by an earlier vrfgen holds the same answer in (one route file per
+   * table): read from a state DIR that lacks this probe's file. A live check never needs them.
+   */
+  readonly legacy?: () => readonly Probe[];
 }
 
 /** A probe's result as stored in a state DIR. `code` null: the exit status was never recorded. */
@@ -67,17 +78,33 @@ const routes = (family: Family, table: number | 'main'): Probe =>
     { kind: 'routes', family, table },
   );
 
+/**
+ * One family's routes of every table, so that a check runs the same few commands whatever the
+ * number of VRFs. `table all` without a family dumps both (iproute2 leaves the family unspecified
+ * when no table is named), hence `-4`. Each route of another table than main carries `table`.
+ */
+const routeDump = (family: Family, tables: readonly number[]): Probe => ({
+  ...probe(
+    `route${family === 6 ? '6' : ''}-all.json`,
+    ['ip', '-j', family === 6 ? '-6' : '-4', 'route', 'show', 'table', 'all'],
+    { kind: 'route-dump', family, tables },
+  ),
+  legacy: () => ['main' as const, ...tables].map((t) => routes(family, t)),
+});
+
 /** The probes for a model, in a fixed order: the kernel's and systemd's, then each daemon's. The
  *  VRF of a running service needs its MainPID first: see followUps. */
 export function probesFor(model: Model): Probe[] {
-  const tables: (number | 'main')[] = ['main', ...model.vrfs.map((v) => v.table)];
+  const tables = model.vrfs.map((v) => v.table);
   return [
     // linkinfo (kind, VRF table, VLAN id) is only printed with -d.
     probe('links.json', ['ip', '-j', '-d', 'link', 'show'], { kind: 'links' }),
     probe('addr.json', ['ip', '-j', 'addr', 'show'], { kind: 'addresses' }),
     probe('rule.json', ['ip', '-j', 'rule', 'show'], { kind: 'rules', family: 4 }),
     probe('rule6.json', ['ip', '-j', '-6', 'rule', 'show'], { kind: 'rules', family: 6 }),
-    ...tables.flatMap((t) => [routes(4, t), routes(6, t)]),
+    routeDump(4, tables),
+    routeDump(6, tables),
+    ...(model.vrfs.length ? [probe('kernel-vrf.txt', ['sh', '-c', KERNEL_VRF_SCRIPT], { kind: 'kernel-vrf' })] : []),
     ...(model.sysctls.length
       ? [probe('sysctl-l3mdev.txt', ['sysctl', ...model.sysctls.map((s) => s.key)], { kind: 'sysctl' })]
       : []),

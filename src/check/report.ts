@@ -51,12 +51,12 @@ function columns(file: (name: string) => string): readonly ((f: Finding) => stri
 /**
  * The report for people: one aligned row per finding (like `ifquery --check`), with the intent
  * line that asks for it, then a verdict line. Every finding is listed, the matching ones too.
- * Handed to `write` in pieces of about 64 KiB: at thousands of VRFs the whole report, as one string
+ * In pieces of about 64 KiB: at thousands of VRFs the whole report, as one string
  * with its lines and cells, was the largest thing a check held. The widths
  * are measured in a first pass, the cells made again in the second. The last cell never ends in a
  * space (a line number, `-`), so no line has trailing blanks to trim.
  */
-export function writeReport(findings: readonly Finding[], write: (text: string) => void): void {
+export function* reportPieces(findings: readonly Finding[]): Generator<string> {
   let name: string | undefined;
   let shownName = '';
   const column = columns((file) => (file === name ? shownName : (shownName = cell((name = file)))));
@@ -76,7 +76,7 @@ export function writeReport(findings: readonly Finding[], write: (text: string) 
   for (const f of findings) {
     chunk += line((c) => column[c]!(f));
     if (chunk.length >= 1 << 16) {
-      write(chunk);
+      yield chunk;
       chunk = '';
     }
   }
@@ -89,14 +89,23 @@ export function writeReport(findings: readonly Finding[], write: (text: string) 
     STATUSES.filter((s) => n[s] > 0)
       .map((s) => `${n[s]} ${s}`)
       .join(', ') || 'nothing to check';
-  write(`${chunk}\n${notes && `${notes}\n`}${VERDICT[exitCodeOf(findings)]}: ${summary}\n`);
+  yield `${chunk}\n${notes && `${notes}\n`}${VERDICT[exitCodeOf(findings)]}: ${summary}\n`;
+}
+
+/**
+ * The report written piece by piece, each piece made when the one before was taken: to a pipe,
+ * whose writes queue, the caller waits for it to drain (the whole report queued was 40 MB more).
+ */
+export async function writeReport(
+  findings: readonly Finding[],
+  write: (text: string) => boolean | void | Promise<unknown>,
+): Promise<void> {
+  for (const piece of reportPieces(findings)) await write(piece);
 }
 
 /** The same report as one string. */
 export function formatReport(findings: readonly Finding[]): string {
-  const pieces: string[] = [];
-  writeReport(findings, (text) => pieces.push(text));
-  return pieces.join('');
+  return [...reportPieces(findings)].join('');
 }
 
 /** The report for machines (`--json`). Lists stay lists; positions are flattened like diagnostics. */

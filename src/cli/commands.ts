@@ -5,6 +5,8 @@ import { platformNames, platforms, type PlatformName } from '../platforms/platfo
 import type { FormatName } from '../output/formats/index.ts';
 import { TargetSelectionError, type Target } from '../render/target.ts';
 import type { Validated } from '../pipeline/validate.ts';
+import { once } from 'node:events';
+import { sizeHeapFor } from './heap.ts';
 
 // Each command loads the modules it runs when it runs: `validate` never loads the renderer or the
 // checker, and no command loads the yaml library or zod unless the intent needs them.
@@ -62,6 +64,7 @@ function report(
 }
 
 export async function runValidate(file: string, o: Quiet & { json?: boolean; platform?: string }): Promise<number> {
+  await sizeHeapFor(file);
   const { validate } = await import('../pipeline/validate.ts');
   const v = await validate(file, { platform: platformOf(o.platform) });
   const code = report(v, o);
@@ -120,6 +123,7 @@ export async function runGenerate(
         '--format tar writes an archive to stdout, which is a terminal: redirect it to a file or a pipe',
       );
   }
+  await sizeHeapFor(file);
   const { generate } = await import('../pipeline/generate.ts');
   const g = await asUsage(
     generate(file, {
@@ -158,6 +162,8 @@ export async function runCheck(
   file: string,
   o: Quiet & { state?: string; root?: string; target?: string[]; strict?: boolean; json?: boolean; platform?: string },
 ): Promise<number> {
+  // Not sizeHeapFor: check keeps tens of thousands of facts and findings for a while, and promoting
+  // them early cost a third more CPU for a few MB less (bench/notes.md).
   const { check } = await import('../check/intent-file.ts');
   const { writeReport, reportJson } = await import('../check/report.ts');
   const c = await asUsage(
@@ -173,7 +179,19 @@ export async function runCheck(
   const compared = c.model !== undefined && !c.diagnostics.some((d) => d.code.startsWith('io/'));
   // The JSON form only when asked for: 40000 objects for the findings of 4000 VRFs otherwise thrown away.
   report(c, o, compared && o.json ? reportJson(c.findings) : {});
-  if (!o.json && compared) writeReport(c.findings, (text) => process.stdout.write(text));
+  if (!o.json && compared) {
+    // A pipe's writes queue in memory: each piece waits until the one before has drained. A reader
+    // that stops early (`| head`) ends the report, not the check.
+    const ignore = () => {};
+    process.stdout.on('error', ignore);
+    try {
+      await writeReport(c.findings, (text) => process.stdout.write(text) || once(process.stdout, 'drain'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
+    } finally {
+      process.stdout.off('error', ignore);
+    }
+  }
   return c.exitCode;
 }
 

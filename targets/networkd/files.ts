@@ -35,6 +35,16 @@ export function routingDaemonFiles(template: Template, model: Model): OutputFile
   ];
 }
 
+/**
+ * The links of a VRF with BGP (the VRF device and its members) carry FRR's kernel nexthop objects and
+ * the addresses its routes go through. networkd removes both on a start or a reload that changes the
+ * link's .network: nexthops it learnt while running whatever ManageForeignNextHops= says (257,
+ * link_drop_nexthops), and on 252 an IPv4 address it configured itself, to add it again (its broadcast
+ * is not yet computed when it compares). The kernel then deletes FRR's routes through them and tells
+ * no one; zebra goes on believing them installed. KeepConfiguration=static skips both (252 and 257).
+ */
+export const keepsForeign = (vrf: Vrf) => vrf.bgp !== undefined;
+
 /** Whether `files` hold a networkd.conf.d drop-in, which networkd reads only when it starts. */
 export const readsOwnSettings = (files: readonly OutputFile[]) => files.some((f) => f.path.startsWith(`${CONF_DIR}/`));
 
@@ -50,6 +60,7 @@ export const vrfFiles = (template: Template, vrf: Vrf): OutputFile[] => [
   file(template, `${DIR}/${PREFIX}${vrf.name}.netdev`, 'networkd/vrf.netdev.njk', { name: vrf.name, table: vrf.table }),
   file(template, `${DIR}/${PREFIX}${vrf.name}.network`, 'networkd/vrf.network.njk', {
     name: vrf.name,
+    keepForeign: keepsForeign(vrf),
     addresses: vrf.addresses,
     routes: vrf.routes.map(routeView),
     rules: vrf.rules.map(ruleView),
@@ -101,6 +112,7 @@ export const memberFiles = (template: Template, vrf: Vrf, m: Member, u: Underlay
     dhcp: dhcpMode(m),
     acceptRa: m.acceptRa,
     withoutCarrier: m.kind === 'bridge' || m.kind === 'bond' || m.kind === 'vxlan',
+    keepForeign: keepsForeign(vrf),
     portless: m.bridge !== undefined && m.bridge.ports.length === 0,
     addresses: m.addresses,
     vlans: m.vlans,

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
 import { ROOT, run, CLI, vrfgen } from '../support/helpers.ts';
+import { dumpFileOf, toDumpLayout } from '../support/state-layout.ts';
 
 const CASES = join(ROOT, 'test/check/cases');
 const CAPTURES = join(ROOT, 'test/check/captures');
@@ -86,6 +87,27 @@ describe.each(cases)('check case %s', (c) => {
     expect(r.stdout).toBe(readFileSync(file, 'utf8'));
     expect(r.code).toBe(k.exit);
     expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  test('the same findings from the state in the layout collect writes now (a route dump per family)', () => {
+    const state = stateDirFrom(stateSource(c, k));
+    const dumps = mkdtempSync(join(tmpdir(), 'vrfgen-dumps-'));
+    toDumpLayout(state, dumps, { tableNames: (k.base ?? k.state).startsWith('ifupdown2') });
+    expect(readdirSync(dumps).some((f) => /^route6?-(main|table\d+)\.json/.test(f))).toBe(false);
+    const tree = k.tree ? ['--root', treeFor(c, k)] : [];
+    const json = (dir: string) => {
+      const r = run(
+        process.execPath,
+        [CLI, 'check', 'intent.yaml', '--state', dir, ...tree, ...(k.args ?? []), '--json'],
+        {
+          cwd: join(CASES, c),
+        },
+      );
+      const report = JSON.parse(r.stdout) as { findings: { unknown?: { probe: string } }[] };
+      for (const f of report.findings) if (f.unknown) f.unknown.probe = dumpFileOf(f.unknown.probe);
+      return { code: r.code, report };
+    };
+    expect(json(dumps)).toEqual(json(state));
   });
 
   if (k.intent) {

@@ -5,13 +5,17 @@
  * the VLAN link (this kernel has no 8021q; the sample has the fields iproute2 prints for one) and
  * the systemd ≥ 260 property (documented, backends §9).
  */
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { compare } from '../../src/check/compare.ts';
 import { expectedFacts, type Fact } from '../../src/check/facts.ts';
+import { KERNEL_VRF_SCRIPT } from '../../src/check/kernel-vrf.ts';
 import { observedFacts } from '../../src/check/observed.ts';
 import type { Observation, ProbeOutput, ProbeResult } from '../../src/check/probes.ts';
-import { ROOT, modelOf } from '../support/helpers.ts';
+import { ROOT, modelOf, run } from '../support/helpers.ts';
 
 test('expectedFacts: every item the shipped mgmt-and-production example implies', async () => {
   const { model } = await modelOf(join(ROOT, 'examples/mgmt-and-production.yaml'));
@@ -272,6 +276,173 @@ describe('observedFacts', () => {
       'route4 10 203.0.114.0/24 metric 0': 'prohibit',
       'route4 10 *': ['10.9.9.9/32 metric 0 via 10.1.0.254 dev a0', '203.0.114.0/24 metric 0 prohibit'],
       'route4 10 dev a0': ['10.9.9.9/32 metric 0 via 10.1.0.254 dev a0'],
+    });
+  });
+
+  describe('route dumps (ip -j -4|-6 route show table all)', () => {
+    // What iproute2 6.1 printed in a network namespace of the development machine: main without
+    // `table`, every other table by number (or by rt_tables name), the local table's routes.
+    const DUMP4 =
+      '[{"dst":"default","gateway":"10.10.0.254","dev":"d0","table":"10","flags":[]},' +
+      '{"type":"unreachable","dst":"default","table":"10","metric":4278198272,"flags":[]},' +
+      '{"dst":"10.99.0.0/16","gateway":"10.10.0.254","dev":"d0","table":"20","flags":[]},' +
+      '{"dst":"10.10.0.0/24","dev":"d0","protocol":"kernel","scope":"link","prefsrc":"10.10.0.1","flags":[]},' +
+      '{"dst":"10.97.0.0/16","gateway":"10.10.0.254","dev":"d0","metric":5,"flags":[]},' +
+      '{"type":"local","dst":"10.10.0.1","dev":"d0","table":"local","protocol":"kernel","scope":"host","prefsrc":"10.10.0.1","flags":[]},' +
+      '{"type":"broadcast","dst":"10.10.0.255","dev":"d0","table":"local","protocol":"kernel","scope":"link","prefsrc":"10.10.0.1","flags":[]}]';
+    const dump = (stdout: string, tables: number[], family: 4 | 6 = 4) =>
+      result(`route${family === 6 ? '6' : ''}-all.json`, { kind: 'route-dump', family, tables }, ok(stdout));
+
+    test("only main and the VRFs' tables are read; the local table and other tables are dropped", () => {
+      const { facts, unknown } = observedFacts([dump(DUMP4, [10])]);
+      expect(unknown.size).toBe(0);
+      expect(Object.fromEntries(facts)).toEqual({
+        'route4 10 0.0.0.0/0 metric 0': 'via 10.10.0.254 dev d0',
+        'route4 10 0.0.0.0/0 dev d0': 'via 10.10.0.254',
+        'route4 10 0.0.0.0/0 metric 4278198272': 'unreachable',
+        'route4 10 *': ['0.0.0.0/0 metric 0 via 10.10.0.254 dev d0', '0.0.0.0/0 metric 4278198272 unreachable'],
+        'route4 10 dev d0': ['0.0.0.0/0 metric 0 via 10.10.0.254 dev d0'],
+        'route4 main 10.10.0.0/24 metric 0': 'dev d0',
+        'route4 main 10.97.0.0/16 metric 5': 'via 10.10.0.254 dev d0',
+        'route4 main *': ['10.97.0.0/16 metric 5 via 10.10.0.254 dev d0'],
+        'route4 main dev d0': ['10.97.0.0/16 metric 5 via 10.10.0.254 dev d0'],
+      });
+    });
+
+    test("a VRF's table printed by its name (ifupdown2's rt_tables.d) is read through the links", () => {
+      const named = DUMP4.replaceAll('"table":"10"', '"table":"mgmt"');
+      const { facts, unknown } = observedFacts([
+        result('links.json', { kind: 'links' }, ok(VRF_LINKS)),
+        dump(named, [10]),
+      ]);
+      expect(unknown.size).toBe(0);
+      expect(facts.get('route4 10 0.0.0.0/0 metric 0')).toBe('via 10.10.0.254 dev d0');
+    });
+
+    test("a table name that is no VRF's could be any table: the VRF tables not seen by number are unknown", () => {
+      const named = DUMP4.replaceAll('"table":"10"', '"table":"tenant-a"');
+      const o = observedFacts([dump(named, [10, 20])]);
+      const why = "routes in table tenant-a (a name from rt_tables, not a VRF's)";
+      // table 20 was printed by number: known; table 10 could be tenant-a.
+      expect(Object.fromEntries(o.unknown)).toEqual({ 'route4 10 ': { probe: 'route-all.json', why } });
+      expect(o.facts.get('route4 20 10.99.0.0/16 metric 0')).toBe('via 10.10.0.254 dev d0');
+    });
+
+    test('a failed dump leaves the whole family unknown; an unreadable one too', () => {
+      const o = observedFacts([
+        result(
+          'route-all.json',
+          { kind: 'route-dump', family: 4, tables: [10] },
+          { code: 1, stdout: '', stderr: 'x\n' },
+        ),
+        dump('{"a":1}', [10], 6),
+      ]);
+      expect(Object.fromEntries(o.unknown)).toEqual({
+        'route4 ': { probe: 'route-all.json', why: 'exit 1: x' },
+        'route6 ': { probe: 'route6-all.json', why: 'unreadable output (not a JSON array)' },
+      });
+    });
+  });
+
+  describe('kernel VRF support (kernel-vrf.txt), asked when no VRF exists', () => {
+    const kernel = (lines: string[]) => result('kernel-vrf.txt', { kind: 'kernel-vrf' }, ok(`${lines.join('\n')}\n`));
+    const THIS_HOST = [
+      'sys-module-vrf absent',
+      'proc-modules absent',
+      'config /proc/config.gz unset',
+      'lib-modules /lib/modules/6.18.44 absent',
+    ];
+
+    test('no VRF device and a kernel that says it has none: one reason', () => {
+      expect(observedFacts([kernel(THIS_HOST)]).noVrfSupport).toEqual({
+        probe: 'kernel-vrf.txt',
+        why: 'CONFIG_NET_VRF is not set (/proc/config.gz)',
+      });
+    });
+
+    test('a VRF device on the host is VRF support, whatever the probe says', () => {
+      const o = observedFacts([result('links.json', { kind: 'links' }, ok(VRF_LINKS)), kernel(THIS_HOST)]);
+      expect(o.noVrfSupport).toBeUndefined();
+    });
+
+    test.each([
+      [['sys-module-vrf present', 'proc-modules present', 'config /boot/config-6.1.0-57-amd64 unset'], undefined],
+      [['sys-module-vrf absent', 'proc-modules present', 'config /boot/config-6.1.0-57-amd64 m'], undefined],
+      [['sys-module-vrf absent', 'config /boot/config-6.1.0-57-amd64 y'], undefined],
+      [
+        [
+          'sys-module-vrf absent',
+          'config /boot/config-6.1.0-57-amd64 m',
+          'lib-modules /lib/modules/6.1.0-57-amd64 none',
+        ],
+        'CONFIG_NET_VRF=m, but no vrf.ko in /lib/modules/6.1.0-57-amd64',
+      ],
+      [
+        ['sys-module-vrf absent', 'proc-modules present', 'config none', 'lib-modules /lib/modules/r absent'],
+        undefined,
+      ],
+      [
+        ['sys-module-vrf absent', 'proc-modules present', 'config none', 'lib-modules /lib/modules/r vrf.ko'],
+        undefined,
+      ],
+      [
+        ['sys-module-vrf absent', 'proc-modules present', 'config none', 'lib-modules /lib/modules/r none'],
+        'no vrf in /sys/module, nor in /lib/modules/r/modules.dep or modules.builtin',
+      ],
+      [
+        ['sys-module-vrf absent', 'proc-modules absent', 'config none'],
+        'no vrf in /sys/module, and this kernel loads no modules (no /proc/modules)',
+      ],
+      [
+        ['sys-module-vrf absent', 'proc-modules absent', 'config /proc/config.gz unreadable'],
+        'no vrf in /sys/module, and this kernel loads no modules (no /proc/modules)',
+      ],
+      [['sys-module-vrf absent', 'proc-modules present', 'config /proc/config.gz unreadable'], undefined],
+      [[], undefined],
+      [['sys-module-vrf gone', 'config /proc/config.gz unset'], undefined],
+    ] as const)('%j → %s', (lines, why) => {
+      expect(observedFacts([kernel([...lines])]).noVrfSupport?.why).toBe(why);
+    });
+
+    test('the probe, run on files laid out as each kind of kernel has them', () => {
+      const base = mkdtempSync(join(tmpdir(), 'vrfgen-kernel-'));
+      const release = run('uname', ['-r']).stdout.trim();
+      const at = (p: string) => join(base, p);
+      // The script's own paths, moved under `base`.
+      const script = KERNEL_VRF_SCRIPT.replaceAll('/sys/module/vrf', at('sys/module/vrf'))
+        .replaceAll('/proc/modules', at('proc/modules'))
+        .replaceAll('/proc/config.gz', at('proc/config.gz'))
+        .replaceAll('/boot/config-', at('boot/config-'))
+        .replaceAll('/lib/modules/', `${at('lib/modules')}/`);
+      expect(script).not.toMatch(/ \/(sys|proc|boot|lib)\//);
+      const probe = () => run('sh', ['-c', script]).stdout.replaceAll(base, '');
+      const put = (p: string, text: string | Buffer) => {
+        mkdirSync(dirname(at(p)), { recursive: true });
+        writeFileSync(at(p), text);
+      };
+      const mods = `lib/modules/${release}`;
+      expect(probe()).toBe(
+        `sys-module-vrf absent\nproc-modules absent\nconfig none\nlib-modules /lib/modules/${release} absent\n`,
+      );
+      put('proc/modules', '');
+      put(`${mods}/modules.dep`, 'kernel/drivers/net/veth.ko.xz:\n');
+      put(`${mods}/modules.builtin`, 'kernel/net/ipv6/ipv6.ko\n');
+      put(`boot/config-${release}`, 'CONFIG_NET_L3_MASTER_DEV=y\n# CONFIG_NET_VRF is not set\n');
+      expect(probe()).toBe(
+        `sys-module-vrf absent\nproc-modules present\nconfig /boot/config-${release} unset\nlib-modules /lib/modules/${release} none\n`,
+      );
+      put(`${mods}/modules.dep`, 'kernel/drivers/net/vrf.ko.xz:\n');
+      put('proc/config.gz', gzipSync('CONFIG_NET_VRF=m\n'));
+      expect(probe()).toMatch(/^config \/proc\/config\.gz m\nlib-modules \S+ vrf\.ko$/m);
+      put('proc/config.gz', 'not gzip');
+      expect(probe()).toMatch(/^config \/proc\/config\.gz unreadable$/m);
+      put(`${mods}/modules.dep`, '');
+      put(`${mods}/modules.builtin`, 'kernel/drivers/net/vrf.ko\n');
+      put('proc/config.gz', gzipSync('CONFIG_NET_VRF=y\n'));
+      mkdirSync(at('sys/module/vrf'), { recursive: true });
+      expect(probe()).toBe(
+        `sys-module-vrf present\nproc-modules present\nconfig /proc/config.gz y\nlib-modules /lib/modules/${release} vrf.ko\n`,
+      );
     });
   });
 

@@ -71,6 +71,7 @@ const AddrJson = z.object({
     .catch([]),
 });
 const RouteJson = z.object({
+  table: z.union([z.string(), z.number()]).optional().catch(undefined),
   type: text,
   dst: text,
   gateway: text,
@@ -186,6 +187,7 @@ const reference = {
       const ip = r.gateway ? parseIp(r.gateway) : undefined;
       return [
         {
+          ...(r.table !== undefined ? { table: String(r.table) } : {}),
           type: r.type ?? 'unicast',
           to: r.dst === 'default' ? '0.0.0.0/0' : cidr ? formatCidr(cidr) : r.dst,
           ...(r.gateway ? { via: ip ? formatIp(ip) : r.gateway } : {}),
@@ -247,6 +249,11 @@ const statesIn = (dir: string) =>
 const captures = [
   ...statesIn(join(ROOT, 'test/check/captures')),
   ...statesIn(join(ROOT, 'test/check/assembled')).map((c) => ({ ...c, name: `assembled/${c.name}` })),
+  // Route dumps of every table, as collect writes them now.
+  ...statesIn(join(ROOT, 'test/check/cases/no-vrf-support')).map((c) => ({
+    ...c,
+    name: `cases/no-vrf-support/${c.name}`,
+  })),
 ];
 const readerOf = (name: string): keyof typeof ours | undefined =>
   /\/links/.test(name)
@@ -345,6 +352,13 @@ describe('every real capture, as captured and damaged', () => {
     for (const reader of [parseLinks, parseAddresses, parseRules, (s: string) => parseRoutes(s, 4)]) {
       for (const s of ['{}', '1', '"x"', 'null', '[']) expect(() => reader(s)).toThrow();
     }
+  });
+  test('entries are read one by one as the array is scanned: the same as JSON.parse, or unreadable where it is', () => {
+    const links = (s: string) => parseLinks(s).map((l) => l.name);
+    expect(links(' [ {"ifname":"a]\\"},{\\\\"} , {"ifname":"b","flags":["[{"]} ,{}, 7 ]\n')).toEqual(['a]"},{\\', 'b']);
+    expect(links('[]')).toEqual([]);
+    for (const s of ['[{}', '[{},', '[{}}', '[{} {}]', '[{}] x', '[,]', '[{},]', '[{"ifname":"a}]'])
+      expect(() => links(s), s).toThrow();
   });
   test('the comparison can fail: a reader that keeps a field of the wrong shape disagrees', () => {
     const stdout = JSON.stringify([

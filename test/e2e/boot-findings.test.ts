@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { ROOT, vrfgen } from '../support/helpers.ts';
+import { toDumpLayout } from '../support/state-layout.ts';
 import { bootFindings, formatFindings } from './boot-findings.ts';
 import { STACKS } from './stacks.ts';
 
@@ -55,6 +56,25 @@ test('the members boot: traffic passed through each member, 127.0.0.1 answered i
   expect(readCapture('ping/vrf-localhost.txt')).toMatch(/ 0% packet loss/);
 });
 
+test('the members verdict reads a state in the layout collect writes now (a route dump per family)', () => {
+  const dumps = mkdtempSync(join(tmpdir(), 'vrfgen-e2e-dumps-'));
+  toDumpLayout(join(CAPTURES, 'members-networkd/state'), dumps);
+  const read = (f: string) =>
+    f.startsWith('state/')
+      ? existsSync(join(dumps, f.slice(6)))
+        ? readFileSync(join(dumps, f.slice(6)), 'utf8')
+        : ''
+      : readCapture(f);
+  expect(read('state/route-all.json')).toMatch(/"table":"1100"/);
+  expect(() => members.verify!(read, [], 'state')).not.toThrow();
+  const drifted = mkdtempSync(join(tmpdir(), 'vrfgen-e2e-dumps-'));
+  toDumpLayout(join(CAPTURES, 'members-networkd/drifted'), drifted);
+  const r = vrfgen('check', members.intentFile!, '--state', drifted, '--json');
+  expect(r.code).toBe(1);
+  const findings = (JSON.parse(r.stdout) as { findings: { item: string; status: string }[] }).findings;
+  for (const d of members.drift) expect(findings.find((f) => f.item === d.finding)?.status, d.command).not.toBe('ok');
+});
+
 test('the members boot after its drift: a bond port out of its bond, the lease route gone', () => {
   const r = check('members-networkd/drifted', members.intentFile);
   expect(r.code).toBe(1);
@@ -65,9 +85,17 @@ test('the members boot after its drift: a bond port out of its bond, the lease r
 test("the members verdict fails when a member's peer did not answer, or the lease's route is in main", () => {
   const replacing = (file: string, text: string) => (f: string) => (f === file ? text : readCapture(f));
   expect(() => members.verify!(replacing('ping/vxlan.rc', '1\n'), [], 'state')).toThrow(/no answer to the VXLAN peer/);
-  expect(() =>
-    members.verify!(replacing('state/route-main.json', readCapture('state/route-table1100.json')), [], 'state'),
-  ).toThrow(/the lease's default route is in main/);
+  // The lease's routes in main as well: in a state of either layout.
+  const leaseInMain = (f: string) => {
+    const dump = readCapture('state/route-all.json');
+    if (dump && f === 'state/route-all.json') {
+      const routes = JSON.parse(dump) as { table?: string }[];
+      const blue = routes.filter((r) => r.table === '1100' || r.table === 'blue').map(({ table: _, ...r }) => r);
+      return JSON.stringify([...routes, ...blue]);
+    }
+    return !dump && f === 'state/route-main.json' ? readCapture('state/route-table1100.json') : readCapture(f);
+  };
+  expect(() => members.verify!(leaseInMain, [], 'state')).toThrow(/the lease's default route is in main/);
 });
 
 test('a boot of deliberately broken files: the wrong table and the rejected key', () => {

@@ -215,6 +215,8 @@ export function networkdFactsOf(
       state.dhcp4 = /^(yes|true|on|1|ipv4)$/i.test(dhcp);
       state.dhcp6 = /^(yes|true|on|1|ipv6)$/i.test(dhcp);
       state.ra = TRUE.test(values(s, 'Network', 'IPv6AcceptRA').at(-1) ?? '');
+      const keep = values(s, 'Network', 'KeepConfiguration').at(-1);
+      if (keep !== undefined) facts.add(`keep ${link} ${keep}`);
       state.dhcpTable = lastOf(s, ['DHCP', 'DHCPv4'], 'RouteTable');
       state.raTable = lastOf(s, ['IPv6AcceptRA'], 'RouteTable');
       links.set(link, state);

@@ -8,6 +8,8 @@ routes() {
   ip -j route show table 100 >"$x/$1-table100.json" 2>&1
   ip -j route show table 200 >"$x/$1-table200.json" 2>&1
   ip nexthop show >"$x/$1-nexthops.txt" 2>&1
+  # zebra's own view: a route it believes installed ("*") but the kernel lacks is zebra's stale state.
+  vtysh -c 'show ip route vrf all' >"$x/$1-zebra.txt" 2>&1
 }
 # networkd has configured every link of the intent again (bounded).
 configured() {
@@ -50,6 +52,8 @@ systemctl start systemd-networkd.socket systemd-networkd.service
 configured frr-first
 settled frr-first
 routes frr-first
+# networkd says at debug level which routes it removes and why (journal below).
+systemctl service-log-level systemd-networkd.service debug
 # 2. vrfgen's reload after it changed the members' files: networkd reconfigures a link whose
 # .network changed (an unchanged one it leaves alone) and drops what it calls foreign on it.
 touch /etc/systemd/network/*vrfgen*.network

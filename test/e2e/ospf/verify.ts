@@ -4,11 +4,10 @@
  * one of them leaked into blue (the import route-map), the adjacency Full with BFD Up, and FRR's
  * running config the file vrfgen wrote.
  */
-type Route = { dst?: string; protocol?: string; dev?: string; gateway?: string };
+import { stateTableRoutes, type StateRoute } from '../../support/state-layout.ts';
 
-const routes = (json: string) => JSON.parse(json || '[]') as Route[];
-const by = (json: string, protocol: string) =>
-  routes(json)
+const by = (routes: readonly StateRoute[], protocol: string) =>
+  routes
     .filter((r) => r.protocol === protocol)
     .map((r) => r.dst ?? '?')
     .sort();
@@ -27,13 +26,15 @@ export function verifyOspf(
       wrong.push(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
   };
   const actual = (item: string) => findings.find((f) => f.item === item)?.actual;
-  same('red: routes from OSPF', by(read(`${state}/route-table100.json`), 'ospf'), FROM_N1);
+  // `vrfgen collect` writes one dump per family; the reader also takes a state of one file per table.
+  const routesIn = (table: number | 'main') => stateTableRoutes((f) => read(`${state}/${f}`), 4, table);
+  same('red: routes from OSPF', by(routesIn(100), 'ospf'), FROM_N1);
   same(
     'main: none of them',
-    routes(read(`${state}/route-main.json`)).filter((r) => r.dst?.startsWith('10.71.')),
+    routesIn('main').filter((r) => r.dst?.startsWith('10.71.')),
     [],
   );
-  same('blue: leaked through the route-map', by(read(`${state}/route-table200.json`), 'bgp'), ['10.71.1.0/24']);
+  same('blue: leaked through the route-map', by(routesIn(200), 'bgp'), ['10.71.1.0/24']);
   same('the adjacency on vo', actual('ospf red vo full'), '1');
   same('its BFD session, as ospfd has it', actual('ospf red vo bfd'), ['10.70.0.2 Up']);
   if (state === 'state') {

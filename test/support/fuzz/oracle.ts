@@ -120,6 +120,30 @@ export function modelFacts(model: Model): string[] {
   return sorted(out);
 }
 
+/**
+ * networkd's KeepConfiguration= of the links vrfgen declares, apart from the facts every stack shares:
+ * FRR's routes go through the links of a VRF with BGP, whose addresses and nexthops networkd must keep
+ * (targets/networkd/files.ts).
+ */
+const keepFacts = (model: Model) =>
+  model.vrfs
+    .filter((v) => v.bgp)
+    .flatMap((v) => [v.name, ...v.members.map((m) => m.name)].map((l) => `keep ${l} static`));
+const isKeep = (fact: string) => fact.startsWith('keep ');
+
+/** The networkd facts of files against the model's: the shared ones, and KeepConfiguration=. */
+const networkdFactProblems = (what: string, facts: Iterable<string>, model: Model) => {
+  const all = [...facts];
+  return [
+    ...same(
+      `${what} facts`,
+      all.filter((f) => !isKeep(f)),
+      modelFacts(model),
+    ),
+    ...same(`${what} KeepConfiguration`, all.filter(isKeep), keepFacts(model)),
+  ];
+};
+
 /** Checks every output file shares: header, one line per line, a plain path the target owns. */
 export function fileProblems(model: Model, files: readonly OutputFile[], owns: readonly string[]): string[] {
   const out: string[] = [];
@@ -162,6 +186,7 @@ const NETWORKD_KEYS: Record<string, readonly string[]> = {
     'ConfigureWithoutCarrier',
     'LinkLocalAddressing',
     'IPv6AcceptRA',
+    'KeepConfiguration',
   ],
   DHCPv4: ['RouteTable', 'UseDNS', 'UseNTP', 'UseDomains'],
   DHCPv6: ['WithoutRA', 'UseDNS', 'UseNTP', 'UseDomains'],
@@ -270,7 +295,7 @@ export function networkdProblems(model: Model, files: readonly OutputFile[]): st
       if (JSON.stringify(named) !== JSON.stringify([own])) out.push(`${f.path}: names ${JSON.stringify(named)}`);
     }
   }
-  out.push(...same('networkd facts', networkdFactsOf(main, dropIns), modelFacts(model)));
+  out.push(...networkdFactProblems('networkd', networkdFactsOf(main, dropIns), model));
   return out;
 }
 
@@ -470,7 +495,18 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
       fallbackPaths.delete(f.path);
       continue;
     }
-    const id = /^\/etc\/systemd\/network\/10-netplan-(.+)\.network\.d\/10-vrfgen-routes\.conf$/.exec(f.path)?.[1];
+    const [, id, what] =
+      /^\/etc\/systemd\/network\/10-netplan-(.+)\.network\.d\/10-vrfgen-(routes|routing-daemon)\.conf$/.exec(f.path) ??
+      [];
+    if (what === 'routing-daemon') {
+      const { sections, problems } = iniProblems(f.path, f.content, NETWORKD_KEYS, ['Network']);
+      out.push(...problems);
+      if (sections.some((x) => x.entries.some(([k]) => k !== 'KeepConfiguration')))
+        out.push(`${f.path}: more than KeepConfiguration=`);
+      main.set(`10-netplan-${id}.network`, `[Match]\nName=${id}\n`);
+      dropIns.set(`10-netplan-${id}.network`, [...(dropIns.get(`10-netplan-${id}.network`) ?? []), f.content]);
+      continue;
+    }
     if (!id) {
       out.push(`${f.path}: neither a netplan drop-in nor a networkd file of a member netplan cannot declare`);
       continue;
@@ -488,7 +524,7 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
       out.push(`${f.path}: [Network] holds more than addresses`);
     dropInOf.set(id, sections);
     main.set(`10-netplan-${id}.network`, `[Match]\nName=${id}\n`);
-    dropIns.set(`10-netplan-${id}.network`, [f.content]);
+    dropIns.set(`10-netplan-${id}.network`, [...(dropIns.get(`10-netplan-${id}.network`) ?? []), f.content]);
   }
   out.push(...[...fallbackPaths].map((p) => `${p} missing`));
 
@@ -602,7 +638,7 @@ export function netplanProblems(model: Model, files: readonly OutputFile[]): str
     main.set(`10-vrfgen-${name}.netdev`, `[NetDev]\nName=${name}\nKind=vrf\n[VRF]\nTable=${String(def.table)}\n`);
   }
   for (const f of networkdFactsOf(main, dropIns)) facts.add(f);
-  out.push(...same('netplan facts', facts, modelFacts(model)));
+  out.push(...networkdFactProblems('netplan', facts, model));
   return out;
 }
 
