@@ -213,6 +213,13 @@ export interface VlanParent {
   readonly at: Path;
 }
 
+/**
+ * Whether a routing daemon writes this VRF's table: FRR installs what BGP and OSPF learn there (and its
+ * kernel nexthop objects through the VRF's links), so the table holds routes that are not vrfgen's.
+ * Every file that lets those routes live (networkd's drop-ins, frr.service's ordering) keys on this.
+ */
+export const daemonRouted = (vrf: Vrf): boolean => vrf.bgp !== undefined || vrf.ospf !== undefined;
+
 /** Metric of the isolation routes: the kernel's advice (admin distance 255, metric 8192 in FRR terms). */
 export const ISOLATION_METRIC = 4278198272;
 

@@ -15,18 +15,19 @@ import {
   type Cidr,
   type Family,
 } from './ip.ts';
-import type {
-  Bgp,
-  BgpAccept,
-  BgpDefault,
-  BgpListen,
-  BgpNeighbor,
-  BgpSession,
-  RemoteAs,
-  Route,
-  Secret,
-  Sysctl,
-  Vrf,
+import {
+  daemonRouted,
+  type Bgp,
+  type BgpAccept,
+  type BgpDefault,
+  type BgpListen,
+  type BgpNeighbor,
+  type BgpSession,
+  type RemoteAs,
+  type Route,
+  type Secret,
+  type Sysctl,
+  type Vrf,
 } from './model.ts';
 import type { MemberAddress } from './resolve-routing.ts';
 import { bfdOf } from './resolve-ospf.ts';
@@ -577,7 +578,7 @@ function secret(
 
 /**
  * Checks across VRFs, once every VRF's BGP is resolved: imported VRFs exist and run BGP, and the
- * default instance FRR creates for `import vrf` is spelled out. A router forwards, so BGP also
+ * default instance FRR creates for `import vrf` is spelled out. A router forwards, so BGP or OSPF also
  * switches on forwarding: zebra only mirrors the kernel's setting (its running config shows
  * `no ip forwarding` while net.ipv4.ip_forward is 0), and the kernel drops what it would route.
  */
@@ -630,7 +631,7 @@ export function resolveBgpLinks(
       );
     }
   }
-  const routed = vrfs.find((v) => v.bgp ?? v.ospf);
+  const routed = vrfs.find(daemonRouted);
   const forwarding: Sysctl[] = routed
     ? ['net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding'].map((key) => ({
         key,

@@ -1,5 +1,12 @@
 import { compareCidr, parseCidr, type Family } from '../../src/model/ip.ts';
-import type { Bgp, BgpAccept, BgpSession, Model, Vrf } from '../../src/model/model.ts';
+import {
+  daemonRouted,
+  type Bgp,
+  type BgpAccept,
+  type BgpSession,
+  type Model,
+  type Vrf,
+} from '../../src/model/model.ts';
 import type { Target } from '../../src/render/target.ts';
 import { deviceUnit } from '../../src/systemd/device-unit.ts';
 import { bgpCheck } from './check.ts';
@@ -362,7 +369,7 @@ export default {
       : []),
   ],
   render(model, { template }) {
-    const withFrr = model.vrfs.filter((v) => v.bgp ?? v.ospf);
+    const withFrr = model.vrfs.filter(daemonRouted);
     if (withFrr.length === 0) return [];
     const routed = withFrr.filter((v) => v.bgp);
     const globals: Globals = { prefixLists: [], routeMaps: [], shared: new Set() };
