@@ -3,7 +3,7 @@ import { LOCAL_LOOKUP_PRIORITY } from '../src/check/facts.ts';
 import { IP } from './services/binding.ts';
 
 /**
- * The l3mdev keys the intent sets, and forwarding when a VRF runs BGP (resolve-bgp.ts).
+ * The l3mdev keys the intent sets, and forwarding when a VRF runs BGP or OSPF (resolve-bgp.ts).
  * sysctl.d files from all directories are applied sorted by name, the latest name winning. 90-
  * comes after the distribution's 50-* defaults but before Debian's 99-sysctl.conf link to
  * /etc/sysctl.conf, so an admin's /etc/sysctl.conf keeps the last word (docs/targets/sysctl.md).

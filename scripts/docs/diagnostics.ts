@@ -39,6 +39,8 @@ const AREAS = {
     "(from the units under `--root`) and points at the unit's entry in the intent.",
   container: 'Podman container networks attached to a VRF.',
   bgp: 'The `bgp` section of a VRF (written by the frr target).',
+  ospf: 'The `ospf` section of a VRF (written by the frr target).',
+  bfd: 'The `bfd-profiles` section, and `bfd:` of BGP neighbours and OSPF interfaces.',
   generate:
     "When generating: what the run's choice of targets leaves out, a stack that would not read vrfgen's file, and the admin's own files of the stack that declare vrfgen's links too.",
   networkmanager: 'When generating for the networkmanager target.',

@@ -8,7 +8,7 @@ import { intentJsonSchema } from '../../src/intent/schema.ts';
 
 /** The part of JSON Schema that `z.toJSONSchema` writes for the intent. */
 interface Schema {
-  readonly type?: string;
+  readonly type?: string | readonly string[];
   readonly const?: unknown;
   readonly enum?: readonly unknown[];
   readonly minimum?: number;
@@ -51,6 +51,8 @@ function typeOf(s: Schema, many = false): string {
   if (s.const !== undefined) return code(s.const);
   if (s.enum) return `${many ? '' : 'one of '}${s.enum.map(code).join(', ')}`;
   if (s.anyOf) return s.anyOf.map((a) => typeOf(a, many)).join(', or ');
+  // A union of primitives (`bfd`: true or a profile's name) is a list of types.
+  if (Array.isArray(s.type)) return s.type.map((t: string) => typeOf({ ...s, type: t }, many)).join(', or ');
   switch (s.type) {
     case 'object':
       return s.properties ? noun('mapping') : `${noun('mapping')} by name`;
@@ -65,7 +67,7 @@ function typeOf(s: Schema, many = false): string {
     case undefined:
       return 'anything';
     default:
-      return noun(s.type);
+      return noun(String(s.type));
   }
 }
 

@@ -446,7 +446,20 @@ export const CODES = {
   'bgp/import-self': { severity: 'error', meaning: 'a VRF imports its own routes' },
   'bgp/import-unknown-vrf': { severity: 'error', meaning: 'a VRF imports routes from a VRF the intent does not have' },
   'bgp/import-without-bgp': { severity: 'error', meaning: 'a VRF imports routes from a VRF without a `bgp` section' },
-  'bgp/import-asn-mismatch': { severity: 'error', meaning: 'VRFs that import routes have different ASNs' },
+  'bgp/import-asn-mismatch': {
+    severity: 'error',
+    meaning:
+      "VRFs that import routes have different ASNs, on an FRR (before 10.2) that leaks without the source VRF's ASN",
+  },
+  'bgp/import-duplicate': { severity: 'error', meaning: 'a VRF is imported twice, once with `only:`' },
+  'bgp/import-matches-nothing': {
+    severity: 'error',
+    meaning: "an `only:` prefix of an import that no route of the imported VRF's BGP can lie in",
+  },
+  'bgp/redistribute-without-ospf': {
+    severity: 'error',
+    meaning: '`redistribute: [ospf]` in a VRF without an `ospf` section',
+  },
   'bgp/nothing-to-redistribute': {
     severity: 'warning',
     meaning: '`redistribute: static` in a VRF without routes of its own',
@@ -455,6 +468,37 @@ export const CODES = {
     severity: 'warning',
     meaning: '`export: own` on a session whose family the VRF originates no prefix of: nothing is announced to it',
   },
+
+  'ospf/router-id-invalid': { severity: 'error', meaning: "OSPF's `router-id` is not an IPv4 address" },
+  'ospf/interface-unknown': { severity: 'error', meaning: 'an OSPF interface is not a member of the VRF' },
+  'ospf/interface-no-ipv4': {
+    severity: 'error',
+    meaning: 'an OSPF interface has no IPv4 address (static or by DHCP) for OSPFv2 to run on',
+  },
+  'ospf/interface-no-ipv6': {
+    severity: 'warning',
+    meaning: 'with `ipv6`, an OSPF interface without an IPv6 address: OSPFv3 is not written for it',
+  },
+  'ospf/area-invalid': {
+    severity: 'error',
+    meaning: 'an OSPF area is neither a number nor dotted like an IPv4 address',
+  },
+  'ospf/dead-interval': {
+    severity: 'error',
+    meaning: "an OSPF interface's dead-interval is not longer than its hello-interval",
+  },
+  'ospf/redistribute-without-bgp': {
+    severity: 'error',
+    meaning: '`redistribute: [bgp]` in OSPF of a VRF without a `bgp` section',
+  },
+  'ospf/nothing-to-redistribute': {
+    severity: 'warning',
+    meaning: 'OSPF `redistribute: static` in a VRF without routes of its own',
+  },
+
+  'bfd/profile-name': { severity: 'error', meaning: 'a BFD profile name is not 1-63 bytes of `[A-Za-z0-9_.-]`' },
+  'bfd/profile-unknown': { severity: 'error', meaning: '`bfd:` names a profile that `bfd-profiles` does not define' },
+  'bfd/profile-unused': { severity: 'warning', meaning: 'a BFD profile nothing names' },
 
   'generate/service-not-bound': {
     severity: 'warning',

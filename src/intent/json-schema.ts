@@ -81,7 +81,8 @@ function compile(schema: unknown): Check {
 function keywordCheck(keyword: string, arg: unknown, schema: Schema): Check {
   switch (keyword) {
     case 'type':
-      return (v) => hasType(arg, v);
+      // zod writes a union of primitives (`bfd: true` or a profile's name) as a list of types.
+      return Array.isArray(arg) ? (v) => arg.some((t) => hasType(t, v)) : (v) => hasType(arg, v);
     case 'const':
       return typeof arg === 'object' ? never : (v) => v === arg;
     case 'enum': {

@@ -286,14 +286,30 @@ const sessionKeys = {
   }),
   export: z.enum(['none', 'own', 'all']).optional().meta({
     description:
-      "what is announced to this peer besides a default-originate: `none`, `own` (exactly the prefixes this VRF originates: `announce`, and what `redistribute` takes), `all` (everything the instance has, within BGP's rules: routes learned over iBGP reach another iBGP peer only through a route-reflector client); default `all`",
+      "what is announced to this peer besides a default-originate: `none`, `own` (exactly the prefixes this VRF originates: `announce`, and what `redistribute` takes of connected and static; not OSPF's routes, which no route-map of FRR 8.4's bgpd can tell by their source), `all` (everything the instance has, within BGP's rules: routes learned over iBGP reach another iBGP peer only through a route-reflector client); default `all`",
   }),
   accept: Accept.optional(),
-  bfd: z.boolean().optional().meta({
+  bfd: z.union([z.boolean(), z.string()]).optional().meta({
     description:
-      'watch the session with BFD (`neighbor … bfd`; FRR picks multihop BFD for a peer that is not on a member subnet); bfdd must run; default `false`',
+      'watch the session with BFD (`neighbor … bfd`; FRR picks multihop BFD for a peer that is not on a member subnet): `true`, or the name of one of `bfd-profiles` for its timers; bfdd must run; default `false`',
   }),
 };
+
+const ImportVrf = z
+  .union([
+    z.string().meta({ description: 'a VRF whose BGP routes are all imported' }),
+    z.strictObject({
+      vrf: z.string().meta({ description: 'the VRF routes are imported from' }),
+      only: z.array(z.string()).min(1).meta({
+        description:
+          'leaking under policy: only routes inside these prefixes (each prefix itself or a longer one) cross; IPv4 and IPv6 prefixes; each must be able to match some route of the imported VRF',
+      }),
+    }),
+  ])
+  .meta({
+    description:
+      "a VRF's name, or `{vrf, only}` to import only some of its routes (an `import vrf route-map` that matches the source VRF and the prefixes)",
+  });
 
 const BgpNeighbor = z
   .strictObject({
@@ -340,18 +356,113 @@ const Bgp = z
         'prefixes this VRF announces (`network`): each exactly a prefix of its table, a member subnet or address prefix (e.g. an anycast /32 on a dummy) or a `routes:` destination, since FRR announces a network only while the table holds it',
     }),
     redistribute: z
-      .array(z.enum(['connected', 'static']))
+      .array(z.enum(['connected', 'static', 'ospf']))
       .optional()
       .meta({
         description:
-          "announce over BGP the member subnets (connected) and this VRF's own routes (static), IPv4 and IPv6",
+          "announce over BGP the member subnets (connected) and this VRF's own routes (static), IPv4 and IPv6, and the routes OSPF learned in this VRF (ospf: IPv4, and IPv6 with `ospf.ipv6`; needs an ospf section)",
       }),
-    'import-vrfs': z.array(z.string()).optional().meta({
+    'import-vrfs': z.array(ImportVrf).optional().meta({
       description:
         'route leaking: the BGP routes of these VRFs are imported into this one; each has a bgp section, and every VRF that imports has the same ASN',
     }),
   })
   .meta({ description: 'an FRRouting BGP instance in this VRF (the frr target)' });
+
+/** FRR's ranges (bfdd_cli.c, the same in 8.4 and 10.3 for a profile): intervals in milliseconds. */
+const BfdProfile = z
+  .strictObject({
+    'detect-multiplier': z.number().int().min(2).max(255).optional().meta({
+      description: 'how many control packets may be missed before the session is down, 2-255; default `3`',
+    }),
+    'receive-interval': z.number().int().min(10).max(60000).optional().meta({
+      description: 'the slowest rate this side takes control packets at, in milliseconds, 10-60000; default `300`',
+    }),
+    'transmit-interval': z.number().int().min(10).max(60000).optional().meta({
+      description: 'the fastest rate this side sends control packets at, in milliseconds, 10-60000; default `300`',
+    }),
+  })
+  .meta({ description: "a BFD profile (bfdd's `profile`): timers that BGP neighbours and OSPF interfaces name" });
+
+const bfdRef = (what: string) =>
+  z
+    .union([z.boolean(), z.string()])
+    .optional()
+    .meta({
+      description: `watch ${what} with BFD: \`true\`, or the name of one of \`bfd-profiles\` for its timers; bfdd must run; default \`false\``,
+    });
+
+const OspfArea = z.union([z.number().int().min(0).max(U32), z.string()]).meta({
+  description:
+    'the area: a number (0-4294967295) or dotted like an IPv4 address (0.0.0.1); FRR prints it the way it is written',
+});
+
+const OspfInterface = z
+  .strictObject({
+    area: OspfArea,
+    cost: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .meta({ description: "the interface's cost, 1-65535; default FRR's, from the link's speed" }),
+    passive: z.boolean().optional().meta({
+      description:
+        'announce the subnet without forming adjacencies (no hellos sent or taken); default `passive-default`',
+    }),
+    network: z
+      .enum(['broadcast', 'point-to-point'])
+      .optional()
+      .meta({
+        description:
+          'the network type; `point-to-point` skips the DR election on a link with one neighbour; default `broadcast`',
+      }),
+    'hello-interval': z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .meta({ description: 'seconds between hellos, 1-65535; the same on both ends; default `10`' }),
+    'dead-interval': z.number().int().min(1).max(65535).optional().meta({
+      description:
+        'seconds without a hello before the neighbour is down, 1-65535, longer than hello-interval; the same on both ends; default `40`',
+    }),
+    bfd: bfdRef('the adjacencies on this interface'),
+  })
+  .meta({ description: 'OSPF on one member of the VRF' });
+
+const Ospf = z
+  .strictObject({
+    'router-id': z.string().meta({ description: 'OSPF router id, an IPv4 address' }),
+    interfaces: z.record(z.string(), OspfInterface).meta({
+      description:
+        'the members OSPF runs on, by name: each a member of this VRF with an IPv4 address (static or by DHCP)',
+    }),
+    'passive-default': z.boolean().optional().meta({
+      description: 'interfaces are passive (announced, no adjacency) unless they say `passive: false`; default `true`',
+    }),
+    redistribute: z
+      .array(z.enum(['connected', 'static', 'bgp']))
+      .optional()
+      .meta({
+        description:
+          "announce into OSPF as external routes the member subnets (connected), this VRF's own routes (static) and the routes BGP has in this VRF (bgp; needs a bgp section)",
+      }),
+    'default-originate': z
+      .union([z.boolean(), z.literal('always')])
+      .optional()
+      .meta({
+        description:
+          "announce a default route into OSPF: `true` while the VRF's table has one, `always` whatever it has; default `false`",
+      }),
+    ipv6: z.boolean().optional().meta({
+      description:
+        'run OSPFv3 (ospf6d, in VRFs from FRR 8.0 on) on the same interfaces with the same settings, for their IPv6 subnets; default `false`',
+    }),
+  })
+  .meta({ description: 'an FRRouting OSPF instance in this VRF (the frr target)' });
 
 const Vrf = z
   .strictObject({
@@ -381,6 +492,7 @@ const Vrf = z
       .optional()
       .meta({ description: 'Podman bridge networks attached to this VRF (the netavark target; netavark >= 1.8)' }),
     bgp: Bgp.optional(),
+    ospf: Ospf.optional(),
   })
   .meta({ description: 'a VRF; the mapping key is its kernel device name' });
 
@@ -419,6 +531,10 @@ export const IntentSchema = z
     }),
     vrfs: z.record(z.string(), Vrf).meta({ description: 'the VRFs, by kernel device name; may be empty (`{}`)' }),
     sysctl: Sysctl.optional(),
+    'bfd-profiles': z.record(z.string(), BfdProfile).optional().meta({
+      description:
+        'BFD profiles by name (1-63 bytes of `[A-Za-z0-9_.-]`), for `bfd:` of BGP neighbours and OSPF interfaces (the frr target)',
+    }),
     'vlan-parents': z.record(z.string(), VlanParent).optional().meta({
       description:
         'links carrying VLAN members or VXLAN tunnels (`dev`) that another tool configures, by link name; a VXLAN underlay that is no member, port or VLAN parent must be here',
@@ -440,6 +556,8 @@ export type IntentService = z.infer<typeof Service>;
 export type IntentContainer = z.infer<typeof Container>;
 export type IntentBgp = z.infer<typeof Bgp>;
 export type IntentBgpAccept = z.infer<typeof Accept>;
+export type IntentOspf = z.infer<typeof Ospf>;
+export type IntentBfdProfile = z.infer<typeof BfdProfile>;
 
 /** The JSON Schema (draft 2020-12) of the intent, for editors and `vrfgen schema`. */
 export const intentJsonSchema = (): object => z.toJSONSchema(IntentSchema, { io: 'input' });

@@ -33,6 +33,8 @@ export interface Model {
   /** FRR's BGP instance in the default VRF, which `import vrf` creates by itself when no config
    *  names it; present when a VRF imports another, so the config says what FRR would add silently. */
   readonly bgpDefault?: BgpDefault;
+  /** BFD profiles by name, sorted; BGP neighbours and OSPF interfaces name them. */
+  readonly bfdProfiles: readonly BfdProfile[];
 }
 
 export interface Vrf {
@@ -52,6 +54,8 @@ export interface Vrf {
   readonly services: readonly Service[];
   /** The VRF's BGP instance (frr target). */
   readonly bgp?: Bgp;
+  /** The VRF's OSPF instance (frr target). */
+  readonly ospf?: Ospf;
   /** Podman bridge networks attached to this VRF; sorted by network name. */
   readonly containers: readonly ContainerNetwork[];
   readonly at: Path;
@@ -209,6 +213,13 @@ export interface VlanParent {
   readonly at: Path;
 }
 
+/**
+ * Whether a routing daemon writes this VRF's table: FRR installs what BGP and OSPF learn there (and its
+ * kernel nexthop objects through the VRF's links), so the table holds routes that are not vrfgen's.
+ * Every file that lets those routes live (networkd's drop-ins, frr.service's ordering) keys on this.
+ */
+export const daemonRouted = (vrf: Vrf): boolean => vrf.bgp !== undefined || vrf.ospf !== undefined;
+
 /** Metric of the isolation routes: the kernel's advice (admin distance 255, metric 8192 in FRR terms). */
 export const ISOLATION_METRIC = 4278198272;
 
@@ -236,7 +247,7 @@ export interface Bgp {
   /** Prefixes announced with `network`, each exactly a prefix the VRF's table holds; sorted. */
   readonly announce: readonly string[];
   /** Sorted. */
-  readonly redistribute: readonly ('connected' | 'static')[];
+  readonly redistribute: readonly ('connected' | 'ospf' | 'static')[];
   /**
    * With `static`: the prefixes of the VRF's own routes (not the isolation routes), sorted, IPv4
    * first. The network stack installs them, so zebra sees them as kernel routes; only these are announced.
@@ -246,6 +257,8 @@ export interface Bgp {
   readonly connected: readonly string[];
   /** Names of VRFs (each with a bgp section) whose BGP routes are leaked into this one; sorted. */
   readonly importVrfs: readonly string[];
+  /** The imported VRFs of which only some routes cross (`only:`), sorted by name; the others bring all theirs. */
+  readonly importOnly: readonly BgpImportOnly[];
   readonly at: Path;
 }
 
@@ -284,6 +297,18 @@ export interface BgpSession {
   readonly defaultOriginate: boolean;
   readonly export: BgpExport;
   readonly bfd: boolean;
+  /** With `bfd`: the BFD profile whose timers the session takes. */
+  readonly bfdProfile?: string;
+  readonly at: Path;
+}
+
+/** Leaking under policy: the routes of `vrf` inside one of `prefixes` (the prefix or a longer one). */
+export interface BgpImportOnly {
+  readonly vrf: string;
+  /** Canonical, sorted, IPv4 first. */
+  readonly prefixes: readonly string[];
+  /** Where the intent gives each prefix. */
+  readonly prefixAt: Readonly<Record<string, Path>>;
   readonly at: Path;
 }
 
@@ -304,4 +329,55 @@ export interface BgpDefault {
   readonly routerId: string;
   /** The VRF it was taken from (the first that imports another). */
   readonly from: string;
+}
+
+/** A bfdd profile; the intervals in milliseconds. */
+export interface BfdProfile {
+  readonly name: string;
+  readonly detectMultiplier: number;
+  readonly receiveInterval: number;
+  readonly transmitInterval: number;
+  readonly at: Path;
+}
+
+/**
+ * A VRF's OSPF instance: OSPFv2 (ospfd) on its interfaces, and OSPFv3 (ospf6d) on the same ones with
+ * `ipv6`. Areas are given per interface (`ip ospf area`), never by `network` statements.
+ */
+export interface Ospf {
+  /** IPv4 address text. */
+  readonly routerId: string;
+  readonly passiveDefault: boolean;
+  /** Sorted by name as FRR sorts interface names (digits by value). */
+  readonly interfaces: readonly OspfInterface[];
+  /** Sorted. */
+  readonly redistribute: readonly ('bgp' | 'connected' | 'static')[];
+  /** With `static`: the prefixes of the VRF's own routes (not the isolation routes), sorted, IPv4 first. */
+  readonly staticRoutes: readonly string[];
+  readonly defaultOriginate: 'no' | 'yes' | 'always';
+  readonly ipv6: boolean;
+  readonly at: Path;
+}
+
+export interface OspfInterface {
+  /** A member of the VRF. */
+  readonly name: string;
+  /** As FRR prints it: decimal when the intent gives a number, dotted when it gives dotted. */
+  readonly area: string;
+  /** Dotted, as FRR's JSON shows an area. */
+  readonly areaId: string;
+  readonly cost?: number;
+  /** After passive-default. */
+  readonly passive: boolean;
+  readonly network: 'broadcast' | 'point-to-point';
+  readonly helloInterval: number;
+  /** The intent's, or four hello intervals when it gives only those (ospfd's rule), or 40. */
+  readonly deadInterval: number;
+  /** The intent gives the dead interval: ospfd prints it only then. */
+  readonly deadGiven: boolean;
+  readonly bfd: boolean;
+  readonly bfdProfile?: string;
+  /** The member has an IPv6 address (static, or by DHCPv6 or router advertisements). */
+  readonly ipv6: boolean;
+  readonly at: Path;
 }

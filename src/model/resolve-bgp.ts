@@ -15,20 +15,22 @@ import {
   type Cidr,
   type Family,
 } from './ip.ts';
-import type {
-  Bgp,
-  BgpAccept,
-  BgpDefault,
-  BgpListen,
-  BgpNeighbor,
-  BgpSession,
-  RemoteAs,
-  Route,
-  Secret,
-  Sysctl,
-  Vrf,
+import {
+  daemonRouted,
+  type Bgp,
+  type BgpAccept,
+  type BgpDefault,
+  type BgpListen,
+  type BgpNeighbor,
+  type BgpSession,
+  type RemoteAs,
+  type Route,
+  type Secret,
+  type Sysctl,
+  type Vrf,
 } from './model.ts';
 import type { MemberAddress } from './resolve-routing.ts';
+import { bfdOf } from './resolve-ospf.ts';
 import { parsePrefix } from './resolve-routing.ts';
 import type { IntentBgp, IntentBgpAccept } from '../intent/schema.ts';
 
@@ -52,6 +54,13 @@ const RESERVED_ASN: Record<number, string> = {
 /** Where the intent sits: password-file paths are relative to it. */
 export interface SecretBase {
   readonly intentFile: string;
+}
+
+/** What a VRF's BGP section needs to know beyond itself: its OSPF, and the BFD profiles. */
+export interface BgpContext {
+  readonly hasOspf: boolean;
+  readonly profiles: ReadonlySet<string>;
+  readonly usedProfiles: Set<string>;
 }
 
 /** A member as the BGP section sees it: which families it may get an address of without the intent naming one. */
@@ -79,6 +88,7 @@ export function resolveBgp(
   routes: readonly Route[],
   members: readonly BgpMember[],
   base: SecretBase,
+  ctx: BgpContext,
   diags: Diagnostic[],
 ): Bgp | undefined {
   const at: Path = ['vrfs', vrf, 'bgp'];
@@ -174,6 +184,7 @@ export function resolveBgp(
           ),
         );
     }
+    const bfd = bfdOf(s.bfd, [...sAt, 'bfd'], what, ctx.profiles, ctx.usedProfiles, diags);
     if (erredSince(diags, mark) || !reach || !family) return undefined;
     return {
       remoteAs: ras,
@@ -188,7 +199,7 @@ export function resolveBgp(
       reflectorClient: s['route-reflector-client'] ?? false,
       defaultOriginate: s['default-originate'] ?? false,
       export: s.export ?? 'all',
-      bfd: s.bfd ?? false,
+      ...bfd,
       at: sAt,
     } satisfies BgpSession;
   };
@@ -303,6 +314,14 @@ export function resolveBgp(
   const staticRoutes = [...new Set(own.map((r) => r.to))].sort(byPrefix);
   // What the table holds exactly, as zebra sees it: the subnets of the static addresses and the routes.
   const subnets = [...new Set(addrs.map((a) => formatCidr(network(a.cidr))))].sort(byPrefix);
+  if (redistribute.includes('ospf') && !ctx.hasOspf)
+    diags.push(
+      error(
+        'bgp/redistribute-without-ospf',
+        [...at, 'redistribute'],
+        `vrf '${vrf}': bgp redistributes ospf, but the vrf has no ospf section`,
+      ),
+    );
   if (redistribute.includes('static') && staticRoutes.length === 0)
     diags.push(
       warning(
@@ -344,6 +363,8 @@ export function resolveBgp(
     );
   }
 
+  const imports = importsOf(vrf, b['import-vrfs'] ?? [], [...at, 'import-vrfs'], diags);
+
   if (erredSince(diags, before) || !rid) return undefined;
   const limited = listen.some((l) => l.limit !== undefined);
   return {
@@ -356,9 +377,72 @@ export function resolveBgp(
     redistribute,
     staticRoutes: redistributed,
     connected,
-    importVrfs: [...new Set(b['import-vrfs'] ?? [])].sort(),
+    importVrfs: imports.map((i) => i.vrf).sort(),
+    importOnly: imports
+      .flatMap((i) =>
+        i.prefixes
+          ? [
+              {
+                vrf: i.vrf,
+                prefixes: i.prefixes.map((p) => p.text),
+                prefixAt: Object.fromEntries(i.prefixes.map((p) => [p.text, p.at])),
+                at: i.at,
+              },
+            ]
+          : [],
+      )
+      .sort((x, y) => (x.vrf < y.vrf ? -1 : x.vrf > y.vrf ? 1 : 0)),
     at,
   };
+}
+
+type IntentImport = NonNullable<IntentBgp['import-vrfs']>[number];
+
+/** `import-vrfs:` entries: each VRF once, its `only:` prefixes parsed. */
+function importsOf(
+  vrf: string,
+  entries: readonly IntentImport[],
+  at: Path,
+  diags: Diagnostic[],
+): { vrf: string; prefixes?: { text: string; at: Path }[]; at: Path }[] {
+  const out: { vrf: string; prefixes?: { text: string; at: Path }[]; at: Path }[] = [];
+  const seen = new Map<string, number>();
+  entries.forEach((e, i) => {
+    const eAt: Path = [...at, i];
+    const name = typeof e === 'string' ? e : e.vrf;
+    const first = seen.get(name);
+    if (first !== undefined) {
+      // The plain list of names always allowed a repeat; a repeat that changes the policy is ambiguous.
+      if (typeof e !== 'string' || typeof entries[first] !== 'string')
+        diags.push(
+          error(
+            'bgp/import-duplicate',
+            eAt,
+            `vrf '${vrf}': vrf ${quoted(name)} is imported already (import-vrfs ${first}); give it once, with its only: if any`,
+          ),
+        );
+      return;
+    }
+    seen.set(name, i);
+    if (typeof e === 'string') {
+      out.push({ vrf: name, at: eAt });
+      return;
+    }
+    const prefixes: { cidr: Cidr; at: Path }[] = [];
+    e.only.forEach((p, j) => {
+      const pAt: Path = [...eAt, 'only', j];
+      const c = parsePrefix(p, pAt, `vrf '${vrf}' import-vrfs ${i} only ${j}`, diags);
+      if (c && !prefixes.some((x) => compareCidr(x.cidr, c) === 0)) prefixes.push({ cidr: c, at: pAt });
+    });
+    out.push({
+      vrf: name,
+      prefixes: prefixes
+        .sort((x, y) => compareCidr(x.cidr, y.cidr))
+        .map((p) => ({ text: formatCidr(p.cidr), at: p.at })),
+      at: eAt,
+    });
+  });
+  return out;
 }
 
 const byPrefix = (a: string, b: string): number => compareCidr(parseCidr(a)!, parseCidr(b)!);
@@ -494,12 +578,13 @@ function secret(
 
 /**
  * Checks across VRFs, once every VRF's BGP is resolved: imported VRFs exist and run BGP, and the
- * default instance FRR creates for `import vrf` is spelled out. A router forwards, so BGP also
+ * default instance FRR creates for `import vrf` is spelled out. A router forwards, so BGP or OSPF also
  * switches on forwarding: zebra only mirrors the kernel's setting (its running config shows
  * `no ip forwarding` while net.ipv4.ip_forward is 0), and the kernel drops what it would route.
  */
 export function resolveBgpLinks(
   vrfs: readonly Vrf[],
+  frr: string,
   diags: Diagnostic[],
 ): { bgpDefault?: BgpDefault; forwarding: Sysctl[] } {
   const byName = new Map(vrfs.map((v) => [v.name, v]));
@@ -521,21 +606,73 @@ export function resolveBgpLinks(
           ),
         );
     });
+    for (const only of v.bgp.importOnly) {
+      const other = byName.get(only.vrf);
+      if (!other?.bgp) continue;
+      for (const prefix of only.prefixes)
+        if (!mayHold(other, parseCidr(prefix)!))
+          diags.push(
+            error(
+              'bgp/import-matches-nothing',
+              only.prefixAt[prefix]!,
+              `vrf '${v.name}': only ${prefix} matches no route vrf '${only.vrf}' can have (what it originates, what its peers' accept filters let in, OSPF's), so nothing would cross`,
+            ),
+          );
+    }
     if (v.bgp.importVrfs.length === 0) continue;
     if (!bgpDefault) bgpDefault = { asn: v.bgp.asn, routerId: v.bgp.routerId, from: v.name };
-    else if (bgpDefault.asn !== v.bgp.asn) {
+    else if (bgpDefault.asn !== v.bgp.asn && !sourceAsnOnLeaks(frr)) {
       diags.push(
         error(
           'bgp/import-asn-mismatch',
           [...v.bgp.at, 'asn'],
-          `vrf '${v.name}': ASN ${v.bgp.asn} differs from ASN ${bgpDefault.asn} of vrf '${bgpDefault.from}'; vrfgen writes the default instance that route leaking creates with one ASN, so every importing vrf needs the same`,
+          `vrf '${v.name}': ASN ${v.bgp.asn} differs from ASN ${bgpDefault.asn} of vrf '${bgpDefault.from}'; FRR ${frr} leaks a route between VRFs without adding the source VRF's ASN to its AS path, so a route can loop back (FRR adds it from 10.2 on); give the VRFs that leak one ASN`,
         ),
       );
     }
   }
-  const routed = vrfs.find((v) => v.bgp);
+  const routed = vrfs.find(daemonRouted);
   const forwarding: Sysctl[] = routed
-    ? ['net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding'].map((key) => ({ key, value: 1, at: routed.bgp!.at }))
+    ? ['net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding'].map((key) => ({
+        key,
+        value: 1,
+        at: (routed.bgp ?? routed.ospf)!.at,
+      }))
     : [];
   return { ...(bgpDefault ? { bgpDefault } : {}), forwarding };
+}
+
+/**
+ * Whether FRR puts the source VRF's ASN on a route it leaks into a VRF of another ASN, and drops one
+ * whose AS path holds the target's (bgpd commit d4426b62d2, first released in 10.2): only then may
+ * VRFs with different ASNs leak into each other without a route looping back.
+ */
+function sourceAsnOnLeaks(frr: string): boolean {
+  const [major = 0, minor = 0] = frr.split('.').map(Number);
+  return major > 10 || (major === 10 && minor >= 2);
+}
+
+/**
+ * Whether some BGP route of `v` may lie inside `p` (be `p` or longer): a prefix it originates, one
+ * its peers may send past their accept filter (any, without one), a subnet a lease or an
+ * advertisement brings (redistribute connected), or what OSPF learns (redistribute ospf). Routes
+ * `v` imports itself never leak on (FRR's is_route_injectable_into_vpn).
+ */
+function mayHold(v: Vrf, p: Cidr): boolean {
+  const b = v.bgp!;
+  const inside = (text: string) => {
+    const c = parseCidr(text)!;
+    return c.family === p.family && c.length >= p.length && contains(p, c);
+  };
+  if ([...b.announce, ...b.staticRoutes, ...b.connected].some(inside)) return true;
+  const open = (f: Family) =>
+    (b.redistribute.includes('ospf') && (f === 4 || v.ospf?.ipv6 === true)) ||
+    (b.redistribute.includes('connected') && v.members.some((m) => (f === 4 ? m.dhcp4 : m.dhcp6 || m.acceptRa)));
+  if (open(p.family)) return true;
+  return [...b.neighbors, ...b.listen].some((s) => {
+    if (s.family !== p.family) return false;
+    if (!s.accept) return true;
+    const a = parseCidr(s.accept.prefix)!;
+    return overlaps(a, p) && Math.max(s.accept.minLength, p.length) <= s.accept.maxLength;
+  });
 }

@@ -12,6 +12,7 @@ import { execLineProblem } from '../systemd/exec-command.ts';
 import { checkIfName, checkUnitName } from './names.ts';
 import { DEFAULT_PLATFORM, platforms, type PlatformName } from '../platforms/platforms.ts';
 import { resolveBgp, resolveBgpLinks } from './resolve-bgp.ts';
+import { resolveBfdProfiles, resolveOspf, unusedProfiles } from './resolve-ospf.ts';
 import { resolveLinks } from './resolve-links.ts';
 import { containerResolver } from './resolve-containers.ts';
 import { resolveAddresses, resolveRoutes, resolveRules } from './resolve-routing.ts';
@@ -132,6 +133,9 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
     ...Object.keys(intent['vlan-parents'] ?? {}),
   ]);
   const resolveContainers = containerResolver(links);
+  const bfdProfiles = resolveBfdProfiles(intent['bfd-profiles'], diags);
+  const profileNames = new Set(Object.keys(intent['bfd-profiles'] ?? {}));
+  const usedProfiles = new Set<string>();
   for (const [name, v] of Object.entries(intent.vrfs)) {
     const at: Path = ['vrfs', name];
     const members = Object.entries(v.interfaces ?? {}).map(([m, cfg]) => ({
@@ -168,6 +172,27 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
           { name, dynamic: [] },
         ],
         { intentFile: opts.file },
+        { hasOspf: v.ospf !== undefined, profiles: profileNames, usedProfiles },
+        diags,
+      );
+    const ospf =
+      v.ospf &&
+      resolveOspf(
+        name,
+        v.ospf,
+        members.map(({ name: m, cfg }) => ({
+          name: m,
+          ipv4: (cfg?.dhcp4 ?? false) || addrs.some((a) => a.member === m && a.cidr.family === 4),
+          ipv6:
+            (cfg?.dhcp6 ?? false) ||
+            (cfg?.['accept-ra'] ?? false) ||
+            addrs.some((a) => a.member === m && a.cidr.family === 6),
+        })),
+        memberOf,
+        [...vrfRoutes, ...[...memberRoutes.values()].flat()],
+        v.bgp !== undefined,
+        profileNames,
+        usedProfiles,
         diags,
       );
     const containers = resolveContainers(name, v, addrs, diags);
@@ -238,6 +263,7 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
       rules,
       services: services.sort((a, b) => a.unit.localeCompare(b.unit)),
       ...(bgp ? { bgp } : {}),
+      ...(ospf ? { ospf } : {}),
       containers,
       at,
     });
@@ -259,7 +285,9 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
     new Set(ports.map((p) => p.name)),
     diags,
   );
-  const { bgpDefault, forwarding } = resolveBgpLinks(vrfs, diags);
+  unusedProfiles(bfdProfiles, usedProfiles, diags);
+  const platformName = opts.platform ?? intent.platform ?? DEFAULT_PLATFORM;
+  const { bgpDefault, forwarding } = resolveBgpLinks(vrfs, platforms[platformName].frr, diags);
   // Code-unit order: for these lowercase ASCII keys it is localeCompare's order, without starting
   // ICU's collator, a noticeable share of a small `vrfgen generate`.
   const sysctls = [...resolveSysctls(intent, diags), ...forwarding].sort((a, b) =>
@@ -267,7 +295,6 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
   );
   if (hasErrors(diags)) return { diagnostics: diags };
 
-  const platformName = opts.platform ?? intent.platform ?? DEFAULT_PLATFORM;
   return {
     model: {
       // The name goes into a comment line of every file: a newline in it must not start a new line.
@@ -279,6 +306,7 @@ export function resolve(intent: Intent, opts: ResolveOptions): { model?: Model; 
       vlanParents,
       ports,
       ...(bgpDefault ? { bgpDefault } : {}),
+      bfdProfiles,
     },
     diagnostics: diags,
   };

@@ -1,8 +1,17 @@
 import { compareCidr, parseCidr, type Family } from '../../src/model/ip.ts';
-import type { Bgp, BgpAccept, BgpSession, Model, Vrf } from '../../src/model/model.ts';
+import {
+  daemonRouted,
+  type Bgp,
+  type BgpAccept,
+  type BgpSession,
+  type Model,
+  type Vrf,
+} from '../../src/model/model.ts';
 import type { Target } from '../../src/render/target.ts';
 import { deviceUnit } from '../../src/systemd/device-unit.ts';
 import { bgpCheck } from './check.ts';
+import { ospfCheck } from './ospf-check.ts';
+import { bfdProfileViews, interfaceViews, ospfRouterViews } from './ospf.ts';
 
 /**
  * FRR reads one integrated file (`service integrated-vtysh-config`, Debian's default): vrfgen owns
@@ -21,11 +30,20 @@ const ALLOW = 'vrfgen-allow';
 /** `export: none`: a route-map that lets nothing out. FRR sends a default-originate past it. */
 const DENY = 'vrfgen-deny';
 
-/** `neighbor … bfd` needs bfdd, which Debian's daemons file leaves off like bgpd. */
-const usesBfd = (conf: string): boolean => /^ neighbor \S+ bfd$/m.test(conf);
-
-/** The daemons the file needs, as the daemons file spells them. */
-const daemons = (conf: string): string[] => ['bgpd', ...(usesBfd(conf) ? ['bfdd'] : [])];
+/**
+ * The daemons the file needs, as the daemons file spells them: Debian's leaves bgpd, ospfd, ospf6d
+ * and bfdd off (zebra, staticd and watchfrr always run). `neighbor … bfd`, `ip ospf bfd` and `ipv6
+ * ospf6 bfd` need bfdd.
+ */
+const daemons = (conf: string): string[] =>
+  (
+    [
+      ['bgpd', /^router bgp /m],
+      ['ospfd', /^router ospf vrf /m],
+      ['ospf6d', /^router ospf6 vrf /m],
+      ['bfdd', /^ (neighbor \S+ bfd|ip ospf bfd|ipv6 ospf6 bfd)$/m],
+    ] as const
+  ).flatMap(([d, re]) => (re.test(conf) ? [d] : []));
 
 /** `accept:` as prefix-list bounds: FRR wants `len < ge <= le`, so a bound equal to the length is left out. */
 function acceptRule(a: BgpAccept): string {
@@ -56,7 +74,7 @@ interface RouteMapEntry {
   readonly name: string;
   readonly action: 'permit' | 'deny';
   readonly seq: number;
-  readonly match: string | null;
+  readonly matches: readonly string[];
 }
 
 interface Globals {
@@ -81,7 +99,7 @@ function exactly(name: string, prefixes: readonly string[], globals: Globals): v
       name,
       action: 'permit',
       seq: family === 4 ? 10 : 20,
-      match: `${ipWord(family)} address prefix-list ${name}`,
+      matches: [`${ipWord(family)} address prefix-list ${name}`],
     });
   }
 }
@@ -112,6 +130,7 @@ function peerView(
     ...(group ? ['peer-group'] : []),
     `remote-as ${String(s.remoteAs)}`,
     ...(s.bfd ? ['bfd'] : []),
+    ...(s.bfdProfile !== undefined ? [`bfd profile ${s.bfdProfile}`] : []),
     ...(s.password ? [`password ${s.password.value}`] : []),
     ...(s.multihop !== undefined ? [`ebgp-multihop ${s.multihop}`] : []),
     ...(s.updateSource !== undefined ? [`update-source ${s.updateSource}`] : []),
@@ -142,8 +161,55 @@ function speaksIpv6(v: Vrf): boolean {
   return (
     [...b.neighbors, ...b.listen].some((s) => s.family === 6) ||
     [...b.announce, ...b.staticRoutes, ...b.connected].some((p) => familyOf(p) === 6) ||
-    (b.redistribute.includes('connected') && v.members.some((m) => m.dhcp6 || m.acceptRa))
+    (b.redistribute.includes('connected') && v.members.some((m) => m.dhcp6 || m.acceptRa)) ||
+    ospf6Redistributed(v)
   );
+}
+
+/** BGP takes OSPFv3's routes too when the VRF runs it on some interface. */
+const ospf6Redistributed = (v: Vrf): boolean =>
+  v.bgp!.redistribute.includes('ospf') && (v.ospf?.interfaces.some((i) => i.ipv6) ?? false);
+
+/**
+ * `import vrf route-map`: one route-map per importing VRF and family (FRR keeps one per address
+ * family, for every VRF it imports), so each entry matches the VRF a route comes from (`match
+ * source-vrf`, which bgpd reads on leaked routes) and, for `only:`, its prefix-list of that family;
+ * a VRF without `only:` brings everything. What no entry permits stays out. Written only when an
+ * import has `only:`.
+ */
+function importPolicy(v: Vrf, globals: Globals): string | undefined {
+  const b = v.bgp!;
+  if (b.importOnly.length === 0) return undefined;
+  const name = `vrfgen-${v.name}-import`;
+  b.importVrfs.forEach((from, i) => {
+    const only = b.importOnly.find((o) => o.vrf === from);
+    if (!only) {
+      globals.routeMaps.push({ name, action: 'permit', seq: (i + 1) * 10, matches: [`source-vrf ${from}`] });
+      return;
+    }
+    const list = `vrfgen-${v.name}-import-${from}`;
+    for (const family of [4, 6] as const) {
+      const mine = only.prefixes.filter((p) => familyOf(p) === family);
+      if (mine.length === 0) continue;
+      mine.forEach((prefix, k) => {
+        const len = Number(prefix.split('/')[1]);
+        const most = family === 4 ? 32 : 128;
+        globals.prefixLists.push({
+          family,
+          name: list,
+          seq: (k + 1) * 10,
+          rule: `permit ${prefix}${len < most ? ` le ${most}` : ''}`,
+        });
+      });
+      globals.routeMaps.push({
+        name,
+        action: 'permit',
+        seq: (i + 1) * 10 + (family === 4 ? 0 : 5),
+        matches: [`${ipWord(family)} address prefix-list ${list}`, `source-vrf ${from}`],
+      });
+    }
+  });
+  return name;
 }
 
 /** One `router bgp … vrf …` block, in the order FRR's `show running-config` prints it (bgp_config_write). */
@@ -155,7 +221,7 @@ function routerView(v: Vrf, byName: ReadonlyMap<string, Vrf>, globals: Globals) 
   const own = originated.length ? `vrfgen-${vrf}-own` : DENY;
   if (originated.length && [...b.neighbors, ...b.listen].some((s) => s.export === 'own'))
     exactly(own, originated, globals);
-  if (b.staticRoutes.length) exactly(`vrfgen-${vrf}-static`, b.staticRoutes, globals);
+  const importMap = importPolicy(v, globals);
   // FRR keeps its peer groups by name (strcmp) and its neighbours by address, IPv4 first.
   const groups = b.listen
     .map((l, i) => ({ l, name: `vrfgen-listen-${i + 1}`, list: `vrfgen-${vrf}-listen-${i + 1}-in` }))
@@ -165,6 +231,7 @@ function routerView(v: Vrf, byName: ReadonlyMap<string, Vrf>, globals: Globals) 
     ...b.neighbors.map((n, i) => peerView(n.address, n, false, `vrfgen-${vrf}-neighbor-${i + 1}-in`, own, globals)),
   ];
   const families = ([4, 6] as const).map((family) => {
+    const importVrfs = b.importVrfs.filter((name) => family === 4 || speaksIpv6(byName.get(name)!));
     const static_ = b.staticRoutes.some((p) => familyOf(p) === family);
     const connected =
       b.redistribute.includes('connected') &&
@@ -172,11 +239,12 @@ function routerView(v: Vrf, byName: ReadonlyMap<string, Vrf>, globals: Globals) 
     return {
       name: family === 4 ? 'ipv4' : 'ipv6',
       networks: b.announce.filter((p) => familyOf(p) === family),
-      // FRR's order, by route type: kernel before connected.
+      // FRR's order, by route type: kernel, connected, ospf, ospf6.
       redistribute: [
         ...(static_ ? [`kernel route-map vrfgen-${vrf}-static`] : []),
         ...(connected ? ['connected'] : []),
-      ],
+        ...(b.redistribute.includes('ospf') ? [family === 4 ? 'ospf' : ospf6Redistributed(v) ? 'ospf6' : ''] : []),
+      ].filter(Boolean),
       peers: peers.flatMap((p) =>
         family === p.family
           ? [{ name: p.name, lines: p.af }]
@@ -184,7 +252,8 @@ function routerView(v: Vrf, byName: ReadonlyMap<string, Vrf>, globals: Globals) 
             ? [{ name: p.name, lines: ['activate'], negate: true }]
             : [],
       ),
-      importVrfs: b.importVrfs.filter((name) => family === 4 || speaksIpv6(byName.get(name)!)),
+      importVrfs,
+      importMap: importVrfs.length && importMap ? importMap : null,
     };
   });
   return {
@@ -287,8 +356,12 @@ export default {
         .map((d) => `${d}=yes`)
         .join(' and '),
   },
-  // Whether bgpd runs the sessions and takes the prefixes the intent asks for (`vrfgen check`).
-  check: bgpCheck,
+  // Whether bgpd runs the sessions and takes the prefixes the intent asks for, and ospfd and ospf6d
+  // have their adjacencies (`vrfgen check`).
+  check: {
+    expected: (model) => [...bgpCheck.expected(model), ...ospfCheck.expected(model)],
+    probes: (model) => [...bgpCheck.probes(model), ...ospfCheck.probes(model)],
+  },
   platformNotes: (p) => [
     `writes \`frr version ${p.frr}\`, as FRR ${p.frr} prints it in its running config`,
     ...(Number(p.frr.split('.')[0]) >= 10
@@ -296,11 +369,17 @@ export default {
       : []),
   ],
   render(model, { template }) {
-    const routed = model.vrfs.filter((v) => v.bgp);
-    if (routed.length === 0) return [];
+    const withFrr = model.vrfs.filter(daemonRouted);
+    if (withFrr.length === 0) return [];
+    const routed = withFrr.filter((v) => v.bgp);
     const globals: Globals = { prefixLists: [], routeMaps: [], shared: new Set() };
     const byName = new Map(routed.map((v) => [v.name, v]));
     const routers = creationOrder(routed).map((v) => routerView(v, byName, globals));
+    // BGP and OSPF take the VRF's own routes (kernel routes to zebra) through one route-map.
+    for (const v of withFrr) {
+      const own = v.bgp?.staticRoutes.length ? v.bgp.staticRoutes : (v.ospf?.staticRoutes ?? []);
+      if (own.length) exactly(`vrfgen-${v.name}-static`, own, globals);
+    }
     const d = model.bgpDefault;
     const all = [
       // `import vrf` creates this instance itself; written out (first, as FRR would create it), the
@@ -310,8 +389,8 @@ export default {
         : []),
       ...routers,
     ];
-    if (globals.shared.has(ALLOW)) globals.routeMaps.push({ name: ALLOW, action: 'permit', seq: 10, match: null });
-    if (globals.shared.has(DENY)) globals.routeMaps.push({ name: DENY, action: 'deny', seq: 10, match: null });
+    if (globals.shared.has(ALLOW)) globals.routeMaps.push({ name: ALLOW, action: 'permit', seq: 10, matches: [] });
+    if (globals.shared.has(DENY)) globals.routeMaps.push({ name: DENY, action: 'deny', seq: 10, matches: [] });
     const byKey = <T extends { name: string; seq: number }>(a: T, b: T) =>
       (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || a.seq - b.seq;
     // FRR keeps prefix-lists by family and name, route-maps by name, and prints them in that order.
@@ -335,13 +414,16 @@ export default {
             .map((f) => lists.filter((e) => e.family === f).map((e) => ({ ...e, keyword: ipWord(f) })))
             .filter((group) => group.length),
           routeMaps: globals.routeMaps.sort(byKey),
+          interfaces: interfaceViews(model),
+          ospfRouters: ospfRouterViews(model),
+          bfdProfiles: bfdProfileViews(model.bfdProfiles),
         }),
       },
       {
         path: AFTER_VRFS,
         mode: 0o644,
         content: template('frr/after-vrfs.conf.njk', {
-          devices: routed.map((v) => deviceUnit(v.name)),
+          devices: withFrr.map((v) => deviceUnit(v.name)),
         }),
       },
     ];

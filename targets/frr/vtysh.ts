@@ -95,3 +95,50 @@ export function parseBgpRoutes(stdout: string): BgpTable {
   const routerId = text(t.routerId);
   return { ...(as !== undefined ? { as } : {}), ...(routerId !== undefined ? { routerId } : {}), paths };
 }
+
+export interface OspfNeighbor {
+  /** The neighbour's router id. */
+  readonly id: string;
+  /** The member it is a neighbour on. */
+  readonly ifname: string;
+  /** ospfd's `Full/DR`, `2-Way/DROther`…, ospf6d's `Full`: the adjacency's state first. */
+  readonly state: string;
+  /** bfdd's word as ospfd has it (`Up`, `Down`, `Unknown`), when the interface uses BFD. */
+  readonly bfd?: string;
+}
+
+/**
+ * `vtysh -c 'show ip ospf vrf NAME neighbor detail json'` (ospf_vty.c
+ * show_ip_ospf_neighbor_detail_sub, the same in 8.4 and 10.3): `neighbors` by router id, each an
+ * array of the adjacencies with that router (`ifaceName`, `nbrState`, and `peerBfdInfo.status` from
+ * lib/bfd.c when BFD watches it). A VRF without an OSPF instance prints `{}`.
+ */
+export function parseOspfNeighbors(stdout: string): OspfNeighbor[] {
+  const json = object(stdout);
+  const byId = isObject(json.neighbors) ? json.neighbors : {};
+  return Object.entries(byId).flatMap(([id, list]) =>
+    (Array.isArray(list) ? list : []).flatMap((n: unknown) => {
+      if (!isObject(n)) return [];
+      const ifname = text(n.ifaceName);
+      const bfd = isObject(n.peerBfdInfo) ? text(n.peerBfdInfo.status) : undefined;
+      return ifname === undefined
+        ? []
+        : [{ id, ifname, state: text(n.nbrState) ?? '?', ...(bfd !== undefined ? { bfd } : {}) }];
+    }),
+  );
+}
+
+/**
+ * `vtysh -c 'show ipv6 ospf6 vrf NAME neighbor json'` (ospf6_neighbor.c ospf6_neighbor_show, the
+ * same in 8.4 and 10.3): `neighbors`, an array of `neighborId`, `state`, `interfaceName`.
+ */
+export function parseOspf6Neighbors(stdout: string): OspfNeighbor[] {
+  const json = object(stdout);
+  const list = Array.isArray(json.neighbors) ? json.neighbors : [];
+  return list.flatMap((n: unknown) => {
+    if (!isObject(n)) return [];
+    const id = text(n.neighborId);
+    const ifname = text(n.interfaceName);
+    return id === undefined || ifname === undefined ? [] : [{ id, ifname, state: text(n.state) ?? '?' }];
+  });
+}

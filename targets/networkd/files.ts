@@ -1,4 +1,4 @@
-import type { Member, Model, Port, VlanParent, Vrf } from '../../src/model/model.ts';
+import { daemonRouted, type Member, type Model, type Port, type VlanParent, type Vrf } from '../../src/model/model.ts';
 import type { OutputFile, RenderContext } from '../../src/render/target.ts';
 import type { Underlays } from './links.ts';
 import { dhcpMode, dhcpSections, routeView, ruleView } from './sections.ts';
@@ -19,7 +19,7 @@ type Template = RenderContext['template'];
 export const CONF_DIR = '/etc/systemd/networkd.conf.d';
 
 /**
- * With BGP in a VRF, FRR installs routes (`proto bgp`, and kernel nexthop objects `proto zebra`)
+ * With BGP or OSPF in a VRF, FRR installs routes (`proto bgp` or `ospf`, and kernel nexthop objects `proto zebra`)
  * into the VRF tables on links networkd manages; networkd deletes every such foreign route (all
  * but `proto kernel`) whenever it configures the link, at each start and after a reload that
  * changed the link's .network (networkd-route.c, link_drop_foreign_routes in 252,
@@ -27,7 +27,7 @@ export const CONF_DIR = '/etc/systemd/networkd.conf.d';
  * theirs from systemd 256 on.
  */
 export function routingDaemonFiles(template: Template, model: Model): OutputFile[] {
-  if (!model.vrfs.some((v) => v.bgp)) return [];
+  if (!model.vrfs.some(daemonRouted)) return [];
   return [
     file(template, `${CONF_DIR}/${PREFIX}routing-daemon.conf`, 'networkd/routing-daemon.conf.njk', {
       nextHops: model.platform.systemd >= 256,
@@ -36,14 +36,14 @@ export function routingDaemonFiles(template: Template, model: Model): OutputFile
 }
 
 /**
- * The links of a VRF with BGP (the VRF device and its members) carry FRR's kernel nexthop objects and
+ * The links of a VRF with BGP or OSPF (the VRF device and its members) carry FRR's kernel nexthop objects and
  * the addresses its routes go through. networkd removes both on a start or a reload that changes the
  * link's .network: nexthops it learnt while running whatever ManageForeignNextHops= says (257,
  * link_drop_nexthops), and on 252 an IPv4 address it configured itself, to add it again (its broadcast
  * is not yet computed when it compares). The kernel then deletes FRR's routes through them and tells
  * no one; zebra goes on believing them installed. KeepConfiguration=static skips both (252 and 257).
  */
-export const keepsForeign = (vrf: Vrf) => vrf.bgp !== undefined;
+export const keepsForeign = (vrf: Vrf) => daemonRouted(vrf);
 
 /** Whether `files` hold a networkd.conf.d drop-in, which networkd reads only when it starts. */
 export const readsOwnSettings = (files: readonly OutputFile[]) => files.some((f) => f.path.startsWith(`${CONF_DIR}/`));

@@ -22,7 +22,7 @@ const probe = () =>
   probeDebianRoot() ??
   (existsSync(join(FRR, 'lib/systemd/system/frr.service')) ? undefined : `${FRR} missing: .ci/fetch-tools`);
 
-test('every golden case with BGP has the drop-in', () => expect(cases.length).toBeGreaterThan(4));
+test('every golden case with BGP or OSPF has the drop-in', () => expect(cases.length).toBeGreaterThan(4));
 
 describeWithFacility("systemd-analyze verify on a Debian 12 tree with FRR's unit", probe, () => {
   const a = hostAnalyzer();

@@ -1,8 +1,8 @@
 /**
- * The route servers' verdicts (stacks.ts) read the kernel's tables from the state `vrfgen collect`
- * recorded: in the layout collect writes now (a route dump per family, a VRF's table by number or,
- * where ifupdown2 named it in rt_tables.d, by the VRF's name) and in the per-table layout of earlier
- * captures. Synthetic states, built the way the boots record them, stand in for a boot here.
+ * The route servers' and the OSPF boot's verdicts (stacks.ts) read the kernel's tables from the state
+ * `vrfgen collect` recorded: in the layout collect writes now (a route dump per family, a VRF's table by
+ * number or, where ifupdown2 named it in rt_tables.d, by the VRF's name) and in the per-table layout of
+ * earlier captures. Synthetic states, built the way the boots record them, stand in for a boot here.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -147,4 +147,36 @@ test.each(LAYOUTS)('the anycast route server verdict reads rs in both families, 
   expect(() => anycast.verify!(no6, [], 'again')).toThrow(/rs: IPv6 routes from FRR: got \[\]/);
   const less4 = results(layout, { state: rsState(RS_V4.slice(1), RS_V6) }, RS_FILES);
   expect(() => anycast.verify!(less4, [], 'state')).toThrow(/rs: IPv4 routes from FRR/);
+});
+
+const ospf = STACKS.find((s) => s.name === 'ospf')!;
+const OSPF_RED = ['10.71.1.0/24', '10.71.2.0/24'].map((dst) => ({ dst, protocol: 'ospf' }));
+const ospfState = (main: Routes[string], red: Routes[string], blue: Routes[string]): [object[], Routes] => [
+  [vrf('red', 100), vrf('blue', 200)],
+  {
+    'route-main.json': main,
+    'route-table100.json': red,
+    'route-table200.json': blue,
+    'route6-main.json': [],
+  },
+];
+const OSPF_FINDINGS = [
+  { item: 'ospf red vo full', status: 'ok', actual: '1' },
+  { item: 'ospf red vo bfd', status: 'ok', actual: ['10.70.0.2 Up'] },
+];
+const OSPF_FILES = {
+  'red-bgp.json': JSON.stringify({ routes: { '10.71.1.0/24': [{}], '10.71.2.0/24': [{}] } }),
+  'frr.conf': 'router ospf vrf red\n',
+  'running-config.txt': 'router ospf vrf red\n',
+};
+
+test.each(LAYOUTS)("the OSPF verdict reads red's, blue's and main's routes, %s layout", (layout) => {
+  const good = results(layout, { state: ospfState([], OSPF_RED, bgp('10.71.1.0/24')) }, OSPF_FILES);
+  expect(() => ospf.verify!(good, OSPF_FINDINGS, 'state')).not.toThrow();
+  const inMain = results(layout, { state: ospfState(OSPF_RED, OSPF_RED, bgp('10.71.1.0/24')) }, OSPF_FILES);
+  expect(() => ospf.verify!(inMain, OSPF_FINDINGS, 'state')).toThrow(/main: none of them/);
+  const both = results(layout, { state: ospfState([], OSPF_RED, bgp('10.71.1.0/24', '10.71.2.0/24')) }, OSPF_FILES);
+  expect(() => ospf.verify!(both, OSPF_FINDINGS, 'state')).toThrow(/blue: leaked through the route-map/);
+  const none = results(layout, { state: ospfState([], [], bgp('10.71.1.0/24')) }, OSPF_FILES);
+  expect(() => ospf.verify!(none, OSPF_FINDINGS, 'state')).toThrow(/red: routes from OSPF: got \[\]/);
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Document } from 'yaml';
 import { stateTableRoutes, type StateRoute } from '../support/state-layout.ts';
 import type { Release, Variant } from './image.ts';
+import { verifyOspf } from './ospf/verify.ts';
 
 /** A change made at run time after the clean state was recorded, and the finding it must cause. */
 export interface Drift {
@@ -371,6 +372,26 @@ const ANYCAST_ROUTE_SERVER: Stack = {
   verify: verifyAnycastRouteServer,
 };
 
+const OSPF_DIR = join(import.meta.dirname, 'ospf');
+
+/**
+ * OSPF and BFD per VRF, and leaking under policy (test/e2e/ospf): red's adjacency with the FRR in
+ * namespace n1, then n1's FRR stopped. FRR 8.4 on Debian 12, 10.3 on Debian 13.
+ */
+const OSPF_BOOT: Stack = {
+  name: 'ospf',
+  image: 'ifupdown2',
+  intentFile: join(OSPF_DIR, 'intent.yaml'),
+  targets: ['networkd', 'sysctl', 'frr'],
+  mask: IFUPDOWN_UNITS.filter((u) => !FRR_UNITS.includes(u)),
+  setup: readFileSync(join(OSPF_DIR, 'peers.sh'), 'utf8'),
+  // BFD goes AdminDown when n1's bfdd stops, which ospfd does not take as a failure: the neighbour
+  // goes after the dead interval (8 s).
+  drift: [{ command: '/usr/lib/frr/frrinit.sh stop n1; sleep 15', finding: 'ospf red vo full' }],
+  warnings: ['write/unknown-owner', 'generate/not-included'],
+  verify: verifyOspf,
+};
+
 const MEMBERS_DIR = join(import.meta.dirname, 'members');
 
 /** Eight NICs on four hubs (members/intent.yaml's header): each member's peer shares its hub. */
@@ -506,6 +527,7 @@ export const STACKS: readonly Stack[] = [
   },
   FRR_ROUTE_SERVER,
   ANYCAST_ROUTE_SERVER,
+  OSPF_BOOT,
   members('networkd', 'ifupdown2', IFUPDOWN_UNITS),
   members('netplan', 'ifupdown', IFUPDOWN_UNITS),
   members('ifupdown2', 'ifupdown2', NETWORKD_UNITS, {

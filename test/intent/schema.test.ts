@@ -27,6 +27,7 @@ test('the schema is strict and documents the contract', () => {
     'services',
     'containers',
     'bgp',
+    'ospf',
   ]);
 });
 

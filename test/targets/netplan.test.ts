@@ -257,9 +257,15 @@ describeWithFacility('netplan: what 0.106 lacks goes into networkd files on Debi
  * platform: files, keys and facts as the model implies, whatever the platform's netplan lacks.
  */
 test.each(cases)('the networkd and netplan oracles hold for $name on every platform', async ({ intent }) => {
+  let resolved = 0;
   for (const platform of platformNames) {
     const model = await modelFor(intent, platform);
+    // An intent may ask for what only some platforms' FRR does (ospf-debian-13: VRFs of different ASNs
+    // leaking into each other, FRR 10.2 on); the others refuse it, as test/invalid shows.
+    if (!model) continue;
+    resolved++;
     expect(networkdProblems(model, render(model, 'networkd').files), platform).toEqual([]);
     expect(netplanProblems(model, render(model, 'netplan').files), platform).toEqual([]);
   }
+  expect(resolved).toBeGreaterThan(0);
 });

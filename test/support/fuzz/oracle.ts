@@ -8,7 +8,7 @@
 import { parseDocument } from 'yaml';
 import type { Diagnostic, Path } from '../../../src/diagnostics/diagnostics.ts';
 import { wordsOf } from '../../../src/systemd/exec-command.ts';
-import type { BgpSession, Member, Model, Route, Rule } from '../../../src/model/model.ts';
+import type { BgpSession, Member, Model, Route, Rule, Vrf } from '../../../src/model/model.ts';
 import type { OutputFile } from '../../../src/render/target.ts';
 import { globRegExp } from '../../../src/output/write.ts';
 import {
@@ -121,14 +121,18 @@ export function modelFacts(model: Model): string[] {
 }
 
 /**
+ * FRR writes a VRF's table when the VRF runs BGP or OSPF: stated here on its own rather than taken
+ * from the targets, so a target that forgot a routing protocol is caught.
+ */
+const frrRoutes = (v: Vrf) => v.bgp !== undefined || v.ospf !== undefined;
+
+/**
  * networkd's KeepConfiguration= of the links vrfgen declares, apart from the facts every stack shares:
- * FRR's routes go through the links of a VRF with BGP, whose addresses and nexthops networkd must keep
- * (targets/networkd/files.ts).
+ * FRR's routes go through the links of a VRF it routes in, whose addresses and nexthops networkd must
+ * keep (targets/networkd/files.ts).
  */
 const keepFacts = (model: Model) =>
-  model.vrfs
-    .filter((v) => v.bgp)
-    .flatMap((v) => [v.name, ...v.members.map((m) => m.name)].map((l) => `keep ${l} static`));
+  model.vrfs.filter(frrRoutes).flatMap((v) => [v.name, ...v.members.map((m) => m.name)].map((l) => `keep ${l} static`));
 const isKeep = (fact: string) => fact.startsWith('keep ');
 
 /** The networkd facts of files against the model's: the shared ones, and KeepConfiguration=. */
@@ -233,13 +237,13 @@ function underlayTrunks(model: Model): string[] {
   return [...new Set(devs)].filter((d) => !written.has(d));
 }
 
-// With BGP, networkd must leave FRR's routes (and, where it can, nexthops) alone: docs/targets/networkd.md.
+// With BGP or OSPF, networkd must leave FRR's routes (and, where it can, nexthops) alone: docs/targets/networkd.md.
 const DAEMON_CONF = '/etc/systemd/networkd.conf.d/10-vrfgen-routing-daemon.conf';
 
-/** The routing-daemon drop-in, present exactly with BGP, with the keys the platform's networkd knows. */
+/** The routing-daemon drop-in, present exactly with BGP or OSPF, with the keys the platform's networkd knows. */
 function routingDaemonProblems(model: Model, files: readonly OutputFile[]): string[] {
   const conf = files.find((f) => f.path === DAEMON_CONF);
-  if (!conf) return model.vrfs.some((v) => v.bgp) ? [`${DAEMON_CONF} missing`] : [];
+  if (!conf) return model.vrfs.some(frrRoutes) ? [`${DAEMON_CONF} missing`] : [];
   const keys = conf.content.split('\n').filter((l) => l && !l.startsWith('#'));
   const nextHops = model.platform.systemd >= 256 ? ['ManageForeignNextHops=no'] : [];
   return same(DAEMON_CONF, keys, ['[Network]', 'ManageForeignRoutes=no', ...nextHops]);
@@ -263,7 +267,7 @@ export function networkdProblems(model: Model, files: readonly OutputFile[]): st
   for (const p of model.vlanParents)
     want.add(p.networkdFile ? `${NET}/${p.networkdFile}.d/10-vrfgen-vlans.conf` : `${NET}/10-vrfgen-${p.name}.network`);
   for (const t of underlayTrunks(model)) want.add(`${NET}/10-vrfgen-${t}.network`);
-  if (model.vrfs.some((v) => v.bgp)) want.add(DAEMON_CONF);
+  if (model.vrfs.some(frrRoutes)) want.add(DAEMON_CONF);
   out.push(
     ...same(
       'networkd files',
@@ -1250,18 +1254,19 @@ export function netavarkProblems(model: Model, files: readonly OutputFile[], dia
  */
 export function frrProblems(model: Model, files: readonly OutputFile[]): string[] {
   const routed = model.vrfs.filter((v) => v.bgp);
+  const withFrr = model.vrfs.filter(frrRoutes);
   const out = same(
     'frr files',
     files.map((f) => `${f.path} ${f.mode.toString(8)} ${f.owner?.user}:${f.owner?.group}`),
-    routed.length
+    withFrr.length
       ? ['/etc/frr/frr.conf 640 frr:frr', '/etc/systemd/system/frr.service.d/vrfgen-vrfs.conf 644 undefined:undefined']
       : [],
   );
-  // FRR starts after the device of every VRF with BGP, and wants each one.
+  // FRR starts after the device of every VRF it routes in, and wants each one.
   const ordering = files.find((f) => f.path.endsWith('/vrfgen-vrfs.conf'));
   if (ordering) {
     const keys = ordering.content.split('\n').filter((l) => l && !l.startsWith('#'));
-    const devices = routed.map((v) => `sys-subsystem-net-devices-${v.name.replaceAll('-', '\\x2d')}.device`);
+    const devices = withFrr.map((v) => `sys-subsystem-net-devices-${v.name.replaceAll('-', '\\x2d')}.device`);
     out.push(...same('frr.service drop-in', keys, ['[Unit]', ...devices.flatMap((d) => [`Wants=${d}`, `After=${d}`])]));
   }
   for (const f of files.filter((x) => x !== ordering)) {
@@ -1325,6 +1330,25 @@ export function frrProblems(model: Model, files: readonly OutputFile[]): string[
     const d = model.bgpDefault;
     if (d) want.push(`router bgp ${d.asn}:bgp router-id ${d.routerId}`);
     out.push(...same('frr.conf BGP', got, want));
+    // OSPF: each interface's area in its own block, each instance's router-id.
+    const ospfGot = lines
+      .filter((l) => /^ (ip ospf area|ipv6 ospf6 area|ospf6? router-id) /.test(l.line))
+      .map((l) => `${l.block}:${l.line.trim()}`);
+    const ospfWant = model.vrfs.flatMap((v) =>
+      v.ospf
+        ? [
+            ...v.ospf.interfaces.flatMap((i) => [
+              `interface ${i.name}:ip ospf area ${i.area}`,
+              ...(i.ipv6 ? [`interface ${i.name}:ipv6 ospf6 area ${i.area}`] : []),
+            ]),
+            `router ospf vrf ${v.name}:ospf router-id ${v.ospf.routerId}`,
+            ...(v.ospf.interfaces.some((i) => i.ipv6)
+              ? [`router ospf6 vrf ${v.name}:ospf6 router-id ${v.ospf.routerId}`]
+              : []),
+          ]
+        : [],
+    );
+    out.push(...same('frr.conf OSPF', ospfGot, ospfWant));
   }
   return out;
 }

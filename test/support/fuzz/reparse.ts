@@ -163,6 +163,23 @@ const FRR_COMMANDS: readonly RegExp[] = [
   /^ip(v6)? prefix-list \S+ seq \d+ (permit|deny) \S+( ge \d+)?( le \d+)?$/,
   /^route-map \S+ (permit|deny) \d+$/,
   /^ match ip(v6)? address prefix-list \S+$/,
+  /^ match source-vrf \S+$/,
+  /^ {2}redistribute (ospf6?)$/,
+  /^ {2}import vrf route-map \S+$/,
+  /^ neighbor \S+ bfd profile \S+$/,
+  /^interface \S+$/,
+  /^ ip ospf (area \S+|cost \d+|hello-interval \d+|dead-interval \d+|network point-to-point|bfd|bfd profile \S+)$/,
+  /^ (no )?ip ospf passive$/,
+  /^ ipv6 ospf6 (area \S+|cost \d+|hello-interval \d+|dead-interval \d+|network point-to-point|bfd|bfd profile \S+|passive)$/,
+  /^router ospf6? vrf \S+$/,
+  /^ ospf6? router-id \S+$/,
+  /^ redistribute (kernel route-map \S+|connected|bgp)$/,
+  /^ passive-interface default$/,
+  /^ default-information originate( always)?$/,
+  /^bfd$/,
+  /^ profile \S+$/,
+  /^ {2}(detect-multiplier|transmit-interval|receive-interval) \d+$/,
+  /^ exit$/,
 ];
 
 export function frrLines(text: string): { lines: { block: string; line: string }[]; errors: string[] } {
@@ -173,7 +190,7 @@ export function frrLines(text: string): { lines: { block: string; line: string }
     if (line === '' || line.startsWith('#')) continue;
     if (!FRR_COMMANDS.some((re) => re.test(line)))
       errors.push(`frr.conf line ${i + 1}: no command reads ${JSON.stringify(line)}`);
-    if (/^(router bgp|route-map|vrf) /.test(line)) {
+    if (/^(router bgp|router ospf6?|route-map|vrf|interface) |^bfd$/.test(line)) {
       if (block) errors.push(`frr.conf line ${i + 1}: a block inside ${block}`);
       block = line;
     } else if (line === (block.startsWith('vrf ') ? 'exit-vrf' : 'exit')) block = '';
