@@ -411,13 +411,10 @@ const OspfInterface = z
       description:
         'announce the subnet without forming adjacencies (no hellos sent or taken); default `passive-default`',
     }),
-    network: z
-      .enum(['broadcast', 'point-to-point'])
-      .optional()
-      .meta({
-        description:
-          'the network type; `point-to-point` skips the DR election on a link with one neighbour; default `broadcast`',
-      }),
+    network: z.enum(['broadcast', 'point-to-point']).optional().meta({
+      description:
+        'the network type; `point-to-point` skips the DR election on a link with one neighbour; default `broadcast`',
+    }),
     'hello-interval': z
       .number()
       .int()
