@@ -108,13 +108,24 @@ export interface OspfNeighbor {
 }
 
 /**
+ * Asked about one VRF (`vrf NAME`), ospfd answers inside an object keyed by the VRF's name
+ * (`{"red": {"vrfName": "red", "neighbors": …}}`, seen on the real boots of 8.4.4 and 10.3); an
+ * answer without that wrapper is read as it is.
+ */
+function vrfAnswer(json: Json): Json {
+  if ('neighbors' in json) return json;
+  const inner = Object.values(json).find((v) => isObject(v) && 'neighbors' in v);
+  return isObject(inner) ? inner : json;
+}
+
+/**
  * `vtysh -c 'show ip ospf vrf NAME neighbor detail json'` (ospf_vty.c
  * show_ip_ospf_neighbor_detail_sub, the same in 8.4 and 10.3): `neighbors` by router id, each an
  * array of the adjacencies with that router (`ifaceName`, `nbrState`, and `peerBfdInfo.status` from
  * lib/bfd.c when BFD watches it). A VRF without an OSPF instance prints `{}`.
  */
 export function parseOspfNeighbors(stdout: string): OspfNeighbor[] {
-  const json = object(stdout);
+  const json = vrfAnswer(object(stdout));
   const byId = isObject(json.neighbors) ? json.neighbors : {};
   return Object.entries(byId).flatMap(([id, list]) =>
     (Array.isArray(list) ? list : []).flatMap((n: unknown) => {
@@ -133,7 +144,7 @@ export function parseOspfNeighbors(stdout: string): OspfNeighbor[] {
  * same in 8.4 and 10.3): `neighbors`, an array of `neighborId`, `state`, `interfaceName`.
  */
 export function parseOspf6Neighbors(stdout: string): OspfNeighbor[] {
-  const json = object(stdout);
+  const json = vrfAnswer(object(stdout));
   const list = Array.isArray(json.neighbors) ? json.neighbors : [];
   return list.flatMap((n: unknown) => {
     if (!isObject(n)) return [];

@@ -40,7 +40,7 @@ test('the neighbour on vo is Full and its BFD session up; the passive eth1 is no
 });
 
 test('the neighbour gone, stuck in ExStart, its BFD session down: each is a finding', () => {
-  const gone = check(edited((t) => t.replace(/"neighbors":\{[\s\S]*\}\s*\}\s*$/, '"neighbors":{}}')));
+  const gone = check(edited((t) => t.replace(/"neighbors":\{[\s\S]*\}\s*\}\s*$/, '"neighbors":{}}}')));
   expect(gone.find((f) => f.item === 'ospf red vo full')).toMatchObject({ status: 'drift', actual: '0' });
 
   const stuck = check(edited((t) => t.replace('"Full/-"', '"ExStart/-"')));
@@ -89,5 +89,13 @@ test("ospf6d's neighbour list, as ospf6_neighbor_show prints it (8.4 and 10.3)",
     { id: '10.1.255.3', ifname: 'eth2', state: 'Init' },
   ]);
   expect(parseOspfNeighbors('{}')).toEqual([]);
+  expect(
+    parseOspfNeighbors(JSON.stringify({ neighbors: { '10.1.255.2': [{ ifaceName: 'eth1', nbrState: 'Full/DR' }] } })),
+  ).toEqual([{ id: '10.1.255.2', ifname: 'eth1', state: 'Full/DR' }]);
   expect(() => parseOspfNeighbors('% OSPF instance not found')).toThrow();
+});
+
+test("ospfd's answer for one VRF, as a real boot's ospfd 8.4.4 printed it: wrapped in the VRF's name, Full/- on point-to-point", () => {
+  const real = readFileSync(join(ASSEMBLED, FILE), 'utf8');
+  expect(parseOspfNeighbors(real)).toEqual([{ id: '10.70.0.2', ifname: 'vo', state: 'Full/-', bfd: 'Up' }]);
 });
