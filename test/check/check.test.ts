@@ -130,7 +130,7 @@ describe.each(cases)('check case %s', (c) => {
 test('every capture and assembled state is checked by a case named after it', () => {
   const captures = readdirSync(CAPTURES, { withFileTypes: true }).filter((d) => d.isDirectory());
   const assembled = readdirSync(ASSEMBLED, { withFileTypes: true }).filter((d) => d.isDirectory());
-  expect(captures.length).toBe(9);
+  expect(captures.length).toBe(10);
   expect(assembled.length).toBe(4);
   expect([...captures, ...assembled].map((d) => d.name).filter((d) => !cases.includes(d))).toEqual([]);
   expect(captures.map((d) => d.name).filter((d) => existsSync(join(ASSEMBLED, d)))).toEqual([]);

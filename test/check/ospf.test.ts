@@ -43,7 +43,7 @@ test('the neighbour gone, stuck in ExStart, its BFD session down: each is a find
   const gone = check(edited((t) => t.replace(/"neighbors":\{[\s\S]*\}\s*\}\s*$/, '"neighbors":{}}}')));
   expect(gone.find((f) => f.item === 'ospf red vo full')).toMatchObject({ status: 'drift', actual: '0' });
 
-  const stuck = check(edited((t) => t.replace('"Full/-"', '"ExStart/-"')));
+  const stuck = check(edited((t) => t.replace('"Full\\/-"', '"ExStart\\/-"')));
   expect(stuck.find((f) => f.item === 'ospf red vo full')).toMatchObject({ status: 'drift', actual: '0' });
   expect(stuck.find((f) => f.item === 'ospf red vo neighbors')).toMatchObject({
     status: 'extra',

@@ -32,39 +32,54 @@ function treeFrom(expected: string, targets: readonly string[]): Map<string, str
 
 const ROWS = Object.keys(UNCARRIED);
 
-describe.each(goldenCases())('import round trip $name', ({ intent, expected }) => {
-  test.each(ROWS)('%s', async (row) => {
-    const stacks = row.split(',') as StackName[];
-    const targets = [...stacks, 'sysctl', 'services'];
-    if (!targets.every((t) => existsSync(join(expected, t)))) return;
-    const want = await modelOf(intent);
-    // A target that refuses the intent writes nothing to import back.
-    const manifest = readFileSync(join(expected, stacks[0]!, 'MANIFEST'), 'utf8');
-    if (/^error /m.test(manifest)) return;
-    // Without a bgp section the frr target writes no frr.conf: nothing to read back.
-    if (stacks.includes('frr') && !/frr\.conf/.test(readFileSync(join(expected, 'frr', 'MANIFEST'), 'utf8'))) return;
-    // A case's root/ is the host's own unit files, there before vrfgen's.
-    const root = join(dirname(intent), 'root');
-    const hasRoot = existsSync(root) && dirname(expected) === dirname(intent);
-    const files = new Map([...(hasRoot ? treeFrom(dirname(root), ['root']) : []), ...treeFrom(expected, targets)]);
-    // Both ifupdowns read vrfgen's file through the host's own interfaces file, as Debian ships it.
-    if (stacks.some((s) => s.startsWith('ifupdown'))) files.set('/etc/network/interfaces', DEBIAN_INTERFACES);
-    const tree = new MemoryTree(files);
-    const imported = await importTree(stacks, tree, 'expected');
-    const u = { ...ALWAYS, ...UNCARRIED[row], aliases: want.model!.platform.units };
-    if (u.vlanParentFiles && vxlanUnderlayElsewhere(want.model!)) {
-      // The intent language needs the file that configures a VXLAN's underlay (vlan-parents), and only
-      // networkd's files name it: the import says so at the tunnel, and hands out nothing.
-      expect(imported.text).toBeUndefined();
-      expect(imported.diagnostics.map((d) => d.code)).toContain('vxlan/underlay-unconfigured');
-      return;
-    }
-    expect(imported.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    // vrfgen's own files hold nothing the intent cannot say: what it writes for a routing daemon
-    // (KeepConfiguration=static, networkd.conf.d, zebra's lines) is accounted for, not warned about.
-    expect(imported.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.message)).toEqual([]);
-    const back = validateText(imported.text!, 'imported.yaml');
-    expect(back.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(normalised(back.model!, u)).toEqual(normalised(want.model!, u));
-  });
+/**
+ * Not yet read back by any --from (issue 22): OSPF and BFD profiles. The frr reader says each of
+ * their lines with a positioned warning, and the cases that have them are left out here — by name,
+ * so that a new case with OSPF is not left out unnoticed.
+ */
+const OSPF = /^\s*(ospf|bfd-profiles):/m;
+const withOspf = goldenCases().filter((c) => OSPF.test(readFileSync(c.intent, 'utf8')));
+
+test('the golden cases left out of the round trip are exactly the OSPF ones', () => {
+  expect(withOspf.map((c) => c.name).sort()).toEqual(['ospf-and-bfd', 'ospf-debian-13', 'ospf-only']);
 });
+
+describe.each(goldenCases().filter((c) => !withOspf.some((o) => o.name === c.name)))(
+  'import round trip $name',
+  ({ intent, expected }) => {
+    test.each(ROWS)('%s', async (row) => {
+      const stacks = row.split(',') as StackName[];
+      const targets = [...stacks, 'sysctl', 'services'];
+      if (!targets.every((t) => existsSync(join(expected, t)))) return;
+      const want = await modelOf(intent);
+      // A target that refuses the intent writes nothing to import back.
+      const manifest = readFileSync(join(expected, stacks[0]!, 'MANIFEST'), 'utf8');
+      if (/^error /m.test(manifest)) return;
+      // Without a bgp section the frr target writes no frr.conf: nothing to read back.
+      if (stacks.includes('frr') && !/frr\.conf/.test(readFileSync(join(expected, 'frr', 'MANIFEST'), 'utf8'))) return;
+      // A case's root/ is the host's own unit files, there before vrfgen's.
+      const root = join(dirname(intent), 'root');
+      const hasRoot = existsSync(root) && dirname(expected) === dirname(intent);
+      const files = new Map([...(hasRoot ? treeFrom(dirname(root), ['root']) : []), ...treeFrom(expected, targets)]);
+      // Both ifupdowns read vrfgen's file through the host's own interfaces file, as Debian ships it.
+      if (stacks.some((s) => s.startsWith('ifupdown'))) files.set('/etc/network/interfaces', DEBIAN_INTERFACES);
+      const tree = new MemoryTree(files);
+      const imported = await importTree(stacks, tree, 'expected');
+      const u = { ...ALWAYS, ...UNCARRIED[row], aliases: want.model!.platform.units };
+      if (u.vlanParentFiles && vxlanUnderlayElsewhere(want.model!)) {
+        // The intent language needs the file that configures a VXLAN's underlay (vlan-parents), and only
+        // networkd's files name it: the import says so at the tunnel, and hands out nothing.
+        expect(imported.text).toBeUndefined();
+        expect(imported.diagnostics.map((d) => d.code)).toContain('vxlan/underlay-unconfigured');
+        return;
+      }
+      expect(imported.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      // vrfgen's own files hold nothing the intent cannot say: what it writes for a routing daemon
+      // (KeepConfiguration=static, networkd.conf.d, zebra's lines) is accounted for, not warned about.
+      expect(imported.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.message)).toEqual([]);
+      const back = validateText(imported.text!, 'imported.yaml');
+      expect(back.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(normalised(back.model!, u)).toEqual(normalised(want.model!, u));
+    });
+  },
+);

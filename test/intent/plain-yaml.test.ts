@@ -81,6 +81,7 @@ describe('every YAML file in the repository', () => {
       'test/check/cases/member-kinds-drift/case.yaml', // a folded scalar
       'test/cli/foreign/netplan-unparsable/root/etc/netplan/01-admin.yaml', // broken on purpose
       'test/golden/hostile-exec-start/intent.yaml',
+      'test/import/cases/netplan-unparsable/root/etc/netplan/50-admin.yaml', // broken on purpose
       'test/invalid/alias-bomb/intent.yaml',
       'test/invalid/complex-key/intent.yaml',
       'test/invalid/duplicate-keys/intent.yaml',
